@@ -1,0 +1,96 @@
+import { HardhatUserConfig, subtask } from "hardhat/config";
+import {
+  TASK_COMPILE_GET_REMAPPINGS,
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+} from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
+import "hardhat-deploy";
+import "hardhat-contract-sizer";
+
+/** The one Solidity version of the suite. The npm `solc` package must be exactly this version. */
+const SOLC_VERSION = "0.8.28";
+
+// Hardhat 2 downloads solc by default; this machine (and CI) must never do that. Compile with the
+// solcjs build shipped in the npm `solc` package instead, and refuse to run with a mismatched one.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  const longVersion: string = solc.version();
+  if (args.solcVersion !== SOLC_VERSION || !longVersion.startsWith(`${SOLC_VERSION}+`)) {
+    throw new Error(
+      `Offline compiler mismatch: hardhat.config.ts asks for solc ${args.solcVersion} (pinned ${SOLC_VERSION}) ` +
+        `but the npm package "solc" is ${longVersion}. Install solc@${SOLC_VERSION} exactly.`,
+    );
+  }
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion,
+  };
+});
+
+// Chainlink's CCIP sources import versioned OpenZeppelin paths ("@openzeppelin/contracts@5.0.2/...");
+// npm installs those packages as "@openzeppelin/contracts-5.0.2". Map one onto the other.
+subtask(TASK_COMPILE_GET_REMAPPINGS, async () => ({
+  "@openzeppelin/contracts@4.7.3/": "@openzeppelin/contracts-4.7.3/",
+  "@openzeppelin/contracts@4.8.3/": "@openzeppelin/contracts-4.8.3/",
+  "@openzeppelin/contracts@4.9.6/": "@openzeppelin/contracts-4.9.6/",
+  "@openzeppelin/contracts@5.0.2/": "@openzeppelin/contracts-5.0.2/",
+  "@openzeppelin/contracts@5.1.0/": "@openzeppelin/contracts-5.1.0/",
+}));
+
+/** Remote networks come from the environment only; nothing secret is committed. */
+function remote(urlVar: string, chainId: number) {
+  const url = process.env[urlVar];
+  if (!url) return undefined;
+  const key = process.env.DEPLOYER_PRIVATE_KEY;
+  return { url, chainId, accounts: key ? [key] : [] };
+}
+
+const remoteNetworks = Object.fromEntries(
+  Object.entries({
+    sepolia: remote("SEPOLIA_RPC_URL", 11155111),
+    mainnet: remote("MAINNET_RPC_URL", 1),
+    base: remote("BASE_RPC_URL", 8453),
+    arbitrum: remote("ARBITRUM_RPC_URL", 42161),
+  }).filter(([, v]) => v !== undefined),
+);
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      // Cancun: supported by Ethereum and by the L2s issuers use (Arbitrum, Base, Optimism, Polygon,
+      // Avalanche C-Chain); Prague is not yet everywhere. See README "EVM version".
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    hardhat: {
+      hardfork: "cancun",
+      accounts: { count: 40 },
+      allowUnlimitedContractSize: false,
+    },
+    localhost: { url: "http://127.0.0.1:8545" },
+    ...remoteNetworks,
+  },
+  namedAccounts: {
+    deployer: { default: 0 },
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === "true",
+    offline: true,
+    currency: "USD",
+    reportPureAndViewMethods: false,
+    excludeContracts: ["mocks/"],
+  },
+  contractSizer: { runOnCompile: false, strict: true, except: ["mocks/", "@"] },
+  mocha: { timeout: 120_000 },
+  paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts" },
+};
+
+export default config;
