@@ -496,6 +496,13 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
         const { EIP712Domain, ...types } = p.typedData.types;
         expect(EIP712Domain.map((f) => f.name)).to.deep.equal(["chainId", "verifyingContract"]);
         expect(TypedDataEncoder.hash(p.typedData.domain, types, p.typedData.message)).to.equal(hash);
+        expect(await safe.domainSeparator()).to.equal(p.domainHash);
+        expect(
+          ethers.solidityPackedKeccak256(
+            ["bytes2", "bytes32", "bytes32"],
+            ["0x1901", p.domainHash, p.messageHash],
+          ),
+        ).to.equal(hash);
       });
 
       it("should be executable with signatures of the typed data collected offline", async function () {
