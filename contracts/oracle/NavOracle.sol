@@ -160,12 +160,14 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
         uint8 decimals,
         uint256 maxAge_
     ) private view returns (NavRound memory) {
-        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = feed_.latestRoundData();
+        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = feed_
+            .latestRoundData();
         if (answer <= 0) revert NavNotPositive(roundId, answer);
         if (updatedAt == 0) revert NavRoundNoTimestamp(roundId);
         if (answeredInRound < roundId) revert NavRoundIncomplete(roundId, answeredInRound);
         if (updatedAt > block.timestamp) revert NavRoundFromFuture(roundId, updatedAt, block.timestamp);
-        if (block.timestamp - updatedAt > maxAge_) revert NavStale(roundId, updatedAt, maxAge_, block.timestamp);
+        if (block.timestamp - updatedAt > maxAge_)
+            revert NavStale(roundId, updatedAt, maxAge_, block.timestamp);
 
         (bool fits, uint256 nav) = FeedMath.toWad(uint256(answer), decimals);
         if (!fits) revert NavTooLarge(roundId, answer);

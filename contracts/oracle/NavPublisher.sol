@@ -118,9 +118,8 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
                 revert PublishTooSoon(previous.updatedAt, block.timestamp, minInterval_);
             }
             // Both answers are positive int192, so the products below cannot overflow uint256.
-            uint256 change = answer > previousAnswer
-                ? uint256(answer - previousAnswer)
-                : uint256(previousAnswer - answer);
+            uint256 change =
+                answer > previousAnswer ? uint256(answer - previousAnswer) : uint256(previousAnswer - answer);
             uint16 bps = $.maxChangeBpsPerRound;
             if (change * BPS > uint256(previousAnswer) * bps) {
                 revert AnswerChangeTooLarge(previousAnswer, answer, bps);

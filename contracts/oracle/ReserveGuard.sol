@@ -31,7 +31,11 @@ contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
     /// @param initialAuthority The suite's AccessManager.
     /// @param feed_ The Chainlink-compatible reserve feed (USD); its decimals (at most 36) are cached.
     /// @param maxAge_ Maximum age in seconds of a usable reserve round (non-zero; at least the feed's heartbeat).
-    function initialize(address initialAuthority, AggregatorV3Interface feed_, uint32 maxAge_) external initializer {
+    function initialize(
+        address initialAuthority,
+        AggregatorV3Interface feed_,
+        uint32 maxAge_
+    ) external initializer {
         if (initialAuthority == address(0)) revert InvalidReserveGuardConfig("authority");
         __AccessManaged_init(initialAuthority);
         _setFeed(feed_);
@@ -63,7 +67,9 @@ contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
     }
 
     /// @inheritdoc IReserveGuard
-    function checkSupply(uint256 newSupply) external view returns (bool withinReserves, uint256 reserveAmount) {
+    function checkSupply(
+        uint256 newSupply
+    ) external view returns (bool withinReserves, uint256 reserveAmount) {
         (reserveAmount, ) = _reserves();
         withinReserves = newSupply <= reserveAmount;
     }

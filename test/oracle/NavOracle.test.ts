@@ -70,13 +70,13 @@ describe("NavOracle", function () {
       const { manager, aggregator } = await loadFixture(navOracleFixture);
       const oracle = await deployNavOracle(manager, aggregator, NAV_MAX_AGE, 25, true);
       const [feedEvent] = await oracle.queryFilter(oracle.filters.NavFeedChanged());
-      expect(feedEvent.args.toArray()).to.deep.equal([ethers.ZeroAddress, await aggregator.getAddress(), 8n]);
+      expect([...feedEvent.args]).to.deep.equal([ethers.ZeroAddress, await aggregator.getAddress(), 8n]);
       const [ageEvent] = await oracle.queryFilter(oracle.filters.MaxAgeChanged());
-      expect(ageEvent.args.toArray()).to.deep.equal([0n, BigInt(NAV_MAX_AGE)]);
+      expect([...ageEvent.args]).to.deep.equal([0n, BigInt(NAV_MAX_AGE)]);
       const [bpsEvent] = await oracle.queryFilter(oracle.filters.MaxChangeBpsPerDayChanged());
-      expect(bpsEvent.args.toArray()).to.deep.equal([0n, 25n]);
+      expect([...bpsEvent.args]).to.deep.equal([0n, 25n]);
       const [decreaseEvent] = await oracle.queryFilter(oracle.filters.AllowDecreaseChanged());
-      expect(decreaseEvent.args.toArray()).to.deep.equal([false, true]);
+      expect([...decreaseEvent.args]).to.deep.equal([false, true]);
     });
 
     it("should refuse a second initialization", async function () {
