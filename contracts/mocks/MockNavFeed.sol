@@ -6,8 +6,16 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 /// @title MockNavFeed
 /// @notice Test-only `AggregatorV3Interface` whose latest round fields and decimals are all set directly, to
 /// produce the faulty rounds Chainlink's MockV3Aggregator cannot (incomplete, from the future, without a
-/// timestamp), round ids unrelated to another feed's, and a `decimals()` that reverts.
+/// timestamp), round ids unrelated to another feed's, and a `decimals()` that misbehaves.
 contract MockNavFeed is AggregatorV3Interface {
+    /// @notice How `decimals()` answers.
+    enum DecimalsMode {
+        Normal, // returns the set decimals
+        Reverts, // reverts with {DecimalsUnavailable}
+        Empty, // returns successfully with no data
+        Wide // returns one word holding 300, which is not a uint8
+    }
+
     struct RoundData {
         uint80 roundId;
         int256 answer;
@@ -17,7 +25,7 @@ contract MockNavFeed is AggregatorV3Interface {
     }
 
     uint8 private _decimals;
-    bool private _decimalsReverts;
+    DecimalsMode private _decimalsMode;
     RoundData private _latest;
 
     /// @notice `decimals()` was made to fail.
@@ -46,14 +54,26 @@ contract MockNavFeed is AggregatorV3Interface {
         _decimals = decimals_;
     }
 
-    /// @notice Makes `decimals()` revert (true) or answer again (false).
-    function setDecimalsReverts(bool reverts) external {
-        _decimalsReverts = reverts;
+    /// @notice Sets how `decimals()` answers.
+    function setDecimalsMode(DecimalsMode mode) external {
+        _decimalsMode = mode;
     }
 
-    /// @notice The feed's decimals; reverts with {DecimalsUnavailable} when told to.
+    /// @notice The feed's decimals, or one of the misbehaviours chosen with {setDecimalsMode}.
     function decimals() external view returns (uint8) {
-        if (_decimalsReverts) revert DecimalsUnavailable();
+        DecimalsMode mode = _decimalsMode;
+        if (mode == DecimalsMode.Reverts) revert DecimalsUnavailable();
+        if (mode == DecimalsMode.Empty) {
+            assembly {
+                return(0, 0)
+            }
+        }
+        if (mode == DecimalsMode.Wide) {
+            assembly {
+                mstore(0, 300)
+                return(0, 32)
+            }
+        }
         return _decimals;
     }
 

@@ -20,6 +20,7 @@ import {
   selectors,
   weekday,
   ROLES,
+  DecimalsMode,
 } from "./fixtures";
 
 const BPS = 10_000n;
@@ -479,13 +480,20 @@ describe("NavOracle", function () {
           .withArgs("feed");
       });
 
-      it("should refuse a feed whose decimals() reverts", async function () {
-        const { oracle, issuer, mockFeed } = await loadFixture(navOracleFixture);
-        await mockFeed.setDecimalsReverts(true);
-        await expect(oracle.connect(issuer).setFeed(mockFeed))
-          .to.be.revertedWithCustomError(oracle, "InvalidNavOracleConfig")
-          .withArgs("feed");
-      });
+      const misbehaviours = [
+        { label: "reverts", mode: DecimalsMode.Reverts },
+        { label: "returns no data", mode: DecimalsMode.Empty },
+        { label: "returns a word that is not a uint8", mode: DecimalsMode.Wide },
+      ];
+      for (const { label, mode } of misbehaviours) {
+        it(`should refuse a feed whose decimals() ${label}`, async function () {
+          const { oracle, issuer, mockFeed } = await loadFixture(navOracleFixture);
+          await mockFeed.setDecimalsMode(mode);
+          await expect(oracle.connect(issuer).setFeed(mockFeed))
+            .to.be.revertedWithCustomError(oracle, "InvalidNavOracleConfig")
+            .withArgs("feed");
+        });
+      }
 
       it("should refuse a contract without decimals()", async function () {
         const { oracle, issuer, manager } = await loadFixture(navOracleFixture);

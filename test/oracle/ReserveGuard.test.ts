@@ -14,6 +14,7 @@ import {
   deployReserveGuard,
   reserveGuardFixture,
   selectors,
+  DecimalsMode,
 } from "./fixtures";
 
 /** $10,000,000 in 18 decimals: the fixture's reserves. */
@@ -282,13 +283,20 @@ describe("ReserveGuard", function () {
           .withArgs("feed");
       });
 
-      it("should refuse a feed whose decimals() reverts", async function () {
-        const { guard, issuer, mockFeed } = await loadFixture(reserveGuardFixture);
-        await mockFeed.setDecimalsReverts(true);
-        await expect(guard.connect(issuer).setFeed(mockFeed))
-          .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
-          .withArgs("feed");
-      });
+      const misbehaviours = [
+        { label: "reverts", mode: DecimalsMode.Reverts },
+        { label: "returns no data", mode: DecimalsMode.Empty },
+        { label: "returns a word that is not a uint8", mode: DecimalsMode.Wide },
+      ];
+      for (const { label, mode } of misbehaviours) {
+        it(`should refuse a feed whose decimals() ${label}`, async function () {
+          const { guard, issuer, mockFeed } = await loadFixture(reserveGuardFixture);
+          await mockFeed.setDecimalsMode(mode);
+          await expect(guard.connect(issuer).setFeed(mockFeed))
+            .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
+            .withArgs("feed");
+        });
+      }
 
       it("should refuse a feed with 37 decimals", async function () {
         const { guard, issuer, mockFeed } = await loadFixture(reserveGuardFixture);

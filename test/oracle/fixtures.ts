@@ -11,6 +11,14 @@ import type {
   ReserveGuard,
 } from "../../typechain-types";
 
+/** MockNavFeed.DecimalsMode: how the mock's decimals() answers. */
+export enum DecimalsMode {
+  Normal = 0,
+  Reverts = 1,
+  Empty = 2,
+  Wide = 3,
+}
+
 /** Role ids of contracts/governance/Roles.sol. */
 export const ROLES = {
   ADMIN: 0n,
