@@ -16,6 +16,8 @@ interface INavOracle {
 
     /// @notice The feed returned a zero or negative answer.
     error NavNotPositive(uint80 roundId, int256 answer);
+    /// @notice The answer is too large to be scaled to 18 decimals (scaling it would overflow uint256).
+    error NavTooLarge(uint80 roundId, int256 answer);
     /// @notice The round has no timestamp (updatedAt == 0): it was never completed.
     error NavRoundNoTimestamp(uint80 roundId);
     /// @notice The round was answered in an earlier round (answeredInRound < roundId): incomplete.

@@ -9,6 +9,8 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 interface IReserveGuard {
     /// @notice The reserve feed returned a zero or negative answer.
     error ReserveNotPositive(uint80 roundId, int256 answer);
+    /// @notice The answer is too large to be scaled to 18 decimals (scaling it would overflow uint256).
+    error ReserveTooLarge(uint80 roundId, int256 answer);
     /// @notice The reserve round has no timestamp or was answered in an earlier round.
     error ReserveRoundIncomplete(uint80 roundId);
     /// @notice The reserve round's timestamp lies in the future.
