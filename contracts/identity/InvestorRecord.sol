@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+/// @notice Everything the suite knows about a registered wallet, packed into one storage word so that
+/// verifying a party of a transfer is a single storage read.
+/// @dev Layout (bit offsets): identity [0, 160) | country [160, 176) | classes [176, 192) |
+/// kycExpiry [192, 232) | revoked [232]. A zero word means "not registered".
+type InvestorRecord is uint256;
+
+using InvestorRecordLib for InvestorRecord global;
+
+/// @title InvestorClasses
+/// @notice Bit flags of investor classes carried by an {InvestorRecord}.
+library InvestorClasses {
+    /// @notice Accredited investor (Reg D 506(c)).
+    uint16 internal constant ACCREDITED = 1 << 0;
+    /// @notice Qualified purchaser (Investment Company Act 3(c)(7)).
+    uint16 internal constant QUALIFIED_PURCHASER = 1 << 1;
+    /// @notice Institutional investor.
+    uint16 internal constant INSTITUTIONAL = 1 << 2;
+    /// @notice US person (barred from a Reg S offering).
+    uint16 internal constant US_PERSON = 1 << 3;
+    /// @notice An account of the fund itself (escrow, fund manager, wrapper, fee wallet): exempt from the
+    /// investor rules (count, holding limits, class, country, lockup, outflow) but never from sanctions.
+    uint16 internal constant PROTOCOL = 1 << 4;
+    /// @notice Every defined flag; any other bit is refused.
+    uint16 internal constant ALL = (1 << 5) - 1;
+}
+
+/// @title InvestorRecordLib
+/// @notice Packing and reading of {InvestorRecord} words.
+library InvestorRecordLib {
+    uint256 private constant _ADDRESS_MASK = (1 << 160) - 1;
+
+    /// @notice Packs the fields of a record.
+    function pack(
+        address identity_,
+        uint16 country_,
+        uint16 classes_,
+        uint40 kycExpiry_,
+        bool revoked_
+    ) internal pure returns (InvestorRecord) {
+        return
+            InvestorRecord.wrap(
+                uint256(uint160(identity_)) |
+                    (uint256(country_) << 160) |
+                    (uint256(classes_) << 176) |
+                    (uint256(kycExpiry_) << 192) |
+                    (revoked_ ? uint256(1) << 232 : 0)
+            );
+    }
+
+    /// @notice The investor identity (ONCHAINID or an address assigned by the transfer agent); zero if unregistered.
+    function identity(InvestorRecord r) internal pure returns (address) {
+        return address(uint160(InvestorRecord.unwrap(r) & _ADDRESS_MASK));
+    }
+
+    /// @notice ISO-3166 numeric country code.
+    function country(InvestorRecord r) internal pure returns (uint16) {
+        return uint16(InvestorRecord.unwrap(r) >> 160);
+    }
+
+    /// @notice Investor class flags, see {InvestorClasses}.
+    function classes(InvestorRecord r) internal pure returns (uint16) {
+        return uint16(InvestorRecord.unwrap(r) >> 176);
+    }
+
+    /// @notice Timestamp from which the KYC no longer counts.
+    function kycExpiry(InvestorRecord r) internal pure returns (uint40) {
+        return uint40(InvestorRecord.unwrap(r) >> 192);
+    }
+
+    /// @notice Whether the compliance officer revoked the investor.
+    function revoked(InvestorRecord r) internal pure returns (bool) {
+        return (InvestorRecord.unwrap(r) >> 232) & 1 == 1;
+    }
+
+    /// @notice Whether the wallet is registered at all.
+    function isRegistered(InvestorRecord r) internal pure returns (bool) {
+        return InvestorRecord.unwrap(r) & _ADDRESS_MASK != 0;
+    }
+
+    /// @notice Registered, KYC not expired (expiry strictly in the future), not revoked.
+    function isVerified(InvestorRecord r) internal view returns (bool) {
+        return isRegistered(r) && !revoked(r) && kycExpiry(r) > block.timestamp;
+    }
+
+    /// @notice Whether the wallet belongs to an account of the fund itself.
+    function isProtocol(InvestorRecord r) internal pure returns (bool) {
+        return classes(r) & InvestorClasses.PROTOCOL != 0;
+    }
+
+    /// @notice The same record with other classes.
+    function withClasses(InvestorRecord r, uint16 classes_) internal pure returns (InvestorRecord) {
+        return pack(identity(r), country(r), classes_, kycExpiry(r), revoked(r));
+    }
+}
