@@ -3,100 +3,16 @@ pragma solidity 0.8.28;
 
 import {IModularCompliance} from "./IModularCompliance.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {IFundComplianceTypes} from "./IFundComplianceTypes.sol";
 
 /// @title IFundCompliance
 /// @notice The suite's compliance: ERC-3643's modular surface plus built-in rules (country, sanctions, investor
 /// class, max investors, holding limits, lockup, daily outflow) kept in one contract so that a transfer pays
 /// one external call for all of them, and per-investor accounting in shares (rebase-proof).
-interface IFundCompliance is IModularCompliance {
-    /// @notice Per-investor state, aggregated over the investor's wallets.
-    struct InvestorState {
-        uint120 shares;
-        uint96 outflowUsed;
-        uint32 outflowUpdatedAt;
-        bool counted;
-    }
-
-    /// @notice A movement is refused; `restriction` is a TransferRestrictions code.
-    error TransferRestricted(uint8 restriction);
-    /// @notice Only the bound token may call the hooks.
-    error CallerNotBoundToken(address caller);
-    /// @notice A token is already bound, or the address is not a contract.
-    error InvalidToken(address token);
-    /// @notice The token is not the bound one.
-    error TokenNotBound(address token);
-    /// @notice The module is the zero address, already bound, refuses to bind, or the module list is full.
-    error InvalidModule(address module);
-    /// @notice The module is not bound.
-    error ModuleNotBound(address module);
-    /// @notice The rule flags contain an undefined bit.
-    error InvalidRules(uint16 rules);
-    /// @notice A rule cannot be enabled (or its parameter cleared) while its parameter is unset.
-    error RuleNotConfigured(uint16 rule);
-    /// @notice The country mode is neither deny-list nor allow-list.
-    error InvalidCountryMode(uint8 mode);
-    /// @notice The country is not an ISO-3166 numeric code (1..999).
-    error InvalidCountry(uint16 country);
-    /// @notice The sanctions oracle does not answer `isSanctioned`.
-    error InvalidSanctionsOracle(address oracle);
-    /// @notice Undefined class bits, or a class both required and barred.
-    error InvalidClassRequirements(uint16 requiredAll, uint16 requiredAny, uint16 barred);
-    /// @notice The investor cap is zero.
-    error InvalidMaxInvestors(uint32 maxInvestors);
-    /// @notice The minimum holding exceeds the maximum, or both are zero while the rule is on.
-    error InvalidHoldingLimits(uint96 minHolding, uint96 maxHolding);
-    /// @notice The lockup period is zero or too long.
-    error InvalidLockPeriod(uint40 period);
-    /// @notice The daily outflow limit is zero.
-    error InvalidMaxDailyOutflow(uint96 maxDailyOutflow);
-    /// @notice The per-investor accounting would go negative: the token and compliance disagree.
-    error InvestorSharesUnderflow(address identity, uint256 shares, uint256 removed);
-    /// @notice An empty list was given.
-    error EmptyList();
-
-    /// @notice The set of enabled built-in rules changed.
-    event RulesChanged(uint16 oldRules, uint16 newRules);
-    /// @notice Countries were listed or unlisted.
-    event CountriesListed(uint16[] countries, bool listed);
-    /// @notice The country list switched between deny-list and allow-list.
-    event CountryModeChanged(uint8 oldMode, uint8 newMode);
-    /// @notice Wallets were added to or removed from the internal sanctions list.
-    event SanctionsListUpdated(address[] wallets, bool sanctioned);
-    /// @notice The external sanctions oracle changed.
-    event SanctionsOracleChanged(address oldOracle, address newOracle);
-    /// @notice The class requirements changed.
-    event ClassRequirementsChanged(
-        uint16 oldRequiredAll,
-        uint16 newRequiredAll,
-        uint16 oldRequiredAny,
-        uint16 newRequiredAny,
-        uint16 oldBarred,
-        uint16 newBarred
-    );
-    /// @notice The investor cap changed.
-    event MaxInvestorsChanged(uint32 oldMax, uint32 newMax);
-    /// @notice The holding limits changed.
-    event HoldingLimitsChanged(uint96 oldMin, uint96 newMin, uint96 oldMax, uint96 newMax);
-    /// @notice The lockup period changed.
-    event LockPeriodChanged(uint40 oldPeriod, uint40 newPeriod);
-    /// @notice The daily outflow limit changed.
-    event MaxDailyOutflowChanged(uint96 oldMax, uint96 newMax);
-    /// @notice Newly issued shares were locked for an investor.
-    event SharesLocked(address indexed identity, uint256 shares, uint40 releaseAt);
-    /// @notice An investor's number of investors counted changed.
-    event InvestorCountChanged(uint32 oldCount, uint32 newCount);
-
-    /// @notice A holder's transfer as the token presents it to {checkTransfer}.
-    struct Movement {
-        address from;
-        address to;
-        InvestorRecord fromRecord;
-        InvestorRecord toRecord;
-        uint256 shares;
-        uint256 amount;
-        uint256 index;
-    }
-
+/// @dev The implementation is split in two contracts sharing one storage: ModularCompliance (the token's hooks)
+/// and ModularComplianceAdmin (configuration, binding, modules, views), reached through ModularCompliance's
+/// fallback. This interface is the ABI of the whole compliance.
+interface IFundCompliance is IModularCompliance, IFundComplianceTypes {
     /// @notice Checks a holder's transfer against every enabled rule and records it; reverts with
     /// {TransferRestricted} when refused. Token only.
     function checkTransfer(Movement calldata m) external;
@@ -143,4 +59,55 @@ interface IFundCompliance is IModularCompliance {
 
     /// @notice Whether `wallet` is on the internal sanctions list or flagged by the sanctions oracle.
     function isSanctioned(address wallet) external view returns (bool);
+
+    /// @notice Enables exactly the given built-in rules. ISSUER.
+    function setRules(uint16 newRules) external;
+
+    /// @notice Switches the country list between deny-list (0) and allow-list (1). ISSUER.
+    function setCountryMode(uint8 mode) external;
+
+    /// @notice Lists or unlists countries. ISSUER.
+    function setCountriesListed(uint16[] calldata countries, bool listed) external;
+
+    /// @notice Adds wallets to or removes them from the internal sanctions list. COMPLIANCE_OFFICER.
+    function setSanctioned(address[] calldata wallets, bool sanctioned) external;
+
+    /// @notice Sets or removes the Chainalysis-compatible sanctions oracle. ISSUER.
+    function setSanctionsOracle(address oracle) external;
+
+    /// @notice Sets the recipient class requirements. ISSUER.
+    function setClassRequirements(uint16 requiredAll, uint16 requiredAny, uint16 barred) external;
+
+    /// @notice Sets the investor cap. ISSUER.
+    function setMaxInvestors(uint32 maxInvestors) external;
+
+    /// @notice Sets the holding limits in token units. ISSUER.
+    function setHoldingLimits(uint96 minHolding, uint96 maxHolding) external;
+
+    /// @notice Sets the lockup period for future issuances. ISSUER.
+    function setLockPeriod(uint40 period) external;
+
+    /// @notice Sets the per-investor outflow limit over a rolling day. ISSUER.
+    function setMaxDailyOutflow(uint96 maxDailyOutflow) external;
+
+    /// @notice The country list's mode and whether `country` is listed.
+    function countryListing(uint16 country) external view returns (uint8 mode, bool listed);
+
+    /// @notice The sanctions oracle (zero if none).
+    function sanctionsOracle() external view returns (address);
+
+    /// @notice The class requirements and the daily outflow limit.
+    function classAndFlow() external view returns (ClassAndFlow memory);
+
+    /// @notice The holding limits, the investor cap and the investor count.
+    function limits() external view returns (Limits memory);
+
+    /// @notice The lockup period.
+    function lockPeriod() external view returns (uint40);
+
+    /// @notice The pending lock tranches of an investor, oldest first.
+    function lockTranches(address identity) external view returns (Tranche[] memory);
+
+    /// @notice The contract holding configuration and views, run in the compliance's context.
+    function extension() external view returns (address);
 }

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {IERC3643} from "../interfaces/IERC3643.sol";
+import {INavOracle} from "../interfaces/INavOracle.sol";
+import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
+import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {TransferRestrictions as R} from "../compliance/TransferRestrictions.sol";
+import {FundTokenBase} from "./FundTokenBase.sol";
+import {ShareMath} from "./ShareMath.sol";
+
+/// @title FundTokenAdmin
+/// @notice The fund token's agent remedies (forced transfer, recovery, freezes), pause, configuration,
+/// EIP-2612 permit and transfer-restriction views. Deployed once per implementation version and reached only
+/// through FundToken's fallback (delegatecall), so it runs in the token proxy's storage and authority.
+/// @dev Has no state of its own; called directly, its restricted functions revert (no authority).
+contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
+    bytes32 private constant _PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+
+    // =================================================================== EIP-2612
+
+    /// @notice EIP-2612 permit.
+    /// @param owner Holder.
+    /// @param spender Spender.
+    /// @param value Allowance in token units.
+    /// @param deadline Last valid timestamp.
+    /// @param v Signature v.
+    /// @param r Signature r.
+    /// @param s Signature s.
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
+        bytes32 structHash = keccak256(
+            abi.encode(_PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline)
+        );
+        address signer = ECDSA.recover(_hashTypedDataV4(structHash), v, r, s);
+        if (signer != owner) revert ERC2612InvalidSigner(signer, owner);
+        _approve(owner, spender, value);
+    }
+
+    /// @notice EIP-712 domain separator of the permits.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // =================================================================== agent remedies (TRANSFER_AGENT)
+
+    /// @notice Moves tokens without the holder's consent: bypasses the compliance rules and freezes (taking
+    /// frozen tokens last and unfreezing them) but never sends to an unverified wallet. TRANSFER_AGENT;
+    /// allowed while paused.
+    /// @param _from Holder.
+    /// @param _to Verified recipient, not `_from`.
+    /// @param _amount Token amount.
+    function forcedTransfer(address _from, address _to, uint256 _amount) external restricted returns (bool) {
+        _forcedTransfer(_from, _to, _amount);
+        return true;
+    }
+
+    /// @notice Batch form of {forcedTransfer}. TRANSFER_AGENT.
+    /// @param _fromList Holders.
+    /// @param _toList Recipients.
+    /// @param _amounts Amounts.
+    function batchForcedTransfer(
+        address[] calldata _fromList,
+        address[] calldata _toList,
+        uint256[] calldata _amounts
+    ) external restricted {
+        uint256 n = _batchLength(_fromList.length, _amounts.length);
+        if (_toList.length != n) revert BatchLengthMismatch();
+        for (uint256 i; i < n; ++i) _forcedTransfer(_fromList[i], _toList[i], _amounts[i]);
+    }
+
+    /// @notice Moves everything a lost wallet holds (shares, frozen shares, wallet freeze) to a new wallet of
+    /// the same investor, which the compliance officer registered beforehand. TRANSFER_AGENT.
+    /// @param _lostWallet The lost wallet.
+    /// @param _newWallet A verified wallet of the same investor identity.
+    /// @param _investorOnchainID The investor identity both wallets belong to.
+    function recoveryAddress(
+        address _lostWallet,
+        address _newWallet,
+        address _investorOnchainID
+    ) external restricted returns (bool) {
+        FundTokenStorage storage $ = _s();
+        (InvestorRecord lost, InvestorRecord fresh) = $.routing.registry.transferRecords(
+            _lostWallet,
+            _newWallet
+        );
+        Account memory a = $.accounts[_lostWallet];
+        if (
+            _lostWallet == _newWallet ||
+            lost.identity() != _investorOnchainID ||
+            fresh.identity() != _investorOnchainID ||
+            _investorOnchainID == address(0) ||
+            !fresh.isVerified() ||
+            lost.isProtocol() != fresh.isProtocol() ||
+            (a.shares == 0 && !a.frozen)
+        ) revert InvalidRecovery(_lostWallet, _newWallet, _investorOnchainID);
+        Account memory b = $.accounts[_newWallet];
+        uint256 idx = $.rebase.index;
+        // Same investor and same account kind: no investor total changes, so no compliance hook.
+        $.accounts[_newWallet] = Account(
+            b.shares + a.shares,
+            b.frozenShares + a.frozenShares,
+            b.frozen || a.frozen
+        );
+        delete $.accounts[_lostWallet];
+        if (a.frozenShares != 0) {
+            uint256 frozenAmount = ShareMath.toAmount(a.frozenShares, idx);
+            emit IERC3643.TokensUnfrozen(_lostWallet, frozenAmount);
+            emit IERC3643.TokensFrozen(_newWallet, frozenAmount);
+        }
+        if (a.frozen) {
+            emit IERC3643.AddressFrozen(_lostWallet, false, msg.sender);
+            if (!b.frozen) emit IERC3643.AddressFrozen(_newWallet, true, msg.sender);
+        }
+        _emitTransfer(_lostWallet, _newWallet, ShareMath.toAmount(a.shares, idx), a.shares);
+        emit IERC3643.RecoverySuccess(_lostWallet, _newWallet, _investorOnchainID);
+        return true;
+    }
+
+    /// @notice Freezes or unfreezes a whole wallet. TRANSFER_AGENT.
+    /// @param _userAddress Wallet.
+    /// @param _freeze Whether it is frozen.
+    function setAddressFrozen(address _userAddress, bool _freeze) external restricted {
+        _setFrozen(_userAddress, _freeze);
+    }
+
+    /// @notice Batch form of {setAddressFrozen}. TRANSFER_AGENT.
+    /// @param _userAddresses Wallets.
+    /// @param _freeze Flags.
+    function batchSetAddressFrozen(
+        address[] calldata _userAddresses,
+        bool[] calldata _freeze
+    ) external restricted {
+        uint256 n = _batchLength(_userAddresses.length, _freeze.length);
+        for (uint256 i; i < n; ++i) _setFrozen(_userAddresses[i], _freeze[i]);
+    }
+
+    /// @notice Freezes at least `_amount` of a wallet's tokens (shares rounded up); frozen tokens keep earning
+    /// yield. TRANSFER_AGENT.
+    /// @param _userAddress Wallet.
+    /// @param _amount Token amount.
+    function freezePartialTokens(address _userAddress, uint256 _amount) external restricted {
+        _freezePartial(_userAddress, _amount);
+    }
+
+    /// @notice Batch form of {freezePartialTokens}. TRANSFER_AGENT.
+    /// @param _userAddresses Wallets.
+    /// @param _amounts Amounts.
+    function batchFreezePartialTokens(
+        address[] calldata _userAddresses,
+        uint256[] calldata _amounts
+    ) external restricted {
+        uint256 n = _batchLength(_userAddresses.length, _amounts.length);
+        for (uint256 i; i < n; ++i) _freezePartial(_userAddresses[i], _amounts[i]);
+    }
+
+    /// @notice Unfreezes `_amount` of a wallet's frozen tokens (all of them when equal to the frozen amount).
+    /// TRANSFER_AGENT.
+    /// @param _userAddress Wallet.
+    /// @param _amount Token amount.
+    function unfreezePartialTokens(address _userAddress, uint256 _amount) external restricted {
+        _unfreezePartial(_userAddress, _amount);
+    }
+
+    /// @notice Batch form of {unfreezePartialTokens}. TRANSFER_AGENT.
+    /// @param _userAddresses Wallets.
+    /// @param _amounts Amounts.
+    function batchUnfreezePartialTokens(
+        address[] calldata _userAddresses,
+        uint256[] calldata _amounts
+    ) external restricted {
+        uint256 n = _batchLength(_userAddresses.length, _amounts.length);
+        for (uint256 i; i < n; ++i) _unfreezePartial(_userAddresses[i], _amounts[i]);
+    }
+
+    // =================================================================== pause
+
+    /// @notice Pauses holder transfers, issuance and accrual at once. GUARDIAN.
+    function pause() external restricted {
+        Routing storage rt = _s().routing;
+        if (rt.paused) revert EnforcedPause();
+        rt.paused = true;
+        emit IERC3643.Paused(msg.sender);
+    }
+
+    /// @notice Unpauses. ISSUER (behind the execution delay, cancellable by the guardian).
+    function unpause() external restricted {
+        Routing storage rt = _s().routing;
+        if (!rt.paused) revert ExpectedPause();
+        rt.paused = false;
+        emit IERC3643.Unpaused(msg.sender);
+    }
+
+    // =================================================================== transfer restrictions
+
+    /// @notice The reason code (TransferRestrictions) a transfer would be refused with; 0 if allowed.
+    /// @param from Sender.
+    /// @param to Recipient.
+    /// @param amount Token amount.
+    function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
+        FundTokenStorage storage $ = _s();
+        if ($.routing.paused) return R.PAUSED;
+        if (to == address(0)) return R.INVALID_RECIPIENT;
+        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
+        if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
+        if (!tr.isVerified()) return R.RECIPIENT_NOT_VERIFIED;
+        Account memory a = $.accounts[from];
+        if (a.frozen) return R.SENDER_FROZEN;
+        if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
+        uint256 idx = $.rebase.index;
+        uint256 balance = ShareMath.toAmount(a.shares, idx);
+        if (amount > balance) return R.INSUFFICIENT_BALANCE;
+        uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
+        if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
+        return $.rebase.compliance.detectTransferRestriction(from, to, amount);
+    }
+
+    /// @notice Whether a transfer would succeed (ERC-7943 style).
+    /// @param from Sender.
+    /// @param to Recipient.
+    /// @param amount Token amount.
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
+        return detectTransferRestriction(from, to, amount) == R.NONE;
+    }
+
+    // =================================================================== configuration (ISSUER)
+
+    /// @notice Renames the token (the EIP-712 permit domain keeps the initial name). ISSUER.
+    /// @param _name New name.
+    function setName(string calldata _name) external restricted {
+        FundTokenStorage storage $ = _s();
+        _setTokenInformation(_name, $.symbol, $.onchainID);
+    }
+
+    /// @notice Changes the symbol. ISSUER.
+    /// @param _symbol New symbol.
+    function setSymbol(string calldata _symbol) external restricted {
+        FundTokenStorage storage $ = _s();
+        _setTokenInformation($.name, _symbol, $.onchainID);
+    }
+
+    /// @notice Sets the token's ONCHAINID (may be zero). ISSUER.
+    /// @param _onchainID The identity.
+    function setOnchainID(address _onchainID) external restricted {
+        FundTokenStorage storage $ = _s();
+        _setTokenInformation($.name, $.symbol, _onchainID);
+    }
+
+    /// @notice Points the token at another identity registry. ISSUER.
+    /// @param _identityRegistry The registry.
+    function setIdentityRegistry(address _identityRegistry) external restricted {
+        _setIdentityRegistry(_identityRegistry);
+    }
+
+    /// @notice Points the token at another compliance, bound to this token. Only before any issuance:
+    /// afterwards the per-investor accounting lives in the compliance, which is upgraded in place. ISSUER.
+    /// @param _compliance The compliance.
+    function setCompliance(address _compliance) external restricted {
+        if (_s().totalShares != 0) revert InvalidCompliance(_compliance);
+        _setCompliance(_compliance, true);
+    }
+
+    /// @notice Points the accrual at another NAV oracle. ISSUER.
+    /// @param oracle The oracle.
+    function setNavOracle(address oracle) external restricted {
+        _setNavOracle(oracle);
+    }
+
+    /// @notice Sets the proof-of-reserve guard. ISSUER.
+    /// @param guard The guard.
+    function setReserveGuard(address guard) external restricted {
+        _setReserveGuard(guard);
+    }
+
+    /// @notice Sets the wallet receiving the management fee: a verified PROTOCOL account. ISSUER.
+    /// @param wallet The wallet.
+    function setFeeWallet(address wallet) external restricted {
+        _setFeeWallet(wallet);
+    }
+
+    /// @notice Sets the management fee; it applies to the whole period since the last applied round. ISSUER.
+    /// @param bps Basis points per year (at most MAX_MANAGEMENT_FEE_BPS).
+    function setManagementFeeBps(uint16 bps) external restricted {
+        _setManagementFee(bps);
+    }
+
+    /// @notice The token's ONCHAINID.
+    function onchainID() external view returns (address) {
+        return _s().onchainID;
+    }
+
+    /// @notice The NAV oracle read by the accrual.
+    function navOracle() external view returns (INavOracle) {
+        return _s().accrual.navOracle;
+    }
+
+    /// @notice The proof-of-reserve guard consulted whenever the supply grows.
+    function reserveGuard() external view returns (IReserveGuard) {
+        return _s().reserveGuard;
+    }
+
+    /// @notice The wallet receiving the management fee.
+    function feeWallet() external view returns (address) {
+        return _s().feeWallet;
+    }
+
+    /// @notice The management fee, in basis points per year.
+    function managementFeeBps() external view returns (uint16) {
+        return _s().accrual.managementFeeBps;
+    }
+
+    // =================================================================== internals
+
+    function _forcedTransfer(address from, address to, uint256 amount) private {
+        if (from == to) revert ForcedTransferToSelf(from);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        FundTokenStorage storage $ = _s();
+        Rebase memory rb = $.rebase;
+        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
+        if (!tr.isVerified()) revert RecipientNotVerified(to);
+        Account memory a = $.accounts[from];
+        uint256 shares = _sharesToTake(from, a, amount, rb.index);
+        _takeShares(from, a, shares, rb.index);
+        $.accounts[to].shares += uint128(shares);
+        rb.compliance.recordMovement(from, to, fr, tr, shares);
+        _emitTransfer(from, to, amount, shares);
+        emit ForcedTransfer(from, to, amount, msg.sender);
+    }
+
+    function _setFrozen(address wallet, bool freeze) private {
+        _s().accounts[wallet].frozen = freeze;
+        emit IERC3643.AddressFrozen(wallet, freeze, msg.sender);
+    }
+
+    function _freezePartial(address wallet, uint256 amount) private {
+        FundTokenStorage storage $ = _s();
+        uint256 idx = $.rebase.index;
+        Account storage a = $.accounts[wallet];
+        uint256 frozenAfter = a.frozenShares + ShareMath.toSharesUp(amount, idx);
+        if (frozenAfter > a.shares) {
+            revert FreezeExceedsBalance(
+                wallet,
+                ShareMath.toAmount(a.shares, idx),
+                ShareMath.toAmount(a.frozenShares, idx) + amount
+            );
+        }
+        a.frozenShares = uint120(frozenAfter);
+        emit IERC3643.TokensFrozen(wallet, amount);
+    }
+
+    function _unfreezePartial(address wallet, uint256 amount) private {
+        FundTokenStorage storage $ = _s();
+        uint256 idx = $.rebase.index;
+        Account storage a = $.accounts[wallet];
+        uint256 frozen = ShareMath.toAmount(a.frozenShares, idx);
+        if (amount > frozen) revert UnfreezeExceedsFrozen(wallet, frozen, amount);
+        a.frozenShares -= uint120(amount == frozen ? a.frozenShares : ShareMath.toSharesUp(amount, idx));
+        emit IERC3643.TokensUnfrozen(wallet, amount);
+    }
+
+}
