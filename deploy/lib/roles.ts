@@ -1,0 +1,108 @@
+/**
+ * Which role may call which function: the single source the deploy scripts wire into the AccessManager,
+ * docs/ROLES.md describes, and the governance test compares with the deployed AccessManager.
+ *
+ * Role ids are those of contracts/governance/Roles.sol.
+ */
+export const ROLE_IDS = {
+  ADMIN: 0n,
+  ISSUER: 1n,
+  TRANSFER_AGENT: 2n,
+  COMPLIANCE_OFFICER: 3n,
+  GUARDIAN: 4n,
+  NAV_PUBLISHER: 5n,
+  SETTLEMENT_AGENT: 6n,
+  MINTER: 7n,
+  PUBLIC: (1n << 64n) - 1n,
+} as const;
+
+export type RoleName = keyof typeof ROLE_IDS;
+
+export function roleName(id: bigint): RoleName {
+  const entry = Object.entries(ROLE_IDS).find(([, v]) => v === id);
+  if (!entry) throw new Error(`unknown role id ${id}`);
+  return entry[0] as RoleName;
+}
+
+/** Restricted functions of each deployed contract (by deployment name), grouped by the role that calls them. */
+export type FunctionRoles = Partial<Record<RoleName, string[]>>;
+
+const UPGRADE = "upgradeToAndCall";
+
+export const IDENTITY_REGISTRY_ROLES: FunctionRoles = {
+  COMPLIANCE_OFFICER: [
+    "registerIdentity",
+    "batchRegisterIdentity",
+    "registerInvestor",
+    "batchRegisterInvestor",
+    "updateIdentity",
+    "updateCountry",
+    "updateInvestor",
+    "setRevoked",
+    "deleteIdentity",
+  ],
+  ISSUER: ["setDefaultKycValidity", "bindToken", "unbindToken", UPGRADE],
+};
+
+export const COMPLIANCE_ROLES: FunctionRoles = {
+  ISSUER: [
+    "bindToken",
+    "unbindToken",
+    "addModule",
+    "removeModule",
+    "callModuleFunction",
+    "setRules",
+    "setCountryMode",
+    "setCountriesListed",
+    "setSanctionsOracle",
+    "setClassRequirements",
+    "setMaxInvestors",
+    "setHoldingLimits",
+    "setLockPeriod",
+    "setMaxDailyOutflow",
+    UPGRADE,
+  ],
+  COMPLIANCE_OFFICER: ["setSanctioned"],
+};
+
+export const TOKEN_ROLES: FunctionRoles = {
+  MINTER: ["mint", "batchMint", "burn", "batchBurn"],
+  TRANSFER_AGENT: [
+    "forcedTransfer",
+    "batchForcedTransfer",
+    "recoveryAddress",
+    "setAddressFrozen",
+    "batchSetAddressFrozen",
+    "freezePartialTokens",
+    "batchFreezePartialTokens",
+    "unfreezePartialTokens",
+    "batchUnfreezePartialTokens",
+  ],
+  GUARDIAN: ["pause"],
+  ISSUER: [
+    "unpause",
+    "setName",
+    "setSymbol",
+    "setOnchainID",
+    "setIdentityRegistry",
+    "setCompliance",
+    "setNavOracle",
+    "setReserveGuard",
+    "setFeeWallet",
+    "setManagementFeeBps",
+    UPGRADE,
+  ],
+};
+
+export const NAV_ORACLE_ROLES: FunctionRoles = {
+  ISSUER: ["setFeed", "setMaxAge", "setMaxChangeBpsPerDay", "setAllowDecrease"],
+};
+
+export const RESERVE_GUARD_ROLES: FunctionRoles = {
+  ISSUER: ["setFeed", "setMaxAge"],
+};
+
+export const PUBLISHER_ROLES: FunctionRoles = {
+  NAV_PUBLISHER: ["publish"],
+  ISSUER: ["setMinInterval", "setMaxChangeBpsPerRound"],
+};
