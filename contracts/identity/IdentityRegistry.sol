@@ -213,10 +213,12 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         for (uint256 i; i < n; ++i) {
             if ($.boundTokens[i] == token) revert InvalidBoundToken(token);
         }
-        // The token must report shares: the guard reads them.
-        try ISharesToken(token).totalShares() returns (uint256) {} catch {
-            revert InvalidBoundToken(token);
-        }
+        // The token must report shares: the guard reads them. A low-level static call, because a high-level
+        // `try` cannot catch an address without code or return data that does not decode (both revert in this
+        // frame, without a reason).
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory data) = token.staticcall(abi.encodeCall(ISharesToken.totalShares, ()));
+        if (!ok || data.length < 32) revert InvalidBoundToken(token);
         $.boundTokens.push(token);
         emit TokenBound(token);
     }
