@@ -35,7 +35,7 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
     /// @notice Initialises the compliance behind its proxy, with no rule enabled and no token bound.
     /// @param authority The suite's AccessManager.
     function initialize(address authority) external initializer {
-        __AccessManaged_init(authority);
+        __Managed_init(authority);
     }
 
     /// @notice Everything not implemented here runs in ModularComplianceAdmin, in this contract's storage.

@@ -41,7 +41,7 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     /// @param authority The suite's AccessManager.
     /// @param defaultKycValidity_ KYC validity granted by the ERC-3643 {registerIdentity} (seconds).
     function initialize(address authority, uint40 defaultKycValidity_) external initializer {
-        __AccessManaged_init(authority);
+        __Managed_init(authority);
         _setDefaultKycValidity(defaultKycValidity_);
     }
 

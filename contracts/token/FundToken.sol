@@ -63,7 +63,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// @notice Initialises the token behind its proxy; the compliance is bound to the proxy afterwards.
     /// @param p The parameters; the fee wallet may be zero until it is registered (then no fee accrues).
     function initialize(InitParams calldata p) external initializer {
-        __AccessManaged_init(p.authority);
+        __Managed_init(p.authority);
         __EIP712_init(p.name, "1");
         __Nonces_init();
         _setTokenInformation(p.name, p.symbol, p.onchainID);
