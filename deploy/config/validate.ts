@@ -195,7 +195,7 @@ class Checker {
     return this.fail(at, `must be a CCIP chain selector (a uint64 > 0 as a decimal string), got ${show(v)}`);
   }
 
-  /** Reports every item equal (by `key`) to an earlier one; returns the keys of the distinct items. */
+  /** Reports every item equal to an earlier one (undefined items are skipped); returns the distinct items. */
   noDuplicates<T>(at: string, items: (T | undefined)[], what = (i: number) => `${at}[${i}]`): Set<T> {
     const first = new Map<T, number>();
     items.forEach((item, i) => {
@@ -215,6 +215,7 @@ function join(at: string, key: string | number): string {
 function show(v: unknown): string {
   if (v === undefined) return "undefined";
   if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number") return String(v);
   return JSON.stringify(v) ?? String(v);
 }
 
