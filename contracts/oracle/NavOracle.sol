@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
 import {FeedMath} from "./FeedMath.sol";
 
@@ -16,11 +16,14 @@ import {FeedMath} from "./FeedMath.sol";
 /// @dev `maxAge` must span weekends and market holidays: Treasury money market funds strike NAV on business
 /// days only, so a Friday NAV must still be usable on Tuesday after a Monday holiday (4 days, the
 /// suggested default). Rounds are ordered by `updatedAt`, never by round id, because round ids of two feeds
-/// are unrelated and governance may switch feeds. See docs/ORACLE.md.
-contract NavOracle is INavOracle, ManagedUpgradeable {
-    /// @custom:storage-location erc7201:fundsuite.storage.NavOracle
-    struct NavOracleStorage {
-        // One slot (28 bytes): every read path loads the whole configuration with a single SLOAD.
+/// are unrelated and governance may switch feeds.
+/// Not upgradeable, on purpose: the oracle is on the token's accrual path, where a proxy hop (implementation
+/// slot read and cold DELEGATECALL, ~4.7k gas) buys nothing. It holds no value and no history, only a
+/// configuration that governance sets; to change its logic, governance deploys a new NavOracle and points the
+/// token at it (`setNavOracle`, ISSUER behind its delay): replace, don't mutate. See docs/ORACLE.md.
+contract NavOracle is INavOracle, AccessManaged {
+    /// @notice The whole configuration, packed in one slot (28 bytes): every read path loads it with one SLOAD.
+    struct Config {
         AggregatorV3Interface feed;
         uint8 feedDecimals;
         uint32 maxAge;
@@ -28,28 +31,29 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
         bool allowDecrease;
     }
 
-    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.NavOracle")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant NAV_ORACLE_STORAGE_LOCATION =
-        0xc6d41d9f65054e8f232ede2cb70e2305c3c2c8f84b0730d49ff267169a69b500;
-
     /// @notice Basis points in one unit (100%).
     uint256 private constant BPS = 10_000;
 
+    // A plain state variable, not ERC-7201 namespaced storage: this contract is never behind a proxy, so its
+    // layout is fixed at deployment and never has to line up with another implementation's (a replacement is a
+    // new deployment with its own storage). It follows AccessManaged's slot and fills slot 1 alone.
+    Config private _config;
+
     /// @notice Sets the authority, the feed and the validation bounds.
+    /// @dev Same validation and events as the setters (with zero old values); a zero authority is refused.
     /// @param initialAuthority The suite's AccessManager.
     /// @param feed_ The Chainlink-compatible NAV feed; its decimals (at most 36) are cached.
     /// @param maxAge_ Maximum age in seconds of a usable round (non-zero; 4 days suggested, see contract docs).
     /// @param maxChangeBpsPerDay_ Maximum NAV change per elapsed day, in basis points (1..10_000).
     /// @param allowDecrease_ Whether a NAV decrease (negative rebase) is accepted by {nextNav}.
-    function initialize(
+    constructor(
         address initialAuthority,
         AggregatorV3Interface feed_,
         uint32 maxAge_,
         uint16 maxChangeBpsPerDay_,
         bool allowDecrease_
-    ) external initializer {
+    ) AccessManaged(initialAuthority) {
         if (initialAuthority == address(0)) revert InvalidNavOracleConfig("authority");
-        __AccessManaged_init(initialAuthority);
         _setFeed(feed_);
         _setMaxAge(maxAge_);
         _setMaxChangeBpsPerDay(maxChangeBpsPerDay_);
@@ -62,33 +66,33 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
 
     /// @inheritdoc INavOracle
     function feed() external view returns (AggregatorV3Interface) {
-        return _getNavOracleStorage().feed;
+        return _config.feed;
     }
 
     /// @notice The decimals of the current feed, cached when the feed was set.
     function feedDecimals() external view returns (uint8) {
-        return _getNavOracleStorage().feedDecimals;
+        return _config.feedDecimals;
     }
 
     /// @inheritdoc INavOracle
     function maxAge() external view returns (uint32) {
-        return _getNavOracleStorage().maxAge;
+        return _config.maxAge;
     }
 
     /// @inheritdoc INavOracle
     function maxChangeBpsPerDay() external view returns (uint16) {
-        return _getNavOracleStorage().maxChangeBpsPerDay;
+        return _config.maxChangeBpsPerDay;
     }
 
     /// @inheritdoc INavOracle
     function allowDecrease() external view returns (bool) {
-        return _getNavOracleStorage().allowDecrease;
+        return _config.allowDecrease;
     }
 
     /// @inheritdoc INavOracle
     function latestNav() external view returns (NavRound memory) {
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        return _latestNav($.feed, $.feedDecimals, $.maxAge);
+        Config storage c = _config;
+        return _latestNav(c.feed, c.feedDecimals, c.maxAge);
     }
 
     /// @inheritdoc INavOracle
@@ -96,8 +100,16 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
     /// seconds between the two rounds' timestamps, compared exactly (no rounding): two rounds 12 hours apart
     /// may move half the daily bound, a Friday-to-Monday pair three times it.
     function nextNav(uint256 lastNav, uint256 lastUpdatedAt) external view returns (NavRound memory round) {
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        round = _latestNav($.feed, $.feedDecimals, $.maxAge);
+        // Every field is taken from one SLOAD here; nothing is read from storage again after the feed call.
+        Config storage c = _config;
+        (AggregatorV3Interface feed_, uint8 decimals, uint32 maxAge_, uint16 bps, bool allowDecrease_) = (
+            c.feed,
+            c.feedDecimals,
+            c.maxAge,
+            c.maxChangeBpsPerDay,
+            c.allowDecrease
+        );
+        round = _latestNav(feed_, decimals, maxAge_);
         if (lastNav == 0) return round;
 
         if (round.updatedAt < lastUpdatedAt) revert NavRoundOutOfOrder(round.updatedAt, lastUpdatedAt);
@@ -105,14 +117,13 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
 
         uint256 change;
         if (round.nav < lastNav) {
-            if (!$.allowDecrease) revert NavDecreaseNotAllowed(lastNav, round.nav);
+            if (!allowDecrease_) revert NavDecreaseNotAllowed(lastNav, round.nav);
             change = lastNav - round.nav;
         } else {
             change = round.nav - lastNav;
         }
 
         uint256 elapsed = round.updatedAt - lastUpdatedAt;
-        uint256 bps = $.maxChangeBpsPerDay;
         // change > floor(x / y) <=> change * y > x for integers, so flooring the bound loses nothing.
         if (change > Math.mulDiv(lastNav, bps * elapsed, BPS * 1 days)) {
             revert NavChangeTooLarge(lastNav, round.nav, elapsed, bps);
@@ -180,39 +191,29 @@ contract NavOracle is INavOracle, ManagedUpgradeable {
         if (address(newFeed) == address(0)) revert InvalidNavOracleConfig("feed");
         (bool ok, uint8 decimals) = FeedMath.readDecimals(newFeed);
         if (!ok) revert InvalidNavOracleConfig("feed");
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        AggregatorV3Interface oldFeed = $.feed;
-        $.feed = newFeed;
-        $.feedDecimals = decimals;
+        AggregatorV3Interface oldFeed = _config.feed;
+        _config.feed = newFeed;
+        _config.feedDecimals = decimals;
         emit NavFeedChanged(address(oldFeed), address(newFeed), decimals);
     }
 
     function _setMaxAge(uint32 newMaxAge) private {
         if (newMaxAge == 0) revert InvalidNavOracleConfig("maxAge");
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        uint32 oldMaxAge = $.maxAge;
-        $.maxAge = newMaxAge;
+        uint32 oldMaxAge = _config.maxAge;
+        _config.maxAge = newMaxAge;
         emit MaxAgeChanged(oldMaxAge, newMaxAge);
     }
 
     function _setMaxChangeBpsPerDay(uint16 newBps) private {
         if (newBps == 0 || newBps > BPS) revert InvalidNavOracleConfig("maxChangeBpsPerDay");
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        uint16 oldBps = $.maxChangeBpsPerDay;
-        $.maxChangeBpsPerDay = newBps;
+        uint16 oldBps = _config.maxChangeBpsPerDay;
+        _config.maxChangeBpsPerDay = newBps;
         emit MaxChangeBpsPerDayChanged(oldBps, newBps);
     }
 
     function _setAllowDecrease(bool newAllow) private {
-        NavOracleStorage storage $ = _getNavOracleStorage();
-        bool oldAllow = $.allowDecrease;
-        $.allowDecrease = newAllow;
+        bool oldAllow = _config.allowDecrease;
+        _config.allowDecrease = newAllow;
         emit AllowDecreaseChanged(oldAllow, newAllow);
-    }
-
-    function _getNavOracleStorage() private pure returns (NavOracleStorage storage $) {
-        assembly {
-            $.slot := NAV_ORACLE_STORAGE_LOCATION
-        }
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {FeedMath} from "./FeedMath.sol";
 
 /// @title NavPublisher
@@ -14,35 +14,41 @@ import {FeedMath} from "./FeedMath.sol";
 /// Every round is kept: `getRoundData` returns the whole history. Round ids start at 1 and increase by 1;
 /// `startedAt == updatedAt == block.timestamp` and `answeredInRound == roundId`.
 /// The publisher is trusted for the value itself within those bounds: see docs/ORACLE.md.
-contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
+/// Not upgradeable, on purpose, like Chainlink's aggregators: a feed's rounds are its public record, and a proxy
+/// hop (implementation slot read and cold DELEGATECALL, ~4.7k gas) on every read buys nothing. To change the
+/// feed's logic or its fixed decimals, governance deploys a new NavPublisher and switches the consumers to it
+/// (`NavOracle.setFeed` / `ReserveGuard.setFeed`, ISSUER behind its delay); this one stays readable forever.
+contract NavPublisher is AggregatorV3Interface, AccessManaged {
     /// @notice One published round, packed in one slot.
     struct Round {
         int192 answer;
         uint64 updatedAt;
     }
 
-    /// @custom:storage-location erc7201:fundsuite.storage.NavPublisher
-    struct NavPublisherStorage {
-        // Slot 0 (17 bytes): everything {publish} reads besides the previous round.
+    /// @notice Everything {publish} reads besides the previous round, packed in one slot (16 bytes).
+    struct Config {
         uint80 latestRoundId;
         uint32 minInterval;
         uint16 maxChangeBpsPerRound;
-        uint8 decimals;
-        // Slot 1.
-        string description;
-        // Slot 2: round id => round.
-        mapping(uint80 roundId => Round) rounds;
     }
-
-    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.NavPublisher")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant NAV_PUBLISHER_STORAGE_LOCATION =
-        0x422bc29252027dadcbd680ed0f84eb5bb35dd2b7f2834f78e536d01d04796800;
 
     /// @notice Version of this feed implementation (`AggregatorV3Interface.version`).
     uint256 public constant VERSION = 1;
 
     /// @notice Basis points in one unit (100%).
     uint256 private constant BPS = 10_000;
+
+    /// @notice Decimals of every answer: fixed for the life of the feed, so read from the code, not storage.
+    uint8 private immutable _decimals;
+
+    // Plain state variables, not ERC-7201 namespaced storage: this contract is never behind a proxy, so its
+    // layout is fixed at deployment and never has to line up with another implementation's (a replacement is a
+    // new deployment with its own storage). They follow AccessManaged's slot: slot 1 config, slot 2 description,
+    // slot 3 the rounds mapping.
+    Config private _config;
+    /// @notice Human-readable description, fixed for the life of the feed (a string cannot be immutable).
+    string private _description;
+    mapping(uint80 roundId => Round) private _rounds;
 
     /// @notice A configuration value is out of its allowed range.
     error InvalidNavPublisherConfig(string field);
@@ -71,6 +77,8 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
     event MaxChangeBpsPerRoundChanged(uint16 oldBps, uint16 newBps);
 
     /// @notice Sets the authority, the feed's fixed decimals and description, and the publication bounds.
+    /// @dev Same validation and events as the setters (with zero old values); a zero authority, more than 36
+    /// decimals and an empty description are refused.
     /// @param initialAuthority The suite's AccessManager.
     /// @param decimals_ Decimals of every answer (at most 36); fixed for the life of the feed.
     /// @param description_ Human-readable description (e.g. "FUND / USD NAV"); non-empty, fixed for the life of the feed.
@@ -78,20 +86,18 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
     /// @param maxChangeBpsPerRound_ Maximum move between two consecutive answers, in basis points of the
     /// previous answer (non-zero; values above 10_000 only loosen increases, e.g. for a reserve feed while the
     /// fund ramps up).
-    function initialize(
+    constructor(
         address initialAuthority,
         uint8 decimals_,
-        string calldata description_,
+        string memory description_,
         uint32 minInterval_,
         uint16 maxChangeBpsPerRound_
-    ) external initializer {
+    ) AccessManaged(initialAuthority) {
         if (initialAuthority == address(0)) revert InvalidNavPublisherConfig("authority");
         if (decimals_ > FeedMath.MAX_FEED_DECIMALS) revert InvalidNavPublisherConfig("decimals");
         if (bytes(description_).length == 0) revert InvalidNavPublisherConfig("description");
-        __AccessManaged_init(initialAuthority);
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        $.decimals = decimals_;
-        $.description = description_;
+        _decimals = decimals_;
+        _description = description_;
         _setMinInterval(minInterval_);
         _setMaxChangeBpsPerRound(maxChangeBpsPerRound_);
     }
@@ -107,29 +113,32 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
         if (answer <= 0) revert AnswerNotPositive(answer);
         if (answer > type(int192).max) revert AnswerTooLarge(answer, type(int192).max);
 
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        uint80 previousId = $.latestRoundId;
+        // One SLOAD for the whole configuration; the previous round is one more.
+        Config storage c = _config;
+        (uint80 previousId, uint32 minInterval_, uint16 bps) = (
+            c.latestRoundId,
+            c.minInterval,
+            c.maxChangeBpsPerRound
+        );
         int256 previousAnswer;
         if (previousId != 0) {
-            Round memory previous = $.rounds[previousId];
+            Round memory previous = _rounds[previousId];
             previousAnswer = previous.answer;
-            uint32 minInterval_ = $.minInterval;
             if (block.timestamp < uint256(previous.updatedAt) + minInterval_) {
                 revert PublishTooSoon(previous.updatedAt, block.timestamp, minInterval_);
             }
             // Both answers are positive int192, so the products below cannot overflow uint256.
             uint256 change =
                 answer > previousAnswer ? uint256(answer - previousAnswer) : uint256(previousAnswer - answer);
-            uint16 bps = $.maxChangeBpsPerRound;
             if (change * BPS > uint256(previousAnswer) * bps) {
                 revert AnswerChangeTooLarge(previousAnswer, answer, bps);
             }
         }
 
         roundId = previousId + 1;
-        $.latestRoundId = roundId;
+        _config.latestRoundId = roundId;
         // Casts are safe: 0 < answer <= type(int192).max was checked; timestamps fit 64 bits.
-        $.rounds[roundId] = Round({answer: int192(answer), updatedAt: uint64(block.timestamp)});
+        _rounds[roundId] = Round({answer: int192(answer), updatedAt: uint64(block.timestamp)});
 
         emit NewRound(roundId, msg.sender, block.timestamp);
         emit AnswerUpdated(answer, roundId, block.timestamp);
@@ -158,12 +167,12 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
 
     /// @notice Decimals of every answer, fixed at deployment.
     function decimals() external view returns (uint8) {
-        return _getNavPublisherStorage().decimals;
+        return _decimals;
     }
 
     /// @notice Description of the feed, fixed at deployment.
     function description() external view returns (string memory) {
-        return _getNavPublisherStorage().description;
+        return _description;
     }
 
     /// @notice Version of this feed implementation.
@@ -181,9 +190,8 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        if (roundId_ == 0 || roundId_ > $.latestRoundId) revert RoundNotFound(roundId_);
-        return _round($, roundId_);
+        if (roundId_ == 0 || roundId_ > _config.latestRoundId) revert RoundNotFound(roundId_);
+        return _round(roundId_);
     }
 
     /// @notice The latest published round.
@@ -193,10 +201,9 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        uint80 latest = $.latestRoundId;
+        uint80 latest = _config.latestRoundId;
         if (latest == 0) revert NoRoundPublished();
-        return _round($, latest);
+        return _round(latest);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -205,50 +212,39 @@ contract NavPublisher is AggregatorV3Interface, ManagedUpgradeable {
 
     /// @notice Id of the latest round (0 before the first publication).
     function latestRound() external view returns (uint256) {
-        return _getNavPublisherStorage().latestRoundId;
+        return _config.latestRoundId;
     }
 
     /// @notice Minimum number of seconds between two rounds.
     function minInterval() external view returns (uint32) {
-        return _getNavPublisherStorage().minInterval;
+        return _config.minInterval;
     }
 
     /// @notice Maximum move between two consecutive answers, in basis points of the previous answer.
     function maxChangeBpsPerRound() external view returns (uint16) {
-        return _getNavPublisherStorage().maxChangeBpsPerRound;
+        return _config.maxChangeBpsPerRound;
     }
 
     // ---------------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------------
 
-    function _round(
-        NavPublisherStorage storage $,
-        uint80 id
-    ) private view returns (uint80, int256, uint256, uint256, uint80) {
-        Round memory r = $.rounds[id];
+    function _round(uint80 id) private view returns (uint80, int256, uint256, uint256, uint80) {
+        Round memory r = _rounds[id];
         return (id, r.answer, r.updatedAt, r.updatedAt, id);
     }
 
     function _setMinInterval(uint32 newMinInterval) private {
         if (newMinInterval == 0) revert InvalidNavPublisherConfig("minInterval");
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        uint32 oldMinInterval = $.minInterval;
-        $.minInterval = newMinInterval;
+        uint32 oldMinInterval = _config.minInterval;
+        _config.minInterval = newMinInterval;
         emit MinIntervalChanged(oldMinInterval, newMinInterval);
     }
 
     function _setMaxChangeBpsPerRound(uint16 newBps) private {
         if (newBps == 0) revert InvalidNavPublisherConfig("maxChangeBpsPerRound");
-        NavPublisherStorage storage $ = _getNavPublisherStorage();
-        uint16 oldBps = $.maxChangeBpsPerRound;
-        $.maxChangeBpsPerRound = newBps;
+        uint16 oldBps = _config.maxChangeBpsPerRound;
+        _config.maxChangeBpsPerRound = newBps;
         emit MaxChangeBpsPerRoundChanged(oldBps, newBps);
-    }
-
-    function _getNavPublisherStorage() private pure returns (NavPublisherStorage storage $) {
-        assembly {
-            $.slot := NAV_PUBLISHER_STORAGE_LOCATION
-        }
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {FeedMath} from "./FeedMath.sol";
 
@@ -13,31 +13,35 @@ import {FeedMath} from "./FeedMath.sol";
 /// @dev It never reverts because of a shortfall: {checkSupply} returns false and the token decides (it refuses
 /// supply growth and emits an event). Redemptions, burns and transfers never call it, so a shortfall or a
 /// broken reserve feed can never trap investors' tokens. It reverts only when the reserve round itself is
-/// unusable (non-positive, incomplete, from the future, stale, too large to scale). See docs/ORACLE.md.
-contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
-    /// @custom:storage-location erc7201:fundsuite.storage.ReserveGuard
-    struct ReserveGuardStorage {
-        // One slot (25 bytes): the whole configuration is loaded with a single SLOAD.
+/// unusable (non-positive, incomplete, from the future, stale, too large to scale).
+/// Not upgradeable, on purpose: every mint and every accrual reads the guard, where a proxy hop (implementation
+/// slot read and cold DELEGATECALL, ~4.7k gas) buys nothing. It holds no value, only a configuration that
+/// governance sets; to change its logic, governance deploys a new ReserveGuard and points the token at it
+/// (`setReserveGuard`, ISSUER behind its delay): replace, don't mutate. See docs/ORACLE.md.
+contract ReserveGuard is IReserveGuard, AccessManaged {
+    /// @notice The whole configuration, packed in one slot (25 bytes): every read path loads it with one SLOAD.
+    struct Config {
         AggregatorV3Interface feed;
         uint8 feedDecimals;
         uint32 maxAge;
     }
 
-    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.ReserveGuard")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant RESERVE_GUARD_STORAGE_LOCATION =
-        0x8d31d411c4c8d37bc2932a91920ca401faf4bf42f6e95a77d214588f8ab7eb00;
+    // A plain state variable, not ERC-7201 namespaced storage: this contract is never behind a proxy, so its
+    // layout is fixed at deployment and never has to line up with another implementation's (a replacement is a
+    // new deployment with its own storage). It follows AccessManaged's slot and fills slot 1 alone.
+    Config private _config;
 
     /// @notice Sets the authority, the reserve feed and the maximum age of a usable reserve round.
+    /// @dev Same validation and events as the setters (with zero old values); a zero authority is refused.
     /// @param initialAuthority The suite's AccessManager.
     /// @param feed_ The Chainlink-compatible reserve feed (USD); its decimals (at most 36) are cached.
     /// @param maxAge_ Maximum age in seconds of a usable reserve round (non-zero; at least the feed's heartbeat).
-    function initialize(
+    constructor(
         address initialAuthority,
         AggregatorV3Interface feed_,
         uint32 maxAge_
-    ) external initializer {
+    ) AccessManaged(initialAuthority) {
         if (initialAuthority == address(0)) revert InvalidReserveGuardConfig("authority");
-        __AccessManaged_init(initialAuthority);
         _setFeed(feed_);
         _setMaxAge(maxAge_);
     }
@@ -48,17 +52,17 @@ contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
 
     /// @inheritdoc IReserveGuard
     function feed() external view returns (AggregatorV3Interface) {
-        return _getReserveGuardStorage().feed;
+        return _config.feed;
     }
 
     /// @notice The decimals of the current reserve feed, cached when the feed was set.
     function feedDecimals() external view returns (uint8) {
-        return _getReserveGuardStorage().feedDecimals;
+        return _config.feedDecimals;
     }
 
     /// @inheritdoc IReserveGuard
     function maxAge() external view returns (uint32) {
-        return _getReserveGuardStorage().maxAge;
+        return _config.maxAge;
     }
 
     /// @inheritdoc IReserveGuard
@@ -97,10 +101,8 @@ contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
     // ---------------------------------------------------------------------------------------------
 
     function _reserves() private view returns (uint256 amount, uint256 updatedAt) {
-        ReserveGuardStorage storage $ = _getReserveGuardStorage();
-        AggregatorV3Interface feed_ = $.feed;
-        uint8 decimals = $.feedDecimals;
-        uint256 maxAge_ = $.maxAge;
+        Config storage c = _config;
+        (AggregatorV3Interface feed_, uint8 decimals, uint256 maxAge_) = (c.feed, c.feedDecimals, c.maxAge);
 
         uint80 roundId;
         int256 answer;
@@ -124,24 +126,16 @@ contract ReserveGuard is IReserveGuard, ManagedUpgradeable {
         if (address(newFeed) == address(0)) revert InvalidReserveGuardConfig("feed");
         (bool ok, uint8 decimals) = FeedMath.readDecimals(newFeed);
         if (!ok) revert InvalidReserveGuardConfig("feed");
-        ReserveGuardStorage storage $ = _getReserveGuardStorage();
-        AggregatorV3Interface oldFeed = $.feed;
-        $.feed = newFeed;
-        $.feedDecimals = decimals;
+        AggregatorV3Interface oldFeed = _config.feed;
+        _config.feed = newFeed;
+        _config.feedDecimals = decimals;
         emit ReserveFeedChanged(address(oldFeed), address(newFeed), decimals);
     }
 
     function _setMaxAge(uint32 newMaxAge) private {
         if (newMaxAge == 0) revert InvalidReserveGuardConfig("maxAge");
-        ReserveGuardStorage storage $ = _getReserveGuardStorage();
-        uint32 oldMaxAge = $.maxAge;
-        $.maxAge = newMaxAge;
+        uint32 oldMaxAge = _config.maxAge;
+        _config.maxAge = newMaxAge;
         emit ReserveMaxAgeChanged(oldMaxAge, newMaxAge);
-    }
-
-    function _getReserveGuardStorage() private pure returns (ReserveGuardStorage storage $) {
-        assembly {
-            $.slot := RESERVE_GUARD_STORAGE_LOCATION
-        }
     }
 }

@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { MockV3Aggregator, NavOracle } from "../../typechain-types";
 import {
   DAY,
+  ERC1967_IMPLEMENTATION_SLOT,
   FEED_DECIMALS,
   HOUR,
   ISSUER_DELAY,
@@ -11,12 +12,20 @@ import {
   NAV_MAX_CHANGE_BPS_PER_DAY,
   ONE_18,
   ONE_8,
+  RESERVES_8,
+  UPGRADE_ENTRY_POINTS,
+  UUPS,
+  abiFunctionNames,
+  deployAccessManager,
   deployAggregator,
+  deployConsumer,
   deployMockFeed,
   deployNavOracle,
   deployNavPublisher,
+  deployReserveGuard,
   navOracleFixture,
   nextFriday1600,
+  scheduleWaitExecute,
   selectors,
   weekday,
   ROLES,
@@ -56,7 +65,7 @@ function expectRound(
 }
 
 describe("NavOracle", function () {
-  describe("initialize", function () {
+  describe("constructor", function () {
     it("should store the feed, its decimals, maxAge, the daily bound and the decrease policy", async function () {
       const { oracle, aggregator, manager } = await loadFixture(navOracleFixture);
       expect(await oracle.authority()).to.equal(await manager.getAddress());
@@ -78,21 +87,6 @@ describe("NavOracle", function () {
       expect([...bpsEvent.args]).to.deep.equal([0n, 25n]);
       const [decreaseEvent] = await oracle.queryFilter(oracle.filters.AllowDecreaseChanged());
       expect([...decreaseEvent.args]).to.deep.equal([false, true]);
-    });
-
-    it("should refuse a second initialization", async function () {
-      const { oracle, manager, aggregator } = await loadFixture(navOracleFixture);
-      await expect(
-        oracle.initialize(manager, aggregator, NAV_MAX_AGE, NAV_MAX_CHANGE_BPS_PER_DAY, false),
-      ).to.be.revertedWithCustomError(oracle, "InvalidInitialization");
-    });
-
-    it("should refuse to initialize the implementation contract", async function () {
-      const { manager, aggregator } = await loadFixture(navOracleFixture);
-      const implementation = await ethers.deployContract("NavOracle");
-      await expect(
-        implementation.initialize(manager, aggregator, NAV_MAX_AGE, NAV_MAX_CHANGE_BPS_PER_DAY, false),
-      ).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
     });
 
     describe("when the configuration is invalid", function () {
@@ -125,6 +119,52 @@ describe("NavOracle", function () {
             .withArgs("maxChangeBpsPerDay");
         });
       }
+
+      it("should refuse a feed address without code", async function () {
+        const { manager, oracle, stranger } = await loadFixture(navOracleFixture);
+        await expect(deployNavOracle(manager, stranger.address))
+          .to.be.revertedWithCustomError(oracle, "InvalidNavOracleConfig")
+          .withArgs("feed");
+      });
+
+      it("should refuse a feed whose decimals() reverts, and one with 37 decimals", async function () {
+        const { manager, oracle, mockFeed } = await loadFixture(navOracleFixture);
+        await mockFeed.setDecimalsMode(DecimalsMode.Reverts);
+        await expect(deployNavOracle(manager, mockFeed))
+          .to.be.revertedWithCustomError(oracle, "InvalidNavOracleConfig")
+          .withArgs("feed");
+        await mockFeed.setDecimalsMode(DecimalsMode.Normal);
+        await mockFeed.setDecimals(37);
+        await expect(deployNavOracle(manager, mockFeed))
+          .to.be.revertedWithCustomError(oracle, "InvalidNavOracleConfig")
+          .withArgs("feed");
+      });
+    });
+  });
+
+  describe("upgradeability", function () {
+    it("should have no upgrade or initializer entry point", async function () {
+      const names = await abiFunctionNames("NavOracle");
+      expect(names).to.include("setAuthority");
+      for (const name of UPGRADE_ENTRY_POINTS) {
+        expect(names, name).to.not.include(name);
+      }
+    });
+
+    it("should refuse an upgradeToAndCall call, even from the ISSUER, and keep its code", async function () {
+      const { oracle, issuer } = await loadFixture(navOracleFixture);
+      const code = await ethers.provider.getCode(oracle);
+      const other = await deployNavOracle(await oracle.authority(), await oracle.feed());
+      const data = UUPS.encodeFunctionData("upgradeToAndCall", [await other.getAddress(), "0x"]);
+      await expect(issuer.sendTransaction({ to: oracle, data })).to.be.revertedWithoutReason();
+      expect(await ethers.provider.getCode(oracle)).to.equal(code);
+    });
+
+    it("should be the contract itself, not a proxy", async function () {
+      const { oracle } = await loadFixture(navOracleFixture);
+      const { deployedBytecode } = await artifacts.readArtifact("NavOracle");
+      expect(await ethers.provider.getCode(oracle)).to.equal(deployedBytecode);
+      expect(await ethers.provider.getStorage(oracle, ERC1967_IMPLEMENTATION_SLOT)).to.equal(ethers.ZeroHash);
     });
   });
 
@@ -570,7 +610,6 @@ describe("NavOracle", function () {
       setMaxAge: (o) => o.setMaxAge(DAY),
       setMaxChangeBpsPerDay: (o) => o.setMaxChangeBpsPerDay(10),
       setAllowDecrease: (o) => o.setAllowDecrease(true),
-      upgradeToAndCall: async (o) => o.upgradeToAndCall(await ethers.deployContract("NavOracle"), "0x"),
     };
 
     for (const [name, call] of Object.entries(restricted)) {
@@ -583,19 +622,6 @@ describe("NavOracle", function () {
         }
       });
     }
-
-    it("should let the ISSUER upgrade and keep the configuration", async function () {
-      const { oracle, issuer, aggregator } = await loadFixture(navOracleFixture);
-      const implementation = await ethers.deployContract("NavOracle");
-      await expect(oracle.connect(issuer).upgradeToAndCall(implementation, "0x"))
-        .to.emit(oracle, "Upgraded")
-        .withArgs(await implementation.getAddress());
-      expect(await upgrades.erc1967.getImplementationAddress(await oracle.getAddress())).to.equal(
-        await implementation.getAddress(),
-      );
-      expect(await oracle.feed()).to.equal(await aggregator.getAddress());
-      expect(await oracle.maxAge()).to.equal(NAV_MAX_AGE);
-    });
   });
 
   describe("feed switch by governance", function () {
@@ -690,6 +716,134 @@ describe("NavOracle", function () {
         .withArgs(operationId);
       expect(await oracle.feed()).to.equal(await aggregator.getAddress());
       expect(await newFeed.getAddress()).to.not.equal(await aggregator.getAddress());
+    });
+  });
+
+  describe("replacement by governance (replace, don't mutate)", function () {
+    /**
+     * The fund's NavPublisher (8 decimals) holds three daily rounds; a consumer standing in for the fund token
+     * reads it through `oracle` and has applied the last round.
+     */
+    async function replacementFixture() {
+      const actors = await deployAccessManager();
+      const { manager, publisher, stranger } = actors;
+      const oldPublisher = await deployNavPublisher(manager);
+      await manager.setTargetFunctionRole(
+        oldPublisher,
+        selectors(oldPublisher, ["publish"]),
+        ROLES.NAV_PUBLISHER,
+      );
+      const start = (await time.latest()) + HOUR;
+      const history: bigint[][] = [];
+      for (const [i, answer] of [ONE_8, 100_010_000n, 100_020_000n].entries()) {
+        const at = BigInt(start + i * DAY);
+        await time.setNextBlockTimestamp(at);
+        await oldPublisher.connect(publisher).publish(answer);
+        history.push([BigInt(i + 1), answer, at, at, BigInt(i + 1)]);
+      }
+      const oracle = await deployNavOracle(manager, oldPublisher);
+      await manager.setTargetFunctionRole(
+        oracle,
+        selectors(oracle, ["setFeed", "setMaxAge", "setMaxChangeBpsPerDay", "setAllowDecrease"]),
+        ROLES.ISSUER,
+      );
+      const guard = await deployReserveGuard(manager, await deployAggregator(FEED_DECIMALS, RESERVES_8));
+      const consumer = await deployConsumer(manager, oracle, guard);
+      await consumer.connect(stranger).accrue();
+      return { ...actors, oldPublisher, history, oracle, consumer };
+    }
+
+    it("should switch the oracle to a new NavPublisher through the delayed ISSUER, the old history staying readable", async function () {
+      const { manager, admin, delayedIssuer, publisher, stranger, oldPublisher, history, oracle, consumer } =
+        await loadFixture(replacementFixture);
+      const lastNav = await consumer.lastNav();
+      const lastUpdatedAt = await consumer.lastUpdatedAt();
+      expect([lastNav, lastUpdatedAt]).to.deep.equal([history[2][1] * 10n ** 10n, history[2][3]]);
+
+      // A new feed with other fixed decimals (only a new deployment can change them), its first round verified.
+      const newPublisher = await deployNavPublisher(manager, 18, "FUND / USD NAV (18 decimals)");
+      await manager.setTargetFunctionRole(
+        newPublisher,
+        selectors(newPublisher, ["publish"]),
+        ROLES.NAV_PUBLISHER,
+      );
+      const newAnswer = 1_000_250_000_000_000_000n;
+      const newAt = Number(lastUpdatedAt) + DAY;
+      await time.setNextBlockTimestamp(newAt);
+      await newPublisher.connect(publisher).publish(newAnswer);
+
+      const data = oracle.interface.encodeFunctionData("setFeed", [await newPublisher.getAddress()]);
+      await expect(scheduleWaitExecute(manager, delayedIssuer, oracle, data))
+        .to.emit(oracle, "NavFeedChanged")
+        .withArgs(await oldPublisher.getAddress(), await newPublisher.getAddress(), 18);
+      expect(await oracle.feed()).to.equal(await newPublisher.getAddress());
+      expect(await oracle.feedDecimals()).to.equal(18);
+
+      // The consumer keeps applying rounds: the new feed's round 1 is newer than the old feed's round 3.
+      await expect(consumer.connect(stranger).accrue())
+        .to.emit(consumer, "NavApplied")
+        .withArgs(1n, lastNav, newAnswer, newAt);
+
+      // The old feed is untouched and its whole history stays public.
+      for (const round of history) {
+        expect([...(await oldPublisher.getRoundData(round[0]))]).to.deep.equal(round);
+      }
+      expect([...(await oldPublisher.latestRoundData())]).to.deep.equal(history[2]);
+      expect(await oldPublisher.decimals()).to.equal(FEED_DECIMALS);
+
+      // Retired: the ADMIN closes it; nobody can publish to it any more, and its history stays readable.
+      await manager.connect(admin).setTargetClosed(oldPublisher, true);
+      await expect(oldPublisher.connect(publisher).publish(history[2][1]))
+        .to.be.revertedWithCustomError(oldPublisher, "AccessManagedUnauthorized")
+        .withArgs(publisher.address);
+      expect([...(await oldPublisher.getRoundData(1))]).to.deep.equal(history[0]);
+    });
+
+    it("should replace the NavOracle itself in its consumer through the delayed ISSUER, the old one staying readable", async function () {
+      const { manager, delayedIssuer, publisher, stranger, oldPublisher, history, oracle, consumer } =
+        await loadFixture(replacementFixture);
+      const lastNav = await consumer.lastNav();
+      const lastUpdatedAt = await consumer.lastUpdatedAt();
+
+      // The new oracle reads the same feed under a new policy: 25 bps per day, decreases allowed.
+      const newOracle = await deployNavOracle(manager, oldPublisher, NAV_MAX_AGE, 25, true);
+      const data = consumer.interface.encodeFunctionData("setNavOracle", [await newOracle.getAddress()]);
+      await expect(scheduleWaitExecute(manager, delayedIssuer, consumer, data))
+        .to.emit(consumer, "NavOracleChanged")
+        .withArgs(await oracle.getAddress(), await newOracle.getAddress());
+      expect(await consumer.navOracle()).to.equal(await newOracle.getAddress());
+
+      // A 2 bps decrease: the old oracle's policy refuses it, the new one applies it.
+      const lowerAnswer = history[2][1] - 20_000n;
+      const lowerAt = Number(lastUpdatedAt) + 3 * DAY;
+      await time.setNextBlockTimestamp(lowerAt);
+      await oldPublisher.connect(publisher).publish(lowerAnswer);
+      const lowerNav = lowerAnswer * 10n ** 10n;
+      await expect(oracle.nextNav(lastNav, lastUpdatedAt))
+        .to.be.revertedWithCustomError(oracle, "NavDecreaseNotAllowed")
+        .withArgs(lastNav, lowerNav);
+      await expect(consumer.connect(stranger).accrue())
+        .to.emit(consumer, "NavApplied")
+        .withArgs(4n, lastNav, lowerNav, lowerAt);
+
+      // The old oracle holds no state to migrate: it still answers from the same feed.
+      expectRound(await oracle.latestNav(), 4n, lowerNav, lowerAt);
+      expect([...(await oldPublisher.getRoundData(3))]).to.deep.equal(history[2]);
+    });
+
+    it("should refuse a replacement from the delayed ISSUER without a schedule, and from anyone else", async function () {
+      const { manager, delayedIssuer, stranger, oldPublisher, oracle, consumer } =
+        await loadFixture(replacementFixture);
+      const newOracle = await deployNavOracle(manager, oldPublisher);
+      const data = consumer.interface.encodeFunctionData("setNavOracle", [await newOracle.getAddress()]);
+      const operationId = await manager.hashOperation(delayedIssuer.address, consumer, data);
+      await expect(consumer.connect(delayedIssuer).setNavOracle(newOracle))
+        .to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled")
+        .withArgs(operationId);
+      await expect(consumer.connect(stranger).setNavOracle(newOracle))
+        .to.be.revertedWithCustomError(consumer, "AccessManagedUnauthorized")
+        .withArgs(stranger.address);
+      expect(await consumer.navOracle()).to.equal(await oracle.getAddress());
     });
   });
 });

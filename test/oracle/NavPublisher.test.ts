@@ -1,13 +1,17 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { NavPublisher } from "../../typechain-types";
 import {
+  ERC1967_IMPLEMENTATION_SLOT,
   FEED_DECIMALS,
   HOUR,
   ONE_8,
   PUBLISHER_MAX_CHANGE_BPS,
   PUBLISHER_MIN_INTERVAL,
+  UPGRADE_ENTRY_POINTS,
+  UUPS,
+  abiFunctionNames,
   deployNavPublisher,
   navPublisherFixture,
 } from "./fixtures";
@@ -29,7 +33,7 @@ async function firstRoundFixture() {
 }
 
 describe("NavPublisher", function () {
-  describe("initialize", function () {
+  describe("constructor", function () {
     it("should fix the decimals and description and store the publication bounds", async function () {
       const { navPublisher, manager } = await loadFixture(navPublisherFixture);
       expect(await navPublisher.authority()).to.equal(await manager.getAddress());
@@ -51,23 +55,6 @@ describe("NavPublisher", function () {
       expect([...bpsEvent.args]).to.deep.equal([0n, 20_000n]);
       expect(await navPublisher.decimals()).to.equal(18);
       expect(await navPublisher.description()).to.equal("FUND / USD reserves");
-    });
-
-    it("should refuse a second initialization", async function () {
-      const { navPublisher, manager } = await loadFixture(navPublisherFixture);
-      await expect(navPublisher.initialize(manager, 8, "again", HOUR, 100)).to.be.revertedWithCustomError(
-        navPublisher,
-        "InvalidInitialization",
-      );
-    });
-
-    it("should refuse to initialize the implementation contract", async function () {
-      const { manager } = await loadFixture(navPublisherFixture);
-      const implementation = await ethers.deployContract("NavPublisher");
-      await expect(implementation.initialize(manager, 8, "impl", HOUR, 100)).to.be.revertedWithCustomError(
-        implementation,
-        "InvalidInitialization",
-      );
     });
 
     it("should accept 36 decimals", async function () {
@@ -97,6 +84,42 @@ describe("NavPublisher", function () {
             .withArgs(field);
         });
       }
+    });
+  });
+
+  describe("upgradeability", function () {
+    it("should have no upgrade or initializer entry point", async function () {
+      const names = await abiFunctionNames("NavPublisher");
+      expect(names).to.include("setAuthority");
+      for (const name of UPGRADE_ENTRY_POINTS) {
+        expect(names, name).to.not.include(name);
+      }
+    });
+
+    it("should refuse an upgradeToAndCall call, even from the ISSUER, and keep its code and history", async function () {
+      const { navPublisher, issuer, manager, firstAt } = await loadFixture(firstRoundFixture);
+      const code = await ethers.provider.getCode(navPublisher);
+      const other = await deployNavPublisher(manager);
+      const data = UUPS.encodeFunctionData("upgradeToAndCall", [await other.getAddress(), "0x"]);
+      await expect(issuer.sendTransaction({ to: navPublisher, data })).to.be.revertedWithoutReason();
+      expect(await ethers.provider.getCode(navPublisher)).to.equal(code);
+      expect([...(await navPublisher.latestRoundData())]).to.deep.equal([
+        1n,
+        ONE_8,
+        BigInt(firstAt),
+        BigInt(firstAt),
+        1n,
+      ]);
+    });
+
+    it("should be the contract itself, not a proxy", async function () {
+      const { navPublisher } = await loadFixture(navPublisherFixture);
+      const { deployedBytecode } = await artifacts.readArtifact("NavPublisher");
+      // The code differs from the artifact only in the immutable decimals, written at construction.
+      expect((await ethers.provider.getCode(navPublisher)).length).to.equal(deployedBytecode.length);
+      expect(await ethers.provider.getStorage(navPublisher, ERC1967_IMPLEMENTATION_SLOT)).to.equal(
+        ethers.ZeroHash,
+      );
     });
   });
 
@@ -321,7 +344,6 @@ describe("NavPublisher", function () {
     const restricted: Record<string, (p: NavPublisher) => Promise<unknown>> = {
       setMinInterval: (p) => p.setMinInterval(HOUR),
       setMaxChangeBpsPerRound: (p) => p.setMaxChangeBpsPerRound(10),
-      upgradeToAndCall: async (p) => p.upgradeToAndCall(await ethers.deployContract("NavPublisher"), "0x"),
     };
 
     for (const [name, call] of Object.entries(restricted)) {
@@ -334,24 +356,5 @@ describe("NavPublisher", function () {
         }
       });
     }
-
-    it("should let the ISSUER upgrade and keep the history", async function () {
-      const { navPublisher, issuer, firstAt } = await loadFixture(firstRoundFixture);
-      const implementation = await ethers.deployContract("NavPublisher");
-      await expect(navPublisher.connect(issuer).upgradeToAndCall(implementation, "0x"))
-        .to.emit(navPublisher, "Upgraded")
-        .withArgs(await implementation.getAddress());
-      expect(await upgrades.erc1967.getImplementationAddress(await navPublisher.getAddress())).to.equal(
-        await implementation.getAddress(),
-      );
-      expect([...(await navPublisher.getRoundData(1))]).to.deep.equal([
-        1n,
-        ONE_8,
-        BigInt(firstAt),
-        BigInt(firstAt),
-        1n,
-      ]);
-      expect(await navPublisher.description()).to.equal("FUND / USD NAV");
-    });
   });
 });

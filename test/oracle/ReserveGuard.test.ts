@@ -1,18 +1,25 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ReserveGuard } from "../../typechain-types";
 import {
   DAY,
+  ERC1967_IMPLEMENTATION_SLOT,
   FEED_DECIMALS,
   ONE_18,
   RESERVES_8,
   RESERVE_MAX_AGE,
   ROLES,
+  UPGRADE_ENTRY_POINTS,
+  UUPS,
+  abiFunctionNames,
   deployAggregator,
+  deployConsumer,
   deployNavPublisher,
+  deployNavOracle,
   deployReserveGuard,
   reserveGuardFixture,
+  scheduleWaitExecute,
   selectors,
   DecimalsMode,
 } from "./fixtures";
@@ -21,7 +28,7 @@ import {
 const RESERVES_18 = 10_000_000n * ONE_18;
 
 describe("ReserveGuard", function () {
-  describe("initialize", function () {
+  describe("constructor", function () {
     it("should store the feed, its decimals and maxAge", async function () {
       const { guard, reserveFeed, manager } = await loadFixture(reserveGuardFixture);
       expect(await guard.authority()).to.equal(await manager.getAddress());
@@ -37,23 +44,6 @@ describe("ReserveGuard", function () {
       expect([...feedEvent.args]).to.deep.equal([ethers.ZeroAddress, await reserveFeed.getAddress(), 8n]);
       const [ageEvent] = await guard.queryFilter(guard.filters.ReserveMaxAgeChanged());
       expect([...ageEvent.args]).to.deep.equal([0n, BigInt(DAY)]);
-    });
-
-    it("should refuse a second initialization", async function () {
-      const { guard, manager, reserveFeed } = await loadFixture(reserveGuardFixture);
-      await expect(guard.initialize(manager, reserveFeed, DAY)).to.be.revertedWithCustomError(
-        guard,
-        "InvalidInitialization",
-      );
-    });
-
-    it("should refuse to initialize the implementation contract", async function () {
-      const { manager, reserveFeed } = await loadFixture(reserveGuardFixture);
-      const implementation = await ethers.deployContract("ReserveGuard");
-      await expect(implementation.initialize(manager, reserveFeed, DAY)).to.be.revertedWithCustomError(
-        implementation,
-        "InvalidInitialization",
-      );
     });
 
     describe("when the configuration is invalid", function () {
@@ -77,6 +67,52 @@ describe("ReserveGuard", function () {
           .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
           .withArgs("maxAge");
       });
+
+      it("should refuse a feed address without code", async function () {
+        const { guard, manager, stranger } = await loadFixture(reserveGuardFixture);
+        await expect(deployReserveGuard(manager, stranger.address))
+          .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
+          .withArgs("feed");
+      });
+
+      it("should refuse a feed whose decimals() returns no data, and one with 37 decimals", async function () {
+        const { guard, manager, mockFeed } = await loadFixture(reserveGuardFixture);
+        await mockFeed.setDecimalsMode(DecimalsMode.Empty);
+        await expect(deployReserveGuard(manager, mockFeed))
+          .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
+          .withArgs("feed");
+        await mockFeed.setDecimalsMode(DecimalsMode.Normal);
+        await mockFeed.setDecimals(37);
+        await expect(deployReserveGuard(manager, mockFeed))
+          .to.be.revertedWithCustomError(guard, "InvalidReserveGuardConfig")
+          .withArgs("feed");
+      });
+    });
+  });
+
+  describe("upgradeability", function () {
+    it("should have no upgrade or initializer entry point", async function () {
+      const names = await abiFunctionNames("ReserveGuard");
+      expect(names).to.include("setAuthority");
+      for (const name of UPGRADE_ENTRY_POINTS) {
+        expect(names, name).to.not.include(name);
+      }
+    });
+
+    it("should refuse an upgradeToAndCall call, even from the ISSUER, and keep its code", async function () {
+      const { guard, issuer, manager, reserveFeed } = await loadFixture(reserveGuardFixture);
+      const code = await ethers.provider.getCode(guard);
+      const other = await deployReserveGuard(manager, reserveFeed);
+      const data = UUPS.encodeFunctionData("upgradeToAndCall", [await other.getAddress(), "0x"]);
+      await expect(issuer.sendTransaction({ to: guard, data })).to.be.revertedWithoutReason();
+      expect(await ethers.provider.getCode(guard)).to.equal(code);
+    });
+
+    it("should be the contract itself, not a proxy", async function () {
+      const { guard } = await loadFixture(reserveGuardFixture);
+      const { deployedBytecode } = await artifacts.readArtifact("ReserveGuard");
+      expect(await ethers.provider.getCode(guard)).to.equal(deployedBytecode);
+      expect(await ethers.provider.getStorage(guard, ERC1967_IMPLEMENTATION_SLOT)).to.equal(ethers.ZeroHash);
     });
   });
 
@@ -329,7 +365,6 @@ describe("ReserveGuard", function () {
     const restricted: Record<string, (g: ReserveGuard) => Promise<unknown>> = {
       setFeed: async (g) => g.setFeed(await deployAggregator(8, RESERVES_8)),
       setMaxAge: (g) => g.setMaxAge(DAY),
-      upgradeToAndCall: async (g) => g.upgradeToAndCall(await ethers.deployContract("ReserveGuard"), "0x"),
     };
 
     for (const [name, call] of Object.entries(restricted)) {
@@ -342,18 +377,48 @@ describe("ReserveGuard", function () {
         }
       });
     }
+  });
 
-    it("should let the ISSUER upgrade and keep the configuration", async function () {
-      const { guard, issuer, reserveFeed } = await loadFixture(reserveGuardFixture);
-      const implementation = await ethers.deployContract("ReserveGuard");
-      await expect(guard.connect(issuer).upgradeToAndCall(implementation, "0x"))
-        .to.emit(guard, "Upgraded")
-        .withArgs(await implementation.getAddress());
-      expect(await upgrades.erc1967.getImplementationAddress(await guard.getAddress())).to.equal(
-        await implementation.getAddress(),
+  describe("replacement by governance (replace, don't mutate)", function () {
+    it("should replace the guard in its consumer through the delayed ISSUER, the old guard and feed staying readable", async function () {
+      const { guard, manager, delayedIssuer, publisher, reserveFeed } =
+        await loadFixture(reserveGuardFixture);
+      const navOracle = await deployNavOracle(manager, await deployAggregator(FEED_DECIMALS, 10n ** 8n));
+      const consumer = await deployConsumer(manager, navOracle, guard);
+      expect([...(await consumer.checkGrowth(RESERVES_18))]).to.deep.equal([true, RESERVES_18]);
+
+      // The custodian's reports replace the Chainlink PoR feed: a new guard on a NavPublisher, first round verified.
+      const reservePublisher = await deployNavPublisher(
+        manager,
+        2,
+        "FUND custodian reserves (USD)",
+        DAY,
+        60_000,
       );
+      await manager.setTargetFunctionRole(
+        reservePublisher,
+        selectors(reservePublisher, ["publish"]),
+        ROLES.NAV_PUBLISHER,
+      );
+      await reservePublisher.connect(publisher).publish(12_000_000_00n); // $12,000,000.00
+      const newReserves = 12_000_000n * ONE_18;
+      // Weekly custodian attestations: a round stays usable for 8 days.
+      const newGuard = await deployReserveGuard(manager, reservePublisher, 8 * DAY);
+
+      const data = consumer.interface.encodeFunctionData("setReserveGuard", [await newGuard.getAddress()]);
+      await expect(scheduleWaitExecute(manager, delayedIssuer, consumer, data))
+        .to.emit(consumer, "ReserveGuardChanged")
+        .withArgs(await guard.getAddress(), await newGuard.getAddress());
+      expect(await consumer.reserveGuard()).to.equal(await newGuard.getAddress());
+
+      // Growth is now checked against the new reserves.
+      expect([...(await consumer.checkGrowth(newReserves))]).to.deep.equal([true, newReserves]);
+      expect([...(await consumer.checkGrowth(newReserves + 1n))]).to.deep.equal([false, newReserves]);
+
+      // The old guard holds no state to migrate: it still answers from the old feed while that feed is fresh.
+      await reserveFeed.updateAnswer(RESERVES_8);
+      expect([...(await guard.checkSupply(RESERVES_18))]).to.deep.equal([true, RESERVES_18]);
       expect(await guard.feed()).to.equal(await reserveFeed.getAddress());
-      expect(await guard.maxAge()).to.equal(RESERVE_MAX_AGE);
     });
   });
 });

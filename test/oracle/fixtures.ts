@@ -1,10 +1,19 @@
-import { ethers, upgrades } from "hardhat";
+import { expect } from "chai";
+import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { resolveAddress, type AddressLike, type BaseContract, type BigNumberish } from "ethers";
+import {
+  resolveAddress,
+  type AddressLike,
+  type BaseContract,
+  type BigNumberish,
+  type BytesLike,
+  type ContractTransactionResponse,
+} from "ethers";
 import type {
   AccessManager,
   MockNavFeed,
+  MockOracleConsumer,
   MockV3Aggregator,
   NavOracle,
   NavPublisher,
@@ -80,7 +89,7 @@ export async function deployAccessManager(): Promise<{ manager: AccessManager } 
   return { manager, admin, issuer, delayedIssuer, guardian, publisher, stranger };
 }
 
-/** Deploys a NavOracle UUPS proxy (no role wiring). */
+/** Deploys a NavOracle (a plain, non-upgradeable contract; no role wiring). */
 export async function deployNavOracle(
   authority: AddressLike,
   feed: AddressLike,
@@ -88,19 +97,18 @@ export async function deployNavOracle(
   maxChangeBpsPerDay: BigNumberish = NAV_MAX_CHANGE_BPS_PER_DAY,
   allowDecrease = false,
 ): Promise<NavOracle> {
-  const factory = await ethers.getContractFactory("NavOracle");
-  const proxy = await upgrades.deployProxy(
-    factory,
-    [await resolveAddress(authority), await resolveAddress(feed), maxAge, maxChangeBpsPerDay, allowDecrease],
-    {
-      kind: "uups",
-    },
-  );
-  await proxy.waitForDeployment();
-  return proxy as unknown as NavOracle;
+  const oracle = await ethers.deployContract("NavOracle", [
+    await resolveAddress(authority),
+    await resolveAddress(feed),
+    maxAge,
+    maxChangeBpsPerDay,
+    allowDecrease,
+  ]);
+  await oracle.waitForDeployment();
+  return oracle as unknown as NavOracle;
 }
 
-/** Deploys a NavPublisher UUPS proxy (no role wiring). */
+/** Deploys a NavPublisher (a plain, non-upgradeable contract; no role wiring). */
 export async function deployNavPublisher(
   authority: AddressLike,
   decimals: BigNumberish = FEED_DECIMALS,
@@ -108,32 +116,52 @@ export async function deployNavPublisher(
   minInterval: BigNumberish = PUBLISHER_MIN_INTERVAL,
   maxChangeBpsPerRound: BigNumberish = PUBLISHER_MAX_CHANGE_BPS,
 ): Promise<NavPublisher> {
-  const factory = await ethers.getContractFactory("NavPublisher");
-  const proxy = await upgrades.deployProxy(
-    factory,
-    [await resolveAddress(authority), decimals, description, minInterval, maxChangeBpsPerRound],
-    { kind: "uups" },
-  );
-  await proxy.waitForDeployment();
-  return proxy as unknown as NavPublisher;
+  const navPublisher = await ethers.deployContract("NavPublisher", [
+    await resolveAddress(authority),
+    decimals,
+    description,
+    minInterval,
+    maxChangeBpsPerRound,
+  ]);
+  await navPublisher.waitForDeployment();
+  return navPublisher as unknown as NavPublisher;
 }
 
-/** Deploys a ReserveGuard UUPS proxy (no role wiring). */
+/** Deploys a ReserveGuard (a plain, non-upgradeable contract; no role wiring). */
 export async function deployReserveGuard(
   authority: AddressLike,
   feed: AddressLike,
   maxAge: BigNumberish = RESERVE_MAX_AGE,
 ): Promise<ReserveGuard> {
-  const factory = await ethers.getContractFactory("ReserveGuard");
-  const proxy = await upgrades.deployProxy(
-    factory,
-    [await resolveAddress(authority), await resolveAddress(feed), maxAge],
-    {
-      kind: "uups",
-    },
+  const guard = await ethers.deployContract("ReserveGuard", [
+    await resolveAddress(authority),
+    await resolveAddress(feed),
+    maxAge,
+  ]);
+  await guard.waitForDeployment();
+  return guard as unknown as ReserveGuard;
+}
+
+/**
+ * Deploys the test stand-in for the fund token (applies NAV rounds, asks the guard before growth) and wires its
+ * `setNavOracle` / `setReserveGuard` to ISSUER, as the token's are.
+ */
+export async function deployConsumer(
+  manager: AccessManager,
+  oracle: AddressLike,
+  guard: AddressLike,
+): Promise<MockOracleConsumer> {
+  const consumer = (await ethers.deployContract("MockOracleConsumer", [
+    await resolveAddress(manager),
+    await resolveAddress(oracle),
+    await resolveAddress(guard),
+  ])) as unknown as MockOracleConsumer;
+  await manager.setTargetFunctionRole(
+    consumer,
+    selectors(consumer, ["setNavOracle", "setReserveGuard"]),
+    ROLES.ISSUER,
   );
-  await proxy.waitForDeployment();
-  return proxy as unknown as ReserveGuard;
+  return consumer;
 }
 
 export async function deployAggregator(decimals: number, answer: BigNumberish): Promise<MockV3Aggregator> {
@@ -146,7 +174,7 @@ export async function deployMockFeed(decimals: number): Promise<MockNavFeed> {
 
 /**
  * NavOracle on an 8-decimal Chainlink MockV3Aggregator (answer 1.00000000), maxAge 4 days, 50 bps/day,
- * decreases refused; ISSUER wired to every setter and to upgrades. Also a fully settable MockNavFeed.
+ * decreases refused; ISSUER wired to every setter. Also a fully settable MockNavFeed.
  */
 export async function navOracleFixture() {
   const actors = await deployAccessManager();
@@ -156,13 +184,7 @@ export async function navOracleFixture() {
   const oracle = await deployNavOracle(manager, aggregator);
   await manager.setTargetFunctionRole(
     oracle,
-    selectors(oracle, [
-      "setFeed",
-      "setMaxAge",
-      "setMaxChangeBpsPerDay",
-      "setAllowDecrease",
-      "upgradeToAndCall",
-    ]),
+    selectors(oracle, ["setFeed", "setMaxAge", "setMaxChangeBpsPerDay", "setAllowDecrease"]),
     ROLES.ISSUER,
   );
   return { ...actors, aggregator, mockFeed, oracle };
@@ -170,7 +192,7 @@ export async function navOracleFixture() {
 
 /**
  * NavPublisher with 8 decimals, 12 h minimum interval, 100 bps per round; NAV_PUBLISHER wired to `publish`,
- * ISSUER to the setters and upgrades. No round published yet.
+ * ISSUER to the setters. No round published yet.
  */
 export async function navPublisherFixture() {
   const actors = await deployAccessManager();
@@ -183,7 +205,7 @@ export async function navPublisherFixture() {
   );
   await manager.setTargetFunctionRole(
     navPublisher,
-    selectors(navPublisher, ["setMinInterval", "setMaxChangeBpsPerRound", "upgradeToAndCall"]),
+    selectors(navPublisher, ["setMinInterval", "setMaxChangeBpsPerRound"]),
     ROLES.ISSUER,
   );
   return { ...actors, navPublisher };
@@ -193,8 +215,8 @@ export async function navPublisherFixture() {
 export const RESERVES_8 = 10_000_000n * ONE_8;
 
 /**
- * ReserveGuard on an 8-decimal MockV3Aggregator reporting $10M, maxAge 2 days; ISSUER wired to the setters
- * and upgrades. Also a fully settable MockNavFeed.
+ * ReserveGuard on an 8-decimal MockV3Aggregator reporting $10M, maxAge 2 days; ISSUER wired to the setters.
+ * Also a fully settable MockNavFeed.
  */
 export async function reserveGuardFixture() {
   const actors = await deployAccessManager();
@@ -202,13 +224,60 @@ export async function reserveGuardFixture() {
   const reserveFeed = await deployAggregator(FEED_DECIMALS, RESERVES_8);
   const mockFeed = await deployMockFeed(FEED_DECIMALS);
   const guard = await deployReserveGuard(manager, reserveFeed);
-  await manager.setTargetFunctionRole(
-    guard,
-    selectors(guard, ["setFeed", "setMaxAge", "upgradeToAndCall"]),
-    ROLES.ISSUER,
-  );
+  await manager.setTargetFunctionRole(guard, selectors(guard, ["setFeed", "setMaxAge"]), ROLES.ISSUER);
   return { ...actors, reserveFeed, mockFeed, guard };
 }
+
+/**
+ * Governance by a delayed ISSUER: schedules `data` on `target` in the AccessManager, checks that it cannot be
+ * executed one second before the delay has passed (`AccessManagerNotReady`), and executes it exactly when it has.
+ * @returns The execution transaction.
+ */
+export async function scheduleWaitExecute(
+  manager: AccessManager,
+  delayedIssuer: HardhatEthersSigner,
+  target: AddressLike,
+  data: BytesLike,
+): Promise<ContractTransactionResponse> {
+  const targetAddress = await resolveAddress(target);
+  const operationId = await manager.hashOperation(delayedIssuer.address, targetAddress, data);
+  const scheduledAt = (await time.latest()) + 1;
+  await time.setNextBlockTimestamp(scheduledAt);
+  await expect(manager.connect(delayedIssuer).schedule(targetAddress, data, 0))
+    .to.emit(manager, "OperationScheduled")
+    .withArgs(operationId, 1, scheduledAt + ISSUER_DELAY, delayedIssuer.address, targetAddress, data);
+  await time.setNextBlockTimestamp(scheduledAt + ISSUER_DELAY - 1);
+  await expect(manager.connect(delayedIssuer).execute(targetAddress, data))
+    .to.be.revertedWithCustomError(manager, "AccessManagerNotReady")
+    .withArgs(operationId);
+  await time.setNextBlockTimestamp(scheduledAt + ISSUER_DELAY);
+  return manager.connect(delayedIssuer).execute(targetAddress, data);
+}
+
+/** ERC-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
+export const ERC1967_IMPLEMENTATION_SLOT =
+  "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+/** Entry points of UUPS implementations and initializable contracts, none of which the oracle contracts have. */
+export const UPGRADE_ENTRY_POINTS = [
+  "upgradeToAndCall",
+  "proxiableUUID",
+  "UPGRADE_INTERFACE_VERSION",
+  "initialize",
+] as const;
+
+/** Names of the functions in a compiled contract's ABI. */
+export async function abiFunctionNames(contractName: string): Promise<string[]> {
+  const { abi } = await artifacts.readArtifact(contractName);
+  return (abi as { type: string; name?: string }[])
+    .filter((entry) => entry.type === "function")
+    .map((entry) => entry.name ?? "");
+}
+
+/** The UUPS upgrade function, to call it on contracts whose ABI does not have it. */
+export const UUPS = new ethers.Interface([
+  "function upgradeToAndCall(address newImplementation, bytes data) payable",
+]);
 
 /** Day of week of a unix timestamp (0 = Sunday ... 5 = Friday), UTC. 1970-01-01 was a Thursday. */
 export function weekday(timestamp: number): number {
