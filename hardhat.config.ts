@@ -98,7 +98,7 @@ const config: HardhatUserConfig = {
   },
   contractSizer: { runOnCompile: false, strict: true, except: ["mocks/", "@"] },
   mocha: { timeout: 120_000 },
-  paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts" },
+  paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts", deploy: "deploy/scripts" },
 };
 
 export default config;

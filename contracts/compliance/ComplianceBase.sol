@@ -63,8 +63,6 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
         uint40 lockPeriod;
     }
 
-
-
     /// @dev Summary of an investor's lock tranches (a FIFO queue, release times non-decreasing).
     struct LockState {
         uint128 lockedShares;
@@ -73,7 +71,6 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
         uint32 tail;
         uint16 epoch;
     }
-
 
     /// @custom:storage-location erc7201:fundsuite.storage.ModularCompliance
     struct ComplianceStorage {

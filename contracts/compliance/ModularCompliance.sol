@@ -113,5 +113,4 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
         Core memory c = _onlyToken();
         _record(c, from, to, fromRecord, toRecord, shares, 0, false);
     }
-
 }

@@ -380,5 +380,4 @@ contract ModularComplianceAdmin is ComplianceBase {
         address oracle = $.sanctionsOracle;
         return oracle != address(0) && ISanctionsList(oracle).isSanctioned(wallet);
     }
-
 }

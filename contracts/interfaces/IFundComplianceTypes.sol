@@ -117,5 +117,4 @@ interface IFundComplianceTypes {
         uint256 amount;
         uint256 index;
     }
-
 }

@@ -80,5 +80,4 @@ interface IFundTokenTypes {
         uint40 updatedAt;
         uint80 roundId;
     }
-
 }

@@ -462,5 +462,4 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
             allowed[spender] = current - amount;
         }
     }
-
 }

@@ -18,8 +18,9 @@ import {ShareMath} from "./ShareMath.sol";
 /// through FundToken's fallback (delegatecall), so it runs in the token proxy's storage and authority.
 /// @dev Has no state of its own; called directly, its restricted functions revert (no authority).
 contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
-    bytes32 private constant _PERMIT_TYPEHASH =
-        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+    bytes32 private constant _PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
 
     // =================================================================== EIP-2612
 
@@ -370,5 +371,4 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         a.frozenShares -= uint120(amount == frozen ? a.frozenShares : ShareMath.toSharesUp(amount, idx));
         emit IERC3643.TokensUnfrozen(wallet, amount);
     }
-
 }

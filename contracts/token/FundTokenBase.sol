@@ -66,7 +66,8 @@ abstract contract FundTokenBase is AccessManagedUpgradeable, IFundTokenTypes, IE
     }
 
     // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.FundToken")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE_SLOT = 0x86873f1b879875410db3a709b234d468609418f813435623928c4cc915dc1700;
+    bytes32 private constant _STORAGE_SLOT =
+        0x86873f1b879875410db3a709b234d468609418f813435623928c4cc915dc1700;
 
     function _s() internal pure returns (FundTokenStorage storage $) {
         assembly {
@@ -75,7 +76,12 @@ abstract contract FundTokenBase is AccessManagedUpgradeable, IFundTokenTypes, IE
     }
 
     /// @dev Shares a holder gives up for `amount`: rounded up, or every share for a whole balance.
-    function _sharesToTake(address from, Account memory a, uint256 amount, uint256 idx) internal pure returns (uint256) {
+    function _sharesToTake(
+        address from,
+        Account memory a,
+        uint256 amount,
+        uint256 idx
+    ) internal pure returns (uint256) {
         uint256 balance = ShareMath.toAmount(a.shares, idx);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
         return amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
@@ -154,7 +160,8 @@ abstract contract FundTokenBase is AccessManagedUpgradeable, IFundTokenTypes, IE
     function _setFeeWallet(address wallet) internal {
         FundTokenStorage storage $ = _s();
         InvestorRecord record = $.routing.registry.investorRecord(wallet);
-        if (wallet == address(0) || !record.isVerified() || !record.isProtocol()) revert InvalidFeeWallet(wallet);
+        if (wallet == address(0) || !record.isVerified() || !record.isProtocol())
+            revert InvalidFeeWallet(wallet);
         emit FeeWalletChanged($.feeWallet, wallet);
         $.feeWallet = wallet;
     }

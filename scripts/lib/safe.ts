@@ -443,6 +443,9 @@ const builtinErrors = new Interface(["error Error(string message)", "error Panic
 
 /** A reverted call: its raw revert data and, when an ABI knows the error, its name and arguments. */
 export class CallRevertedError extends Error {
+  /** The revert data again, where Hardhat's chai matchers (`revertedWithCustomError`) look for it. */
+  readonly data: string;
+
   constructor(
     message: string,
     readonly revertData: string,
@@ -451,6 +454,7 @@ export class CallRevertedError extends Error {
   ) {
     super(message);
     this.name = "CallRevertedError";
+    this.data = revertData;
   }
 }
 

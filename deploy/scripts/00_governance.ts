@@ -1,0 +1,16 @@
+import type { DeployFunction } from "hardhat-deploy/types";
+import { loadContext } from "../lib/context";
+import { deployPlain } from "../lib/deploy";
+import { ensureRoleHolders } from "../lib/holders";
+
+/**
+ * The AccessManager (the deployer is its admin until the handover script) and the Safes holding the roles.
+ */
+const func: DeployFunction = async (hre) => {
+  const ctx = await loadContext(hre);
+  ctx.log(`fund ${ctx.config.fund.name} (${ctx.config.fund.symbol}) on ${ctx.network}`);
+  await deployPlain(ctx, "AccessManager", "AccessManager", [ctx.deployer.address]);
+  await ensureRoleHolders(ctx);
+};
+func.tags = ["governance", "all"];
+export default func;

@@ -1,0 +1,39 @@
+import type { DeployFunction } from "hardhat-deploy/types";
+import { loadContext } from "../lib/context";
+import {
+  accessManager,
+  deployProxy,
+  ensure,
+  recorded,
+  wireFunctionRoles,
+  asDeployerWithRoles,
+} from "../lib/deploy";
+import { IDENTITY_REGISTRY_ROLES } from "../lib/roles";
+import type { IdentityRegistry } from "../../typechain-types";
+
+/** The identity registry (UUPS proxy), its function roles and its KYC validity. */
+const func: DeployFunction = async (hre) => {
+  const ctx = await loadContext(hre);
+  const manager = await accessManager(ctx);
+  const validity = ctx.config.identity.defaultKycValiditySeconds;
+  await deployProxy(ctx, "IdentityRegistry", "IdentityRegistry", [await manager.getAddress(), validity]);
+  const registry = await recorded<IdentityRegistry>(ctx, "IdentityRegistry");
+  await wireFunctionRoles(
+    ctx,
+    "IdentityRegistry",
+    await registry.getAddress(),
+    registry.interface,
+    IDENTITY_REGISTRY_ROLES,
+  );
+  await asDeployerWithRoles(ctx, ["ISSUER"], () =>
+    ensure(
+      ctx,
+      `IdentityRegistry: default KYC validity ${validity} s`,
+      async () => (await registry.defaultKycValidity()) !== BigInt(validity),
+      () => registry.setDefaultKycValidity(validity),
+    ),
+  );
+};
+func.tags = ["identity", "all"];
+func.dependencies = ["governance"];
+export default func;

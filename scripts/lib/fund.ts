@@ -1,0 +1,201 @@
+/**
+ * A deployed fund, as tests, Hardhat tasks and the demo use it: typed contracts from the deployment records,
+ * and each role holder able to act through its Safe (executing at once, or scheduling behind the role's
+ * execution delay).
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { BaseContract, Signer } from "ethers";
+import { getAddress } from "ethers";
+import type {
+  AccessManager,
+  IdentityRegistry,
+  IFundCompliance,
+  IFundToken,
+  NavOracle,
+  NavPublisher,
+  ReserveGuard,
+  MockStablecoin,
+} from "../../typechain-types";
+import {
+  managedCall,
+  executeScheduled,
+  cancelScheduled,
+  type ManagedCallResult,
+  type TxResult,
+} from "./governance";
+import { ROLE_HOLDERS, type RoleHolderName } from "../../deploy/config/types";
+
+export interface HolderRecord {
+  role: RoleHolderName;
+  address: string;
+  kind: "safe" | "account";
+  owners: string[];
+  threshold: number;
+}
+
+export interface FundContracts {
+  manager: AccessManager;
+  registry: IdentityRegistry;
+  compliance: IFundCompliance;
+  token: IFundToken;
+  navOracle: NavOracle;
+  reserveGuard: ReserveGuard;
+  /** Our NAV publisher, when the fund publishes its own NAV. */
+  navPublisher?: NavPublisher;
+  /** Our reserve publisher, when the fund publishes its own reserves. */
+  reservePublisher?: NavPublisher;
+  /** Stablecoins by symbol (mocks on local networks). */
+  stablecoins: Record<string, MockStablecoin>;
+}
+
+/** A role holder acting through the AccessManager. */
+export class RoleActor {
+  constructor(
+    readonly fund: Fund,
+    readonly holder: HolderRecord,
+    /** Local signers of the holder: its Safe owners (threshold of them) or the account itself. */
+    readonly signers: Signer[],
+  ) {}
+
+  get address(): string {
+    return this.holder.address;
+  }
+
+  private caller() {
+    if (this.signers.length === 0)
+      throw new Error(
+        `No local signer for ${this.holder.role} (${this.holder.address}): sign offline instead`,
+      );
+    return this.holder.kind === "safe" ? this.holder.address : this.signers[0];
+  }
+
+  private params(target: BaseContract, data: string) {
+    return {
+      manager: this.fund.contracts.manager,
+      caller: this.caller(),
+      target: getAddress((target as unknown as { target: string }).target),
+      data,
+      signers: this.signers,
+      interfaces: [target.interface, ...this.fund.interfaces()],
+    };
+  }
+
+  /** Executes `target.fn(...args)` at once, or schedules it when the role has an execution delay. */
+  async call(target: BaseContract, fn: string, args: unknown[] = []): Promise<ManagedCallResult> {
+    return managedCall(this.params(target, target.interface.encodeFunctionData(fn, args)));
+  }
+
+  /** Executes a call scheduled earlier by this holder, once its delay has passed. */
+  async execute(target: BaseContract, fn: string, args: unknown[] = []): Promise<TxResult> {
+    return executeScheduled(this.params(target, target.interface.encodeFunctionData(fn, args)));
+  }
+
+  /** Cancels a call `scheduler` scheduled (as a guardian of its role, or as the scheduler itself). */
+  async cancel(
+    scheduler: RoleActor,
+    target: BaseContract,
+    fn: string,
+    args: unknown[] = [],
+  ): Promise<TxResult> {
+    return cancelScheduled({
+      manager: this.fund.contracts.manager,
+      canceller: this.caller(),
+      scheduler: scheduler.address,
+      target: getAddress((target as unknown as { target: string }).target),
+      data: target.interface.encodeFunctionData(fn, args),
+      signers: this.signers,
+      interfaces: [target.interface],
+    });
+  }
+
+  /**
+   * Local networks: executes at once, or schedules, moves the chain past the delay and executes. The same
+   * two transactions a Safe would send in production, with the waiting skipped.
+   */
+  async callNow(target: BaseContract, fn: string, args: unknown[] = []): Promise<TxResult> {
+    const result = await this.call(target, fn, args);
+    if (result.status === "executed") return result;
+    const hre = this.fund.hre;
+    const latest = await hre.ethers.provider.getBlock("latest");
+    const wait = result.executableAt - BigInt(latest!.timestamp);
+    if (wait > 0n) {
+      await hre.network.provider.send("evm_increaseTime", [Number(wait)]);
+      await hre.network.provider.send("evm_mine", []);
+    }
+    return this.execute(target, fn, args);
+  }
+}
+
+export class Fund {
+  readonly actors: Record<RoleHolderName, RoleActor>;
+
+  constructor(
+    readonly hre: HardhatRuntimeEnvironment,
+    readonly contracts: FundContracts,
+    holders: Record<RoleHolderName, HolderRecord>,
+    signersByAddress: Map<string, Signer>,
+  ) {
+    this.actors = {} as Record<RoleHolderName, RoleActor>;
+    for (const role of ROLE_HOLDERS) {
+      const h = holders[role];
+      const wanted = h.kind === "safe" ? h.owners : [h.address];
+      const local = wanted.map((a) => signersByAddress.get(getAddress(a))).filter((s): s is Signer => !!s);
+      const enough = h.kind === "safe" ? local.length >= h.threshold : local.length === 1;
+      this.actors[role] = new RoleActor(
+        this,
+        h,
+        enough ? local.slice(0, h.kind === "safe" ? h.threshold : 1) : [],
+      );
+    }
+  }
+
+  /** The holder of `role` acting through the AccessManager. */
+  as(role: RoleHolderName): RoleActor {
+    return this.actors[role];
+  }
+
+  /** ABIs used to decode errors of calls through the suite. */
+  interfaces() {
+    const c = this.contracts;
+    return [c.token.interface, c.compliance.interface, c.registry.interface, c.navOracle.interface];
+  }
+}
+
+/** Loads the fund recorded by the deploy scripts on the connected network. */
+export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
+  const { deployments, ethers } = hre;
+  const at = async <T>(name: string, abiName: string): Promise<T> =>
+    (await ethers.getContractAt(abiName, (await deployments.get(name)).address)) as unknown as T;
+  const optional = async <T>(name: string, abiName: string): Promise<T | undefined> =>
+    (await deployments.getOrNull(name)) ? at<T>(name, abiName) : undefined;
+
+  const stablecoins: Record<string, MockStablecoin> = {};
+  for (const [name, d] of Object.entries(await deployments.all())) {
+    if (name.startsWith("Stablecoin.")) {
+      stablecoins[name.slice("Stablecoin.".length)] = (await ethers.getContractAt(
+        "MockStablecoin",
+        d.address,
+      )) as unknown as MockStablecoin;
+    }
+  }
+  const contracts: FundContracts = {
+    manager: await at("AccessManager", "AccessManager"),
+    registry: await at("IdentityRegistry", "IdentityRegistry"),
+    compliance: await at("ModularCompliance", "IFundCompliance"),
+    token: await at("FundToken", "IFundToken"),
+    navOracle: await at("NavOracle", "NavOracle"),
+    reserveGuard: await at("ReserveGuard", "ReserveGuard"),
+    navPublisher: await optional("NavPublisher", "NavPublisher"),
+    reservePublisher: await optional("ReservePublisher", "NavPublisher"),
+    stablecoins,
+  };
+  const holders = {} as Record<RoleHolderName, HolderRecord>;
+  for (const role of ROLE_HOLDERS) {
+    const d = await deployments.get(`RoleHolder.${role}`);
+    const linked = d.linkedData as Omit<HolderRecord, "role" | "address">;
+    holders[role] = { role, address: d.address, ...linked };
+  }
+  const signersByAddress = new Map<string, Signer>();
+  for (const s of await ethers.getSigners()) signersByAddress.set(getAddress(s.address), s);
+  return new Fund(hre, contracts, holders, signersByAddress);
+}

@@ -1,0 +1,71 @@
+/**
+ * The fund as every test starts from it: deployed by the real deploy scripts (deploy/scripts, tag "all") with
+ * the hardhat network's config (deploy/config/hardhat.ts): Safes hold every role, the deployer has renounced
+ * ADMIN. Tests act as the role holders through their Safes, exactly as the fund's operators do.
+ */
+import hre from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { parseUnits } from "ethers";
+import { loadFund, type Fund } from "../../scripts/lib/fund";
+import { INVESTOR_CLASS_BITS } from "../../scripts/lib/classes";
+
+process.env.DEPLOY_QUIET = "true";
+
+export const ONE = 10n ** 18n;
+export const DAY = 86_400;
+export const YEAR = 365 * DAY;
+/** ISO-3166 numeric codes used by the tests. */
+export const COUNTRY = { US: 840, GB: 826, DE: 276, SG: 702, IR: 364, CU: 192 } as const;
+export const CLASS = INVESTOR_CLASS_BITS;
+/** Index of the first investor account (deploy/config/hardhat.ts account plan). */
+export const FIRST_INVESTOR_ACCOUNT = 26;
+
+export interface FundFixture {
+  fund: Fund;
+  /** Hardhat accounts 26..39, free for investors. */
+  investors: HardhatEthersSigner[];
+  /** Anyone without a role. */
+  outsider: HardhatEthersSigner;
+}
+
+/** Deploys the whole fund through the deploy scripts (snapshotted by hardhat-deploy between tests). */
+export async function deployFundFixture(): Promise<FundFixture> {
+  await hre.deployments.fixture(["all"]);
+  const fund = await loadFund(hre);
+  const signers = await hre.ethers.getSigners();
+  return { fund, investors: signers.slice(FIRST_INVESTOR_ACCOUNT), outsider: signers[0] };
+}
+
+/** Registers `wallet` as an investor (its own identity unless given) through the compliance officer's Safe. */
+export async function registerInvestor(
+  fund: Fund,
+  wallet: string,
+  options: { identity?: string; country?: number; classes?: number; kycExpiry?: number } = {},
+) {
+  const expiry = options.kycExpiry ?? (await time.latest()) + YEAR;
+  return fund
+    .as("complianceOfficer")
+    .call(fund.contracts.registry, "registerInvestor", [
+      wallet,
+      options.identity ?? wallet,
+      options.country ?? COUNTRY.US,
+      options.classes ?? CLASS.accredited,
+      expiry,
+    ]);
+}
+
+/** Mints `amount` tokens to `wallet` through the transfer agent's Safe (MINTER). */
+export async function mint(fund: Fund, wallet: string, amount: bigint) {
+  return fund.as("transferAgent").call(fund.contracts.token, "mint", [wallet, amount]);
+}
+
+/** Publishes a NAV (8 decimals, e.g. "1.0001") through the NAV publisher's Safe. */
+export async function publishNav(fund: Fund, nav: string) {
+  return fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [parseUnits(nav, 8)]);
+}
+
+/** Publishes reserves in USD (8 decimals) through the NAV publisher's Safe. */
+export async function publishReserves(fund: Fund, usd: string) {
+  return fund.as("navPublisher").call(fund.contracts.reservePublisher!, "publish", [parseUnits(usd, 8)]);
+}
