@@ -369,6 +369,18 @@ describe("FundToken: agent actions", function () {
       expect(await f.token.balanceOf(f.dave.address)).to.equal(1n);
     });
 
+    it("should move tokens out of a revoked investor's wallet (the sender need not be verified)", async function () {
+      const f = await loadFixture(investorsFixture);
+      await officer(f).call(f.fund.contracts.registry, "setRevoked", [
+        f.carol.address,
+        [f.carol.address],
+        true,
+      ]);
+      await agent(f).call(f.token, "forcedTransfer", [f.carol.address, f.bob.address, f.amounts.carol]);
+      expect(await f.token.sharesOf(f.carol.address)).to.equal(0n);
+      expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob + f.amounts.carol);
+    });
+
     it("should update the compliance's investor accounting", async function () {
       const f = await loadFixture(investorsFixture);
       const compliance = f.fund.contracts.compliance;
