@@ -156,8 +156,11 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// @param to Recipient.
     /// @param amount Token amount.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
+        FundTokenStorage storage $ = _s();
+        // Recipient and pause first, then the allowance, then the holder's checks (docs/TOKEN.md order).
+        (Routing memory rt, Rebase memory rb) = _hot($, to);
         _spendAllowance(from, msg.sender, amount);
-        _transfer(from, to, amount);
+        _transferChecked($, rt, rb, from, to, amount);
         return true;
     }
 
@@ -375,6 +378,18 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     function _transfer(address from, address to, uint256 amount) private {
         FundTokenStorage storage $ = _s();
         (Routing memory rt, Rebase memory rb) = _hot($, to);
+        _transferChecked($, rt, rb, from, to, amount);
+    }
+
+    /// @dev A holder's transfer of `amount` once the recipient and pause checks passed.
+    function _transferChecked(
+        FundTokenStorage storage $,
+        Routing memory rt,
+        Rebase memory rb,
+        address from,
+        address to,
+        uint256 amount
+    ) private {
         Account memory a = $.accounts[from];
         uint256 balance = ShareMath.toAmount(a.shares, rb.index);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
@@ -394,6 +409,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         uint256 amount
     ) private {
         if (a.frozen) revert WalletFrozen(from);
+        Account storage b = $.accounts[to];
+        if (b.frozen) revert WalletFrozen(to);
         if (shares > a.shares - a.frozenShares) {
             revert InsufficientUnfrozenBalance(
                 from,
@@ -401,8 +418,6 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
                 amount
             );
         }
-        Account storage b = $.accounts[to];
-        if (b.frozen) revert WalletFrozen(to);
         IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
             from,
             to,
