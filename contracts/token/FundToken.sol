@@ -299,6 +299,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
             feeShares = ShareMath.toSharesDown(feeAmount, newIndex);
         }
         uint256 oldSupply = ShareMath.toAmount(shares, oldIndex);
+        if (shares + feeShares > type(uint120).max) revert SharesOverflow(shares + feeShares);
         uint256 newSupply = ShareMath.toAmount(shares + feeShares, newIndex);
         if (newSupply > oldSupply) {
             (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
@@ -448,6 +449,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         InvestorRecord tr = rt.registry.investorRecord(to);
         if (!tr.isVerified()) revert RecipientNotVerified(to);
         uint256 newTotalShares = $.totalShares + shares;
+        if (newTotalShares > type(uint120).max) revert SharesOverflow(newTotalShares);
         uint256 newSupply = ShareMath.toAmount(newTotalShares, rb.index);
         (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
         if (!within) revert ReserveExceeded(newSupply, reserves);
