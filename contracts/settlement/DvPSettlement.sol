@@ -235,18 +235,17 @@ contract DvPSettlement is ManagedUpgradeable, ReentrancyGuardTransient, IDvPSett
         DvPSettlementStorage storage $ = _s();
         Trade storage tr = _trade($, tradeId);
         Status status = tr.status;
+        bool sellerLeg = status == Status.SellerCommitted || status == Status.Acknowledged;
+        if (!sellerLeg && status != Status.BuyerCommitted) revert InvalidStatus(tradeId, status);
         uint40 deadline = tr.deadline;
         if (block.timestamp <= deadline) revert TradeNotExpired(tradeId, deadline);
-        if (status == Status.SellerCommitted || status == Status.Acknowledged) {
-            tr.status = Status.Refunded;
+        tr.status = Status.Refunded;
+        if (sellerLeg) {
             _refundSeller($, tradeId, tr.seller, tr.shares);
-        } else if (status == Status.BuyerCommitted) {
-            tr.status = Status.Refunded;
+        } else {
             (address buyer, address paymentToken, uint96 price) = (tr.buyer, tr.paymentToken, tr.price);
             emit BuyerRefunded(tradeId, buyer, paymentToken, price);
             IERC20(paymentToken).safeTransfer(buyer, price);
-        } else {
-            revert InvalidStatus(tradeId, status);
         }
     }
 
