@@ -307,14 +307,12 @@ describe("DvPSettlement (on-chain payment)", function () {
         await expect(f.dvp.connect(f.buyer).commit(7n))
           .to.be.revertedWithCustomError(f.dvp, "UnknownTrade")
           .withArgs(7n);
-        await f.dvp
-          .connect(f.seller)
-          .openOffChainTrade({
-            buyer: f.buyer.address,
-            amount: AMOUNT,
-            price: 10_025n,
-            currency: "0x555344",
-          });
+        await f.dvp.connect(f.seller).openOffChainTrade({
+          buyer: f.buyer.address,
+          amount: AMOUNT,
+          price: 10_025n,
+          currency: "0x555344",
+        });
         await expect(f.dvp.connect(f.buyer).commit(1n))
           .to.be.revertedWithCustomError(f.dvp, "WrongMode")
           .withArgs(1n, MODE.OffChain);
