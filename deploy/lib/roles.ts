@@ -106,3 +106,19 @@ export const PUBLISHER_ROLES: FunctionRoles = {
   NAV_PUBLISHER: ["publish"],
   ISSUER: ["setMinInterval", "setMaxChangeBpsPerRound"],
 };
+
+/** DvPSettlement: the settlement agent (orchestrator) acts on off-chain trades; the issuer configures. */
+export const DVP_SETTLEMENT_ROLES: FunctionRoles = {
+  SETTLEMENT_AGENT: ["acknowledge", "confirmPayment", "rejectTrade"],
+  ISSUER: ["setPaymentToken", "setOffChainPaymentWindow", UPGRADE],
+};
+
+/** CrossChainAssetEscrow: only configuration is restricted (the allow-list of peers, gas, grace, upgrades). */
+export const CCIP_ASSET_ESCROW_ROLES: FunctionRoles = {
+  ISSUER: ["setPeer", "setGasLimit", "setConfirmationGrace", UPGRADE],
+};
+
+/** CrossChainPaymentEscrow (on the payment chain; locally on the fund's chain). */
+export const CCIP_PAYMENT_ESCROW_ROLES: FunctionRoles = {
+  ISSUER: ["setPeer", "setGasLimit", UPGRADE],
+};
