@@ -106,3 +106,23 @@ export const PUBLISHER_ROLES: FunctionRoles = {
   NAV_PUBLISHER: ["publish"],
   ISSUER: ["setMinInterval", "setMaxChangeBpsPerRound"],
 };
+
+/** FundManager (proxy + FundManagerAdmin extension); investors' functions are unrestricted. */
+export const FUND_MANAGER_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["settleRedemptions", "settleHeld", "releaseHeld", "withdrawToCustodian"],
+  GUARDIAN: ["pauseSubscriptions", "pauseRedemptions"],
+  ISSUER: [
+    "unpauseSubscriptions",
+    "unpauseRedemptions",
+    "addStablecoin",
+    "removeStablecoin",
+    "setLiquidityBufferTarget",
+    "setFees",
+    "setInvestmentLimits",
+    "setDailyLimits",
+    "setCustodian",
+    "setFeeRecipient",
+    "setInstantRedemption",
+    UPGRADE,
+  ],
+};
