@@ -3,8 +3,17 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Signature, ZeroAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { DAY } from "../helpers/fund";
-import { limitsFixture, asIssuer, USDC, TOKENS, STATUS, RESTRICTION, type ManagerFixture } from "./fixtures";
+import { DAY, publishNav } from "../helpers/fund";
+import {
+  managerFixture,
+  limitsFixture,
+  asIssuer,
+  USDC,
+  TOKENS,
+  STATUS,
+  RESTRICTION,
+  type ManagerFixture,
+} from "./fixtures";
 import type { IFundToken } from "../../typechain-types";
 
 /**
@@ -118,6 +127,27 @@ describe("FundManager", function () {
         const { fm, usdc, alice } = await loadFixture(holdersFixture);
         await expect(fm.connect(alice).requestRedemption(TOKENS("2000"), usdc, 0)).to.emit(fm, "Redeemed");
         expect(await usdc.balanceOf(fm)).to.equal(0);
+      });
+    });
+
+    describe("when the holder is the fund's fee wallet (an account of the fund)", function () {
+      it("should redeem the management fee it received like any holding", async function () {
+        const { fm, usdc, alice, fund, feeWallet } = await loadFixture(managerFixture);
+        const { token } = fund.contracts;
+        await fm.connect(alice).subscribe(usdc, USDC("100000"), 0);
+        await time.increase(DAY);
+        await publishNav(fund, "1.0001");
+        await token.accrue();
+        const fees = await token.balanceOf(feeWallet);
+        expect(fees).to.be.gt(0);
+        const wallet = await hre.ethers.getSigner(feeWallet);
+        await token.connect(wallet).approve(fm, fees);
+        const gross = fees / 10n ** 12n;
+        const fee = (gross * 5n + 9_999n) / 10_000n;
+        await expect(fm.connect(wallet).requestRedemption(fees, usdc, 0))
+          .to.emit(fm, "Redeemed")
+          .withArgs(feeWallet, feeWallet, usdc, fees, gross, fee, gross - fee);
+        expect(await token.balanceOf(feeWallet)).to.equal(0);
       });
     });
 

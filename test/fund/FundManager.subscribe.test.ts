@@ -449,19 +449,5 @@ describe("FundManager", function () {
         );
       });
     });
-
-    describe("gas", function () {
-      it("should report the gas of a first subscription and of a top-up", async function () {
-        const { fm, usdc, alice, bob } = await loadFixture(limitsFixture);
-        // Warm the fund-wide state (applied NAV round, global limit entry, buffer) with another investor first.
-        await fm.connect(bob).subscribe(usdc, USDC("1000"), 0);
-        const first = await (await fm.connect(alice).subscribe(usdc, USDC("1000"), 0)).wait();
-        const topUp = await (await fm.connect(alice).subscribe(usdc, USDC("1000"), 0)).wait();
-        console.log(
-          `      gas: subscribe (first investment) ${first!.gasUsed}, subscribe (top-up) ${topUp!.gasUsed}`,
-        );
-        expect(topUp!.gasUsed).to.be.lt(first!.gasUsed);
-      });
-    });
   });
 });
