@@ -121,6 +121,7 @@ export const CCIP_ASSET_ESCROW_ROLES: FunctionRoles = {
 /** CrossChainPaymentEscrow (on the payment chain; locally on the fund's chain). */
 export const CCIP_PAYMENT_ESCROW_ROLES: FunctionRoles = {
   ISSUER: ["setPeer", "setGasLimit", UPGRADE],
+};
 
 /** FundManager (proxy + FundManagerAdmin extension); investors' functions are unrestricted. */
 export const FUND_MANAGER_ROLES: FunctionRoles = {
