@@ -106,3 +106,10 @@ export const PUBLISHER_ROLES: FunctionRoles = {
   NAV_PUBLISHER: ["publish"],
   ISSUER: ["setMinInterval", "setMaxChangeBpsPerRound"],
 };
+
+/** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
+export const WRAPPER_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  GUARDIAN: ["pause"],
+  ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
+};
