@@ -28,8 +28,10 @@ import {IWrappedFundToken} from "./IWrappedFundToken.sol";
 /// directions (deposit and redeem down, mint and withdraw up) and a decimals offset of {DECIMALS_OFFSET}
 /// (10**6 virtual shares against 1 virtual asset) against the first-depositor (donation) attack. Unwrapping
 /// delivers the fund-token shares worth at most the assets (rounded down), with `transferShares`, so the vault
-/// never gives up more value than it accounted for. The fund token is an immutable of the implementation (one
-/// storage read less on every path); an upgrade must keep it.
+/// never gives up more value than it accounted for ({redeem} and {withdraw} replace OpenZeppelin's `_withdraw`
+/// workflow, which would send a token amount whose share conversion the fund token rounds up; the `Withdraw`
+/// event carries the amount actually sent). The fund token is an immutable of the implementation (one storage
+/// read less on every path); an upgrade must keep it.
 contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpgradeable, IWrappedFundToken {
     /// @notice Decimals added to the fund token's: 10**6 virtual shares make a donation attack cost its author
     /// about a million times what it can take from a victim (docs/WRAPPER.md, "Decimals offset").
@@ -186,9 +188,10 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
     }
 
     /// @notice Unwraps: burns the wrapped shares worth `assets` (rounded up) from `owner` and sends `receiver`
-    /// the fund-token shares worth at most `assets` (rounded down; the received balance can be 1 wei short of
-    /// `assets`, the fund token's own rounding). `owner` and `receiver` must be eligible; the fund token checks
-    /// the movement out of the vault against its investor rules for `receiver`.
+    /// the fund-token shares worth at most `assets` (rounded down: the amount sent, in the `Withdraw` event, can be
+    /// one unit short of `assets` while the index is below 2, the fund token's own rounding). `owner` and
+    /// `receiver` must be eligible; the fund token checks the movement out of the vault against its investor
+    /// rules for `receiver`.
     /// @param assets Fund tokens to withdraw.
     /// @param receiver Recipient of the fund tokens.
     /// @param owner Holder of the wrapped shares (the caller, or a wallet that approved the caller).
