@@ -142,3 +142,10 @@ export const FUND_MANAGER_ROLES: FunctionRoles = {
     UPGRADE,
   ],
 };
+
+/** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
+export const WRAPPER_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  GUARDIAN: ["pause"],
+  ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
+};
