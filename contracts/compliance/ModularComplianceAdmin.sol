@@ -239,9 +239,14 @@ contract ModularComplianceAdmin is ComplianceBase {
     function setSanctionsOracle(address oracle) external restricted {
         ComplianceStorage storage $ = _s();
         if (oracle != address(0)) {
-            try ISanctionsList(oracle).isSanctioned(address(0)) returns (bool) {} catch {
+            // A low-level static call: a high-level `try` cannot catch an address without code or an answer that
+            // does not decode as a bool (both revert in this frame, without a reason).
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory answer) = oracle.staticcall(
+                abi.encodeCall(ISanctionsList.isSanctioned, (address(0)))
+            );
+            if (!ok || answer.length < 32 || abi.decode(answer, (uint256)) > 1)
                 revert InvalidSanctionsOracle(oracle);
-            }
         }
         emit SanctionsOracleChanged($.sanctionsOracle, oracle);
         $.sanctionsOracle = oracle;
