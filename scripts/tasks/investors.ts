@@ -102,17 +102,18 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
     isRegistered: (wallet) => registry.contains(wallet),
   });
   say(`${args.file}: ${valid.length} valid row(s), ${rejected.length} rejected`);
-  if (rejected.length > 0) {
-    printRejected(rejected);
-    if (!args.skipInvalid) {
-      throw new TaskInputError(
-        `${args.file}: ${rejected.length} row(s) rejected (listed above): fix them, or pass --skip-invalid ` +
-          `to register the ${valid.length} valid row(s) only; nothing was sent`,
-      );
-    }
+  if (rejected.length > 0) printRejected(rejected);
+  if (valid.length === 0) {
+    throw new TaskInputError(
+      `${args.file}: no valid row to register (${rejected.length} rejected, listed above); nothing was sent`,
+    );
   }
-  if (valid.length === 0)
-    throw new TaskInputError(`${args.file}: no valid row to register; nothing was sent`);
+  if (rejected.length > 0 && !args.skipInvalid) {
+    throw new TaskInputError(
+      `${args.file}: ${rejected.length} row(s) rejected (listed above): fix them, or pass --skip-invalid ` +
+        `to register the ${valid.length} valid row(s) only; nothing was sent`,
+    );
+  }
 
   const batches = Math.ceil(valid.length / batchSize);
   const steps: Step[] = [];
