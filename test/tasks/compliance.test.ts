@@ -8,7 +8,7 @@ import { captureOutput, expectNothingSent, expectRefused } from "./helpers";
 
 /** Alice holds 1,000 tokens; Bob is registered; Carol lives in Iran; Dave has no investor class. */
 async function partiesFixture() {
-  const f = await deployFundFixture();
+  const f = await loadFixture(deployFundFixture);
   const [alice, bob, carol, dave, erin] = f.investors.map((s) => s.address);
   await registerInvestor(f.fund, alice);
   await registerInvestor(f.fund, bob);
@@ -121,5 +121,4 @@ describe("tasks: compliance", function () {
       );
     });
   });
-
 });

@@ -2,6 +2,10 @@
  * Helpers of the task tests: run tasks through `hre.run` exactly as the CLI does, read what they print, check
  * that a refused task sent nothing (the block number did not move), and change the deployment records
  * (as a network without a deployment, or with remote Safe owners, would have them) for the length of a test.
+ *
+ * Fixtures built on the deployed fund call `loadFixture(deployFundFixture)`, never `deployFundFixture()`:
+ * hardhat-deploy reverts to its own snapshot, which would silently invalidate the snapshots loadFixture keeps
+ * for the other test files.
  */
 import * as fs from "fs";
 import * as os from "os";

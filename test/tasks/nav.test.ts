@@ -8,7 +8,7 @@ import { captureOutput, expectNothingSent, expectRefused, withRecords } from "./
 
 /** Alice holds 1,000 tokens; a day has passed since the NAV baseline. */
 async function navFixture() {
-  const f = await deployFundFixture();
+  const f = await loadFixture(deployFundFixture);
   const alice = f.investors[0].address;
   await registerInvestor(f.fund, alice);
   await mint(f.fund, alice, 1000n * ONE);

@@ -10,7 +10,7 @@ const iso = (seconds: bigint | number) =>
 
 /** Alice holds 1,000 tokens; Bob is registered and empty. */
 async function holdersFixture() {
-  const f = await deployFundFixture();
+  const f = await loadFixture(deployFundFixture);
   const [alice, bob] = [f.investors[0].address, f.investors[1].address];
   await registerInvestor(f.fund, alice);
   await registerInvestor(f.fund, bob);
