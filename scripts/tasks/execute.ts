@@ -97,6 +97,11 @@ interface Planned {
   delay: bigint;
 }
 
+/** The checksummed address of a contract object. */
+export function addressOf(contract: BaseContract): string {
+  return getAddress((contract as unknown as { target: string }).target);
+}
+
 /** The role's name in deploy/lib/roles.ts, or its id. */
 export function roleLabel(id: bigint): string {
   const entry = Object.entries(ROLE_IDS).find(([, v]) => v === id);
@@ -105,7 +110,7 @@ export function roleLabel(id: bigint): string {
 
 /** `Contract.fn(arg=value, ...)` of a step. */
 export function describeStep(ctx: OpsContext, step: Step): string {
-  const address = getAddress((step.target as unknown as { target: string }).target);
+  const address = addressOf(step.target);
   const fragment = step.target.interface.getFunction(step.fn);
   if (!fragment) throw new Error(`${nameOf(ctx, address)} has no function ${step.fn}`);
   return `${nameOf(ctx, address)}.${namedCall(fragment, step.args)}`;
@@ -193,7 +198,7 @@ async function plan(
   mode: "call" | "execute",
 ): Promise<Planned> {
   const manager = ctx.fund.contracts.manager;
-  const target = getAddress((step.target as unknown as { target: string }).target);
+  const target = addressOf(step.target);
   const data = step.target.interface.encodeFunctionData(step.fn, step.args);
   const selector = data.slice(0, 10);
   const [immediate, delay] = await manager.canCall(actor.address, target, selector);
@@ -262,8 +267,9 @@ function refused(ctx: OpsContext, p: Planned, error: unknown, sent: string[]): T
   if (data === undefined) throw error;
   const decoded = describeRevert(data, [p.step.target.interface, ...fundInterfaces(ctx)]);
   const reason = decoded ?? (data === "0x" ? "no reason" : `unknown error ${data}`);
-  const already = sent.length > 0 ? ` (already sent: ${sent.join(", ")})` : "";
-  const text = `${viaText(p)}${describeStep(ctx, p.step)} would revert with ${reason}: nothing was sent${already}`;
+  const status =
+    sent.length > 0 ? `not sent; already sent before it: ${sent.join(", ")}` : "nothing was sent";
+  const text = `${viaText(p)}${describeStep(ctx, p.step)} would revert with ${reason}: ${status}`;
   return new TaskRefusedError(
     text.charAt(0).toUpperCase() + text.slice(1),
     data,
@@ -290,7 +296,7 @@ export async function perform(
 
   const roles = await Promise.all(
     steps.map(async (s) => {
-      const target = (s.target as unknown as { target: string }).target;
+      const target = addressOf(s.target);
       const selector = s.target.interface.getFunction(s.fn)!.selector;
       return manager.getTargetFunctionRole(target, selector);
     }),
@@ -299,7 +305,7 @@ export async function perform(
   if (roles.some((r) => r !== roleId)) throw new Error("perform: the steps need different roles");
   if (roleId === PUBLIC_ROLE) throw new Error("perform: the function is public, no role holder needed");
   const first = steps[0];
-  const what = `${nameOf(ctx, (first.target as unknown as { target: string }).target)}.${first.fn}`;
+  const what = `${nameOf(ctx, addressOf(first.target))}.${first.fn}`;
   const actor = await resolveHolder(ctx, roleId, what);
   const role = roleLabel(roleId);
   const holder = actor.holder;
@@ -347,7 +353,8 @@ export async function perform(
     say(`${role} is held by ${holderText} (${state.threshold} of ${state.owners.length} owners); ${why}:`);
     for (const [i, p] of planned.entries()) {
       const nonce = state.nonce + BigInt(i);
-      const base = path.join(dir, `${holder.role}-nonce${nonce}-${p.step.fn}`);
+      const action = p.via === "call" ? p.step.fn : `${p.via}-${p.step.fn}`;
+      const base = path.join(dir, `${holder.role}-nonce${nonce}-${action}`);
       const file = `${base}.json`;
       const txBuilderFile = `${base}.tx-builder.json`;
       const safeTxHash = await proposeSafeTransaction(holder.address, p.safeCall, provider, {

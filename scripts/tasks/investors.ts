@@ -243,7 +243,6 @@ export async function setInvestorRevoked(
   args: RevokeArgs,
   revoked: boolean,
 ): Promise<PerformResult> {
-  identityArg(args);
   if (args.wallets !== undefined) parseAddressList("wallets", args.wallets);
   const identity = await resolveIdentity(ctx, args);
   const records = await walletsOfIdentity(ctx, identity, args.wallets);

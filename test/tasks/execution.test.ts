@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import hre from "hardhat";
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet } from "ethers";
-import { deployFundFixture, ONE } from "../helpers/fund";
+import { deployFundFixture, ONE, DAY } from "../helpers/fund";
 import { ROLE_IDS } from "../../deploy/lib/roles";
 import { SAFE_TX_TYPES, execProposal, readProposal } from "../../scripts/lib/safe";
 import { accessManagerInterface } from "../../scripts/lib/governance";
@@ -161,6 +161,7 @@ describe("tasks: execution", function () {
       });
       const outcome = result.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
+      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce0-schedule-unpause.json`);
       const proposal = readProposal(outcome.file);
       const { token, manager } = fund.contracts;
       expect(proposal.safe).to.equal(fund.as("issuer").address);
@@ -187,6 +188,39 @@ describe("tasks: execution", function () {
         "  would unpause the token: FundToken.unpause() (scheduled behind the ISSUER execution delay of 2d): simulation succeeded",
       );
       expect(await fund.contracts.token.paused()).to.equal(true);
+    });
+  });
+
+  describe("--execute", function () {
+    it("should simulate and propose the execution of a due scheduled call", async function () {
+      const { fund } = await loadFixture(deployFundFixture);
+      const { token, manager } = fund.contracts;
+      await hre.run("token:pause", {});
+      await hre.run("token:unpause", {});
+      await time.increase(2 * DAY);
+      const simulated: PerformResult = await expectNothingSent("token:unpause", {
+        execute: true,
+        dryRun: true,
+      });
+      expect(simulated.outcomes.map((o) => o.status === "simulated" && o.via)).to.deep.equal(["execute"]);
+      const dir = tmpDir();
+      const proposed: PerformResult = await expectNothingSent("token:unpause", {
+        execute: true,
+        offline: true,
+        proposalsDir: dir,
+      });
+      const outcome = proposed.outcomes[0];
+      if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
+      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce1-execute-unpause.json`);
+      const proposal = readProposal(outcome.file);
+      expect(proposal.to).to.equal(await manager.getAddress());
+      expect(proposal.data).to.equal(
+        accessManagerInterface.encodeFunctionData("execute", [
+          await token.getAddress(),
+          token.interface.encodeFunctionData("unpause"),
+        ]),
+      );
+      expect(await token.paused()).to.equal(true);
     });
   });
 
