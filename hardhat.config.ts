@@ -73,7 +73,10 @@ const config: HardhatUserConfig = {
     compilers: [{ version: SOLC_VERSION, settings: compilerSettings(10_000) }],
     // The extensions hold cold code (configuration, agent remedies, views): optimised for size.
     overrides: {
-      "contracts/compliance/ModularComplianceAdmin.sol": { version: SOLC_VERSION, settings: compilerSettings(200) },
+      "contracts/compliance/ModularComplianceAdmin.sol": {
+        version: SOLC_VERSION,
+        settings: compilerSettings(200),
+      },
       "contracts/token/FundTokenAdmin.sol": { version: SOLC_VERSION, settings: compilerSettings(200) },
     },
   },
@@ -99,7 +102,13 @@ const config: HardhatUserConfig = {
   },
   contractSizer: { runOnCompile: false, strict: true, except: ["mocks/", "@"] },
   mocha: { timeout: 120_000 },
-  paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts", deploy: "deploy/scripts" },
+  paths: {
+    sources: "contracts",
+    tests: "test",
+    cache: "cache",
+    artifacts: "artifacts",
+    deploy: "deploy/scripts",
+  },
 };
 
 export default config;

@@ -178,17 +178,15 @@ async function addHolders(
   for (let i = 0; i < wallets.length; i += CHUNK) {
     const chunk = wallets.slice(i, i + CHUNK);
     await (
-      await registry
-        .connect(agent)
-        .batchRegisterInvestor(
-          chunk.map((w) => ({
-            wallet: w,
-            identity: w,
-            country: COUNTRIES.batch,
-            classes: 1,
-            kycExpiry: expiry,
-          })),
-        )
+      await registry.connect(agent).batchRegisterInvestor(
+        chunk.map((w) => ({
+          wallet: w,
+          identity: w,
+          country: COUNTRIES.batch,
+          classes: 1,
+          kycExpiry: expiry,
+        })),
+      )
     ).wait();
     await (
       await token.connect(agent).batchMint(

@@ -28,6 +28,8 @@ export async function mergedAbi(ctx: DeployContext, names: string[]): Promise<Js
 
 export interface ProxyOptions {
   constructorArgs?: unknown[];
+  /** Validations of the upgrades plugin to relax, for an inherited base that needs it (say why at the call). */
+  unsafeAllow?: ("constructor" | "state-variable-immutable")[];
   /** Artifacts whose ABIs are merged into the record (e.g. the interface of a split contract). */
   abiFrom?: string[];
 }
@@ -53,6 +55,7 @@ export async function deployProxy(
   const proxy = await upgrades.deployProxy(factory, initArgs, {
     kind: "uups",
     constructorArgs: options.constructorArgs,
+    unsafeAllow: options.unsafeAllow,
   });
   await proxy.waitForDeployment();
   const address = await proxy.getAddress();

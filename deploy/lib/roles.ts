@@ -149,3 +149,22 @@ export const WRAPPER_ROLES: FunctionRoles = {
   GUARDIAN: ["pause"],
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
 };
+
+/**
+ * The role map of every recorded deployment (deployment name -> map): what the deploy scripts wire, what
+ * `roles:show` compares with the chain, and what the governance tests check.
+ */
+export const DEPLOYMENT_ROLES: Readonly<Record<string, FunctionRoles>> = {
+  IdentityRegistry: IDENTITY_REGISTRY_ROLES,
+  ModularCompliance: COMPLIANCE_ROLES,
+  FundToken: TOKEN_ROLES,
+  NavOracle: NAV_ORACLE_ROLES,
+  ReserveGuard: RESERVE_GUARD_ROLES,
+  NavPublisher: PUBLISHER_ROLES,
+  ReservePublisher: PUBLISHER_ROLES,
+  FundManager: FUND_MANAGER_ROLES,
+  DvPSettlement: DVP_SETTLEMENT_ROLES,
+  CrossChainAssetEscrow: CCIP_ASSET_ESCROW_ROLES,
+  CrossChainPaymentEscrow: CCIP_PAYMENT_ESCROW_ROLES,
+  WrappedFundToken: WRAPPER_ROLES,
+};

@@ -7,7 +7,6 @@ import {
   deployPlain,
   deployProxy,
   ensure,
-  mergedAbi,
   recorded,
   wireFunctionRoles,
 } from "../lib/deploy";
@@ -145,31 +144,10 @@ async function deployCcipEscrow<T extends BaseContract>(
   router: string,
   initArgs: unknown[],
 ): Promise<T> {
-  const { deployments, upgrades, ethers } = ctx.hre;
-  const existing = await deployments.getOrNull(name);
-  if (existing) {
-    ctx.log(`reusing ${name} at ${existing.address}`);
-  } else {
-    const factory = await ethers.getContractFactory(name, ctx.deployer);
-    const proxy = await upgrades.deployProxy(factory, initArgs, {
-      kind: "uups",
-      constructorArgs: [router],
-      unsafeAllow: ["constructor", "state-variable-immutable"],
-    });
-    await proxy.waitForDeployment();
-    const address = await proxy.getAddress();
-    const implementation = await upgrades.erc1967.getImplementationAddress(address);
-    await deployments.save(name, {
-      address,
-      abi: await mergedAbi(ctx, [name]),
-      implementation,
-      transactionHash: proxy.deploymentTransaction()?.hash,
-      args: initArgs as never[],
-    });
-    ctx.log(
-      `deployed ${name} (UUPS proxy, CCIP router ${router}) at ${address}, implementation ${implementation}`,
-    );
-  }
+  await deployProxy(ctx, name, name, initArgs, {
+    constructorArgs: [router],
+    unsafeAllow: ["constructor", "state-variable-immutable"],
+  });
   return recorded<T>(ctx, name);
 }
 

@@ -61,7 +61,17 @@ const func: DeployFunction = async (hre) => {
   ctx.log("AccessManager: deployer renounced ADMIN; the admin Safe governs from now on");
 };
 func.tags = ["handover", "all"];
-func.dependencies = ["governance", "identity", "compliance", "oracles", "token", "stablecoins"];
+func.dependencies = [
+  "governance",
+  "identity",
+  "compliance",
+  "oracles",
+  "token",
+  "stablecoins",
+  "fund",
+  "settlement",
+  "wrapper",
+];
 // The handover must run after every other script (hardhat-deploy runs files in name order).
 func.runAtTheEnd = true;
 export default func;

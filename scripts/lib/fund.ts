@@ -15,6 +15,12 @@ import type {
   NavPublisher,
   ReserveGuard,
   MockStablecoin,
+  IFundManager,
+  DvPSettlement,
+  CrossChainAssetEscrow,
+  CrossChainPaymentEscrow,
+  WrappedFundToken,
+  WrappedFundPriceFeed,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -46,6 +52,16 @@ export interface FundContracts {
   reservePublisher?: NavPublisher;
   /** Stablecoins by symbol (mocks on local networks). */
   stablecoins: Record<string, MockStablecoin>;
+  /** Subscriptions and redemptions (deploy/scripts/06_fund_manager.ts). */
+  fundManager?: IFundManager;
+  /** DvP settlement of secondary trades (deploy/scripts/07_settlement.ts). */
+  settlement?: DvPSettlement;
+  /** Cross-chain DvP: the asset leg on the fund's chain, the payment leg (locally on the same chain). */
+  assetEscrow?: CrossChainAssetEscrow;
+  paymentEscrow?: CrossChainPaymentEscrow;
+  /** The non-rebasing wrapper and its price feed (deploy/scripts/08_wrapper.ts). */
+  wrapper?: WrappedFundToken;
+  wrapperFeed?: WrappedFundPriceFeed;
 }
 
 /** A role holder acting through the AccessManager. */
@@ -157,7 +173,23 @@ export class Fund {
   /** ABIs used to decode errors of calls through the suite. */
   interfaces() {
     const c = this.contracts;
-    return [c.token.interface, c.compliance.interface, c.registry.interface, c.navOracle.interface];
+    const optional = [
+      c.navPublisher,
+      c.fundManager,
+      c.settlement,
+      c.assetEscrow,
+      c.paymentEscrow,
+      c.wrapper,
+    ].filter((x) => x !== undefined);
+    return [
+      c.token.interface,
+      c.compliance.interface,
+      c.registry.interface,
+      c.navOracle.interface,
+      c.reserveGuard.interface,
+      c.manager.interface,
+      ...optional.map((x) => x!.interface),
+    ];
   }
 }
 
@@ -188,6 +220,12 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
     navPublisher: await optional("NavPublisher", "NavPublisher"),
     reservePublisher: await optional("ReservePublisher", "NavPublisher"),
     stablecoins,
+    fundManager: await optional("FundManager", "IFundManager"),
+    settlement: await optional("DvPSettlement", "DvPSettlement"),
+    assetEscrow: await optional("CrossChainAssetEscrow", "CrossChainAssetEscrow"),
+    paymentEscrow: await optional("CrossChainPaymentEscrow", "CrossChainPaymentEscrow"),
+    wrapper: await optional("WrappedFundToken", "WrappedFundToken"),
+    wrapperFeed: await optional("WrappedFundPriceFeed", "WrappedFundPriceFeed"),
   };
   const holders = {} as Record<RoleHolderName, HolderRecord>;
   for (const role of ROLE_HOLDERS) {

@@ -463,8 +463,15 @@ export function revertDataOf(error: unknown): string | undefined {
   const candidates: unknown[] = [];
   if (isCallException(error)) candidates.push(error.data);
   if (typeof error === "object" && error !== null) {
-    const e = error as { data?: unknown; error?: { data?: unknown }; info?: { error?: { data?: unknown } } };
-    candidates.push(e.data, e.error?.data, e.info?.error?.data);
+    const e = error as {
+      data?: unknown;
+      error?: { data?: unknown };
+      info?: { error?: { data?: unknown } };
+    };
+    // A Hardhat node over HTTP nests the revert data one level deeper (`data.data`).
+    const nested = (v: unknown) =>
+      typeof v === "object" && v !== null ? (v as { data?: unknown }).data : undefined;
+    candidates.push(e.data, e.error?.data, e.info?.error?.data, nested(e.data), nested(e.error?.data));
   }
   return candidates.find((d): d is string => typeof d === "string" && isHexString(d));
 }

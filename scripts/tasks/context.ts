@@ -8,7 +8,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
-import { ErrorFragment, Interface, formatUnits, getAddress, isHexString } from "ethers";
+import { ErrorFragment, Interface, formatUnits, getAddress } from "ethers";
 import { loadFund, type Fund } from "../lib/fund";
 import { CallRevertedError, revertDataOf } from "../lib/safe";
 import { UnauthorizedManagedCallError } from "../lib/governance";
@@ -192,11 +192,8 @@ export function revertDataFrom(error: unknown): string | undefined {
   if (error instanceof CallRevertedError) return error.revertData;
   const direct = revertDataOf(error);
   if (direct !== undefined) return direct;
-  const e = error as { data?: { data?: unknown }; error?: { data?: { data?: unknown } }; parent?: unknown };
-  for (const candidate of [e?.data?.data, e?.error?.data?.data]) {
-    if (typeof candidate === "string" && isHexString(candidate)) return candidate;
-  }
-  return e?.parent !== undefined && e.parent !== error ? revertDataFrom(e.parent) : undefined;
+  const parent = (error as { parent?: unknown })?.parent;
+  return parent !== undefined && parent !== error ? revertDataFrom(parent) : undefined;
 }
 
 /** `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it. */

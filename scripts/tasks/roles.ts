@@ -7,17 +7,7 @@
  */
 import { task } from "hardhat/config";
 import { Contract, Interface, getAddress, type InterfaceAbi } from "ethers";
-import {
-  COMPLIANCE_ROLES,
-  IDENTITY_REGISTRY_ROLES,
-  NAV_ORACLE_ROLES,
-  PUBLISHER_ROLES,
-  RESERVE_GUARD_ROLES,
-  ROLE_IDS,
-  TOKEN_ROLES,
-  type FunctionRoles,
-  type RoleName,
-} from "../../deploy/lib/roles";
+import { DEPLOYMENT_ROLES, ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
 import { accessManagerInterface } from "../lib/governance";
 import { safeArtifacts } from "../lib/safe";
 import { scanLogs, deploymentBlock } from "../lib/log-scan";
@@ -25,15 +15,7 @@ import { OpsContext, duration, runTask, say } from "./context";
 import { roleLabel } from "./execute";
 
 /** The role map of deploy/lib/roles.ts for each recorded deployment it covers. */
-export const EXPECTED_FUNCTION_ROLES: Record<string, FunctionRoles> = {
-  IdentityRegistry: IDENTITY_REGISTRY_ROLES,
-  ModularCompliance: COMPLIANCE_ROLES,
-  FundToken: TOKEN_ROLES,
-  NavOracle: NAV_ORACLE_ROLES,
-  ReserveGuard: RESERVE_GUARD_ROLES,
-  NavPublisher: PUBLISHER_ROLES,
-  ReservePublisher: PUBLISHER_ROLES,
-};
+export const EXPECTED_FUNCTION_ROLES: Readonly<Record<string, FunctionRoles>> = DEPLOYMENT_ROLES;
 
 export interface RoleMember {
   address: string;

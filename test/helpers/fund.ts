@@ -29,7 +29,11 @@ export interface FundFixture {
   outsider: HardhatEthersSigner;
 }
 
-/** Deploys the whole fund through the deploy scripts (snapshotted by hardhat-deploy between tests). */
+/**
+ * Deploys the whole fund through the deploy scripts (snapshotted by hardhat-deploy between tests).
+ * Always use it as `loadFixture(deployFundFixture)`, also inside other fixtures: hardhat-deploy reverts the
+ * chain to its own snapshot, which invalidates snapshots loadFixture took since unless loadFixture restores it.
+ */
 export async function deployFundFixture(): Promise<FundFixture> {
   await hre.deployments.fixture(["all"]);
   const fund = await loadFund(hre);

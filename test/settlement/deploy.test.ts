@@ -22,6 +22,9 @@ const PEER_BASE = getAddress("0x3333333333333333333333333333333333333333");
  */
 async function deployWith(settlement: FundConfig["settlement"], check: () => Promise<void>) {
   const snapshot = await takeSnapshot();
+  // hardhat-deploy keeps its records in memory: put back exactly the fund's records afterwards, or later
+  // tests would read the addresses of this throw-away deployment.
+  const records = await hre.deployments.all();
   setFundConfigOverride({ ...structuredClone(hardhatConfig), settlement });
   try {
     await hre.deployments.run(["all"], {
@@ -33,6 +36,10 @@ async function deployWith(settlement: FundConfig["settlement"], check: () => Pro
   } finally {
     setFundConfigOverride(undefined);
     await snapshot.restore();
+    for (const name of Object.keys(await hre.deployments.all())) {
+      if (!(name in records)) await hre.deployments.delete(name);
+    }
+    for (const [name, record] of Object.entries(records)) await hre.deployments.save(name, record);
   }
 }
 

@@ -3,7 +3,7 @@
  * holding fund tokens, a buyer holding USDC, both verified investors, and helpers shared by the settlement tests.
  */
 import hre from "hardhat";
-import { impersonateAccount, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { AbiCoder, concat, getAddress, keccak256, parseUnits } from "ethers";
 import {
@@ -78,7 +78,7 @@ export const SELLER_TOKENS = 1_000n * ONE;
 export const BUYER_USDC = USDC("1000000");
 
 export async function settlementFixture(): Promise<SettlementFixture> {
-  const { fund, investors, outsider } = await deployFundFixture();
+  const { fund, investors, outsider } = await loadFixture(deployFundFixture);
   const { ethers, deployments } = hre;
   const at = async <T>(name: string): Promise<T> =>
     (await ethers.getContractAt(name, (await deployments.get(name)).address)) as unknown as T;

@@ -373,9 +373,11 @@ describe("WrappedFundToken", function () {
         "Withdraw",
       );
       expect(await vault.allowance(bob.address, alice.address)).to.equal(0n);
+      // The share price moved with the first withdrawal's rounding: ask the vault again.
+      const burntAgain = await vault.previewWithdraw(10n * ONE);
       await expect(vault.connect(alice).withdraw(10n * ONE, erin.address, bob.address))
         .to.be.revertedWithCustomError(vault, "ERC20InsufficientAllowance")
-        .withArgs(alice.address, 0n, burnt);
+        .withArgs(alice.address, 0n, burntAgain);
     });
 
     describe("when the assets exceed the owner's balance", function () {
