@@ -1,0 +1,698 @@
+/**
+ * The whole life of a tokenized Treasury fund in one run, on the in-process Hardhat network:
+ *
+ *   npm run demo        (npx hardhat run scripts/demo.ts)
+ *
+ * 1. deploys the suite with the deploy scripts (deploy/config/hardhat.ts: Safes hold every role);
+ * 2. onboards investors of several kinds from a CSV file with the transfer agent's task (a bad row rejected);
+ * 3. shows refusals with their reasons: an embargoed country, a sanctioned wallet;
+ * 4. takes subscriptions in USDC through the fund manager;
+ * 5. runs 30 calendar days: NAV published on business days (not weekends, not Thanksgiving) at a T-bill yield,
+ *    reserves reported by the custodian, the daily accrual applied by a keeper;
+ * 6. settles secondary trades: on-chain DvP, off-chain payment confirmed by the settlement agent, and a
+ *    cross-chain trade over CCIP (local simulator);
+ * 7. recovers a lost wallet; redeems instantly and through the queue the transfer agent settles;
+ * 8. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
+ *    gas per operation), nav-supply.svg, cap-table.csv.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import hre, { ethers } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { formatUnits, parseUnits, type ContractTransactionResponse, type TransactionReceipt } from "ethers";
+import { loadFund, type Fund } from "./lib/fund";
+import type { TxResult, ManagedCallResult } from "./lib/governance";
+import { INVESTOR_CLASS_BITS } from "./lib/classes";
+import { restrictionMessage } from "./lib/compliance-rules";
+import { dualAxisChart, markdownTable } from "./lib/report";
+import { setTaskOutput } from "./tasks/context";
+
+process.env.DEPLOY_QUIET = "true";
+
+const OUT = path.join(process.cwd(), "reports", "demo");
+const DAY = 86_400;
+const HOUR = 3_600;
+const USDC = (n: string) => parseUnits(n, 6);
+const TOKENS = (n: string) => parseUnits(n, 18);
+/** Gross annual yield of the fund's T-bill portfolio. */
+const T_BILL_YIELD = 0.0512;
+/** NAV is struck at 16:00 New York (21:00 UTC); each demo day starts at 14:00 UTC. */
+const STRIKE_OFFSET = 7 * HOUR;
+
+/** 14:00 UTC of the first Monday at least a day after `ts`: the demo's first business day. */
+function firstMonday(ts: number): number {
+  const d = new Date((ts + DAY) * 1000);
+  const daysToMonday = (8 - d.getUTCDay()) % 7;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + daysToMonday, 14) / 1000;
+}
+
+/** US market holidays the demo observes: Thanksgiving (fourth Thursday of November) and Christmas Day. */
+function isHoliday(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  const thanksgiving = d.getUTCMonth() === 10 && d.getUTCDay() === 4 && Math.ceil(d.getUTCDate() / 7) === 4;
+  const christmas = d.getUTCMonth() === 11 && d.getUTCDate() === 25;
+  return thanksgiving || christmas;
+}
+
+// ------------------------------------------------------------------------------------------------ recording
+
+const gas = new Map<string, bigint[]>();
+const timeline: { date: string; nav: number; supply: number; index: number; fee: number }[] = [];
+
+async function receiptOf(
+  tx: ContractTransactionResponse | TxResult | ManagedCallResult,
+): Promise<TransactionReceipt> {
+  if ("receipt" in tx) return tx.receipt;
+  const r = await tx.wait();
+  if (!r) throw new Error(`transaction ${tx.hash} not mined`);
+  return r;
+}
+
+/** Waits for a transaction and records its gas under `label`. */
+async function rec<T extends ContractTransactionResponse | TxResult | ManagedCallResult>(
+  label: string,
+  tx: Promise<T>,
+): Promise<TransactionReceipt> {
+  const receipt = await receiptOf(await tx);
+  const list = gas.get(label) ?? [];
+  list.push(receipt.gasUsed);
+  gas.set(label, list);
+  return receipt;
+}
+
+function say(line = ""): void {
+  console.log(line);
+}
+
+function section(title: string): void {
+  say();
+  say(`=== ${title} ${"=".repeat(Math.max(0, 90 - title.length))}`);
+}
+
+const fmt = (v: bigint, decimals = 18, digits = 2) =>
+  Number(formatUnits(v, decimals)).toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+function dateOf(ts: number): string {
+  return new Date(ts * 1000).toISOString().slice(0, 10);
+}
+
+async function now(): Promise<number> {
+  return (await ethers.provider.getBlock("latest"))!.timestamp;
+}
+
+async function setTime(ts: number): Promise<void> {
+  if (ts > (await now())) {
+    await hre.network.provider.send("evm_setNextBlockTimestamp", [ts]);
+    await hre.network.provider.send("evm_mine", []);
+  }
+}
+
+/** The revert reason of a refused call, decoded with the suite's ABIs. */
+async function refusal(fund: Fund, call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    const data = (error as { data?: string }).data ?? (error as { error?: { data?: string } }).error?.data;
+    if (typeof data === "string") {
+      for (const iface of fund.interfaces()) {
+        try {
+          const parsed = iface.parseError(data);
+          if (parsed) {
+            const args = parsed.args.map((a) => String(a)).join(", ");
+            const code =
+              parsed.name === "TransferRestricted" ? ` = ${restrictionMessage(parsed.args[0])}` : "";
+            return `${parsed.name}(${args})${code}`;
+          }
+        } catch {
+          // try the next ABI
+        }
+      }
+    }
+    return (error as Error).message.split("\n")[0];
+  }
+  throw new Error("the call was expected to be refused");
+}
+
+// ------------------------------------------------------------------------------------------------ the story
+
+interface Investor {
+  name: string;
+  kind: string;
+  wallet: HardhatEthersSigner;
+  identity: string;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  fs.mkdirSync(OUT, { recursive: true });
+  const signers = await ethers.getSigners();
+  const [deployer] = signers;
+
+  section("1. Deploy the suite (deploy scripts, Safes hold every role)");
+  await hre.deployments.fixture(["all"]);
+  const fund = await loadFund(hre);
+  const { token, registry, compliance } = fund.contracts;
+  const fm = fund.contracts.fundManager!;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const navPublisher = fund.contracts.navPublisher!;
+  const reservePublisher = fund.contracts.reservePublisher!;
+  for (const [name, d] of Object.entries(await hre.deployments.all())) {
+    if (!name.startsWith("Stablecoin.")) say(`  ${name.padEnd(34)} ${d.address}`);
+  }
+  for (const role of Object.keys(fund.actors) as (keyof typeof fund.actors)[]) {
+    const h = fund.as(role).holder;
+    say(`  role holder ${role.padEnd(18)} Safe ${h.threshold}-of-${h.owners.length} ${h.address}`);
+  }
+  say(`  deployer holds ADMIN: ${(await fund.contracts.manager.hasRole(0, deployer.address))[0]}`);
+
+  // Investors (Hardhat accounts 26..39, deploy/config/hardhat.ts account plan).
+  const w = signers.slice(26);
+  const people: Record<string, Investor> = {
+    alice: { name: "Alice", kind: "US accredited individual", wallet: w[0], identity: w[0].address },
+    bob: {
+      name: "Bob Capital LLC",
+      kind: "US qualified purchaser, institutional",
+      wallet: w[1],
+      identity: w[1].address,
+    },
+    chloe: { name: "Chloe", kind: "Singapore accredited (non-US)", wallet: w[2], identity: w[2].address },
+    dmitri: {
+      name: "Dmitri GmbH",
+      kind: "German institutional (non-US)",
+      wallet: w[3],
+      identity: w[3].address,
+    },
+    farid: { name: "Farid", kind: "accredited, resident in Iran", wallet: w[4], identity: w[4].address },
+    eve: { name: "Eve", kind: "US accredited, later sanctioned", wallet: w[5], identity: w[5].address },
+  };
+  const aliceSecond = w[6];
+  const aliceRecovery = w[7];
+  const keeper = w[8];
+
+  section("2. Onboard investors from a CSV file (transfer agent task investor:import)");
+  // The NAV model: the portfolio compounds at the T-bill yield from the NAV baseline set at deployment.
+  const baseline = Number((await token.appliedNav()).updatedAt);
+  const START = firstMonday(await now());
+  await setTime(START - 6 * HOUR);
+  const expiry = dateOf((await now()) + 365 * DAY);
+  const csv = [
+    "wallet,identity,country,classes,kycExpiry",
+    `${people.alice.wallet.address},,840,accredited|us_person,${expiry}`,
+    `${aliceSecond.address},${people.alice.identity},840,accredited|us_person,${expiry}`,
+    `${people.bob.wallet.address},,840,qualified_purchaser|institutional|us_person,${expiry}`,
+    `${people.chloe.wallet.address},,702,accredited,${expiry}`,
+    `${people.dmitri.wallet.address},,276,institutional,${expiry}`,
+    `${people.farid.wallet.address},,364,accredited,${expiry}`,
+    `${people.eve.wallet.address},,840,accredited|us_person,${expiry}`,
+    `0x000000000000000000000000000000000000dEaD,,840,accredited,2020-01-01`,
+  ].join("\n");
+  const csvFile = path.join(OUT, "investors.csv");
+  fs.writeFileSync(csvFile, csv + "\n");
+  const restoreOutput = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("investor:import", { file: csvFile, skipInvalid: true });
+  } finally {
+    restoreOutput();
+  }
+  for (const p of Object.values(people))
+    say(`  ${p.name.padEnd(16)} ${p.kind.padEnd(40)} ${p.wallet.address}`);
+
+  section("3. Subscriptions in USDC through the fund manager");
+  const subscriptions: Record<string, string> = {
+    alice: "2000000",
+    bob: "5000000",
+    chloe: "750000",
+    dmitri: "1500000",
+    eve: "250000",
+  };
+  await rec(
+    "publish reserves (NAV publisher Safe)",
+    fund.as("navPublisher").call(reservePublisher, "publish", [parseUnits("25000000", 8)]),
+  );
+  const subscribed: Record<string, bigint> = {};
+  for (const [key, amount] of Object.entries(subscriptions)) {
+    const p = people[key];
+    await (await usdc.connect(deployer).mint(p.wallet.address, USDC(amount))).wait();
+    await (await usdc.connect(p.wallet).approve(await fm.getAddress(), USDC(amount))).wait();
+    const r = await rec(
+      "subscribe (investor)",
+      fm.connect(p.wallet).subscribe(await usdc.getAddress(), USDC(amount), 0),
+    );
+    void r;
+    subscribed[key] = USDC(amount);
+    say(
+      `  ${p.name.padEnd(16)} paid ${amount.padStart(9)} USDC -> ${fmt(await token.balanceOf(p.wallet.address))} tokens`,
+    );
+  }
+
+  section("4. Refusals, with their reasons");
+  await (await usdc.connect(deployer).mint(people.farid.wallet.address, USDC("100000"))).wait();
+  await (await usdc.connect(people.farid.wallet).approve(await fm.getAddress(), USDC("100000"))).wait();
+  say(
+    `  Farid (Iran) subscribes 100,000 USDC: refused with ` +
+      (await refusal(fund, () =>
+        fm.connect(people.farid.wallet).subscribe.staticCall(usdc.target, USDC("100000"), 0),
+      )),
+  );
+  await rec(
+    "sanction a wallet (compliance officer Safe)",
+    fund.as("complianceOfficer").call(compliance, "setSanctioned", [[people.eve.wallet.address], true]),
+  );
+  say(
+    `  Eve is put on the sanctions list; Alice sends her 1,000 tokens: refused with ` +
+      (await refusal(fund, () =>
+        token.connect(people.alice.wallet).transfer.staticCall(people.eve.wallet.address, TOKENS("1000")),
+      )),
+  );
+  say(
+    `  Eve tries to redeem: refused with ` +
+      (await refusal(fund, async () => {
+        await (await token.connect(people.eve.wallet).approve(fm.target, TOKENS("1000"))).wait();
+        return fm.connect(people.eve.wallet).requestRedemption.staticCall(TOKENS("1000"), usdc.target, 0);
+      })),
+  );
+  const restore2 = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("compliance:explain", {
+      from: people.chloe.wallet.address,
+      to: people.farid.wallet.address,
+      amount: "1000",
+    });
+  } finally {
+    restore2();
+  }
+
+  section("5. 30 days of NAV, reserves and daily accrual");
+  const startIndex = await token.index();
+  const yieldByInvestor = new Map<string, bigint>();
+  const wallets = [
+    ...Object.values(people).map((p) => p.wallet.address),
+    aliceSecond.address,
+    aliceRecovery.address,
+  ];
+  const identityOf = async (wallet: string) => (await registry.identity(wallet)) as string;
+  let trades = 0;
+  for (let day = 0; day < 30; day++) {
+    const strike = START + day * DAY + STRIKE_OFFSET;
+    const date = dateOf(strike);
+    const weekday = new Date(strike * 1000).getUTCDay();
+    const business = weekday !== 0 && weekday !== 6 && !isHoliday(date);
+
+    // Events of the month, during the day before the NAV strike.
+    await setTime(START + day * DAY);
+    if (day === 2) trades += await onChainTrade(fund, people.chloe.wallet, people.dmitri.wallet, "100000");
+    if (day === 8) trades += await offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000");
+    if (day === 10) trades += await crossChainTrade(fund, people.dmitri.wallet, people.chloe.wallet, "50000");
+    if (day === 15) await recoverWallet(fund, people.alice, aliceRecovery);
+    if (day === 22) await redemptions(fund, people);
+    if (day === 24) await settleQueue(fund);
+
+    if (!business) continue;
+    await setTime(strike);
+    // The custodian's report: assets a little above the fund's supply (it holds the bills plus cash).
+    const supply = await token.totalSupply();
+    await rec(
+      "publish reserves (NAV publisher Safe)",
+      fund.as("navPublisher").call(reservePublisher, "publish", [(supply * 1002n) / 1000n / 10n ** 10n]),
+    );
+    const elapsed = (strike - baseline) / (365 * DAY);
+    const nav = BigInt(Math.round((1 + T_BILL_YIELD) ** elapsed * 1e8));
+    await rec(
+      "publish NAV (NAV publisher Safe)",
+      fund.as("navPublisher").call(navPublisher, "publish", [nav]),
+    );
+    const before = new Map<string, bigint>();
+    for (const x of wallets) before.set(x, await token.balanceOf(x));
+    const feeBefore = await token.balanceOf(await token.feeWallet());
+    await setTime(strike + 10 * 60);
+    await rec("daily accrual (anyone)", token.connect(keeper).accrue());
+    for (const x of wallets) {
+      const delta = (await token.balanceOf(x)) - before.get(x)!;
+      const id = await identityOf(x);
+      if (delta !== 0n) yieldByInvestor.set(id, (yieldByInvestor.get(id) ?? 0n) + delta);
+    }
+    const fee = (await token.balanceOf(await token.feeWallet())) - feeBefore;
+    const applied = await token.appliedNav();
+    timeline.push({
+      date,
+      nav: Number(applied.nav) / 1e18,
+      supply: Number(formatUnits(await token.totalSupply(), 18)),
+      index: Number(await token.index()) / 1e18,
+      fee: Number(formatUnits(fee, 18)),
+    });
+    say(
+      `  ${date} NAV ${(Number(applied.nav) / 1e18).toFixed(6)}  index ${(Number(await token.index()) / 1e18).toFixed(8)}` +
+        `  supply ${fmt(await token.totalSupply())}  fee ${fmt(fee, 18, 4)}`,
+    );
+  }
+  void trades;
+
+  section("6. Cap table and reconciliation (transfer agent tasks)");
+  const capFile = path.join(OUT, "cap-table.csv");
+  const restore3 = setTaskOutput((l: string) => say(`  | ${l}`));
+  let capTable: {
+    rows: {
+      identity: string;
+      wallets: string[];
+      country: string;
+      classes: string;
+      shares: bigint;
+      balance: bigint;
+      locked: bigint;
+      frozen: bigint;
+    }[];
+  };
+  try {
+    capTable = await hre.run("captable:export", { out: capFile });
+    await hre.run("captable:reconcile", {});
+  } finally {
+    restore3();
+  }
+
+  section("Summary");
+  const endIndex = await token.index();
+  const days = (Number((await token.appliedNav()).updatedAt) - baseline) / DAY;
+  const growth = Number(endIndex) / Number(startIndex) - 1;
+  const nameOf = (identity: string) =>
+    Object.values(people).find((p) => p.identity.toLowerCase() === identity.toLowerCase())?.name ?? identity;
+  say(
+    `  index ${Number(startIndex) / 1e18} -> ${(Number(endIndex) / 1e18).toFixed(8)} over ${days.toFixed(1)} days: ` +
+      `${(growth * 100).toFixed(4)}% (${(((growth * 365) / days) * 100).toFixed(2)}% a year, net of the ${await token.managementFeeBps()} bps fee)`,
+  );
+  say(
+    `  total supply ${fmt(await token.totalSupply())} tokens; fee wallet ${fmt(await token.balanceOf(await token.feeWallet()))}`,
+  );
+  say(`  investors counted by the compliance: ${await compliance.investorCount()}`);
+  for (const [id, y] of yieldByInvestor) say(`  yield earned by ${nameOf(id).padEnd(16)} ${fmt(y)} tokens`);
+
+  // ---------------------------------------------------------------------------------------------- report
+  const feeWallet = await token.feeWallet();
+  const svg = dualAxisChart(
+    `${await token.name()}: NAV and total supply, ${timeline[0].date} to ${timeline.at(-1)!.date}`,
+    timeline.map((t) => t.date.slice(5)),
+    {
+      label: "NAV per unit (USD)",
+      color: "#1f5fa6",
+      values: timeline.map((t) => t.nav),
+      format: (v) => v.toFixed(5),
+    },
+    {
+      label: "total supply (tokens = USD)",
+      color: "#c0392b",
+      values: timeline.map((t) => t.supply),
+      format: (v) => `${(v / 1e6).toFixed(3)}M`,
+    },
+  );
+  fs.writeFileSync(path.join(OUT, "nav-supply.svg"), svg);
+  const gasRows = [...gas.entries()].map(([label, list]) => {
+    const total = list.reduce((a, b) => a + b, 0n);
+    return [
+      label,
+      list.length,
+      (total / BigInt(list.length)).toLocaleString("en-US"),
+      list
+        .map(Number)
+        .reduce((a, b) => Math.max(a, b))
+        .toLocaleString("en-US"),
+    ];
+  });
+  const md = [
+    `# Demo report: ${await token.name()} (${await token.symbol()})`,
+    "",
+    `Generated by \`npm run demo\` (scripts/demo.ts) on the in-process Hardhat network. Every privileged action`,
+    `went through the Safe holding the role; investors acted from their own wallets.`,
+    "",
+    `- NAV published on ${timeline.length} business days from ${timeline[0].date} to ${timeline.at(-1)!.date} (weekends and market holidays skipped) at a ${(T_BILL_YIELD * 100).toFixed(2)}% gross T-bill yield; the index grew ${(growth * 100).toFixed(4)}% (${(((growth * 365) / days) * 100).toFixed(2)}% annualised, net of the management fee).`,
+    `- Total supply ${fmt(await token.totalSupply())} tokens, fee wallet ${fmt(await token.balanceOf(await token.feeWallet()))} tokens, ${await compliance.investorCount()} investors.`,
+    "",
+    "![NAV and total supply](nav-supply.svg)",
+    "",
+    "## Cap table",
+    "",
+    markdownTable(
+      ["investor", "identity", "wallets", "country", "classes", "balance", "frozen"],
+      capTable.rows
+        .filter((r) => r.shares > 0n || !r.classes.includes("protocol"))
+        .map((r) => [
+          r.identity.toLowerCase() === feeWallet.toLowerCase()
+            ? "fee wallet (fund account)"
+            : nameOf(r.identity),
+          `\`${r.identity.slice(0, 10)}…\``,
+          r.wallets.length,
+          r.country,
+          r.classes.replace(/\|/g, ", "),
+          fmt(r.balance),
+          fmt(r.frozen),
+        ]),
+      ["wallets", "balance", "frozen"],
+    ),
+    "## Yield earned per investor",
+    "",
+    markdownTable(
+      ["investor", "yield (tokens = USD)"],
+      [...yieldByInvestor.entries()].map(([id, y]) => [nameOf(id), fmt(y, 18, 4)]),
+      ["yield (tokens = USD)"],
+    ),
+    "## Daily NAV and supply",
+    "",
+    markdownTable(
+      ["date", "NAV", "index", "total supply", "fee minted"],
+      timeline.map((t) => [
+        t.date,
+        t.nav.toFixed(8),
+        t.index.toFixed(8),
+        t.supply.toLocaleString("en-US", { maximumFractionDigits: 2 }),
+        t.fee.toFixed(4),
+      ]),
+      ["NAV", "index", "total supply", "fee minted"],
+    ),
+    "## Gas per operation",
+    "",
+    "Receipt `gasUsed` (21,000 base included). Operations through a Safe include the Safe's own cost",
+    "(signature checks, ~30k): the bench (`npm run bench`) measures the contracts alone.",
+    "",
+    markdownTable(["operation", "count", "average gas", "max gas"], gasRows, [
+      "count",
+      "average gas",
+      "max gas",
+    ]),
+  ].join("\n");
+  fs.writeFileSync(path.join(OUT, "REPORT.md"), md);
+  say();
+  say(
+    `Report: ${path.relative(process.cwd(), path.join(OUT, "REPORT.md"))}, chart nav-supply.svg, cap-table.csv (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ episodes
+
+async function tradeIdFrom(
+  receipt: TransactionReceipt,
+  contract: { interface: import("ethers").Interface },
+  event: string,
+) {
+  for (const log of receipt.logs) {
+    try {
+      const parsed = contract.interface.parseLog(log);
+      if (parsed?.name === event) return parsed.args[0];
+    } catch {
+      // another contract's log
+    }
+  }
+  throw new Error(`no ${event} event`);
+}
+
+/** The buyer's cash for a secondary trade (the demo's USDC is a mock the deployer mints). */
+async function fundBuyer(fund: Fund, buyer: HardhatEthersSigner, price: bigint) {
+  const [deployer] = await ethers.getSigners();
+  await (await fund.contracts.stablecoins.USDC.connect(deployer).mint(buyer.address, price)).wait();
+}
+
+async function onChainTrade(
+  fund: Fund,
+  seller: HardhatEthersSigner,
+  buyer: HardhatEthersSigner,
+  amount: string,
+) {
+  const { token } = fund.contracts;
+  const dvp = fund.contracts.settlement!;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const price = USDC(amount);
+  await fundBuyer(fund, buyer, price);
+  await (await token.connect(seller).approve(dvp.target, TOKENS(amount))).wait();
+  await (await usdc.connect(buyer).approve(dvp.target, price)).wait();
+  const r = await rec(
+    "DvP on-chain: propose and lock tokens (seller)",
+    dvp.connect(seller).proposeTrade({
+      seller: seller.address,
+      buyer: buyer.address,
+      amount: TOKENS(amount),
+      paymentToken: usdc.target,
+      price,
+      deadline: (await now()) + 2 * DAY,
+    }),
+  );
+  const id = await tradeIdFrom(r, dvp, "TradeProposed");
+  await rec("DvP on-chain: pay and settle (buyer)", dvp.connect(buyer).commit(id));
+  say(
+    `  DvP #${id} on-chain: ${amount} tokens against ${amount} USDC, settled atomically when the buyer committed`,
+  );
+  return 1;
+}
+
+async function offChainTrade(
+  fund: Fund,
+  seller: HardhatEthersSigner,
+  buyer: HardhatEthersSigner,
+  amount: string,
+) {
+  const { token } = fund.contracts;
+  const dvp = fund.contracts.settlement!;
+  await (await token.connect(seller).approve(dvp.target, TOKENS(amount))).wait();
+  const r = await rec(
+    "DvP off-chain: open and lock tokens (seller)",
+    dvp.connect(seller).openOffChainTrade({
+      buyer: buyer.address,
+      amount: TOKENS(amount),
+      price: BigInt(amount) * 100n, // cents
+      currency: ethers.hexlify(ethers.toUtf8Bytes("USD")),
+    }),
+  );
+  const id = await tradeIdFrom(r, dvp, "OffChainTradeOpened");
+  await rec(
+    "DvP off-chain: acknowledge (settlement agent Safe)",
+    fund.as("settlementAgent").call(dvp, "acknowledge", [id]),
+  );
+  const reference = ethers.encodeBytes32String("FEDWIRE-20261201-0042");
+  await rec(
+    "DvP off-chain: confirm payment and release (settlement agent Safe)",
+    fund.as("settlementAgent").call(dvp, "confirmPayment", [id, reference]),
+  );
+  say(
+    `  DvP #${id} off-chain: ${amount} tokens released after the bank payment FEDWIRE-20261201-0042 was confirmed`,
+  );
+  return 1;
+}
+
+async function crossChainTrade(
+  fund: Fund,
+  seller: HardhatEthersSigner,
+  buyer: HardhatEthersSigner,
+  amount: string,
+) {
+  const { token } = fund.contracts;
+  const asset = fund.contracts.assetEscrow!;
+  const payment = fund.contracts.paymentEscrow!;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const simulator = await ethers.getContractAt(
+    "CCIPLocalSimulator",
+    (await hre.deployments.get("CCIPLocalSimulator")).address,
+  );
+  const selector = (await simulator.configuration()).chainSelector_;
+  const price = USDC(amount);
+  await fundBuyer(fund, buyer, price);
+  await (await token.connect(seller).approve(asset.target, TOKENS(amount))).wait();
+  await (await usdc.connect(buyer).approve(payment.target, price)).wait();
+  const r = await rec(
+    "DvP cross-chain: lock and send CCIP message (seller)",
+    asset.connect(seller).lock({
+      buyer: buyer.address,
+      amount: TOKENS(amount),
+      paymentChainSelector: selector,
+      payer: buyer.address,
+      payee: seller.address,
+      price,
+      paymentDeadline: (await now()) + 2 * DAY,
+    }),
+  );
+  const id = await tradeIdFrom(r, asset, "TradeLocked");
+  await rec("DvP cross-chain: pay and confirm over CCIP (buyer)", payment.connect(buyer).pay(id));
+  say(
+    `  cross-chain DvP ${String(id).slice(0, 10)}…: tokens locked on the fund's chain, USDC paid on the payment chain, released by the CCIP confirmation`,
+  );
+  return 1;
+}
+
+async function recoverWallet(fund: Fund, owner: Investor, fresh: HardhatEthersSigner) {
+  const { token, registry } = fund.contracts;
+  const lost = owner.wallet.address;
+  const balance = await token.balanceOf(lost);
+  const expiry = (await now()) + 365 * DAY;
+  await rec(
+    "register a recovery wallet (compliance officer Safe)",
+    fund
+      .as("complianceOfficer")
+      .call(registry, "registerInvestor", [
+        fresh.address,
+        owner.identity,
+        840,
+        INVESTOR_CLASS_BITS.accredited | INVESTOR_CLASS_BITS.us_person,
+        expiry,
+      ]),
+  );
+  await rec(
+    "recover a lost wallet (transfer agent Safe)",
+    fund.as("transferAgent").call(token, "recoveryAddress", [lost, fresh.address, owner.identity]),
+  );
+  await rec(
+    "delete the lost wallet (compliance officer Safe)",
+    fund.as("complianceOfficer").call(registry, "deleteIdentity", [lost]),
+  );
+  say(
+    `  ${owner.name} lost ${lost.slice(0, 10)}…: ${fmt(balance)} tokens recovered to ${fresh.address.slice(0, 10)}…, the lost wallet deregistered`,
+  );
+  owner.wallet = fresh;
+}
+
+async function redemptions(fund: Fund, people: Record<string, Investor>) {
+  const { token } = fund.contracts;
+  const fm = fund.contracts.fundManager!;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const chloe = people.chloe.wallet;
+  const bob = people.bob.wallet;
+  await (await token.connect(chloe).approve(fm.target, TOKENS("200000"))).wait();
+  const before = await usdc.balanceOf(chloe.address);
+  await rec(
+    "redeem instantly from the buffer (investor)",
+    fm.connect(chloe).requestRedemption(TOKENS("200000"), usdc.target, 0),
+  );
+  say(
+    `  Chloe redeems 200,000 tokens: paid ${fmt((await usdc.balanceOf(chloe.address)) - before, 6)} USDC at once from the liquidity buffer (5 bps fee)`,
+  );
+  await (await token.connect(bob).approve(fm.target, TOKENS("3000000"))).wait();
+  await rec(
+    "request a queued redemption (investor)",
+    fm.connect(bob).requestRedemption(TOKENS("3000000"), usdc.target, 0),
+  );
+  const q = await fm.queue();
+  say(
+    `  Bob redeems 3,000,000 tokens: larger than the buffer, queued (queue ${q[0]}..${q[1]}), tokens in escrow keep earning`,
+  );
+}
+
+async function settleQueue(fund: Fund) {
+  const fm = fund.contracts.fundManager!;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const custodian = (await ethers.getSigners())[10];
+  const owed = await fm.pendingValue();
+  const funding = owed / 10n ** 12n + USDC("1000");
+  await rec(
+    "custodian funds the queue (USDC transfer)",
+    usdc.connect(custodian).transfer(fm.target, funding),
+  );
+  await rec(
+    "settle queued redemptions (transfer agent Safe)",
+    fund.as("transferAgent").call(fm, "settleRedemptions", [10]),
+  );
+  say(
+    `  custodian sold bills for ${fmt(funding, 6)} USDC; the transfer agent settled the queue at today's NAV (${fmt(owed)} tokens owed)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
