@@ -58,6 +58,30 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
 
     // =============================================================== token hooks (fast path)
 
+    /// @notice Enabled built-in rules (bit flags: 1 country, 2 sanctions, 4 investor class, 8 max investors,
+    /// 16 holding limits, 32 lockup, 64 transfer limit).
+    function rules() external view returns (uint16) {
+        return _s().core.rules;
+    }
+
+    /// @notice Per-investor state (shares across wallets, outflow window, counted flag).
+    /// @param identity The investor identity.
+    function investorState(address identity) external view returns (InvestorState memory) {
+        return _s().investors[identity];
+    }
+
+    /// @notice Number of investors (non-protocol identities) holding shares.
+    function investorCount() external view returns (uint32) {
+        return _s().limits.investorCount;
+    }
+
+    /// @notice Whether the wallet is on the internal list or flagged by the oracle.
+    /// @param wallet The wallet.
+    function isSanctioned(address wallet) external view returns (bool) {
+        ComplianceStorage storage $ = _s();
+        return _sanctioned($, $.core, wallet);
+    }
+
     /// @notice Checks a holder's transfer against every enabled rule and records it; reverts with
     /// TransferRestricted(code) when refused. Token only.
     /// @param m The movement.

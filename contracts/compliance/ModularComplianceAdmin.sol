@@ -324,12 +324,6 @@ contract ModularComplianceAdmin is ComplianceBase {
 
     // =============================================================== views
 
-    /// @notice Enabled built-in rules (bit flags: 1 country, 2 sanctions, 4 investor class, 8 max investors,
-    /// 16 holding limits, 32 lockup, 64 transfer limit).
-    function rules() external view returns (uint16) {
-        return _s().core.rules;
-    }
-
     /// @notice The country list's mode and whether `country` is listed.
     /// @param country ISO-3166 numeric code.
     function countryListing(uint16 country) external view returns (uint8 mode, bool listed) {
@@ -357,12 +351,6 @@ contract ModularComplianceAdmin is ComplianceBase {
         return _s().core.lockPeriod;
     }
 
-    /// @notice Per-investor state (shares across wallets, outflow window, counted flag).
-    /// @param identity The investor identity.
-    function investorState(address identity) external view returns (InvestorState memory) {
-        return _s().investors[identity];
-    }
-
     /// @notice Shares of `identity` still locked now.
     /// @param identity The investor identity.
     function lockedShares(address identity) external view returns (uint256 locked) {
@@ -378,19 +366,5 @@ contract ModularComplianceAdmin is ComplianceBase {
         if (lock.epoch != $.core.lockEpoch) return list;
         list = new Tranche[](lock.tail - lock.head);
         for (uint32 i = lock.head; i < lock.tail; ++i) list[i - lock.head] = $.tranches[identity][i];
-    }
-
-    /// @notice Number of investors (non-protocol identities) holding shares.
-    function investorCount() external view returns (uint32) {
-        return _s().limits.investorCount;
-    }
-
-    /// @notice Whether the wallet is on the internal list or flagged by the oracle.
-    /// @param wallet The wallet.
-    function isSanctioned(address wallet) public view returns (bool) {
-        ComplianceStorage storage $ = _s();
-        if ($.sanctioned[wallet]) return true;
-        address oracle = $.sanctionsOracle;
-        return oracle != address(0) && ISanctionsList(oracle).isSanctioned(wallet);
     }
 }

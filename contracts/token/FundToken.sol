@@ -15,6 +15,7 @@ import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {IModularCompliance} from "../interfaces/IModularCompliance.sol";
 import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
+import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
 import {ShareMath} from "./ShareMath.sol";
@@ -342,6 +343,26 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// @notice The ERC-3643 compliance.
     function compliance() external view returns (IModularCompliance) {
         return _s().rebase.compliance;
+    }
+
+    /// @notice The NAV oracle read by the accrual.
+    function navOracle() external view returns (INavOracle) {
+        return _s().accrual.navOracle;
+    }
+
+    /// @notice The proof-of-reserve guard consulted whenever the supply grows.
+    function reserveGuard() external view returns (IReserveGuard) {
+        return _s().reserveGuard;
+    }
+
+    /// @notice The wallet receiving the management fee.
+    function feeWallet() external view returns (address) {
+        return _s().feeWallet;
+    }
+
+    /// @notice The management fee, in basis points per year.
+    function managementFeeBps() external view returns (uint16) {
+        return _s().accrual.managementFeeBps;
     }
 
     /// @notice ERC-165.

@@ -5,8 +5,6 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
-import {INavOracle} from "../interfaces/INavOracle.sol";
-import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {TransferRestrictions as R} from "../compliance/TransferRestrictions.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
@@ -302,26 +300,6 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @notice The token's ONCHAINID.
     function onchainID() external view returns (address) {
         return _s().onchainID;
-    }
-
-    /// @notice The NAV oracle read by the accrual.
-    function navOracle() external view returns (INavOracle) {
-        return _s().accrual.navOracle;
-    }
-
-    /// @notice The proof-of-reserve guard consulted whenever the supply grows.
-    function reserveGuard() external view returns (IReserveGuard) {
-        return _s().reserveGuard;
-    }
-
-    /// @notice The wallet receiving the management fee.
-    function feeWallet() external view returns (address) {
-        return _s().feeWallet;
-    }
-
-    /// @notice The management fee, in basis points per year.
-    function managementFeeBps() external view returns (uint16) {
-        return _s().accrual.managementFeeBps;
     }
 
     // =================================================================== internals
