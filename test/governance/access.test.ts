@@ -7,22 +7,23 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { Contract, type Interface } from "ethers";
-import { deployFundFixture, registerInvestor, mint, publishReserves, ONE, DAY } from "../helpers/fund";
+import { Contract } from "ethers";
+import { registerInvestor, mint, publishReserves, ONE, DAY } from "../helpers/fund";
 import { ROLE_IDS, type RoleName } from "../../deploy/lib/roles";
 import type { RoleHolderName } from "../../deploy/config/types";
 import type { Fund } from "../../scripts/lib/fund";
 import {
   buildSafeTx,
   encodeSignatures,
-  execSafeTransaction,
   readSafeState,
   safeArtifacts,
   signSafeTx,
 } from "../../scripts/lib/safe";
 import {
   governedContracts,
+  governedFund,
   readRolesDoc,
+  throughSafe,
   sampleCalldata,
   wiredFunctions,
   type GovernedContract,
@@ -37,34 +38,8 @@ const SAFE_HOLDERS = [
 ] as RoleHolderName[];
 const delayOf = (role: RoleName) => doc.holders.find((h) => h.role === role)?.executionDelay ?? 0;
 
-/** The deployed fund with its governed contracts (read once, then restored from the snapshot). */
-async function governedFund() {
-  const f = await deployFundFixture();
-  const manager = f.fund.contracts.manager;
-  const governed = new Map(
-    (await governedContracts(await manager.getAddress())).map(
-      (g) => [g.record, g] as [string, GovernedContract],
-    ),
-  );
-  return { ...f, manager, managerAddress: await manager.getAddress(), governed };
-}
-
 function fixture() {
   return loadFixture(governedFund);
-}
-
-/** Sends `data` to `to` through `holder`'s Safe, signed by its threshold of owners. */
-function throughSafe(
-  fund: Fund,
-  holder: RoleHolderName,
-  to: string,
-  data: string,
-  interfaces: Interface[] = [],
-) {
-  const actor = fund.as(holder);
-  return execSafeTransaction(actor.address, { to, data }, actor.signers, {
-    interfaces: [...interfaces, fund.contracts.manager.interface],
-  });
 }
 
 describe("access control of the deployed fund", function () {

@@ -15,6 +15,9 @@ import * as roleModule from "../../deploy/lib/roles";
 import { ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
 import { ROLE_HOLDERS, type RoleHolderName } from "../../deploy/config/types";
 import type { AccessManager } from "../../typechain-types";
+import type { Fund } from "../../scripts/lib/fund";
+import { execSafeTransaction } from "../../scripts/lib/safe";
+import { deployFundFixture } from "../helpers/fund";
 
 export const ROLES_DOC = path.join(__dirname, "..", "..", "docs", "ROLES.md");
 export const ROLES_SOL = path.join(__dirname, "..", "..", "contracts", "governance", "Roles.sol");
@@ -428,4 +431,27 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error("Expected a rejection, but the promise resolved");
+}
+
+/** Sends `data` to `to` through `holder`'s Safe, signed by its threshold of owners (simulated first). */
+export function throughSafe(
+  fund: Fund,
+  holder: RoleHolderName,
+  to: string,
+  data: string,
+  interfaces: Interface[] = [],
+) {
+  const actor = fund.as(holder);
+  return execSafeTransaction(actor.address, { to, data }, actor.signers, {
+    interfaces: [...interfaces, fund.contracts.manager.interface],
+  });
+}
+
+/** The fund of the deploy scripts with its governed contracts, for `loadFixture` (read once per snapshot). */
+export async function governedFund() {
+  const f = await deployFundFixture();
+  const manager = f.fund.contracts.manager;
+  const managerAddress = await manager.getAddress();
+  const governed = new Map((await governedContracts(managerAddress)).map((g) => [g.record, g] as const));
+  return { ...f, manager, managerAddress, governed };
 }

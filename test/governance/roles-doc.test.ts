@@ -7,13 +7,12 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract, getAddress } from "ethers";
-import { deployFundFixture } from "../helpers/fund";
 import hardhatConfig from "../../deploy/config/hardhat";
 import { ROLE_IDS, roleName, type RoleName } from "../../deploy/lib/roles";
 import { safeArtifacts } from "../../scripts/lib/safe";
 import {
   ROLE_MAPS,
-  governedContracts,
+  governedFund,
   holderAddress,
   isRoleHolderName,
   readRolesDoc,
@@ -48,11 +47,9 @@ function docHolders(role: RoleName) {
 }
 
 async function fixture() {
-  const f = await loadFixture(deployFundFixture);
-  const manager = f.fund.contracts.manager;
-  const governed = await governedContracts(await manager.getAddress());
+  const f = await loadFixture(governedFund);
   const { deployer } = await hre.getNamedAccounts();
-  return { ...f, manager, governed, deployer: getAddress(deployer) };
+  return { ...f, governed: [...f.governed.values()], deployer: getAddress(deployer) };
 }
 
 describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed AccessManager", function () {

@@ -1,0 +1,407 @@
+/**
+ * Upgrades of the deployed fund: every UUPS proxy is upgraded only through the issuer's delayed schedule, keeps
+ * every piece of state, and is checked by the OpenZeppelin upgrades plugin (storage layout against the deployed
+ * implementation, upgrade safety of implementations and admin extensions); a layout-breaking version is
+ * refused; the guardian can cancel an upgrade; implementations cannot be initialised.
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { Contract, ZeroAddress, getAddress, type FunctionFragment, type Interface } from "ethers";
+import { registerInvestor, mint, publishNav, ONE, DAY, COUNTRY } from "../helpers/fund";
+import { revertDataOf } from "../../scripts/lib/safe";
+import { governedFund, rejection, sampleCalldata, throughSafe, type GovernedContract } from "./model";
+
+const { upgrades, ethers } = hre;
+
+/** Upgrade-safety exceptions of an admin extension, which is never a proxy's implementation itself. */
+const EXTENSION_UNSAFE_ALLOW: ("missing-initializer" | "missing-public-upgradeto")[] = [
+  // Runs in the proxy's storage, initialised by the implementation's `initialize`.
+  "missing-initializer",
+  // Reached by delegatecall from the implementation, which holds `upgradeToAndCall`.
+  "missing-public-upgradeto",
+];
+
+interface UpgradeCase {
+  /** Deployment record of the proxy. */
+  record: string;
+  /** Contract deployed as its implementation. */
+  implementation: string;
+  /** Its admin extension, when the contract is split (the implementation's constructor argument). */
+  extension?: string;
+  /** The next version: the real contract plus `version2()`. */
+  v2: string;
+  /** The next version's extension, deployed with `v2ExtensionArgs(current extension)`. */
+  v2Extension?: string;
+  v2ExtensionArgs?: (currentExtension: string) => unknown[];
+}
+
+/** One case per UUPS proxy of the deployment; the suite checks that no proxy is left out. */
+const CASES: UpgradeCase[] = [
+  { record: "IdentityRegistry", implementation: "IdentityRegistry", v2: "IdentityRegistryV2" },
+  {
+    record: "ModularCompliance",
+    implementation: "ModularCompliance",
+    extension: "ModularComplianceAdmin",
+    v2: "ModularComplianceV2",
+    v2Extension: "ModularComplianceAdminV2",
+    v2ExtensionArgs: (current) => [current],
+  },
+  {
+    record: "FundToken",
+    implementation: "FundToken",
+    extension: "FundTokenAdmin",
+    v2: "FundTokenV2",
+    v2Extension: "FundTokenAdminV2",
+    v2ExtensionArgs: () => [],
+  },
+];
+
+/**
+ * Plugin options with the implementation's constructor arguments. The plugin reads `constructorArgs` in every
+ * validation (it encodes the creation code to find the contract), though its types only declare it for deployments.
+ */
+function withConstructorArgs(
+  constructorArgs: unknown[],
+  unsafeAllow: typeof EXTENSION_UNSAFE_ALLOW = [],
+): { kind: "uups"; unsafeAllow: typeof EXTENSION_UNSAFE_ALLOW } {
+  const opts = { kind: "uups" as const, unsafeAllow, constructorArgs };
+  return opts;
+}
+
+const implementationOf = (proxy: string) => upgrades.erc1967.getImplementationAddress(proxy);
+/** ERC-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
+const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+/**
+ * A fund with state everywhere an upgrade could lose it: investors with two wallets under one identity, shares
+ * after a NAV accrual (index above 1), a transfer (outflow and holder counts), a frozen wallet and frozen tokens,
+ * a revoked investor, a sanctioned wallet, an allowance and the fee wallet's fee shares.
+ */
+async function fundWithState() {
+  const f = await governedFund();
+  const { fund, investors, outsider } = f;
+  const [alice, alice2, bob, carol, dave, sanctioned] = investors;
+  const { token, compliance, registry } = fund.contracts;
+  await registerInvestor(fund, alice.address);
+  await registerInvestor(fund, alice2.address, { identity: alice.address });
+  await registerInvestor(fund, bob.address, { country: COUNTRY.GB });
+  await registerInvestor(fund, carol.address, { country: COUNTRY.SG });
+  await registerInvestor(fund, dave.address);
+  await mint(fund, alice.address, 1_000n * ONE);
+  await mint(fund, bob.address, 500n * ONE);
+  await mint(fund, carol.address, 300n * ONE);
+  await mint(fund, dave.address, 200n * ONE);
+  await token.connect(alice).transfer(alice2.address, 50n * ONE);
+  await token.connect(alice).transfer(bob.address, 100n * ONE);
+  await token.connect(bob).approve(alice.address, 7n * ONE);
+  await time.increase(DAY);
+  await publishNav(fund, "1.0005");
+  await token.accrue();
+  const ta = fund.as("transferAgent");
+  await ta.call(token, "setAddressFrozen", [carol.address, true]);
+  await ta.call(token, "freezePartialTokens", [bob.address, 25n * ONE]);
+  const co = fund.as("complianceOfficer");
+  await co.call(registry, "setRevoked", [dave.address, [dave.address], true]);
+  await co.call(compliance, "setSanctioned", [[sanctioned.address], true]);
+  const feeWallet = await token.feeWallet();
+  const addresses = [
+    alice.address,
+    alice2.address,
+    bob.address,
+    carol.address,
+    dave.address,
+    sanctioned.address,
+    feeWallet,
+    outsider.address,
+    await token.getAddress(),
+  ];
+  return { ...f, alice, alice2, bob, carol, dave, sanctioned, feeWallet, addresses };
+}
+
+/** The state the fixture built is not trivial (an upgrade keeping "nothing" would not pass unnoticed). */
+async function expectNonTrivialState(s: Awaited<ReturnType<typeof fundWithState>>) {
+  const { token, compliance, registry } = s.fund.contracts;
+  expect(await token.index()).to.be.greaterThan(ONE);
+  expect(await token.sharesOf(s.feeWallet)).to.be.greaterThan(0n);
+  expect(await token.isFrozen(s.carol.address)).to.equal(true);
+  expect(await token.getFrozenTokens(s.bob.address)).to.be.greaterThanOrEqual(25n * ONE);
+  expect(await registry.isRevoked(s.dave.address)).to.equal(true);
+  expect(await registry.identity(s.alice2.address)).to.equal(s.alice.address);
+  expect(await compliance.isSanctioned(s.sanctioned.address)).to.equal(true);
+  expect(await compliance.investorCount()).to.equal(4n);
+  expect((await compliance.investorState(s.alice.address)).shares).to.be.greaterThan(0n);
+  expect(await compliance.rules()).to.not.equal(0n);
+}
+
+function sampleArgsFor(type: string, addresses: string[]): unknown[] {
+  if (type === "address") return addresses;
+  if (type === "bool") return [false, true];
+  const uint = /^uint(\d+)$/.exec(type);
+  if (uint) {
+    const max = (1n << BigInt(uint[1])) - 1n;
+    return [1n, BigInt(COUNTRY.US), BigInt(COUNTRY.IR), 10n ** 18n].filter((v) => v <= max);
+  }
+  return [];
+}
+
+/**
+ * Every view of a contract's ABI, called with every combination of sample arguments (addresses of the fixture,
+ * a few numbers; at most 64 combinations a function), as raw return data or revert data.
+ */
+async function views(address: string, iface: Interface, addresses: string[], exclude: string[]) {
+  const out: Record<string, string> = {};
+  const fragments: FunctionFragment[] = [];
+  iface.forEachFunction((f) => fragments.push(f));
+  for (const f of fragments) {
+    if ((f.stateMutability !== "view" && f.stateMutability !== "pure") || exclude.includes(f.name)) continue;
+    let combos: unknown[][] = [[]];
+    for (const input of f.inputs) {
+      const values = sampleArgsFor(input.type, addresses);
+      combos = combos.flatMap((c) => values.map((v) => [...c, v])).slice(0, 64);
+    }
+    for (const args of combos) {
+      const key = `${f.format("sighash")}(${args.map(String).join(",")})`;
+      try {
+        out[key] = await ethers.provider.call({ to: address, data: iface.encodeFunctionData(f.name, args) });
+      } catch (error) {
+        out[key] = `revert ${revertDataOf(error)}`;
+      }
+    }
+  }
+  return out;
+}
+
+/** The views of every governed contract (the extension address excepted: an upgrade replaces it). */
+async function fundViews(governed: Map<string, GovernedContract>, addresses: string[]) {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [record, g] of governed) out[record] = await views(g.address, g.iface, addresses, ["extension"]);
+  return out;
+}
+
+/** Deploys the V2 extension (if any) and, through the upgrades plugin, the V2 implementation. */
+async function prepare(c: UpgradeCase, g: GovernedContract) {
+  let newExtension: string | undefined;
+  if (c.v2Extension) {
+    const current = await new Contract(
+      g.address,
+      ["function extension() view returns (address)"],
+      ethers.provider,
+    ).extension();
+    const ext = await (await ethers.getContractFactory(c.v2Extension)).deploy(...c.v2ExtensionArgs!(current));
+    newExtension = await ext.getAddress();
+  }
+  const factory = await ethers.getContractFactory(c.v2);
+  const implementation = (await upgrades.prepareUpgrade(g.address, factory, {
+    kind: "uups",
+    constructorArgs: newExtension ? [newExtension] : [],
+  })) as string;
+  return { implementation: getAddress(implementation), newExtension, factory };
+}
+
+describe("upgrades of the deployed fund", function () {
+  describe("coverage", function () {
+    it("should have an upgrade case for every UUPS proxy of the deployment records, and no other", async function () {
+      await loadFixture(governedFund);
+      const proxies: string[] = [];
+      for (const [name, d] of Object.entries(await hre.deployments.all())) {
+        const slot = await ethers.provider.getStorage(d.address, IMPLEMENTATION_SLOT);
+        if (BigInt(slot) !== 0n) proxies.push(name);
+      }
+      expect(proxies.sort()).to.deep.equal(CASES.map((c) => c.record).sort());
+    });
+
+    it("should leave every other governed contract without an upgrade entry point", async function () {
+      const { governed } = await loadFixture(governedFund);
+      for (const [record, g] of governed) {
+        if (CASES.some((c) => c.record === record)) continue;
+        expect(g.iface.getFunction("upgradeToAndCall"), record).to.equal(null);
+      }
+    });
+  });
+
+  describe("upgrade safety (OpenZeppelin upgrades plugin)", function () {
+    for (const c of CASES) {
+      it(`should validate ${c.implementation} as a UUPS implementation with its annotated unsafe-allows`, async function () {
+        const factory = await ethers.getContractFactory(c.implementation);
+        await upgrades.validateImplementation(factory, withConstructorArgs(c.extension ? [ZeroAddress] : []));
+      });
+      if (c.extension) {
+        it(`should validate the extension ${c.extension} (no constructor, no immutable, no selfdestruct, no delegatecall)`, async function () {
+          await upgrades.validateImplementation(await ethers.getContractFactory(c.extension!), {
+            kind: "uups",
+            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
+          });
+        });
+
+        it(`should find ${c.implementation} and ${c.extension} agree on the proxy's storage, both ways`, async function () {
+          const { governed } = await loadFixture(governedFund);
+          const g = governed.get(c.record)!;
+          // The extension as a next version of the deployed implementation...
+          await upgrades.validateUpgrade(g.address, await ethers.getContractFactory(c.extension!), {
+            kind: "uups",
+            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
+          });
+          // ...and the implementation as a next version of the extension.
+          const ext = await upgrades.deployImplementation(await ethers.getContractFactory(c.extension!), {
+            kind: "uups",
+            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
+          });
+          await upgrades.validateUpgrade(
+            ext as string,
+            await ethers.getContractFactory(c.implementation),
+            withConstructorArgs([g.extension!.address]),
+          );
+        });
+      }
+    }
+
+    it("should refuse a version inserting a field in the middle of the ERC-7201 struct", async function () {
+      const { governed } = await loadFixture(governedFund);
+      const registry = governed.get("IdentityRegistry")!;
+      const broken = await ethers.getContractFactory("IdentityRegistryInsertedField");
+      const error = await rejection(upgrades.validateUpgrade(registry.address, broken, { kind: "uups" }));
+      expect(error.message).to.match(/New storage layout is incompatible[\s\S]*Inserted `insertedField`/);
+      const block = await ethers.provider.getBlockNumber();
+      const prepared = await rejection(upgrades.prepareUpgrade(registry.address, broken, { kind: "uups" }));
+      expect(prepared.message).to.match(/New storage layout is incompatible/);
+      expect(await ethers.provider.getBlockNumber(), "nothing deployed").to.equal(block);
+    });
+
+    it("should refuse a split pair whose halves put different non-namespaced variables in the same slot", async function () {
+      const { governed } = await loadFixture(governedFund);
+      const token = governed.get("FundToken")!;
+      const plain = await ethers.getContractFactory("FundTokenPlainSlot");
+      const plainAdmin = await ethers.getContractFactory("FundTokenAdminPlainSlot");
+      // Each half alone appends a variable, which the plugin accepts as layout-compatible...
+      await upgrades.validateUpgrade(token.address, plain, withConstructorArgs([token.extension!.address]));
+      await upgrades.validateUpgrade(token.address, plainAdmin, {
+        kind: "uups",
+        unsafeAllow: EXTENSION_UNSAFE_ALLOW,
+      });
+      // ...but the two halves share the proxy's storage: compared with each other, slot 0 changes type.
+      const half = await upgrades.deployImplementation(plain, {
+        kind: "uups",
+        constructorArgs: [token.extension!.address],
+      });
+      const error = await rejection(
+        upgrades.validateUpgrade(half as string, plainAdmin, {
+          kind: "uups",
+          unsafeAllow: EXTENSION_UNSAFE_ALLOW,
+        }),
+      );
+      expect(error.message).to.match(
+        /New storage layout is incompatible[\s\S]*plainCounter[\s\S]*plainOwner/,
+      );
+    });
+  });
+
+  for (const c of CASES) {
+    describe(`${c.record}`, function () {
+      async function scheduledUpgrade() {
+        const s = await fundWithState();
+        const g = s.governed.get(c.record)!;
+        const before = { implementation: await implementationOf(g.address) };
+        const prepared = await prepare(c, g);
+        const upgradeData = g.iface.encodeFunctionData("upgradeToAndCall", [prepared.implementation, "0x"]);
+        const scheduled = await s.fund
+          .as("issuer")
+          .call(g.contract, "upgradeToAndCall", [prepared.implementation, "0x"]);
+        if (scheduled.status !== "scheduled") throw new Error("the upgrade was not scheduled");
+        const execute = s.manager.interface.encodeFunctionData("execute", [g.address, upgradeData]);
+        return { ...s, g, before, prepared, scheduled, execute };
+      }
+
+      it("should deploy a new implementation that cannot be initialised (InvalidInitialization)", async function () {
+        const { g, prepared, outsider } = await loadFixture(scheduledUpgrade);
+        expect(prepared.implementation).to.not.equal(await implementationOf(g.address));
+        const data = sampleCalldata(g.iface, "initialize", outsider.address);
+        await expect(
+          outsider.sendTransaction({ to: prepared.implementation, data }),
+        ).to.be.revertedWithCustomError(g.contract, "InvalidInitialization");
+      });
+
+      it("should refuse to execute the upgrade before the issuer's 2-day delay (AccessManagerNotReady)", async function () {
+        const { fund, g, before, scheduled, execute, managerAddress, manager } =
+          await loadFixture(scheduledUpgrade);
+        expect(scheduled.executableAt).to.equal(
+          BigInt((await scheduled.receipt.getBlock()).timestamp + 2 * DAY),
+        );
+        await time.increaseTo(scheduled.executableAt - 1n);
+        await expect(throughSafe(fund, "issuer", managerAddress, execute, [g.iface]))
+          .to.be.revertedWithCustomError(manager, "AccessManagerNotReady")
+          .withArgs(scheduled.operationId);
+        expect(await implementationOf(g.address)).to.equal(before.implementation);
+      });
+
+      it("should execute the upgrade after the delay and keep every view of every contract of the fund unchanged", async function () {
+        const s = await loadFixture(scheduledUpgrade);
+        const { fund, g, prepared, scheduled, execute, managerAddress, manager, governed, addresses } = s;
+        await expectNonTrivialState(s);
+        await time.increaseTo(scheduled.executableAt);
+        const before = await fundViews(governed, addresses);
+
+        const { response } = await throughSafe(fund, "issuer", managerAddress, execute, [g.iface]);
+        await expect(response)
+          .to.emit(manager, "OperationExecuted")
+          .withArgs(scheduled.operationId, scheduled.nonce);
+        await expect(response).to.emit(g.contract, "Upgraded").withArgs(prepared.implementation);
+        expect(await implementationOf(g.address)).to.equal(prepared.implementation);
+
+        const after = await fundViews(governed, addresses);
+        for (const record of Object.keys(before)) {
+          expect(after[record], record).to.deep.equal(before[record]);
+        }
+        expect(Object.values(before).reduce((n, v) => n + Object.keys(v).length, 0)).to.be.greaterThan(500);
+      });
+
+      it("should run the new version, its new extension included, and the fund keeps working", async function () {
+        const s = await loadFixture(scheduledUpgrade);
+        const { fund, g, prepared, scheduled, execute, managerAddress, alice, bob } = s;
+        await time.increaseTo(scheduled.executableAt);
+        await throughSafe(fund, "issuer", managerAddress, execute, [g.iface]);
+
+        const v2 = new Contract(g.address, prepared.factory.interface, ethers.provider);
+        expect(await v2.version2()).to.equal(2n);
+        if (prepared.newExtension) {
+          expect(await v2.extension()).to.equal(prepared.newExtension);
+          const ext = new Contract(
+            g.address,
+            ["function adminVersion2() view returns (uint256)"],
+            ethers.provider,
+          );
+          expect(await ext.adminVersion2()).to.equal(2n);
+        }
+        const data = sampleCalldata(g.iface, "initialize", s.outsider.address);
+        await expect(s.outsider.sendTransaction({ to: g.address, data })).to.be.revertedWithCustomError(
+          g.contract,
+          "InvalidInitialization",
+        );
+        // Holders, the registry, the compliance and the transfer agent's remedies still work through the proxies.
+        const { token } = fund.contracts;
+        await expect(token.connect(alice).transfer(bob.address, ONE)).to.changeTokenBalance(token, bob, ONE);
+        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        expect(await token.isFrozen(alice.address)).to.equal(true);
+        await registerInvestor(fund, s.investors[8].address);
+        await mint(fund, s.investors[8].address, 10n * ONE);
+        expect(await token.balanceOf(s.investors[8].address)).to.be.closeTo(10n * ONE, 1n);
+      });
+
+      it("should let the guardian cancel the scheduled upgrade, which then never executes", async function () {
+        const { fund, g, before, prepared, scheduled, execute, managerAddress, manager } =
+          await loadFixture(scheduledUpgrade);
+        const cancelled = await fund
+          .as("guardian")
+          .cancel(fund.as("issuer"), g.contract, "upgradeToAndCall", [prepared.implementation, "0x"]);
+        await expect(cancelled.response)
+          .to.emit(manager, "OperationCanceled")
+          .withArgs(scheduled.operationId, scheduled.nonce);
+        await time.increaseTo(scheduled.executableAt);
+        await expect(throughSafe(fund, "issuer", managerAddress, execute, [g.iface]))
+          .to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled")
+          .withArgs(scheduled.operationId);
+        expect(await implementationOf(g.address)).to.equal(before.implementation);
+      });
+    });
+  }
+});
