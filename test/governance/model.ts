@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract, Interface, ZeroAddress, getAddress, type JsonFragment, type ParamType } from "ethers";
 import * as roleModule from "../../deploy/lib/roles";
 import { ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
@@ -447,9 +448,13 @@ export function throughSafe(
   });
 }
 
-/** The fund of the deploy scripts with its governed contracts, for `loadFixture` (read once per snapshot). */
+/**
+ * The fund of the deploy scripts with its governed contracts, for `loadFixture` (read once per snapshot). It
+ * loads `deployFundFixture` through `loadFixture` too: called directly, hardhat-deploy's fixture would revert the
+ * chain to its own snapshot and silently invalidate the snapshots loadFixture took since.
+ */
 export async function governedFund() {
-  const f = await deployFundFixture();
+  const f = await loadFixture(deployFundFixture);
   const manager = f.fund.contracts.manager;
   const managerAddress = await manager.getAddress();
   const governed = new Map((await governedContracts(managerAddress)).map((g) => [g.record, g] as const));

@@ -79,7 +79,7 @@ const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a92
  * a revoked investor, a sanctioned wallet, an allowance and the fee wallet's fee shares.
  */
 async function fundWithState() {
-  const f = await governedFund();
+  const f = await loadFixture(governedFund);
   const { fund, investors, outsider } = f;
   const [alice, alice2, bob, carol, dave, sanctioned] = investors;
   const { token, compliance, registry } = fund.contracts;
@@ -311,6 +311,18 @@ describe("upgrades of the deployed fund", function () {
         const execute = s.manager.interface.encodeFunctionData("execute", [g.address, upgradeData]);
         return { ...s, g, before, prepared, scheduled, execute };
       }
+
+      it("should refuse to initialise the deployed implementation or re-initialise the proxy (InvalidInitialization)", async function () {
+        const { governed, outsider } = await loadFixture(governedFund);
+        const g = governed.get(c.record)!;
+        const data = sampleCalldata(g.iface, "initialize", outsider.address);
+        for (const to of [await implementationOf(g.address), g.address]) {
+          await expect(outsider.sendTransaction({ to, data }), to).to.be.revertedWithCustomError(
+            g.contract,
+            "InvalidInitialization",
+          );
+        }
+      });
 
       it("should deploy a new implementation that cannot be initialised (InvalidInitialization)", async function () {
         const { g, prepared, outsider } = await loadFixture(scheduledUpgrade);
