@@ -342,6 +342,52 @@ describe("access control of the deployed fund", function () {
       await expect(response).to.emit(token, "Unpaused").withArgs(managerAddress);
       expect(await token.paused()).to.equal(false);
       await expect(token.connect(alice).transfer(bob.address, ONE)).to.changeTokenBalance(token, bob, ONE);
+      // At most once.
+      await expect(throughSafe(fund, "issuer", managerAddress, execute, [token.interface]))
+        .to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled")
+        .withArgs(scheduled.operationId);
+    });
+
+    /** The guardian has paused and the issuer has scheduled the unpause. */
+    async function scheduledUnpause() {
+      const f = await loadFixture(fundWithInvestors);
+      const { token } = f.fund.contracts;
+      await f.fund.as("guardian").call(token, "pause");
+      const scheduled = await f.fund.as("issuer").call(token, "unpause");
+      if (scheduled.status !== "scheduled") throw new Error("the issuer's unpause was not scheduled");
+      const execute = f.manager.interface.encodeFunctionData("execute", [
+        await token.getAddress(),
+        token.interface.encodeFunctionData("unpause"),
+      ]);
+      return { ...f, token, scheduled, execute };
+    }
+
+    it("should let only the issuer Safe that scheduled the unpause execute it (AccessManagerUnauthorizedCall)", async function () {
+      const { fund, manager, managerAddress, token, scheduled, execute } =
+        await loadFixture(scheduledUnpause);
+      await time.increaseTo(scheduled.executableAt);
+      const selector = token.interface.getFunction("unpause").selector;
+      for (const h of SAFE_HOLDERS.filter((x) => !holdersOf("ISSUER").includes(x))) {
+        await expect(throughSafe(fund, h, managerAddress, execute, [token.interface]), h)
+          .to.be.revertedWithCustomError(manager, "AccessManagerUnauthorizedCall")
+          .withArgs(fund.as(h).address, await token.getAddress(), selector);
+      }
+      expect(await token.paused()).to.equal(true);
+    });
+
+    it("should expire the scheduled unpause a week after it became executable (AccessManagerExpired)", async function () {
+      const { fund, manager, managerAddress, token, scheduled, execute } =
+        await loadFixture(scheduledUnpause);
+      const expiration = await manager.expiration();
+      expect(expiration).to.equal(BigInt(7 * DAY));
+      await time.increaseTo(scheduled.executableAt + expiration - 1n);
+      expect(await manager.getSchedule(scheduled.operationId)).to.equal(scheduled.executableAt);
+      await time.increaseTo(scheduled.executableAt + expiration);
+      expect(await manager.getSchedule(scheduled.operationId)).to.equal(0n);
+      await expect(throughSafe(fund, "issuer", managerAddress, execute, [token.interface]))
+        .to.be.revertedWithCustomError(manager, "AccessManagerExpired")
+        .withArgs(scheduled.operationId);
+      expect(await token.paused()).to.equal(true);
     });
   });
 
@@ -374,6 +420,14 @@ describe("access control of the deployed fund", function () {
         .to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled")
         .withArgs(scheduled.operationId);
       expect(await compliance.rules()).to.equal(before);
+    });
+
+    it("should let the issuer Safe withdraw its own schedule", async function () {
+      const { fund, manager, compliance, scheduled } = await loadFixture(scheduledRuleChange);
+      const cancelled = await fund.as("issuer").cancel(fund.as("issuer"), compliance, "setRules", [0]);
+      await expect(cancelled.response)
+        .to.emit(manager, "OperationCanceled")
+        .withArgs(scheduled.operationId, scheduled.nonce);
     });
 
     it("should let the admin Safe cancel it too", async function () {
