@@ -7,6 +7,7 @@ import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
 import "hardhat-contract-sizer";
+import "./scripts/tasks";
 
 /** The one Solidity version of the suite. The npm `solc` package must be exactly this version. */
 const SOLC_VERSION = "0.8.28";

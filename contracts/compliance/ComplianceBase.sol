@@ -448,9 +448,15 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
         mapping(uint256 => Tranche) storage queue = $.tranches[identity];
         if (lock.tail > lock.head) {
             Tranche storage last = queue[lock.tail - 1];
-            // Same-day issuances, and any issuance once the queue is full, join the newest tranche; its
-            // release moves to the later time, so merging never shortens a lock.
-            if (last.releaseAt / 1 days == releaseAt / 1 days || lock.tail - lock.head >= MAX_LOCK_TRANCHES) {
+            // Same-day issuances, an issuance whose lock would end before the newest tranche's (the period was
+            // shortened: the queue stays in release order, so no tranche releases before an older one), and any
+            // issuance once the queue is full, join the newest tranche; its release moves to the later time, so
+            // merging never shortens a lock.
+            if (
+                releaseAt <= last.releaseAt ||
+                last.releaseAt / 1 days == releaseAt / 1 days ||
+                lock.tail - lock.head >= MAX_LOCK_TRANCHES
+            ) {
                 last.shares += uint128(shares);
                 if (releaseAt > last.releaseAt) last.releaseAt = releaseAt;
                 lock.lockedShares += uint128(shares);

@@ -5,6 +5,8 @@ import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {TransferRestrictions as R} from "./TransferRestrictions.sol";
 import {ComplianceBase} from "./ComplianceBase.sol";
+import {ISharesToken} from "../interfaces/ISharesToken.sol";
+import {ShareMath} from "../token/ShareMath.sol";
 
 /// @title ModularCompliance
 /// @notice Which movements of the fund token are legal. Seven built-in rules, each enabled and configured per
@@ -98,6 +100,8 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
     }
 
     /// @notice Records a movement made without rule checks (forced transfer, burn). Token only.
+    /// @dev External modules are told the token value of the shares moved (rounded down); the index is read
+    /// from the token only when a module is bound.
     /// @param from Sender wallet (zero for an issuance).
     /// @param to Recipient wallet (zero for a burn).
     /// @param fromRecord Sender record.
@@ -111,6 +115,7 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
         uint256 shares
     ) external {
         Core memory c = _onlyToken();
-        _record(c, from, to, fromRecord, toRecord, shares, 0, false);
+        uint256 amount = c.moduleCount == 0 ? 0 : ShareMath.toAmount(shares, ISharesToken(c.token).index());
+        _record(c, from, to, fromRecord, toRecord, shares, amount, false);
     }
 }

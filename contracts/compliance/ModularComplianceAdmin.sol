@@ -118,18 +118,26 @@ contract ModularComplianceAdmin is ComplianceBase {
     }
 
     /// @notice Adds an external ERC-3643 module. ISSUER.
-    /// @param _module The module; must accept the binding (`canComplianceBind`).
+    /// @param _module The module: plug and play (`isPlugAndPlay`) or accepting the binding (`canComplianceBind`).
     function addModule(address _module) external restricted {
         ComplianceStorage storage $ = _s();
         uint256 n = $.modules.length;
         if (_module == address(0) || n >= MAX_MODULES || _isModule(_module)) revert InvalidModule(_module);
         if (
-            !IComplianceModule(_module).isPlugAndPlay() &&
-            !IComplianceModule(_module).canComplianceBind(address(this))
+            !_answersTrue(_module, abi.encodeCall(IComplianceModule.isPlugAndPlay, ())) &&
+            !_answersTrue(_module, abi.encodeCall(IComplianceModule.canComplianceBind, (address(this))))
         ) revert InvalidModule(_module);
         $.modules.push(_module);
         $.core.moduleCount = uint8(n + 1);
         emit IModularCompliance.ModuleAdded(_module);
+    }
+
+    /// @dev Whether `target` answers the static call `data` with true. Low-level: a high-level call cannot catch
+    /// an address without code or an answer that does not decode (both revert in this frame, without a reason).
+    function _answersTrue(address target, bytes memory data) private view returns (bool) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory answer) = target.staticcall(data);
+        return ok && answer.length >= 32 && abi.decode(answer, (uint256)) == 1;
     }
 
     /// @notice Removes an external module. ISSUER.
@@ -239,9 +247,14 @@ contract ModularComplianceAdmin is ComplianceBase {
     function setSanctionsOracle(address oracle) external restricted {
         ComplianceStorage storage $ = _s();
         if (oracle != address(0)) {
-            try ISanctionsList(oracle).isSanctioned(address(0)) returns (bool) {} catch {
+            // A low-level static call: a high-level `try` cannot catch an address without code or an answer that
+            // does not decode as a bool (both revert in this frame, without a reason).
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory answer) = oracle.staticcall(
+                abi.encodeCall(ISanctionsList.isSanctioned, (address(0)))
+            );
+            if (!ok || answer.length < 32 || abi.decode(answer, (uint256)) > 1)
                 revert InvalidSanctionsOracle(oracle);
-            }
         }
         emit SanctionsOracleChanged($.sanctionsOracle, oracle);
         $.sanctionsOracle = oracle;

@@ -27,8 +27,8 @@ interface IFundCompliance is IModularCompliance, IFundComplianceTypes {
         uint256 index
     ) external;
 
-    /// @notice Records a movement made without rule checks (agent forced transfer, burn, fee issuance).
-    /// `from` or `to` is zero for an issuance or a burn. Token only.
+    /// @notice Records a movement made without rule checks (agent forced transfer, burn). `from` or `to` is zero
+    /// for an issuance or a burn. External modules are told the token value of the shares moved. Token only.
     function recordMovement(
         address from,
         address to,

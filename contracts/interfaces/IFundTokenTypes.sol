@@ -48,6 +48,9 @@ interface IFundTokenTypes {
     error EmptyTokenInformation();
     /// @notice The new index does not fit or is zero.
     error IndexOutOfRange(uint256 index);
+    /// @notice Total shares would exceed 2^120 - 1, the width every per-wallet and per-investor share count is
+    /// stored in (so no narrowing cast can truncate).
+    error SharesOverflow(uint256 totalShares);
 
     /// @notice Shares moved (beside the ERC-20 Transfer event, which carries the token amount).
     event TransferShares(address indexed from, address indexed to, uint256 sharesValue);

@@ -156,8 +156,11 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// @param to Recipient.
     /// @param amount Token amount.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
+        FundTokenStorage storage $ = _s();
+        // Recipient and pause first, then the allowance, then the holder's checks (docs/TOKEN.md order).
+        (Routing memory rt, Rebase memory rb) = _hot($, to);
         _spendAllowance(from, msg.sender, amount);
-        _transfer(from, to, amount);
+        _transferChecked($, rt, rb, from, to, amount);
         return true;
     }
 
@@ -296,6 +299,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
             feeShares = ShareMath.toSharesDown(feeAmount, newIndex);
         }
         uint256 oldSupply = ShareMath.toAmount(shares, oldIndex);
+        if (shares + feeShares > type(uint120).max) revert SharesOverflow(shares + feeShares);
         uint256 newSupply = ShareMath.toAmount(shares + feeShares, newIndex);
         if (newSupply > oldSupply) {
             (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
@@ -375,6 +379,18 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     function _transfer(address from, address to, uint256 amount) private {
         FundTokenStorage storage $ = _s();
         (Routing memory rt, Rebase memory rb) = _hot($, to);
+        _transferChecked($, rt, rb, from, to, amount);
+    }
+
+    /// @dev A holder's transfer of `amount` once the recipient and pause checks passed.
+    function _transferChecked(
+        FundTokenStorage storage $,
+        Routing memory rt,
+        Rebase memory rb,
+        address from,
+        address to,
+        uint256 amount
+    ) private {
         Account memory a = $.accounts[from];
         uint256 balance = ShareMath.toAmount(a.shares, rb.index);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
@@ -394,6 +410,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         uint256 amount
     ) private {
         if (a.frozen) revert WalletFrozen(from);
+        Account storage b = $.accounts[to];
+        if (b.frozen) revert WalletFrozen(to);
         if (shares > a.shares - a.frozenShares) {
             revert InsufficientUnfrozenBalance(
                 from,
@@ -401,8 +419,6 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
                 amount
             );
         }
-        Account storage b = $.accounts[to];
-        if (b.frozen) revert WalletFrozen(to);
         IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
             from,
             to,
@@ -433,6 +449,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         InvestorRecord tr = rt.registry.investorRecord(to);
         if (!tr.isVerified()) revert RecipientNotVerified(to);
         uint256 newTotalShares = $.totalShares + shares;
+        if (newTotalShares > type(uint120).max) revert SharesOverflow(newTotalShares);
         uint256 newSupply = ShareMath.toAmount(newTotalShares, rb.index);
         (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
         if (!within) revert ReserveExceeded(newSupply, reserves);

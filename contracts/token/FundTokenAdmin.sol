@@ -207,25 +207,26 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     // =================================================================== transfer restrictions
 
-    /// @notice The reason code (TransferRestrictions) a transfer would be refused with; 0 if allowed.
+    /// @notice The reason code (TransferRestrictions) a transfer would be refused with; 0 if allowed. The
+    /// conditions are checked in the order `transfer` checks them, so the code names the error it reverts with.
     /// @param from Sender.
     /// @param to Recipient.
     /// @param amount Token amount.
     function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
         FundTokenStorage storage $ = _s();
-        if ($.routing.paused) return R.PAUSED;
         if (to == address(0)) return R.INVALID_RECIPIENT;
-        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
-        if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
-        if (!tr.isVerified()) return R.RECIPIENT_NOT_VERIFIED;
+        if ($.routing.paused) return R.PAUSED;
         Account memory a = $.accounts[from];
-        if (a.frozen) return R.SENDER_FROZEN;
-        if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
         uint256 idx = $.rebase.index;
         uint256 balance = ShareMath.toAmount(a.shares, idx);
         if (amount > balance) return R.INSUFFICIENT_BALANCE;
+        if (a.frozen) return R.SENDER_FROZEN;
+        if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
         uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
         if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
+        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
+        if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
+        if (!tr.isVerified()) return R.RECIPIENT_NOT_VERIFIED;
         return $.rebase.compliance.detectTransferRestriction(from, to, amount);
     }
 

@@ -108,6 +108,10 @@ const config: FundConfig = {
   settlement: {
     // T+1 off-chain payment with a day of margin, then the seller may be refunded.
     offchainPaymentDeadlineSeconds: 2 * DAY,
+    // Chainlink's CCIP local simulator: both escrows of a cross-chain trade on this one network (the payment
+    // leg in USDC), so the demo and the tests run a cross-chain trade end to end. Defaults: 500,000 gas for
+    // the receiving escrow, a day of grace after the payment deadline for the confirmation to arrive.
+    ccip: { local: true },
   },
 };
 

@@ -266,7 +266,32 @@ export const MAX_FLOW_FEE_BPS = 100;
 /** A CCIP chain selector (uint64) as a decimal string: selectors exceed JS's safe integers. */
 export type ChainSelector = string;
 
-export interface CcipConfig {
+/** Settings shared by both CCIP forms; each has a default. */
+export interface CcipTuning {
+  /**
+   * Gas limit given to the receiving escrow on the other chain (the asset-chain release runs the token's
+   * transfer checks). 100,000 to 3,000,000; default {DEFAULT_CCIP_GAS_LIMIT}.
+   */
+  gasLimit?: number;
+  /**
+   * Seconds after a cross-chain trade's payment deadline during which the payment chain's confirmation can
+   * still arrive before the seller may be refunded by timeout. Must exceed CCIP's worst delivery time on the
+   * lane. 1 hour to 30 days; default {DEFAULT_CONFIRMATION_GRACE}.
+   */
+  confirmationGraceSeconds?: number;
+}
+
+/** Default {@link CcipTuning.gasLimit}. */
+export const DEFAULT_CCIP_GAS_LIMIT = 500_000;
+/** Default {@link CcipTuning.confirmationGraceSeconds}: one day. */
+export const DEFAULT_CONFIRMATION_GRACE = 24 * 3600;
+
+/**
+ * Cross-chain settlement on a real network: the asset-chain escrow is deployed on this (the fund's) chain; the
+ * payment-chain escrow is deployed on the payment chain separately (see docs/SETTLEMENT.md) and named here as
+ * the allowed sender of its chain.
+ */
+export interface CcipConfig extends CcipTuning {
   /** The CCIP router on this chain. */
   router: Address;
   /** This chain's CCIP selector. */
@@ -275,11 +300,20 @@ export interface CcipConfig {
   allowedSourceChains: { chainSelector: ChainSelector; sender: Address }[];
 }
 
+/**
+ * Local networks only: deploys Chainlink's CCIPLocalSimulator and both escrows on this one network (the
+ * simulator's router stands in for both chains' routers), the payment-chain escrow settling in the first
+ * configured stablecoin, each escrow the other's peer. Lets the demo and the tests run a cross-chain trade.
+ */
+export interface LocalCcipConfig extends CcipTuning {
+  local: true;
+}
+
 export interface SettlementSection {
   /** Default time a buyer has to pay off-chain before the trade can be refunded (1 hour to 30 days). */
   offchainPaymentDeadlineSeconds: number;
   /** Cross-chain settlement; omitted or null when off. */
-  ccip?: CcipConfig | null;
+  ccip?: CcipConfig | LocalCcipConfig | null;
 }
 
 // ------------------------------------------------------------------------------------------------ whole

@@ -654,8 +654,23 @@ function checkSettlement(c: Checker, v: unknown): void {
   }
   if (!isSet(o.ccip)) return;
   const at = "settlement.ccip";
-  const ccip = c.object(at, o.ccip, ["router", "chainSelector", "allowedSourceChains"]);
+  const tuning = ["gasLimit", "confirmationGraceSeconds"];
+  if (typeof o.ccip === "object" && !Array.isArray(o.ccip) && "local" in o.ccip) {
+    const local = c.object(at, o.ccip, ["local"], tuning);
+    if (!local) return;
+    if (local.local !== true) c.fail(`${at}.local`, `must be true, got ${show(local.local)}`);
+    else if (!c.ctx.isLocal) {
+      c.fail(
+        `${at}.local`,
+        `the CCIP local simulator is only allowed on local networks (network "${c.ctx.network}")`,
+      );
+    }
+    checkCcipTuning(c, at, local);
+    return;
+  }
+  const ccip = c.object(at, o.ccip, ["router", "chainSelector", "allowedSourceChains"], tuning);
   if (!ccip) return;
+  checkCcipTuning(c, at, ccip);
   if (isSet(ccip.router)) c.address(`${at}.router`, ccip.router);
   const own = isSet(ccip.chainSelector) ? c.selector(`${at}.chainSelector`, ccip.chainSelector) : undefined;
   const sources = isSet(ccip.allowedSourceChains)
@@ -678,6 +693,20 @@ function checkSettlement(c: Checker, v: unknown): void {
     selectors,
     (i) => `${at}.allowedSourceChains[${i}].chainSelector`,
   );
+}
+
+/** The optional settings of both CCIP forms (contracts/settlement/CcipEndpoint.sol, CrossChainAssetEscrow.sol). */
+function checkCcipTuning(c: Checker, at: string, o: Obj): void {
+  if (isSet(o.gasLimit)) c.int(`${at}.gasLimit`, o.gasLimit, 100_000, 3_000_000);
+  if (isSet(o.confirmationGraceSeconds)) {
+    c.int(
+      `${at}.confirmationGraceSeconds`,
+      o.confirmationGraceSeconds,
+      3600,
+      30 * DAY,
+      " (1 hour to 30 days)",
+    );
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ entry points

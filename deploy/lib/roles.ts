@@ -106,3 +106,46 @@ export const PUBLISHER_ROLES: FunctionRoles = {
   NAV_PUBLISHER: ["publish"],
   ISSUER: ["setMinInterval", "setMaxChangeBpsPerRound"],
 };
+
+/** DvPSettlement: the settlement agent (orchestrator) acts on off-chain trades; the issuer configures. */
+export const DVP_SETTLEMENT_ROLES: FunctionRoles = {
+  SETTLEMENT_AGENT: ["acknowledge", "confirmPayment", "rejectTrade"],
+  ISSUER: ["setPaymentToken", "setOffChainPaymentWindow", UPGRADE],
+};
+
+/** CrossChainAssetEscrow: only configuration is restricted (the allow-list of peers, gas, grace, upgrades). */
+export const CCIP_ASSET_ESCROW_ROLES: FunctionRoles = {
+  ISSUER: ["setPeer", "setGasLimit", "setConfirmationGrace", UPGRADE],
+};
+
+/** CrossChainPaymentEscrow (on the payment chain; locally on the fund's chain). */
+export const CCIP_PAYMENT_ESCROW_ROLES: FunctionRoles = {
+  ISSUER: ["setPeer", "setGasLimit", UPGRADE],
+};
+
+/** FundManager (proxy + FundManagerAdmin extension); investors' functions are unrestricted. */
+export const FUND_MANAGER_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["settleRedemptions", "settleHeld", "releaseHeld", "withdrawToCustodian"],
+  GUARDIAN: ["pauseSubscriptions", "pauseRedemptions"],
+  ISSUER: [
+    "unpauseSubscriptions",
+    "unpauseRedemptions",
+    "addStablecoin",
+    "removeStablecoin",
+    "setLiquidityBufferTarget",
+    "setFees",
+    "setInvestmentLimits",
+    "setDailyLimits",
+    "setCustodian",
+    "setFeeRecipient",
+    "setInstantRedemption",
+    UPGRADE,
+  ],
+};
+
+/** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
+export const WRAPPER_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  GUARDIAN: ["pause"],
+  ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
+};

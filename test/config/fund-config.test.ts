@@ -92,8 +92,8 @@ describe("Fund config (deploy/config)", function () {
       it("should refuse the local demo fund on a real network, naming every local-only form", function () {
         const problems = problemsOf({ ...local(), chainId: undefined }, SEPOLIA);
         const localOnly = problems.filter((p) => p.includes("only allowed on local networks"));
-        // fee wallet + custodian + 5 + 3 * 6 Safe owners + the mock USDC
-        expect(localOnly).to.have.length(2 + 5 + 18 + 1);
+        // fee wallet + custodian + 5 + 3 * 6 Safe owners + the mock USDC + the CCIP local simulator
+        expect(localOnly).to.have.length(2 + 5 + 18 + 1 + 1);
         expect(problems).to.include(
           'governance.admin.safe.owners[0]: Hardhat account indexes are only allowed on local networks (network "sepolia")',
         );

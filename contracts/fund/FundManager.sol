@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
+import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
+import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
+import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {ShareMath} from "../token/ShareMath.sol";
+import {FundManagerBase} from "./FundManagerBase.sol";
+
+/// @title FundManager
+/// @notice Subscriptions and redemptions of the fund token against stablecoins at NAV. The token is a $1 rebasing
+/// token: once the latest NAV round is applied to its index, one token is worth exactly $1, so a subscription
+/// mints (net USD) tokens and a redemption pays (tokens) USD. Redemptions are paid at once from a liquidity buffer
+/// when instant redemption is on, the buffer holds enough and the daily limits allow; otherwise they wait in a
+/// FIFO queue, their tokens held in escrow (still earning yield), and the transfer agent settles them in order at
+/// the NAV of the settlement.
+/// @dev This contract holds the investors' paths and the queue settlement and is the proxy's implementation;
+/// configuration, held requests and views live in FundManagerAdmin, reached through the fallback by delegatecall
+/// (the same pattern as FundToken / FundTokenAdmin). The whole ABI is IFundManager. Every state-changing function
+/// takes the transient reentrancy lock. See docs/FUND.md.
+contract FundManager is ManagedUpgradeable, FundManagerBase {
+    using SafeERC20 for IERC20;
+    using RateLimiter for RateLimiter.RefillingBucket;
+
+    /// @notice FundManagerAdmin: configuration, held requests and views, run in this contract's context.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable extension;
+
+    /// @notice Addresses wired at initialisation; every other parameter is set through governance.
+    struct InitParams {
+        address authority;
+        address token;
+        address custodian;
+        address feeRecipient;
+    }
+
+    /// @dev Amounts of one subscription.
+    struct Subscription {
+        uint256 amount;
+        uint256 scale;
+        uint256 fee;
+        uint256 net;
+        uint256 tokens;
+        uint256 toBuffer;
+        uint256 toCustodian;
+        address identity;
+    }
+
+    /// @dev Amounts of one redemption.
+    struct Redemption {
+        address stablecoin;
+        address identity;
+        uint256 tokenAmount;
+        uint256 gross;
+        uint256 fee;
+        uint256 net;
+    }
+
+    /// @param extension_ The FundManagerAdmin deployment this implementation delegates to.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address extension_) {
+        if (extension_.code.length == 0) revert InvalidExtension(extension_);
+        extension = extension_;
+    }
+
+    /// @notice Initialises the manager behind its proxy. Until governance configures stablecoins, limits and
+    /// minimums, every subscription is refused (no stablecoin is accepted and the limits are zero).
+    /// @param p The AccessManager, the fund token, the custodian and the fee recipient.
+    function initialize(InitParams calldata p) external initializer {
+        __Managed_init(p.authority);
+        if (p.token.code.length == 0) revert InvalidToken(p.token);
+        if (p.custodian == address(0) || p.custodian == address(this)) revert InvalidCustodian(p.custodian);
+        if (p.feeRecipient == address(0) || p.feeRecipient == address(this))
+            revert InvalidFeeRecipient(p.feeRecipient);
+        FundManagerStorage storage $ = _s();
+        $.config.token = IFundToken(p.token);
+        $.custody.custodian = p.custodian;
+        $.feeRecipient = p.feeRecipient;
+        $.queue = Queue(1, 1, 0, 0);
+        emit CustodianChanged(address(0), p.custodian);
+        emit FeeRecipientChanged(address(0), p.feeRecipient);
+    }
+
+    /// @notice Everything not implemented here runs in FundManagerAdmin, in this contract's storage.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address ext = extension;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
+    // =================================================================== subscriptions
+
+    /// @notice Subscribes `amount` of `stablecoin` for fund tokens at the current NAV: applies the latest NAV round
+    /// first (refused when it is stale), takes the fee (rounded up) for the fee recipient, keeps what tops the
+    /// liquidity buffer up to its target, sends the rest to the custodian, and mints the net amount as tokens
+    /// (one token per net USD). The caller must be a verified investor whom the compliance accepts as recipient;
+    /// minimums, the position cap and the rolling daily limits apply, and the supply may not exceed the reserves.
+    /// @param stablecoin An accepted stablecoin; the caller approved this contract for `amount`.
+    /// @param amount Stablecoin units paid, fee included.
+    /// @param minTokensOut Smallest number of tokens accepted (protects against a fee change in flight).
+    /// @return tokens Tokens minted (the investor's balance grows by `tokens` or `tokens - 1` wei: shares round down).
+    function subscribe(
+        address stablecoin,
+        uint256 amount,
+        uint256 minTokensOut
+    ) external nonReentrant returns (uint256 tokens) {
+        FundManagerStorage storage $ = _s();
+        Config memory cfg = $.config;
+        if (cfg.subscriptionsPaused) revert SubscriptionsPaused();
+        StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
+        if (amount == 0 || amount > _MAX_AMOUNT) revert InvalidAmount(amount);
+        IFundToken token = cfg.token;
+        _syncNav(token);
+
+        Subscription memory s;
+        s.amount = amount;
+        s.scale = _scale(coin.decimals);
+        s.fee = _feeUp(amount, cfg.subscriptionFeeBps);
+        s.net = amount - s.fee;
+        s.tokens = s.net * s.scale;
+        if (s.tokens < minTokensOut) revert InsufficientOutput(s.tokens, minTokensOut);
+        uint256 index = token.index();
+        s.identity = _checkInvestor($, token, amount * s.scale, s.tokens, index);
+        _consumeSubscriptionLimits($, s.identity, amount * s.scale);
+        _collect($, stablecoin, coin, index, s);
+        token.mint(msg.sender, s.tokens);
+        emit Subscribed(
+            msg.sender,
+            s.identity,
+            stablecoin,
+            amount,
+            s.fee,
+            s.toBuffer,
+            s.toCustodian,
+            s.tokens
+        );
+        return s.tokens;
+    }
+
+    // =================================================================== redemptions
+
+    /// @notice Redeems `tokenAmount` tokens for `stablecoin` at NAV. The tokens are taken with `transferFrom`
+    /// (the caller approved this contract), so the token's sender checks apply: a frozen or sanctioned holder, or
+    /// locked tokens, cannot redeem. Paid at once (burned, fee rounded up) when instant redemption is on, the free
+    /// buffer covers it and the daily limits allow; otherwise queued, the tokens held in escrow until the transfer
+    /// agent settles the request at the NAV of that day.
+    /// @param tokenAmount Tokens to redeem.
+    /// @param stablecoin An accepted stablecoin to be paid in.
+    /// @param minOut Smallest net payout accepted, in stablecoin units (also checked at settlement).
+    /// @return requestId The queued request's id, or 0 when paid at once.
+    /// @return paid The net stablecoins paid at once (0 when queued).
+    function requestRedemption(
+        uint256 tokenAmount,
+        address stablecoin,
+        uint256 minOut
+    ) external nonReentrant returns (uint256 requestId, uint256 paid) {
+        return _redeem(tokenAmount, stablecoin, minOut);
+    }
+
+    /// @notice {requestRedemption} with an EIP-2612 permit of the token instead of a prior approval. A permit
+    /// already used (e.g. front-run) is ignored: the redemption then relies on the existing allowance.
+    /// @param tokenAmount Tokens to redeem (also the permitted value).
+    /// @param stablecoin An accepted stablecoin to be paid in.
+    /// @param minOut Smallest net payout accepted, in stablecoin units.
+    /// @param deadline The permit's deadline.
+    /// @param v Signature v.
+    /// @param r Signature r.
+    /// @param s Signature s.
+    /// @return requestId The queued request's id, or 0 when paid at once.
+    /// @return paid The net stablecoins paid at once (0 when queued).
+    function requestRedemptionWithPermit(
+        uint256 tokenAmount,
+        address stablecoin,
+        uint256 minOut,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 requestId, uint256 paid) {
+        // solhint-disable-next-line no-empty-blocks
+        try _s().config.token.permit(msg.sender, address(this), tokenAmount, deadline, v, r, s) {} catch {}
+        return _redeem(tokenAmount, stablecoin, minOut);
+    }
+
+    /// @notice Cancels a pending or held request of the caller: its escrowed shares (with the yield they earned)
+    /// go back to the caller's wallet, under the token's recipient checks.
+    /// @param requestId The request.
+    /// @return amount Tokens returned.
+    function cancelRedemption(uint256 requestId) external nonReentrant returns (uint256 amount) {
+        FundManagerStorage storage $ = _s();
+        RedemptionRequest memory r = _requestIn($, requestId, RequestStatus.Pending, RequestStatus.Held);
+        if (r.investor != msg.sender) revert NotRequestOwner(requestId, msg.sender, r.investor);
+        $.requests[requestId].status = RequestStatus.Cancelled;
+        if (r.status == RequestStatus.Pending) {
+            $.queue.pendingCount -= 1;
+            $.escrow.pendingShares -= r.shares;
+            $.stablecoins[$.stablecoinAt[r.coinId]].pendingShares -= r.shares;
+        } else {
+            $.queue.heldCount -= 1;
+            $.escrow.heldShares -= r.shares;
+        }
+        amount = _returnEscrow($.config.token, msg.sender, r.shares);
+        emit RedemptionCancelled(requestId, msg.sender, r.shares, amount);
+    }
+
+    /// @notice Settles the queue in order, from its head, at the current NAV (applied first): examines at most
+    /// `count` positions; cancelled ones are passed; a request whose investor is no longer verified, is frozen or
+    /// sanctioned, whose payout fell below its minimum, or whose payment the stablecoin refused is set aside
+    /// (held, with an event) for the transfer agent; the others are paid from the manager's stablecoin balance
+    /// (fee rounded up to the fee recipient) and their escrowed shares burned. Stops at the first request the
+    /// balance cannot pay (FIFO: nobody is paid before it); reverts if that is the very first position.
+    /// TRANSFER_AGENT; refused while redemptions are paused.
+    /// @param count Largest number of queue positions to examine.
+    /// @return settled Requests paid.
+    function settleRedemptions(uint256 count) external restricted nonReentrant returns (uint256 settled) {
+        FundManagerStorage storage $ = _s();
+        Config memory cfg = $.config;
+        if (cfg.redemptionsPaused) revert RedemptionsPaused();
+        if (count == 0) revert ZeroCount();
+        Queue memory q = $.queue;
+        if (q.head == q.tail) revert QueueEmpty();
+        _syncNav(cfg.token);
+        SettlementContext memory c = _settlementContext($);
+        Escrow memory e = $.escrow;
+        uint256 end = q.tail - q.head > count ? q.head + count : q.tail;
+        uint256 burnShares;
+        uint64 id = q.head;
+        for (; id < end; ++id) {
+            RedemptionRequest memory r = $.requests[id];
+            if (r.status != RequestStatus.Pending) continue;
+            Outcome o = _settleQueued($, c, id, r, id == q.head);
+            if (o == Outcome.Short) break;
+            q.pendingCount -= 1;
+            e.pendingShares -= r.shares;
+            if (o == Outcome.Paid) {
+                ++settled;
+                burnShares += r.shares;
+            } else {
+                q.heldCount += 1;
+                e.heldShares += r.shares;
+            }
+        }
+        q.head = id;
+        $.queue = q;
+        $.escrow = e;
+        if (burnShares != 0) _burnEscrow(c.token, burnShares, c.index);
+    }
+
+    // =================================================================== internals
+
+    enum Outcome {
+        Paid,
+        Held,
+        Short
+    }
+
+    function _acceptedCoin(
+        FundManagerStorage storage $,
+        address stablecoin
+    ) private view returns (StablecoinInfo memory coin) {
+        coin = $.stablecoins[stablecoin];
+        if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
+    }
+
+    /// @dev Verification, minimums and the position cap of a subscriber; returns its identity.
+    function _checkInvestor(
+        FundManagerStorage storage $,
+        IFundToken token,
+        uint256 usd,
+        uint256 tokens,
+        uint256 index
+    ) private view returns (address identity) {
+        InvestorRecord rec = _identity(token, msg.sender);
+        if (!rec.isVerified() || rec.isProtocol()) revert NotAnInvestor(msg.sender);
+        identity = rec.identity();
+        uint256 held = IFundCompliance(address(token.compliance())).investorState(identity).shares;
+        Minimums memory m = $.minimums;
+        if (held == 0) {
+            if (usd < m.minFirstInvestment) revert BelowMinFirstInvestment(usd, m.minFirstInvestment);
+        } else if (usd < m.minTopUp) {
+            revert BelowMinTopUp(usd, m.minTopUp);
+        }
+        uint256 position = ShareMath.toAmount(held + ShareMath.toSharesDown(tokens, index), index);
+        uint256 max = $.custody.maxPerInvestor;
+        if (position > max) revert MaxPerInvestorExceeded(identity, position, max);
+    }
+
+    function _consumeSubscriptionLimits(FundManagerStorage storage $, address identity, uint256 usd) private {
+        bytes32 key = _key(identity);
+        uint256 available = $.subscriptionPerInvestor.available(key);
+        if (usd > available) revert InvestorSubscriptionLimitExceeded(identity, usd, available);
+        available = $.subscriptionGlobal.available(_GLOBAL);
+        if (usd > available) revert GlobalSubscriptionLimitExceeded(usd, available);
+        $.subscriptionPerInvestor.tryConsume(key, usd);
+        $.subscriptionGlobal.tryConsume(_GLOBAL, usd);
+    }
+
+    /// @dev Collects a subscription: the fee to the fee recipient, what tops the buffer up to its target to the
+    /// manager, the rest to the custodian. The buffer is the free balance: what the manager holds beyond the value
+    /// owed to pending requests, so subscription money pays queued redemptions before it is kept as buffer.
+    function _collect(
+        FundManagerStorage storage $,
+        address stablecoin,
+        StablecoinInfo memory coin,
+        uint256 index,
+        Subscription memory s
+    ) private {
+        uint256 wanted = _reserved(coin.pendingShares, index, s.scale) + coin.bufferTarget;
+        uint256 balance = IERC20(stablecoin).balanceOf(address(this));
+        if (balance < wanted) s.toBuffer = wanted - balance < s.net ? wanted - balance : s.net;
+        s.toCustodian = s.net - s.toBuffer;
+        _pull(stablecoin, $.feeRecipient, s.fee);
+        _pull(stablecoin, address(this), s.toBuffer);
+        _pull(stablecoin, $.custody.custodian, s.toCustodian);
+    }
+
+    /// @dev Moves `amount` from the caller to `to`, refusing a stablecoin that credits anything else.
+    function _pull(address stablecoin, address to, uint256 amount) private {
+        if (amount == 0) return;
+        IERC20 coin = IERC20(stablecoin);
+        uint256 before = coin.balanceOf(to);
+        coin.safeTransferFrom(msg.sender, to, amount);
+        uint256 received = coin.balanceOf(to) - before;
+        if (received != amount) revert FeeOnTransferStablecoin(stablecoin, amount, received);
+    }
+
+    function _redeem(
+        uint256 tokenAmount,
+        address stablecoin,
+        uint256 minOut
+    ) private returns (uint256 requestId, uint256 paid) {
+        FundManagerStorage storage $ = _s();
+        Config memory cfg = $.config;
+        if (cfg.redemptionsPaused) revert RedemptionsPaused();
+        StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
+        if (tokenAmount == 0 || tokenAmount > _MAX_AMOUNT) revert InvalidAmount(tokenAmount);
+        _syncNav(cfg.token);
+        Redemption memory x;
+        x.stablecoin = stablecoin;
+        x.tokenAmount = tokenAmount;
+        x.gross = tokenAmount / _scale(coin.decimals);
+        x.fee = _feeUp(x.gross, cfg.redemptionFeeBps);
+        x.net = x.gross - x.fee;
+        if (x.net == 0) revert RedemptionTooSmall(tokenAmount);
+        if (x.net < minOut) revert InsufficientOutput(x.net, minOut);
+        if (cfg.instantRedemption && _tryInstant($, cfg.token, coin, x)) {
+            _payInstantly($, cfg.token, x);
+            return (0, x.net);
+        }
+        requestId = _enqueue($, cfg.token, coin.id, x, minOut);
+    }
+
+    /// @dev Whether the redemption can be paid at once: the free balance covers it and both daily limits allow
+    /// it; consumes the limits when it can.
+    function _tryInstant(
+        FundManagerStorage storage $,
+        IFundToken token,
+        StablecoinInfo memory coin,
+        Redemption memory x
+    ) private returns (bool) {
+        uint256 reserved =
+            coin.pendingShares == 0 ? 0 : _reserved(coin.pendingShares, token.index(), _scale(coin.decimals));
+        if (IERC20(x.stablecoin).balanceOf(address(this)) < reserved + x.gross) return false;
+        if ($.redemptionGlobal.available(_GLOBAL) < x.tokenAmount) return false;
+        x.identity = _identity(token, msg.sender).identity();
+        bytes32 key = _key(x.identity);
+        if ($.redemptionPerInvestor.available(key) < x.tokenAmount) return false;
+        $.redemptionPerInvestor.tryConsume(key, x.tokenAmount);
+        $.redemptionGlobal.tryConsume(_GLOBAL, x.tokenAmount);
+        return true;
+    }
+
+    /// @dev Takes the tokens (the token's sender checks apply), burns them and pays.
+    function _payInstantly(FundManagerStorage storage $, IFundToken token, Redemption memory x) private {
+        token.transferFrom(msg.sender, address(this), x.tokenAmount);
+        // The burn takes exactly the shares just received (one fewer for a whole balance, left as dust).
+        token.burn(address(this), x.tokenAmount);
+        IERC20(x.stablecoin).safeTransfer(msg.sender, x.net);
+        if (x.fee != 0) IERC20(x.stablecoin).safeTransfer($.feeRecipient, x.fee);
+        emit Redeemed(msg.sender, x.identity, x.stablecoin, x.tokenAmount, x.gross, x.fee, x.net);
+    }
+
+    /// @dev Takes the tokens into escrow (the token's sender checks apply) and appends a request.
+    function _enqueue(
+        FundManagerStorage storage $,
+        IFundToken token,
+        uint8 coinId,
+        Redemption memory x,
+        uint256 minOut
+    ) private returns (uint256 requestId) {
+        uint256 before = token.sharesOf(address(this));
+        token.transferFrom(msg.sender, address(this), x.tokenAmount);
+        uint256 shares = token.sharesOf(address(this)) - before;
+        Queue memory q = $.queue;
+        requestId = q.tail;
+        $.requests[requestId] = RedemptionRequest(
+            msg.sender,
+            uint40(block.timestamp),
+            coinId,
+            RequestStatus.Pending,
+            uint128(shares),
+            // minOut <= net < 2^128 (checked by the caller).
+            uint128(minOut)
+        );
+        $.queue = Queue(q.head, q.tail + 1, q.pendingCount + 1, q.heldCount);
+        $.escrow.pendingShares += uint128(shares);
+        $.stablecoins[x.stablecoin].pendingShares += uint128(shares);
+        emit RedemptionRequested(requestId, msg.sender, x.stablecoin, x.tokenAmount, shares, minOut);
+    }
+
+    /// @dev Settles one pending request: paid, held, or (not enough balance) left at the head.
+    function _settleQueued(
+        FundManagerStorage storage $,
+        SettlementContext memory c,
+        uint256 requestId,
+        RedemptionRequest memory r,
+        bool revertIfShort
+    ) private returns (Outcome) {
+        HoldReason reason = _holdReason(c, r.investor);
+        Payout memory p = _payout($, r, c.index, c.feeBps);
+        if (reason == HoldReason.None && p.net < r.minOut) reason = HoldReason.BelowMinOut;
+        if (reason == HoldReason.None) {
+            uint256 balance = IERC20(p.stablecoin).balanceOf(address(this));
+            if (balance < p.gross) {
+                if (revertIfShort) revert InsufficientLiquidity(p.stablecoin, balance, p.gross);
+                return Outcome.Short;
+            }
+            // A stablecoin that refuses to pay this investor (e.g. its own blacklist) must not block the queue.
+            if (!IERC20(p.stablecoin).trySafeTransfer(r.investor, p.net)) reason = HoldReason.PaymentFailed;
+        }
+        $.stablecoins[p.stablecoin].pendingShares -= r.shares;
+        if (reason != HoldReason.None) {
+            $.requests[requestId].status = RequestStatus.Held;
+            emit RedemptionHeld(requestId, r.investor, reason);
+            return Outcome.Held;
+        }
+        _completeSettlement($, c, requestId, r, p);
+        return Outcome.Paid;
+    }
+}

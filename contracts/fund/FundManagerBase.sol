@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
+import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
+import {INavOracle} from "../interfaces/INavOracle.sol";
+import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {ShareMath} from "../token/ShareMath.sol";
+import {IFundManagerTypes} from "./IFundManagerTypes.sol";
+
+/// @title FundManagerBase
+/// @notice Storage and shared internals of the fund manager's two halves: FundManager (the proxy's
+/// implementation: the investors' paths and the queue settlement) and FundManagerAdmin (its extension:
+/// configuration, held requests and views, reached by delegatecall from FundManager's fallback). Both run in the
+/// proxy's storage, in the ERC-7201 namespace below, and share the transient reentrancy lock.
+/// @dev Rounding (docs/FUND.md): every conversion favours the fund. Fees round up; a redemption's payout rounds
+/// down (token units -> stablecoin units truncate); the stablecoin value reserved for the queue rounds up.
+abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTransient, IFundManagerTypes {
+    using SafeERC20 for IERC20;
+    using RateLimiter for RateLimiter.RefillingBucket;
+
+    /// @notice Largest subscription or redemption fee, in basis points.
+    uint16 public constant MAX_FEE_BPS = 100;
+    /// @notice Window of the daily limits: a used limit refills linearly over this time (never a calendar reset).
+    uint48 public constant LIMIT_WINDOW = 1 days;
+    /// @dev Basis points denominator.
+    uint256 internal constant _BPS = 10_000;
+    /// @dev Largest amount a single subscription or redemption may name.
+    uint256 internal constant _MAX_AMOUNT = type(uint128).max;
+    /// @dev The global entry of a rate limiter.
+    bytes32 internal constant _GLOBAL = bytes32(0);
+
+    /// @dev Read by every investor operation: one word.
+    struct Config {
+        IFundToken token;
+        uint16 subscriptionFeeBps;
+        uint16 redemptionFeeBps;
+        bool subscriptionsPaused;
+        bool redemptionsPaused;
+        bool instantRedemption;
+        uint8 stablecoinCount;
+    }
+
+    /// @dev Subscription minimums (USD, 18 decimals): one word.
+    struct Minimums {
+        uint96 minFirstInvestment;
+        uint96 minTopUp;
+    }
+
+    /// @dev Where subscription money goes, and the position cap (USD, 18 decimals): one word.
+    struct Custody {
+        address custodian;
+        uint96 maxPerInvestor;
+    }
+
+    /// @dev Queue positions and counts: one word.
+    struct Queue {
+        uint64 head;
+        uint64 tail;
+        uint64 pendingCount;
+        uint64 heldCount;
+    }
+
+    /// @dev Shares held in escrow: one word.
+    struct Escrow {
+        uint128 pendingShares;
+        uint128 heldShares;
+    }
+
+    /// @custom:storage-location erc7201:fundsuite.storage.FundManager
+    struct FundManagerStorage {
+        Config config;
+        Minimums minimums;
+        Custody custody;
+        address feeRecipient;
+        Queue queue;
+        Escrow escrow;
+        RateLimiter.RefillingBucket subscriptionPerInvestor;
+        RateLimiter.RefillingBucket subscriptionGlobal;
+        RateLimiter.RefillingBucket redemptionPerInvestor;
+        RateLimiter.RefillingBucket redemptionGlobal;
+        mapping(address stablecoin => StablecoinInfo) stablecoins;
+        mapping(uint256 id => address) stablecoinAt;
+        mapping(uint256 requestId => RedemptionRequest) requests;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.FundManager")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE_SLOT =
+        0x9603226bdc93713522772f1d5c39c6add707f60a1f603b30804fcf3a45a21300;
+
+    /// @dev What a settlement needs about the fund, read once per call.
+    struct SettlementContext {
+        IFundToken token;
+        IInvestorRegistry registry;
+        IFundCompliance compliance;
+        uint256 index;
+        uint16 feeBps;
+        address feeRecipient;
+    }
+
+    /// @dev What a queued request is worth at the current index.
+    struct Payout {
+        address stablecoin;
+        uint256 value;
+        uint256 gross;
+        uint256 fee;
+        uint256 net;
+    }
+
+    function _s() internal pure returns (FundManagerStorage storage $) {
+        assembly {
+            $.slot := _STORAGE_SLOT
+        }
+    }
+
+    // =================================================================== NAV
+
+    /// @dev Makes the token's index reflect the latest NAV round: reverts when the oracle's latest round is stale or
+    /// invalid (the oracle's named error), applies it when it is newer than the applied one, and refuses when the
+    /// accrual could not apply it (reserve shortfall). After this, one token is worth exactly $1.
+    function _syncNav(IFundToken token) internal {
+        INavOracle.NavRound memory latest = token.navOracle().latestNav();
+        if (latest.updatedAt > token.appliedNav().updatedAt && !token.accrue())
+            revert NavAccrualBlocked(latest.roundId, latest.updatedAt);
+    }
+
+    // =================================================================== conversions
+
+    /// @dev Token units per stablecoin unit.
+    function _scale(uint8 decimals) internal pure returns (uint256) {
+        return 10 ** (18 - decimals);
+    }
+
+    /// @dev A fee, rounded up.
+    function _feeUp(uint256 amount, uint16 bps) internal pure returns (uint256) {
+        uint256 product = amount * bps;
+        return product == 0 ? 0 : (product - 1) / _BPS + 1;
+    }
+
+    /// @dev Stablecoin units owed to pending requests at the current index, rounded up (never under-reserved).
+    function _reserved(uint256 pendingShares, uint256 index, uint256 scale) internal pure returns (uint256) {
+        if (pendingShares == 0) return 0;
+        uint256 value = ShareMath.toAmount(pendingShares, index);
+        return value == 0 ? 0 : (value - 1) / scale + 1;
+    }
+
+    /// @dev Value of escrowed shares (down), its stablecoin amount (down), the fee (up) and the net payout.
+    function _payout(
+        FundManagerStorage storage $,
+        RedemptionRequest memory r,
+        uint256 index,
+        uint16 feeBps
+    ) internal view returns (Payout memory p) {
+        p.stablecoin = $.stablecoinAt[r.coinId];
+        p.value = ShareMath.toAmount(r.shares, index);
+        p.gross = p.value / _scale($.stablecoins[p.stablecoin].decimals);
+        p.fee = _feeUp(p.gross, feeBps);
+        p.net = p.gross - p.fee;
+    }
+
+    // =================================================================== settlement
+
+    function _settlementContext(
+        FundManagerStorage storage $
+    ) internal view returns (SettlementContext memory c) {
+        Config memory cfg = $.config;
+        c.token = cfg.token;
+        c.registry = IInvestorRegistry(address(cfg.token.identityRegistry()));
+        c.compliance = IFundCompliance(address(cfg.token.compliance()));
+        c.index = cfg.token.index();
+        c.feeBps = cfg.redemptionFeeBps;
+        c.feeRecipient = $.feeRecipient;
+    }
+
+    /// @dev Why an investor may not be paid now: KYC no longer valid (or revoked, or unregistered), wallet
+    /// frozen, or sanctioned.
+    function _holdReason(SettlementContext memory c, address investor) internal view returns (HoldReason) {
+        if (!c.registry.investorRecord(investor).isVerified()) return HoldReason.NotVerified;
+        if (c.token.isFrozen(investor)) return HoldReason.Frozen;
+        if (c.compliance.isSanctioned(investor)) return HoldReason.Sanctioned;
+        return HoldReason.None;
+    }
+
+    /// @dev Pays the fee of a settled request and records it as settled.
+    function _completeSettlement(
+        FundManagerStorage storage $,
+        SettlementContext memory c,
+        uint256 requestId,
+        RedemptionRequest memory r,
+        Payout memory p
+    ) internal {
+        $.requests[requestId].status = RequestStatus.Settled;
+        if (p.fee != 0) IERC20(p.stablecoin).safeTransfer(c.feeRecipient, p.fee);
+        emit RedemptionSettled(requestId, r.investor, p.stablecoin, r.shares, p.value, p.gross, p.fee, p.net);
+    }
+
+    /// @dev Burns escrowed shares: the amount burned is their value rounded down, so the token takes at most
+    /// `shares` (rounded up from that amount); at most one share of dust stays with the manager.
+    function _burnEscrow(IFundToken token, uint256 shares, uint256 index) internal {
+        uint256 amount = ShareMath.toAmount(shares, index);
+        if (amount != 0) token.burn(address(this), amount);
+    }
+
+    /// @dev Returns a request's escrow to `to` (the investor on cancellation, anyone the agent names on release).
+    function _returnEscrow(IFundToken token, address to, uint256 shares) internal returns (uint256 amount) {
+        amount = token.transferShares(to, shares);
+    }
+
+    /// @dev A request that exists and is in one of the two given states.
+    function _requestIn(
+        FundManagerStorage storage $,
+        uint256 requestId,
+        RequestStatus a,
+        RequestStatus b
+    ) internal view returns (RedemptionRequest memory r) {
+        r = $.requests[requestId];
+        if (r.status != a && r.status != b) revert InvalidRequestStatus(requestId, r.status);
+    }
+
+    /// @dev The key of an investor's entry in the per-investor rate limiters.
+    function _key(address identity) internal pure returns (bytes32) {
+        return bytes32(uint256(uint160(identity)));
+    }
+
+    /// @dev The investor identity of a wallet (zero when unregistered).
+    function _identity(IFundToken token, address wallet) internal view returns (InvestorRecord) {
+        return IInvestorRegistry(address(token.identityRegistry())).investorRecord(wallet);
+    }
+}

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+// Makes Hardhat compile Chainlink's CCIP local simulator (one Hardhat chain standing in for two chains, with a
+// mock router that delivers messages synchronously), deployed by deploy/scripts/07_settlement.ts when the
+// config says `settlement.ccip.local` and used by the settlement tests. Imported only for its artifact.
+// solhint-disable-next-line no-unused-import
+import {CCIPLocalSimulator} from "@chainlink/local/src/ccip/CCIPLocalSimulator.sol";

@@ -1,0 +1,260 @@
+/**
+ * The daily NAV cycle: the NAV publisher's Safe publishes the fund's NAV (and the custodian's reserves) to the
+ * fund's own publishers, then anyone applies the round to the token (`accrue`), which moves every balance with
+ * the NAV and mints the management fee.
+ */
+import { task, types } from "hardhat/config";
+import { formatUnits } from "ethers";
+import type { NavPublisher } from "../../typechain-types";
+import {
+  OpsContext,
+  TaskInputError,
+  TaskRefusedError,
+  describeRevert,
+  isoTime,
+  revertDataFrom,
+  runTask,
+  say,
+  tokens,
+} from "./context";
+import {
+  ExecFlags,
+  PerformResult,
+  decodeEvents,
+  fundInterfaces,
+  perform,
+  withExecutionFlags,
+} from "./execute";
+import { parseDecimal } from "./inputs";
+
+// ------------------------------------------------------------------------------------------------ publish
+
+export interface PublishNavArgs extends ExecFlags {
+  /** NAV per token in USD, e.g. "1.0001" (at most the publisher's decimals). */
+  nav: string;
+}
+
+export interface PublishReservesArgs extends ExecFlags {
+  /** The custodian's reported reserves in USD, e.g. "10250000.50". */
+  reserves: string;
+}
+
+async function publishTo(
+  ctx: OpsContext,
+  publisher: NavPublisher | undefined,
+  recordName: string,
+  argName: string,
+  value: string,
+  what: string,
+  flags: ExecFlags,
+): Promise<PerformResult> {
+  if (!publisher) {
+    throw new TaskInputError(
+      `This fund has no ${recordName} on network "${ctx.network}": its ${what} comes from an external feed, ` +
+        `published by its provider`,
+    );
+  }
+  const decimals = Number(await publisher.decimals());
+  const answer = parseDecimal(argName, value, decimals, what);
+  const [, previous, , updatedAt] = await publisher.latestRoundData().catch(() => [0n, 0n, 0n, 0n] as const);
+  const change =
+    previous > 0n
+      ? ` (previous ${formatUnits(previous, decimals)} at ${isoTime(updatedAt)})`
+      : " (first round)";
+  const result = await perform(
+    ctx,
+    [{ target: publisher, fn: "publish", args: [answer], summary: `publish ${what} ${value}${change}` }],
+    flags,
+  );
+  return result;
+}
+
+/** Publishes the NAV to the fund's NavPublisher (NAV_PUBLISHER); warns when the NAV oracle would not apply it. */
+export async function publishNav(ctx: OpsContext, args: PublishNavArgs): Promise<PerformResult> {
+  const result = await publishTo(
+    ctx,
+    ctx.fund.contracts.navPublisher,
+    "NavPublisher",
+    "nav",
+    args.nav,
+    "NAV",
+    args,
+  );
+  if (result.outcomes.some((o) => o.status === "executed")) {
+    const { token, navOracle } = ctx.fund.contracts;
+    const applied = await token.appliedNav();
+    try {
+      await navOracle.nextNav(applied.nav, applied.updatedAt);
+      say("The token applies this round at the next nav:accrue.");
+    } catch (error) {
+      const data = revertDataFrom(error);
+      const reason = data ? describeRevert(data, fundInterfaces(ctx)) : undefined;
+      say(
+        `Warning: the NAV oracle would refuse this round at accrual: ${reason ?? (error as Error).message}`,
+      );
+    }
+  }
+  return result;
+}
+
+/** Publishes the custodian's reserves to the fund's reserve publisher (NAV_PUBLISHER). */
+export async function publishReserves(ctx: OpsContext, args: PublishReservesArgs): Promise<PerformResult> {
+  return publishTo(
+    ctx,
+    ctx.fund.contracts.reservePublisher,
+    "ReservePublisher",
+    "reserves",
+    args.reserves,
+    "reserves",
+    args,
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ accrue
+
+export interface AccrueArgs {
+  dryRun?: boolean;
+}
+
+export interface AccrueResult {
+  /** "applied", "blocked" (reserve guard), or "simulated" (dry run). */
+  status: "applied" | "blocked" | "simulated";
+  roundId: bigint;
+  /** NAV of the round, 18 decimals. */
+  nav: bigint;
+  indexBefore: bigint;
+  indexAfter: bigint;
+  supplyBefore: bigint;
+  supplyAfter: bigint;
+  /** Change of the holders' supply (excluding the fee). */
+  holdersSupplyChange: bigint;
+  feeAmount: bigint;
+  feeShares: bigint;
+  txHash?: string;
+}
+
+/**
+ * Applies the latest NAV round to the token, from the first local account (anyone may). Prints the index
+ * before and after, the supply change and the fee; a round the oracle refuses is reported with its named error.
+ */
+export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<AccrueResult> {
+  const { hre } = ctx;
+  const { token, navOracle } = ctx.fund.contracts;
+  const signers = await hre.ethers.getSigners();
+  if (signers.length === 0) {
+    throw new TaskInputError(
+      `nav:accrue needs a local account to send from on network "${ctx.network}" (set DEPLOYER_PRIVATE_KEY)`,
+    );
+  }
+  const sender = signers[0];
+  if (await token.paused())
+    throw new TaskInputError("The token is paused: the accrual resumes once it is unpaused");
+  const applied = await token.appliedNav();
+  const refuse = (error: unknown, what: string): never => {
+    const data = revertDataFrom(error);
+    if (data === undefined) throw error;
+    const reason = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+    throw new TaskRefusedError(`${what}: ${reason}: nothing was sent`, data);
+  };
+  const round = await navOracle
+    .nextNav(applied.nav, applied.updatedAt)
+    .catch((error) => refuse(error, "No NAV round to apply"));
+  const [indexBefore, supplyBefore] = await Promise.all([token.index(), token.totalSupply()]);
+  say(
+    `Applied round: ${applied.roundId} (NAV ${formatUnits(applied.nav, 18)} at ${isoTime(applied.updatedAt)}); ` +
+      `next: round ${round.roundId} (NAV ${formatUnits(round.nav, 18)} at ${isoTime(round.updatedAt)})`,
+  );
+  const willApply = await token
+    .connect(sender)
+    .accrue.staticCall()
+    .catch((error) => refuse(error, "The accrual would revert"));
+
+  const base = { roundId: round.roundId, nav: round.nav, indexBefore, supplyBefore };
+  if (args.dryRun) {
+    say(
+      willApply
+        ? `Dry run: accrue() from ${sender.address} would apply round ${round.roundId}; nothing was sent`
+        : `Dry run: the reserve guard would block round ${round.roundId} (supply above reserves); nothing was sent`,
+    );
+    return {
+      ...base,
+      status: "simulated",
+      indexAfter: indexBefore,
+      supplyAfter: supplyBefore,
+      holdersSupplyChange: 0n,
+      feeAmount: 0n,
+      feeShares: 0n,
+    };
+  }
+
+  const response = await token.connect(sender).accrue();
+  const receipt = (await response.wait())!;
+  const events = decodeEvents(ctx, receipt);
+  const accrued = events.find((e) => e.name === "YieldAccrued");
+  const blocked = events.find((e) => e.name === "AccrualBlockedByReserve");
+  const supplyAfter = await token.totalSupply();
+  say(`accrue() sent by ${sender.address}: tx ${receipt.hash} (block ${receipt.blockNumber})`);
+  if (blocked) {
+    say(
+      `  BLOCKED by the reserve guard: new supply ${tokens(blocked.args.newSupply as bigint)} above reserves ` +
+        `${tokens(blocked.args.reserves as bigint)}; publish the reserves (nav:publish-reserves) and accrue again`,
+    );
+    return {
+      ...base,
+      status: "blocked",
+      indexAfter: indexBefore,
+      supplyAfter,
+      holdersSupplyChange: 0n,
+      feeAmount: 0n,
+      feeShares: 0n,
+      txHash: receipt.hash,
+    };
+  }
+  if (!accrued)
+    throw new Error(`accrue() transaction ${receipt.hash} emitted neither YieldAccrued nor a block`);
+  const indexAfter = accrued.args.indexAfter as bigint;
+  const holdersSupplyChange = accrued.args.holdersSupplyChange as bigint;
+  const feeAmount = accrued.args.feeAmount as bigint;
+  const feeShares = accrued.args.feeShares as bigint;
+  say(`  round ${round.roundId}, NAV ${formatUnits(round.nav, 18)}`);
+  say(`  index  ${formatUnits(indexBefore, 18)} -> ${formatUnits(indexAfter, 18)}`);
+  say(
+    `  supply ${tokens(supplyBefore)} -> ${tokens(supplyAfter)} (holders ${holdersSupplyChange < 0n ? "-" : "+"}` +
+      `${tokens(holdersSupplyChange < 0n ? -holdersSupplyChange : holdersSupplyChange)})`,
+  );
+  say(`  management fee ${tokens(feeAmount)} tokens (${feeShares} shares) to the fee wallet`);
+  return {
+    ...base,
+    status: "applied",
+    indexAfter,
+    supplyAfter,
+    holdersSupplyChange,
+    feeAmount,
+    feeShares,
+    txHash: receipt.hash,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ tasks
+
+export function registerNavTasks(): void {
+  withExecutionFlags(
+    task("nav:publish", "Publishes the fund's NAV to its NavPublisher (NAV_PUBLISHER)").addParam(
+      "nav",
+      "NAV per token in USD, e.g. 1.0001",
+      undefined,
+      types.string,
+    ),
+  ).setAction((args, hre) => runTask(hre, (ctx) => publishNav(ctx, args)));
+
+  withExecutionFlags(
+    task(
+      "nav:publish-reserves",
+      "Publishes the custodian's reserves to the reserve publisher (NAV_PUBLISHER)",
+    ).addParam("reserves", "Reserves in USD, e.g. 10250000.50", undefined, types.string),
+  ).setAction((args, hre) => runTask(hre, (ctx) => publishReserves(ctx, args)));
+
+  task("nav:accrue", "Applies the latest NAV round to the token (anyone): index, supply change, fee")
+    .addFlag("dryRun", "Simulate and print; send nothing")
+    .setAction((args, hre) => runTask(hre, (ctx) => accrueNav(ctx, args)));
+}

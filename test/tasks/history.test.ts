@@ -1,0 +1,107 @@
+import hre from "hardhat";
+import { expect } from "chai";
+import { Wallet, ZeroAddress, type Interface, type Log, type Provider } from "ethers";
+import { scanLogs } from "../../scripts/lib/log-scan";
+import { replayRegistryLogs } from "../../scripts/lib/registry-index";
+import { replayTransferShares } from "../../scripts/tasks/captable";
+import { packRecord } from "../../scripts/lib/investor-record";
+
+/** A log of `iface`'s event `name` at (block, index) in transaction `tx`. */
+function log(
+  iface: Interface,
+  name: string,
+  args: unknown[],
+  block: number,
+  index: number,
+  tx = `0x${"ab".repeat(32)}`,
+): Log {
+  const { data, topics } = iface.encodeEventLog(name, args);
+  return { data, topics, blockNumber: block, index, transactionHash: tx } as unknown as Log;
+}
+
+describe("tasks: event history", function () {
+  let registryIface: Interface;
+  let tokenIface: Interface;
+  before(async function () {
+    registryIface = (await hre.ethers.getContractFactory("IdentityRegistry")).interface;
+    tokenIface = (await hre.ethers.getContractAt("IFundToken", ZeroAddress)).interface;
+  });
+  const [a, b, x, y] = Array.from({ length: 4 }, () => Wallet.createRandom().address);
+  const record = (identity: string) =>
+    packRecord({ identity, country: 840, classes: 1, kycExpiry: 4e9, revoked: false });
+
+  describe("scanLogs", function () {
+    it("should halve the block range when the RPC refuses a query, and return every log in chain order", async function () {
+      const queries: [number, number][] = [];
+      const provider = {
+        async getLogs(filter: { fromBlock: number; toBlock: number }) {
+          queries.push([filter.fromBlock, filter.toBlock]);
+          if (filter.toBlock - filter.fromBlock + 1 > 3)
+            throw new Error("query returned more than 10000 results");
+          const out: Log[] = [];
+          for (let n = filter.toBlock; n >= filter.fromBlock; n--) {
+            out.push({ blockNumber: n, index: 1 } as Log, { blockNumber: n, index: 0 } as Log);
+          }
+          return out;
+        },
+      } as unknown as Provider;
+      const logs = await scanLogs(provider, ZeroAddress, { fromBlock: 10, toBlock: 19, chunk: 8 });
+      expect(logs.map((l) => [l.blockNumber, l.index])).to.deep.equal(
+        Array.from({ length: 10 }, (_, i) => [
+          [10 + i, 0],
+          [10 + i, 1],
+        ]).flat(),
+      );
+      expect(queries).to.deep.equal([
+        [10, 17],
+        [10, 13],
+        [10, 11],
+        [12, 13],
+        [14, 15],
+        [16, 17],
+        [18, 19],
+      ]);
+    });
+  });
+
+  describe("replayRegistryLogs", function () {
+    it("should follow registrations, re-bindings (wallet from the next record change) and removals", function () {
+      const logs = [
+        log(registryIface, "IdentityRegistered", [a, x], 1, 0),
+        log(registryIface, "IdentityRegistered", [b, x], 2, 0),
+        log(registryIface, "IdentityUpdated", [x, y], 3, 4, `0x${"01".repeat(32)}`),
+        log(registryIface, "InvestorRecordChanged", [b, record(x), record(y)], 3, 5, `0x${"01".repeat(32)}`),
+        log(registryIface, "IdentityRemoved", [a, x], 4, 0),
+      ];
+      const index = replayRegistryLogs(registryIface, logs, 4);
+      expect([...index.identityOf]).to.deep.equal([[b, y]]);
+      expect([...index.walletsOf]).to.deep.equal([[y, [b]]]);
+    });
+
+    it("should fail when an IdentityUpdated is not followed by the record change naming its wallet", function () {
+      const tx = `0x${"02".repeat(32)}`;
+      const logs = [
+        log(registryIface, "IdentityRegistered", [a, x], 1, 0),
+        log(registryIface, "IdentityUpdated", [x, y], 2, 7, tx),
+      ];
+      expect(() => replayRegistryLogs(registryIface, logs, 2)).to.throw(
+        `IdentityUpdated in transaction ${tx} (log 7) is not followed by the InvestorRecordChanged naming its wallet`,
+      );
+    });
+  });
+
+  describe("replayTransferShares", function () {
+    it("should add mints, move transfers and subtract burns per wallet", function () {
+      const logs = [
+        log(tokenIface, "TransferShares", [ZeroAddress, a, 10n], 1, 0),
+        log(tokenIface, "Transfer", [ZeroAddress, a, 10n], 1, 1),
+        log(tokenIface, "TransferShares", [a, b, 3n], 2, 0),
+        log(tokenIface, "TransferShares", [b, ZeroAddress, 2n], 3, 0),
+      ];
+      expect([...replayTransferShares(tokenIface, logs)]).to.deep.equal([
+        [a, 7n],
+        [b, 1n],
+      ]);
+    });
+  });
+});
