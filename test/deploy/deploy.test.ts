@@ -49,9 +49,29 @@ const EXPECTED_RECORDS = [
   "FundToken",
   // 05_stablecoins
   "Stablecoin.USDC",
+  // 06_fund_manager
+  "FundManagerAdmin",
+  "FundManager",
+  // 07_settlement (with the local CCIP simulator of the hardhat config)
+  "DvPSettlement",
+  "CCIPLocalSimulator",
+  "CrossChainAssetEscrow",
+  "CrossChainPaymentEscrow",
+  // 08_wrapper
+  "WrappedFundToken",
+  "WrappedFundPriceFeed",
 ];
 /** Records deployed behind a UUPS proxy (their record carries the implementation). */
-const PROXIES = ["IdentityRegistry", "ModularCompliance", "FundToken"];
+const PROXIES = [
+  "IdentityRegistry",
+  "ModularCompliance",
+  "FundToken",
+  "FundManager",
+  "DvPSettlement",
+  "CrossChainAssetEscrow",
+  "CrossChainPaymentEscrow",
+  "WrappedFundToken",
+];
 
 const RUN_FRESH = { resetMemory: true, deletePreviousDeployments: false, writeDeploymentsToFiles: false };
 const RUN_AGAIN = { resetMemory: false, deletePreviousDeployments: false, writeDeploymentsToFiles: false };

@@ -160,6 +160,23 @@ describe("access control of the deployed fund", function () {
           });
         }
       }
+      if (row.guard === "router") {
+        for (const fn of row.functions) {
+          it(`${row.contract}.${fn} should refuse every Safe and an outsider with InvalidRouter`, async function () {
+            const { fund, governed, outsider } = await fixture();
+            const g = governed.get(row.contract)!;
+            const data = sampleCalldata(g.iface, fn, outsider.address);
+            for (const h of SAFE_HOLDERS) {
+              await expect(throughSafe(fund, h, g.address, data, [g.iface]), h)
+                .to.be.revertedWithCustomError(g.contract, "InvalidRouter")
+                .withArgs(fund.as(h).address);
+            }
+            await expect(outsider.sendTransaction({ to: g.address, data }))
+              .to.be.revertedWithCustomError(g.contract, "InvalidRouter")
+              .withArgs(outsider.address);
+          });
+        }
+      }
       if (row.guard === "authority") {
         for (const fn of row.functions) {
           it(`${row.contract}.${fn} should refuse every Safe, the admin's included, and an outsider with AccessManagedUnauthorized`, async function () {

@@ -127,8 +127,10 @@ export interface FunctionRow {
 /** What protects a function without a role (docs/ROLES.md, "Functions without a role"). */
 export const GUARDS = [
   "holder",
+  "party",
   "anyone",
   "bound token",
+  "router",
   "initializer",
   "authority",
   "self-checked",
@@ -229,6 +231,10 @@ export const RECORDS_WITH_NAMED_MAPS: Readonly<Record<string, string>> = {
   FundToken: "TOKEN_ROLES",
   NavPublisher: "PUBLISHER_ROLES",
   ReservePublisher: "PUBLISHER_ROLES",
+  DvPSettlement: "DVP_SETTLEMENT_ROLES",
+  CrossChainAssetEscrow: "CCIP_ASSET_ESCROW_ROLES",
+  CrossChainPaymentEscrow: "CCIP_PAYMENT_ESCROW_ROLES",
+  WrappedFundToken: "WRAPPER_ROLES",
 };
 
 /** `FundManager` -> `FUND_MANAGER_ROLES`. */
