@@ -495,7 +495,7 @@ describe("upgrades of the deployed fund", function () {
         expect(Object.values(before).reduce((n, v) => n + Object.keys(v).length, 0)).to.be.greaterThan(500);
       });
 
-      it("should run the new version, its new extension included, and the fund keeps working", async function () {
+      it("should run the new version (with its new extension when split) and the fund keeps working", async function () {
         const s = await loadFixture(scheduledUpgrade);
         const { fund, g, prepared, scheduled, execute, managerAddress, alice, bob } = s;
         await time.increaseTo(scheduled.executableAt);
