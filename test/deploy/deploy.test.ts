@@ -1,0 +1,232 @@
+/**
+ * The deploy scripts (deploy/scripts, tag "all") on a fresh Hardhat network: a bad config fails with the
+ * validator's path-named message before any transaction; a good one produces every deployment record and hands
+ * the fund over to its Safes, leaving the deployer with no role; a second run sends nothing and keeps every
+ * address.
+ *
+ * The network is reset before and after this file (hardhat_reset), so other files start from a fresh chain too;
+ * `clearSnapshots` forgets loadFixture snapshots the reset invalidated.
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import { clearSnapshots } from "@nomicfoundation/hardhat-network-helpers";
+import { getAddress } from "ethers";
+import "../helpers/fund"; // quiet deploy logs
+import hardhatConfig from "../../deploy/config/hardhat";
+import type { FundConfig } from "../../deploy/config/types";
+import { setFundConfigOverride } from "../../deploy/lib/context";
+import { ROLE_IDS } from "../../deploy/lib/roles";
+import { rejection } from "../governance/model";
+
+const { deployments, ethers, network, upgrades } = hre;
+
+/** Every record the scripts produce for deploy/config/hardhat.ts. */
+const EXPECTED_RECORDS = [
+  // 00_governance: the AccessManager, Safe 1.4.1 infrastructure and one Safe per role holder.
+  "AccessManager",
+  "Safe",
+  "SafeProxyFactory",
+  "CompatibilityFallbackHandler",
+  "RoleHolder.admin",
+  "RoleHolder.issuer",
+  "RoleHolder.transferAgent",
+  "RoleHolder.complianceOfficer",
+  "RoleHolder.guardian",
+  "RoleHolder.navPublisher",
+  "RoleHolder.settlementAgent",
+  // 01_identity
+  "IdentityRegistry",
+  // 02_compliance
+  "ModularComplianceAdmin",
+  "ModularCompliance",
+  // 03_oracles
+  "NavPublisher",
+  "ReservePublisher",
+  "NavOracle",
+  "ReserveGuard",
+  // 04_token
+  "FundTokenAdmin",
+  "FundToken",
+  // 05_stablecoins
+  "Stablecoin.USDC",
+  // 06_fund_manager
+  "FundManagerAdmin",
+  "FundManager",
+  // 07_settlement (with the local CCIP simulator of the hardhat config)
+  "DvPSettlement",
+  "CCIPLocalSimulator",
+  "CrossChainAssetEscrow",
+  "CrossChainPaymentEscrow",
+  // 08_wrapper
+  "WrappedFundToken",
+  "WrappedFundPriceFeed",
+];
+/** Records deployed behind a UUPS proxy (their record carries the implementation). */
+const PROXIES = [
+  "IdentityRegistry",
+  "ModularCompliance",
+  "FundToken",
+  "FundManager",
+  "DvPSettlement",
+  "CrossChainAssetEscrow",
+  "CrossChainPaymentEscrow",
+  "WrappedFundToken",
+];
+
+const RUN_FRESH = { resetMemory: true, deletePreviousDeployments: false, writeDeploymentsToFiles: false };
+const RUN_AGAIN = { resetMemory: false, deletePreviousDeployments: false, writeDeploymentsToFiles: false };
+
+async function resetNetwork() {
+  await network.provider.send("hardhat_reset", []);
+  await clearSnapshots();
+}
+
+async function deployer() {
+  return getAddress((await hre.getNamedAccounts()).deployer);
+}
+
+function configWith(change: (c: FundConfig) => void): FundConfig {
+  const copy = structuredClone(hardhatConfig);
+  change(copy);
+  return copy;
+}
+
+describe("deploy scripts (tag all)", function () {
+  after(async function () {
+    setFundConfigOverride(undefined);
+    await resetNetwork();
+  });
+
+  describe("with a config that has a bad field", function () {
+    before(resetNetwork);
+
+    afterEach(function () {
+      setFundConfigOverride(undefined);
+    });
+
+    const cases: { field: string; change: (c: FundConfig) => void; message: RegExp }[] = [
+      {
+        field: "governance.issuer.safe.threshold",
+        change: (c) => {
+          (c.governance.issuer as { safe: { threshold: number } }).safe.threshold = 4;
+        },
+        message:
+          /governance\.issuer\.safe\.threshold: must be an integer between 1 and 3 \(the number of owners\), got 4/,
+      },
+      {
+        field: "governance.transferAgent",
+        change: (c) => {
+          c.governance.transferAgent = structuredClone(c.governance.issuer);
+        },
+        message:
+          /governance\.transferAgent: must not be the same holder as governance\.issuer \(no single holder may both move investors' tokens and change the rules\)/,
+      },
+      {
+        field: "governance.delays.admin",
+        change: (c) => {
+          c.governance.delays.admin = c.governance.delays.issuer - 1;
+        },
+        message: /governance\.delays\.admin: must be >= the issuer delay/,
+      },
+      {
+        field: "fund.managementFeeBps",
+        change: (c) => {
+          c.fund.managementFeeBps = 201;
+        },
+        message: /fund\.managementFeeBps: must be an integer between 0 and 200/,
+      },
+    ];
+
+    for (const { field, change, message } of cases) {
+      it(`should fail naming ${field} before sending any transaction`, async function () {
+        const from = await deployer();
+        const block = await ethers.provider.getBlockNumber();
+        const nonce = await ethers.provider.getTransactionCount(from);
+        setFundConfigOverride(configWith(change));
+        const error = await rejection(deployments.run(["all"], RUN_FRESH));
+        expect(error.message).to.match(/Invalid fund config for network "hardhat" \(1 problem\)/);
+        expect(error.message).to.match(message);
+        expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+        expect(await ethers.provider.getTransactionCount(from), "deployer nonce").to.equal(nonce);
+        expect(Object.keys(await deployments.all()), "records").to.deep.equal([]);
+      });
+    }
+
+    it("should deploy the unmodified copy (the failures come from the changed field alone)", async function () {
+      setFundConfigOverride(configWith(() => undefined));
+      await deployments.run(["all"], RUN_FRESH);
+      expect(Object.keys(await deployments.all()).sort()).to.deep.equal([...EXPECTED_RECORDS].sort());
+    });
+  });
+
+  describe("on a fresh network", function () {
+    let firstBlock: number;
+    let deployedBlock: number;
+
+    before(async function () {
+      await resetNetwork();
+      firstBlock = await ethers.provider.getBlockNumber();
+      await deployments.run(["all"], RUN_FRESH);
+      deployedBlock = await ethers.provider.getBlockNumber();
+    });
+
+    it("should start from an empty chain and send the deployment's transactions", function () {
+      expect(firstBlock).to.equal(0);
+      expect(deployedBlock).to.be.greaterThan(50);
+    });
+
+    it("should produce every record, each with code at its address", async function () {
+      const all = await deployments.all();
+      expect(Object.keys(all).sort()).to.deep.equal([...EXPECTED_RECORDS].sort());
+      for (const [name, d] of Object.entries(all)) {
+        expect(await ethers.provider.getCode(d.address), name).to.not.equal("0x");
+        expect(d.abi.length, `${name} ABI`).to.be.greaterThan(0);
+      }
+    });
+
+    it("should record the implementation behind each UUPS proxy", async function () {
+      for (const name of PROXIES) {
+        const d = await deployments.get(name);
+        expect(d.implementation, name).to.not.equal(undefined);
+        expect(await upgrades.erc1967.getImplementationAddress(d.address), name).to.equal(
+          getAddress(d.implementation!),
+        );
+      }
+    });
+
+    it("should leave the deployer with no role after the handover", async function () {
+      const manager = await ethers.getContractAt(
+        "AccessManager",
+        (await deployments.get("AccessManager")).address,
+      );
+      const from = await deployer();
+      for (const [role, id] of Object.entries(ROLE_IDS)) {
+        if (role === "PUBLIC") continue;
+        const [isMember] = await manager.hasRole(id, from);
+        expect(isMember, role).to.equal(false);
+      }
+      const [adminIsMember, adminDelay] = await manager.hasRole(
+        ROLE_IDS.ADMIN,
+        (await deployments.get("RoleHolder.admin")).address,
+      );
+      expect(adminIsMember).to.equal(true);
+      expect(adminDelay).to.equal(BigInt(hardhatConfig.governance.delays.admin));
+    });
+
+    it("should send no transaction on a second run and keep every record's address", async function () {
+      const before = Object.fromEntries(
+        Object.entries(await deployments.all()).map(([n, d]) => [n, d.address]),
+      );
+      const from = await deployer();
+      const block = await ethers.provider.getBlockNumber();
+      const nonce = await ethers.provider.getTransactionCount(from);
+      await deployments.run(["all"], RUN_AGAIN);
+      expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+      expect(await ethers.provider.getTransactionCount(from), "deployer nonce").to.equal(nonce);
+      const after = Object.fromEntries(
+        Object.entries(await deployments.all()).map(([n, d]) => [n, d.address]),
+      );
+      expect(after).to.deep.equal(before);
+    });
+  });
+});
