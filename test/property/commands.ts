@@ -20,6 +20,9 @@ const HOUR = 3600;
  *   per-investor accounting (see the report of the property test). Without it, registry and sanctions commands,
  *   KYC-expiry time jumps and the recovery flow never target the fee wallet; everything else (transfers,
  *   issuance, burns, freezes, forced transfers, recoveryAddress alone) still does.
+ * - `transferFrom-order`: transferFrom checks the allowance before the zero recipient and the pause, where
+ *   docs/TOKEN.md ("Checks on a transfer") says the recipient and the pause come first. Without it, a
+ *   transferFrom to the zero address or while paused always has a sufficient allowance.
  */
 const KNOWN_ISSUES = new Set((process.env.PROPERTY_KNOWN_ISSUES ?? "").split(",").filter(Boolean));
 
@@ -27,7 +30,15 @@ const KNOWN_ISSUES = new Set((process.env.PROPERTY_KNOWN_ISSUES ?? "").split(","
 
 /** Which wallet: resolved against the current state (an empty category falls back to any wallet). */
 type WalletSel =
-  "holder" | "verified" | "registered" | "unregistered" | "any" | "fee" | "zero" | "sameIdentity";
+  | "holder"
+  | "verified"
+  | "newcomer"
+  | "registered"
+  | "unregistered"
+  | "any"
+  | "fee"
+  | "zero"
+  | "sameIdentity";
 interface Pick {
   sel: WalletSel;
   n: number;
@@ -93,8 +104,8 @@ const amount = (weights: Partial<Record<AmountBase, number>>): fc.Arbitrary<Amou
 
 const transferAmount = amount({
   balance: 4,
-  fraction: 6,
-  tokens: 3,
+  fraction: 8,
+  tokens: 2,
   wei: 2,
   zero: 1,
   unfrozen: 2,
@@ -135,7 +146,7 @@ const classesArb = fc.oneof(
 
 /** KYC expiry as seconds after the transaction (0 and negative: refused, not in the future). */
 const kycArb = fc.oneof(
-  { arbitrary: fc.constantFrom(HOUR, DAY, 10 * DAY, 30 * DAY, 365 * DAY), weight: 10 },
+  { arbitrary: fc.constantFrom(HOUR, DAY, 10 * DAY, 30 * DAY, 30 * DAY, 365 * DAY, 365 * DAY), weight: 10 },
   { arbitrary: fc.constantFrom(1, 2 * HOUR), weight: 2 },
   { arbitrary: fc.constantFrom(0, -5), weight: 1 },
 );
@@ -150,6 +161,11 @@ function pool(w: World, sel: WalletSel, rel?: string): string[] {
       return w.env.wallets.filter((x) => m.account(x).shares > 0n);
     case "verified":
       return w.env.wallets.filter((x) => m.isVerified(x));
+    case "newcomer":
+      // A verified investor wallet whose investor holds nothing yet: funding it adds an investor.
+      return w.env.wallets.filter(
+        (x) => m.isVerified(x) && !m.isProtocol(x) && m.investor(m.identityOf(x)).shares === 0n,
+      );
     case "registered":
       return w.env.wallets.filter((x) => m.record(x) !== undefined);
     case "unregistered":
@@ -478,7 +494,7 @@ const time = cmd("time", fc.record({ jump: jumpArb }), async (w, { jump }) => {
 const mint = cmd(
   "mint",
   fc.record({
-    to: pick({ verified: 8, registered: 2, any: 1, fee: 1, zero: 1 }),
+    to: pick({ verified: 8, newcomer: 3, registered: 2, any: 1, fee: 1, zero: 1 }),
     amount: amount({
       tokens: 8,
       wei: 2,
@@ -609,7 +625,16 @@ const transfer = cmd(
   "transfer",
   fc.record({
     from: pick({ holder: 12, any: 1, fee: 1 }),
-    to: pick({ verified: 6, sameIdentity: 2, registered: 2, holder: 2, any: 1, fee: 1, zero: 1 }),
+    to: pick({
+      verified: 6,
+      newcomer: 2,
+      sameIdentity: 2,
+      registered: 2,
+      holder: 2,
+      any: 1,
+      fee: 1,
+      zero: 1,
+    }),
     amount: transferAmount,
     dt: dtArb,
   }),
@@ -631,7 +656,7 @@ const transferFrom = cmd(
   fc.record({
     spender: pick({ any: 1 }),
     from: pick({ holder: 12, any: 1 }),
-    to: pick({ verified: 6, sameIdentity: 2, registered: 2, any: 1, zero: 1 }),
+    to: pick({ verified: 6, newcomer: 1, sameIdentity: 2, registered: 2, any: 1, zero: 1 }),
     amount: transferAmount,
     approval: approvalArb,
     dt: dtArb,
@@ -641,13 +666,16 @@ const transferFrom = cmd(
     const from = resolveWallet(w, p.from);
     const to = resolveWallet(w, p.to, from);
     const value = resolveAmount(w, p.amount, { from, to, at: w.now + p.dt + 1 });
-    if (p.approval !== "none") {
+    // Known issue `transferFrom-order`: the contract checks the allowance before the recipient and the pause.
+    const masked = !KNOWN_ISSUES.has("transferFrom-order") && (to === ZERO_ADDRESS || w.model.state.paused);
+    const approval = masked && (p.approval === "short" || p.approval === "none") ? "exact" : p.approval;
+    if (approval !== "none") {
       const allowance =
-        p.approval === "max"
+        approval === "max"
           ? MAX_UINT256
-          : p.approval === "more"
+          : approval === "more"
             ? value + ONE
-            : p.approval === "short"
+            : approval === "short"
               ? value - 1n
               : value;
       await w.approve(
@@ -666,7 +694,7 @@ const transferShares = cmd(
   "transferShares",
   fc.record({
     from: pick({ holder: 12, any: 1 }),
-    to: pick({ verified: 6, sameIdentity: 2, registered: 2, any: 1, zero: 1 }),
+    to: pick({ verified: 6, newcomer: 1, sameIdentity: 2, registered: 2, any: 1, zero: 1 }),
     shares: fc.record({
       base: fc.constantFrom<SharesBase>("all", "unfrozen", "fraction", "fraction", "small", "max"),
       n: fc.nat(1_000),
@@ -798,34 +826,34 @@ const publishReserves = cmd(
 
 /**
  * Every command with its weight. Transfers and issuance dominate, as in a fund's life; the transfer agent's
- * remedies, registry changes and NAV/reserve publications come regularly; pausing is rare and unpausing (a 2-day
- * issuer operation) rarer.
+ * remedies, registry changes and NAV/reserve publications come regularly; pausing is rare (about one command in
+ * 170), and unpausing (a 2-day operation through the issuer Safe, the one slow path) comes only while paused.
  *
  * Subscriptions and redemptions through the fund manager (contracts/fund/, built in parallel) go in their own
  * group here, next to the model's section of the same name, once the contracts exist: subscribe (USDC in, shares
  * at NAV), instant and queued redemption, queue settlement by the transfer agent.
  */
 export const fundCommands = [
-  { arbitrary: transfer, weight: 16 },
-  { arbitrary: transferFrom, weight: 5 },
-  { arbitrary: transferShares, weight: 5 },
-  { arbitrary: mint, weight: 10 },
-  { arbitrary: burn, weight: 3 },
-  { arbitrary: forced, weight: 3 },
-  { arbitrary: freeze, weight: 2 },
-  { arbitrary: freezePartial, weight: 4 },
-  { arbitrary: recover, weight: 2 },
-  { arbitrary: recoveryFlow, weight: 1 },
-  { arbitrary: register, weight: 5 },
-  { arbitrary: update, weight: 2 },
-  { arbitrary: renew, weight: 2 },
-  { arbitrary: revoke, weight: 2 },
-  { arbitrary: deleteIdentity, weight: 1 },
-  { arbitrary: sanction, weight: 2 },
-  { arbitrary: time, weight: 4 },
-  { arbitrary: publishNav, weight: 4 },
-  { arbitrary: accrue, weight: 5 },
-  { arbitrary: publishReserves, weight: 3 },
+  { arbitrary: transfer, weight: 32 },
+  { arbitrary: transferFrom, weight: 10 },
+  { arbitrary: transferShares, weight: 10 },
+  { arbitrary: mint, weight: 20 },
+  { arbitrary: burn, weight: 6 },
+  { arbitrary: forced, weight: 6 },
+  { arbitrary: freeze, weight: 4 },
+  { arbitrary: freezePartial, weight: 8 },
+  { arbitrary: recover, weight: 4 },
+  { arbitrary: recoveryFlow, weight: 2 },
+  { arbitrary: register, weight: 10 },
+  { arbitrary: update, weight: 4 },
+  { arbitrary: renew, weight: 6 },
+  { arbitrary: revoke, weight: 4 },
+  { arbitrary: deleteIdentity, weight: 2 },
+  { arbitrary: sanction, weight: 4 },
+  { arbitrary: time, weight: 8 },
+  { arbitrary: publishNav, weight: 10 },
+  { arbitrary: accrue, weight: 10 },
+  { arbitrary: publishReserves, weight: 8 },
   { arbitrary: pause, weight: 1 },
-  { arbitrary: unpause, weight: 12 },
+  { arbitrary: unpause, weight: 24 },
 ];

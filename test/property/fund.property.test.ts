@@ -16,6 +16,9 @@
  *   PROPERTY_SEED   seed of the first batch (default: random, printed); batch k uses seed + k.
  *   PROPERTY_PATH   with PROPERTY_SEED, replays the one counterexample fast-check printed (seed and path of the
  *                   failing batch), without a new search.
+ *   PROPERTY_BATCH_SECONDS  time limit of one batch, shrinking included (default 600): a failure found in a long
+ *                   sequence is reported shrunk as far as the limit allowed.
+ *   PROPERTY_KNOWN_ISSUES   comma-separated known contract issues to generate again (see commands.ts).
  *
  *   npx hardhat test test/property/fund.property.test.ts
  *   PROPERTY_OPS=100000 npx hardhat test test/property/fund.property.test.ts
@@ -35,6 +38,7 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 20);
 const MAX_COMMANDS = Number(process.env.PROPERTY_MAX_COMMANDS ?? 200);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : randomInt(2 ** 31);
 const PATH = process.env.PROPERTY_PATH;
+const BATCH_SECONDS = Number(process.env.PROPERTY_BATCH_SECONDS ?? 600);
 
 describe("fund (model-based property test)", function () {
   this.timeout(0);
@@ -59,14 +63,26 @@ describe("fund (model-based property test)", function () {
           `(${stats.accepted} accepted, ${stats.transactions - stats.accepted} refused) in ${seconds.toFixed(1)} s ` +
           `(${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU)`,
       );
-      console.log(PROFILE);
+      const per = (ms: number) => (ms / Math.max(1, stats.transactions)).toFixed(2);
+      console.log(
+        `      CPU per transaction (ms): send ${per(PROFILE.send)}, restriction view ${per(PROFILE.detect)}, ` +
+          `model ${per(PROFILE.model)}, stored state ${per(PROFILE.read)}, comparison and invariants ` +
+          `${per(PROFILE.check)}, public views ${per(PROFILE.views)}; unpause through the issuer Safe ` +
+          `${(PROFILE.unpause / 1000).toFixed(1)} s, fixture restores ${(PROFILE.fresh / 1000).toFixed(1)} s in all`,
+      );
       console.log(`      refusals: ${refusals.map(([k, v]) => `${k} ${v}`).join(", ")}`);
     };
     console.log(`      property run: seed ${SEED}, at least ${TARGET} commands, ${RUNS} sequences a batch`);
     let runs = 0;
     for (let batch = 0; PATH !== undefined ? batch === 0 : stats.commands < TARGET; batch++) {
       const seed = SEED + batch;
-      const details = await fc.check(property, { seed, numRuns: RUNS, path: PATH });
+      const details = await fc.check(property, {
+        seed,
+        numRuns: RUNS,
+        path: PATH,
+        // Bounds a batch, shrinking included: a long failing sequence can take minutes to shrink.
+        skipAllAfterTimeLimit: BATCH_SECONDS * 1000,
+      });
       runs += details.numRuns;
       if (details.failed) {
         report(runs);

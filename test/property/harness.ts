@@ -1,10 +1,12 @@
 /**
  * The real system the property tests drive: the fund deployed by the real deploy scripts (test/helpers/fund.ts),
- * prepared once (fast EOA role holders, lockup on, a small investor cap, a populated cap table), snapshotted,
- * and restored before every run. A `World` sends each operation as a raw transaction at an exact block
- * timestamp, asks the model what should happen, compares the outcome (success, or the exact revert data) and
- * then the whole tracked state (one FundStateReader call plus the raw account words), and checks the
- * invariants between the state before and after the operation on the chain's own data.
+ * prepared once (EOA role holders for speed, lockup on, a small investor cap, a populated cap table),
+ * snapshotted, and restored before every sequence. A `World` sends each operation as a raw transaction at an
+ * exact block timestamp, asks the model what should happen, and compares the outcome (success, or the exact
+ * revert data). It then reads the whole stored state of the token, registry, compliance and feeds (every tracked
+ * wallet and investor, one eth_call) and compares it with the model, compares the parties' sharesOf/balanceOf
+ * (and every public view the model covers, periodically), and checks the invariants between the states before
+ * and after the operation on the chain's own data.
  */
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -53,6 +55,8 @@ export const MAX_INVESTORS = 5;
 export const COUNTRIES = [840, 826, 276, 702, 364, 192, 408, 760] as const;
 /** Gas for every operation: far above any path, so that no refusal is an out-of-gas. */
 const GAS = toBeHex(5_000_000);
+/** Fee cap of every operation, given so that Hardhat does not query fee data before each transaction. */
+const MAX_FEE = toBeHex(100_000_000_000);
 
 const ROLE = {
   TRANSFER_AGENT: 2n,
@@ -262,20 +266,21 @@ async function initialModel(env: PropertyEnv): Promise<FundModel> {
 }
 
 /**
- * Operations every run starts after: fresh NAV (+20 bps, so the index starts above 1) and reserves ramped up
- * within the publisher's +200% a round, five investors with seven wallets (one in an embargoed country), and
- * issuances at the edges of the holding limits (exactly the minimum, just under the maximum).
+ * Operations every run starts after: fresh, flat NAV (so the management fee takes the index just below 1: the
+ * runs' NAV moves take it across 1, exercising the conversions on both sides) and reserves ramped up
+ * within the publisher's +200% a round, six investors with eight wallets (one in an embargoed country, one eligible
+ * but not funded: funding it fills the investor cap), and issuances at the edges of the holding limits (a few wei over the minimum, one token under the maximum).
  */
 async function preamble(w: World) {
-  const [w0, w1, w2, w3, w4, w5, w6] = w.env.wallets;
-  const [a, b, c, d, e] = w.env.identities;
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = w.env.wallets;
+  const [a, b, c, d, e, f] = w.env.identities;
   const units = (x: string) => parseUnits(x, 8);
   const publishAfterInterval = async (name: "publishNav" | "publishReserves", answer: bigint) => {
     const feed = name === "publishNav" ? w.model.state.navFeed : w.model.state.reserveFeed;
     const T = Math.max(w.model.state.now + 1, feed.latest.updatedAt + feed.minInterval);
     await w.publish(name, answer, T - w.model.state.now);
   };
-  await publishAfterInterval("publishNav", units("1.002"));
+  await publishAfterInterval("publishNav", units("1"));
   await w.accrue(1);
   let reserves = units("10000000");
   for (let i = 0; i < 5; i++) {
@@ -291,6 +296,7 @@ async function preamble(w: World) {
     [w4, c, 276, CLASS.INSTITUTIONAL, 365 * DAY],
     [w5, d, 702, CLASS.ACCREDITED | CLASS.QUALIFIED_PURCHASER, 45 * DAY],
     [w6, e, 364, CLASS.ACCREDITED, 365 * DAY],
+    [w7, f, 826, CLASS.INSTITUTIONAL, 365 * DAY],
   ];
   for (const [wallet, id, country, classes, validity] of investors)
     await w.registerInvestor(wallet, id, country, classes, T() + 1 + validity, 1);
@@ -302,7 +308,7 @@ async function preamble(w: World) {
   await w.mint(w5, tokens("99999999"), 1);
   // Past the lockup of these issuances, with fresh NAV and reserves; one more issuance still locked.
   await w.timeTravel(T() + LOCK_PERIOD, "time +3 days");
-  await publishAfterInterval("publishNav", units("1.0025"));
+  await publishAfterInterval("publishNav", units("1"));
   await w.accrue(1);
   await publishAfterInterval("publishReserves", reserves);
   await w.mint(w1, tokens("1000000"), 1);
@@ -411,6 +417,22 @@ export interface ChainView {
   appliedNav: { nav: bigint; updatedAt: number; roundId: bigint };
   navRound: { roundId: bigint; answer: bigint; updatedAt: number };
   reserveRound: { roundId: bigint; answer: bigint; updatedAt: number };
+  /** The fee wallet and the compliance rules' configuration (constant in the runs; compared every time). */
+  config: {
+    feeWallet: bigint;
+    rules: number;
+    moduleCount: number;
+    countryMode: number;
+    lockEpoch: number;
+    lockPeriod: number;
+    requiredAll: number;
+    requiredAny: number;
+    barred: number;
+    maxDailyOutflow: bigint;
+    minHolding: bigint;
+    maxHolding: bigint;
+    maxInvestors: number;
+  };
   wallets: Map<string, WalletView>;
   investors: Map<string, InvestorView>;
   allowances: Map<string, bigint>;
@@ -465,6 +487,7 @@ const REGISTRY_NS = 0xfaba77f3940fa5ab207445583ce06dfb702968389575238722332325ed
 const COMPLIANCE_NS = 0x637e86f7b8f758e96095a0d4bcdf8e3ef79cfa90371dd7b85bb89c732d38d700n;
 /** Field slots inside the namespaces (struct field order). */
 const T = {
+  feeWallet: TOKEN_NS + 8n,
   routing: TOKEN_NS,
   rebase: TOKEN_NS + 1n,
   totalShares: TOKEN_NS + 2n,
@@ -473,6 +496,8 @@ const T = {
   appliedNav: TOKEN_NS + 5n,
 };
 const C = {
+  core: COMPLIANCE_NS,
+  classAndFlow: COMPLIANCE_NS + 1n,
   limits: COMPLIANCE_NS + 2n,
   sanctioned: COMPLIANCE_NS + 6n,
   investors: COMPLIANCE_NS + 7n,
@@ -532,6 +557,7 @@ async function readChain(
       T.appliedNav,
       ...env.wallets.map((w) => mapSlot(w, T.accounts)),
       ...pairs.map(([o, sp]) => mapSlot(sp, mapSlot(o, T.allowances))),
+      T.feeWallet,
     ];
     const registrySlots = env.wallets.map((w) => mapSlot(w, REG_RECORDS));
     const trancheSlots: bigint[] = [];
@@ -545,6 +571,8 @@ async function readChain(
       ...env.identities.map((id) => mapSlot(id, C.investors)),
       ...env.identities.map((id) => mapSlot(id, C.locks)),
       ...trancheSlots,
+      C.core,
+      C.classAndFlow,
     ];
     const feedSlots = (id: bigint) => [FEED.config, mapSlot(id, FEED.rounds), mapSlot(id + 1n, FEED.rounds)];
     const targets = [
@@ -561,10 +589,7 @@ async function readChain(
       feedSlots(rounds.nav),
       feedSlots(rounds.reserve),
     ];
-    const tr0 = cpuNow();
     const [tw, rw, cw, nw, sw] = await dumpStorage(targets, lists);
-    PROFILE.rpc += cpuNow() - tr0;
-    PROFILE.attempts += 1;
     const v: ChainView = {
       timestamp: timestamp ?? 0,
       paused: bits(tw[0], 160, 8) !== 0n,
@@ -576,6 +601,21 @@ async function readChain(
         roundId: bits(tw[3], 168, 80),
       },
       investorCount: Number(bits(cw[0], 224, 32)),
+      config: {
+        feeWallet: bits(tw[tw.length - 1], 0, 160),
+        rules: Number(bits(cw[cw.length - 2], 160, 16)),
+        moduleCount: Number(bits(cw[cw.length - 2], 176, 8)),
+        countryMode: Number(bits(cw[cw.length - 2], 184, 8)),
+        lockEpoch: Number(bits(cw[cw.length - 2], 200, 16)),
+        lockPeriod: Number(bits(cw[cw.length - 2], 216, 40)),
+        requiredAll: Number(bits(cw[cw.length - 1], 0, 16)),
+        requiredAny: Number(bits(cw[cw.length - 1], 16, 16)),
+        barred: Number(bits(cw[cw.length - 1], 32, 16)),
+        maxDailyOutflow: bits(cw[cw.length - 1], 48, 96),
+        minHolding: bits(cw[0], 0, 96),
+        maxHolding: bits(cw[0], 96, 96),
+        maxInvestors: Number(bits(cw[0], 192, 32)),
+      },
       navRound: { roundId: 0n, answer: 0n, updatedAt: 0 },
       reserveRound: { roundId: 0n, answer: 0n, updatedAt: 0 },
       wallets: new Map(),
@@ -727,9 +767,10 @@ function cpuNow() {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 }
-export const PROFILE = { rpc: 0, attempts: 0, send: 0, read: 0, model: 0, detect: 0, check: 0, views: 0 };
+/** CPU time (ms) spent per phase: transactions, restriction views, model, stored-state reads, checks, views. */
+export const PROFILE = { send: 0, detect: 0, model: 0, read: 0, check: 0, views: 0, unpause: 0, fresh: 0 };
 /** Full public-view comparison every this many operations (and at the end of every sequence). */
-const FULL_VIEWS_EVERY = 20;
+const FULL_VIEWS_EVERY = 40;
 
 /** Counts of what the runs exercised, printed at the end. */
 export const stats = {
@@ -756,7 +797,9 @@ export class World {
 
   /** Restores the fixture's chain and model. */
   static async fresh(): Promise<World> {
+    const t0 = cpuNow();
     const env = await loadFixture(propertyFixture);
+    PROFILE.fresh += cpuNow() - t0;
     const w = new World(env, env.base.model.clone(), env.base.view);
     w.trace = [...env.base.trace.map((l) => `  (fixture) ${l}`)];
     return w;
@@ -772,7 +815,10 @@ export class World {
     await provider.request({ method: "evm_setNextBlockTimestamp", params: [T] });
     stats.transactions += 1;
     try {
-      await provider.request({ method: "eth_sendTransaction", params: [{ from, to, data, gas: GAS }] });
+      await provider.request({
+        method: "eth_sendTransaction",
+        params: [{ from, to, data, gas: GAS, maxFeePerGas: MAX_FEE, maxPriorityFeePerGas: "0x0" }],
+      });
       return null;
     } catch (e) {
       const d = (e as { data?: unknown }).data;
@@ -843,6 +889,7 @@ export class World {
 
   /** Unpause through the issuer Safe (2-day execution delay): slow, so rare. */
   async unpauseThroughIssuer() {
+    const t0 = cpuNow();
     let revert: string | null = null;
     try {
       await this.env.fund.as("issuer").callNow(this.env.fund.contracts.token, "unpause", []);
@@ -851,6 +898,7 @@ export class World {
       revert = e.revertData.toLowerCase();
     }
     const T = await latestTimestamp();
+    PROFILE.unpause += cpuNow() - t0;
     this.model.state.now = T;
     const expected = this.model.unpause();
     this.record(
@@ -900,13 +948,14 @@ export class World {
     this.steps += 1;
     if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
     else {
-      const parties = this.env.wallets.filter((w) => w === info.from || w === info.to);
+      // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
+      const parties = ok ? this.env.wallets.filter((w) => w === info.from || w === info.to) : [];
       if (parties.length) await this.checkBalances(info.label, parties);
     }
     PROFILE.views += cpuNow() - t2;
   }
 
-  /** sharesOf and balanceOf of the operation's parties agree with the model (after every operation). */
+  /** sharesOf and balanceOf of the operation's parties agree with the model (after every accepted operation). */
   async checkBalances(label: string, wallets: string[]) {
     const env = this.env;
     const data = env.reader.interface.encodeFunctionData("balances", [env.addr.token, wallets]);
@@ -932,7 +981,7 @@ export class World {
    * balanceOf, getFrozenTokens, isFrozen, isSanctioned and registry record, every investor's investorState,
    * lockedShares and pending tranches, the totals, index, pause, investor count, applied NAV, feeds and
    * allowances. Every FULL_VIEWS_EVERY operations and at the end of each sequence (the stored state behind these
-   * views is compared after every operation, the parties' sharesOf and balanceOf too).
+   * views is compared after every operation, the parties' sharesOf and balanceOf after every accepted one).
    */
   async checkViews(label: string, wallets = this.env.wallets, identities = this.env.identities) {
     const env = this.env;
@@ -1345,6 +1394,22 @@ function diff(model: FundModel, v: ChainView, env: PropertyEnv): string[] {
   eq("index", v.index, s.index);
   eq("paused", v.paused, s.paused);
   eq("investorCount", v.investorCount, s.investorCount);
+  const c = s.compliance;
+  const cfg = v.config;
+  eq("fee wallet", cfg.feeWallet, BigInt(s.feeWallet));
+  eq("rules", cfg.rules, c.rules);
+  eq("external modules", cfg.moduleCount, 0);
+  eq("country mode", cfg.countryMode, c.countryMode);
+  eq("lock epoch", cfg.lockEpoch, 0);
+  eq("lock period", cfg.lockPeriod, c.lockPeriod);
+  eq(
+    "class requirements",
+    `${cfg.requiredAll}/${cfg.requiredAny}/${cfg.barred}`,
+    `${c.requiredAll}/${c.requiredAny}/${c.barred}`,
+  );
+  eq("max daily outflow", cfg.maxDailyOutflow, c.maxDailyOutflow);
+  eq("holding limits", `${cfg.minHolding}..${cfg.maxHolding}`, `${c.minHolding}..${c.maxHolding}`);
+  eq("max investors", cfg.maxInvestors, c.maxInvestors);
   eq("appliedNav.nav", v.appliedNav.nav, s.appliedNav.nav);
   eq("appliedNav.updatedAt", v.appliedNav.updatedAt, s.appliedNav.updatedAt);
   eq("appliedNav.roundId", v.appliedNav.roundId, s.appliedNav.roundId);
@@ -1557,6 +1622,44 @@ export function checkInvariants(
     )
       fail(`${op.name} of the whole balance left ${cur.wallets.get(op.from!)!.shares} shares`);
   }
+  // Balances as integrators see them (docs/TOKEN.md, stETH-class rounding): a transfer of x lowers the sender's
+  // balance and raises the recipient's by at least x and at most x + ceil(index); an issuance of x credits at
+  // most x and at least x - ceil(index). (The docs' "x or x - 1" for the recipient is not what the formulas
+  // give: the sender's rounding up is the recipient's gain.)
+  const bal = (v: ChainView, w: string) => toAmount(v.wallets.get(w)!.shares, v.index);
+  const slack = (prev.index + ONE - 1n) / ONE;
+  if (
+    op.amount !== undefined &&
+    op.from &&
+    op.to &&
+    op.from !== op.to &&
+    ["transfer", "transferFrom", "forcedTransfer"].includes(op.name)
+  ) {
+    const lost = bal(prev, op.from) - bal(cur, op.from);
+    const gained = bal(cur, op.to) - bal(prev, op.to);
+    if (lost < op.amount || lost > op.amount + slack)
+      fail(`${op.name} of ${op.amount}: the sender's balance fell by ${lost}`);
+    if (gained < op.amount || gained > op.amount + slack)
+      fail(`${op.name} of ${op.amount}: the recipient's balance grew by ${gained}`);
+  }
+  if (op.name === "mint" && op.amount !== undefined) {
+    const credited = bal(cur, op.to!) - bal(prev, op.to!);
+    if (credited > op.amount || credited + slack < op.amount)
+      fail(`mint of ${op.amount} credited ${credited}`);
+  }
+  // Freezing x freezes at least x; unfreezing the whole frozen amount leaves nothing frozen.
+  if (op.name === "freezePartialTokens" && op.amount !== undefined) {
+    const frozenBefore = toAmount(prev.wallets.get(op.from!)!.frozenShares, prev.index);
+    const frozenAfter = toAmount(cur.wallets.get(op.from!)!.frozenShares, cur.index);
+    if (frozenAfter - frozenBefore < op.amount)
+      fail(`freezing ${op.amount} froze only ${frozenAfter - frozenBefore}`);
+  }
+  if (
+    op.name === "unfreezePartialTokens" &&
+    op.amount === toAmount(prev.wallets.get(op.from!)!.frozenShares, prev.index) &&
+    cur.wallets.get(op.from!)!.frozenShares !== 0n
+  )
+    fail(`unfreezing the whole frozen amount left ${cur.wallets.get(op.from!)!.frozenShares} frozen shares`);
   if (op.name === "mint" && op.amount !== undefined && d(op.to) * prev.index > op.amount * ONE)
     fail(`mint: ${d(op.to)} shares credited are worth more than ${op.amount}`);
   if ((op.name === "mint" || op.name === "accrue") && supplyDelta > 0n) {

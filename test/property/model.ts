@@ -676,8 +676,13 @@ export class FundModel {
     return this.tx((m) => m.holderTransfer(from, to, amount));
   }
 
+  /**
+   * docs/TOKEN.md, "Checks on a transfer": the zero recipient and the pause are refused first, then the balance
+   * or, for transferFrom, the allowance.
+   */
   transferFrom(spender: string, from: string, to: string, amount: bigint) {
     return this.tx((m) => {
+      m.hot(to);
       const key = `${from}|${spender}`;
       const current = m.allowance(from, spender);
       if (current !== MAX_UINT256) {
