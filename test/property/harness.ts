@@ -1,0 +1,1727 @@
+/**
+ * The real system the property tests drive: the fund deployed by the real deploy scripts (test/helpers/fund.ts),
+ * prepared once (EOA role holders for speed, lockup on, a small investor cap, a populated cap table),
+ * snapshotted, and restored before every sequence. A `World` sends each operation as a raw transaction at an
+ * exact block timestamp, asks the model what should happen, and compares the outcome (success, or the exact
+ * revert data). It then reads the whole stored state of the token, registry, compliance and feeds (every tracked
+ * wallet and investor, one eth_call) and compares it with the model, compares the parties' sharesOf/balanceOf
+ * (and every public view the model covers, periodically), and checks the invariants between the states before
+ * and after the operation on the chain's own data.
+ */
+import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  AbiCoder,
+  ErrorFragment,
+  Interface,
+  getAddress,
+  keccak256,
+  parseUnits,
+  toBeHex,
+  type Result,
+} from "ethers";
+import { deployFundFixture } from "../helpers/fund";
+import { CallRevertedError } from "../../scripts/lib/safe";
+import type { Fund } from "../../scripts/lib/fund";
+import type { FundStateReader } from "../../typechain-types";
+import {
+  CLASS,
+  DAY,
+  FundModel,
+  ONE,
+  RULE,
+  ZERO_ADDRESS,
+  toAmount,
+  type ModelError,
+  type ModelState,
+  type Outcome,
+  type Tranche,
+  type WalletRecord,
+} from "./model";
+
+// ============================================================================================== fixture
+
+/** Hardhat accounts acting for the roles in the hot loop (deploy/config/hardhat.ts account plan). */
+const ACCOUNT = { caller: 0, feeWallet: 9, agent: 11, officer: 14, guardian: 17, publisher: 20 } as const;
+const FIRST_INVESTOR = 26;
+const INVESTOR_ACCOUNTS = 14;
+/** Synthetic investor identities (any non-zero address is an identity for the registry). */
+const IDENTITY_COUNT = 8;
+/** Lockup the fixture turns on through the issuer Safe. */
+export const LOCK_PERIOD = 3 * DAY;
+/** Investor cap the fixture sets through the issuer Safe, small enough to be reached. */
+export const MAX_INVESTORS = 5;
+/** Countries the commands register investors in (ISO-3166 numeric); the OFAC preset denies 192, 364, 408, 760. */
+export const COUNTRIES = [840, 826, 276, 702, 364, 192, 408, 760] as const;
+/** Gas for every operation: far above any path, so that no refusal is an out-of-gas. */
+const GAS = toBeHex(5_000_000);
+/** Fee cap of every operation, given so that Hardhat does not query fee data before each transaction. */
+const MAX_FEE = toBeHex(100_000_000_000);
+
+const ROLE = {
+  TRANSFER_AGENT: 2n,
+  COMPLIANCE_OFFICER: 3n,
+  GUARDIAN: 4n,
+  NAV_PUBLISHER: 5n,
+  MINTER: 7n,
+} as const;
+
+/** The deployed rules, read from the chain once: what the invariants hold the fund to. */
+export interface DeployedRules {
+  rules: number;
+  denied: Set<number>;
+  requiredAny: number;
+  minHolding: bigint;
+  maxHolding: bigint;
+  maxInvestors: number;
+  maxDailyOutflow: bigint;
+}
+
+export interface PropertyEnv {
+  fund: Fund;
+  reader: FundStateReader;
+  addr: {
+    token: string;
+    compliance: string;
+    registry: string;
+    navFeed: string;
+    reserveFeed: string;
+    reader: string;
+    issuer: string;
+  };
+  actors: { caller: string; agent: string; officer: string; guardian: string; publisher: string };
+  /** Investor wallets (Hardhat accounts 26..39) then the fee wallet. */
+  wallets: string[];
+  identities: string[];
+  feeWallet: string;
+  rules: DeployedRules;
+  errors: Interface;
+  /** Timestamp the traces count from (the preamble's start). */
+  t0: number;
+  /** Model and chain state after the fixture's preamble; every run starts from a copy. */
+  base: { model: FundModel; view: ChainView; trace: string[] };
+}
+
+/**
+ * The deployed fund, prepared for the property runs. Slow governance happens here once: the admin Safe grants
+ * the transfer agent, minter, compliance officer, guardian and NAV publisher roles to EOAs (3-day admin delay,
+ * then the 1-day grant delay), and the issuer Safe turns the lockup rule on (3 days) and lowers the investor cap
+ * to MAX_INVESTORS so that it can be reached. A preamble of model-checked operations then publishes fresh NAV and
+ * reserves, registers investors (some with several wallets) and issues tokens.
+ */
+export async function propertyFixture(): Promise<PropertyEnv> {
+  const { fund } = await deployFundFixture();
+  const { manager, token, compliance, registry } = fund.contracts;
+  const signers = await hre.ethers.getSigners();
+  const at = (i: number) => getAddress(signers[i].address);
+  const actors = {
+    caller: at(ACCOUNT.caller),
+    agent: at(ACCOUNT.agent),
+    officer: at(ACCOUNT.officer),
+    guardian: at(ACCOUNT.guardian),
+    publisher: at(ACCOUNT.publisher),
+  };
+
+  const grants: [bigint, string][] = [
+    [ROLE.TRANSFER_AGENT, actors.agent],
+    [ROLE.MINTER, actors.agent],
+    [ROLE.COMPLIANCE_OFFICER, actors.officer],
+    [ROLE.GUARDIAN, actors.guardian],
+    [ROLE.NAV_PUBLISHER, actors.publisher],
+  ];
+  const issuerCalls: [string, unknown[]][] = [
+    ["setLockPeriod", [LOCK_PERIOD]],
+    ["setRules", [Number(await compliance.rules()) | RULE.LOCKUP]],
+    ["setMaxInvestors", [MAX_INVESTORS]],
+  ];
+  const admin = fund.as("admin");
+  const issuer = fund.as("issuer");
+  for (const [role, who] of grants) await admin.call(manager, "grantRole", [role, who, 0]);
+  for (const [fn, args] of issuerCalls) await issuer.call(compliance, fn, args);
+  await increaseTime(3 * DAY);
+  for (const [role, who] of grants) await admin.execute(manager, "grantRole", [role, who, 0]);
+  for (const [fn, args] of issuerCalls) await issuer.execute(compliance, fn, args);
+  await increaseTime(DAY);
+
+  const Reader = await hre.ethers.getContractFactory("FundStateReader");
+  const reader = (await Reader.deploy()) as unknown as FundStateReader;
+  await reader.waitForDeployment();
+
+  const addr = {
+    token: getAddress(await token.getAddress()),
+    compliance: getAddress(await compliance.getAddress()),
+    registry: getAddress(await registry.getAddress()),
+    navFeed: getAddress(await fund.contracts.navPublisher!.getAddress()),
+    reserveFeed: getAddress(await fund.contracts.reservePublisher!.getAddress()),
+    reader: getAddress(await reader.getAddress()),
+    issuer: getAddress(issuer.address),
+  };
+  const wallets = [
+    ...Array.from({ length: INVESTOR_ACCOUNTS }, (_, i) => at(FIRST_INVESTOR + i)),
+    at(ACCOUNT.feeWallet),
+  ];
+  const feeWallet = getAddress(await token.feeWallet());
+  if (feeWallet !== at(ACCOUNT.feeWallet)) throw new Error(`unexpected fee wallet ${feeWallet}`);
+  const identities = [
+    ...Array.from({ length: IDENTITY_COUNT }, (_, i) => getAddress(toBeHex(0x1d00 + i + 1, 20))),
+    feeWallet,
+  ];
+
+  const limits = await compliance.limits();
+  const cf = await compliance.classAndFlow();
+  const denied = new Set<number>();
+  for (const c of COUNTRIES) if ((await compliance.countryListing(c)).listed) denied.add(c);
+  const rules: DeployedRules = {
+    rules: Number(await compliance.rules()),
+    denied,
+    requiredAny: Number(cf.requiredAny),
+    minHolding: limits.minHolding,
+    maxHolding: limits.maxHolding,
+    maxInvestors: Number(limits.maxInvestors),
+    maxDailyOutflow: cf.maxDailyOutflow,
+  };
+
+  const env: PropertyEnv = {
+    fund,
+    reader,
+    addr,
+    actors,
+    wallets,
+    identities,
+    feeWallet,
+    rules,
+    errors: errorInterface(fund),
+    t0: await latestTimestamp(),
+    base: undefined as unknown as PropertyEnv["base"],
+  };
+  const model = await initialModel(env);
+  const world = new World(env, model, await readChain(env, model, undefined, model.state.now));
+  world.checkAgreement("deployment");
+  await world.checkViews("deployment");
+  await preamble(world);
+  env.base = { model: world.model.clone(), view: world.prev, trace: [...world.trace] };
+  return env;
+}
+
+/** The model of the deployed fund, from the deploy config and the values the deployment recorded on chain. */
+async function initialModel(env: PropertyEnv): Promise<FundModel> {
+  const { token, compliance, registry, navOracle, reserveGuard, navPublisher, reservePublisher } =
+    env.fund.contracts;
+  const feed = async (p: typeof navPublisher) => {
+    const [roundId, answer, , updatedAt] = await p!.latestRoundData();
+    return {
+      decimals: Number(await p!.decimals()),
+      minInterval: Number(await p!.minInterval()),
+      maxChangeBpsPerRound: await p!.maxChangeBpsPerRound(),
+      latest: { roundId, answer, updatedAt: Number(updatedAt) },
+    };
+  };
+  const nav = await token.appliedNav();
+  const limits = await compliance.limits();
+  const cf = await compliance.classAndFlow();
+  const listed = new Set<number>();
+  for (let c = 1; c <= 999; c++) if (env.rules.denied.has(c)) listed.add(c);
+  const feeRecord = await registry.investorRecord(env.feeWallet);
+  const state: ModelState = {
+    now: await latestTimestamp(),
+    token: env.addr.token,
+    records: new Map([[env.feeWallet, unpackRecord(feeRecord)!]]),
+    accounts: new Map(),
+    allowances: new Map(),
+    totalShares: 0n,
+    index: await token.index(),
+    paused: false,
+    appliedNav: { nav: nav.nav, updatedAt: Number(nav.updatedAt), roundId: nav.roundId },
+    feeWallet: env.feeWallet,
+    managementFeeBps: await token.managementFeeBps(),
+    compliance: {
+      rules: env.rules.rules,
+      countryMode: Number((await compliance.countryListing(1)).mode),
+      listedCountries: listed,
+      requiredAll: Number(cf.requiredAll),
+      requiredAny: Number(cf.requiredAny),
+      barred: Number(cf.barred),
+      maxDailyOutflow: cf.maxDailyOutflow,
+      minHolding: limits.minHolding,
+      maxHolding: limits.maxHolding,
+      maxInvestors: Number(limits.maxInvestors),
+      lockPeriod: Number(await compliance.lockPeriod()),
+    },
+    sanctioned: new Set(),
+    investors: new Map(),
+    investorCount: Number(limits.investorCount),
+    locks: new Map(),
+    navFeed: await feed(navPublisher),
+    reserveFeed: await feed(reservePublisher),
+    navOracle: {
+      maxAge: Number(await navOracle.maxAge()),
+      maxChangeBpsPerDay: await navOracle.maxChangeBpsPerDay(),
+      allowDecrease: await navOracle.allowDecrease(),
+    },
+    reserveGuard: { maxAge: Number(await reserveGuard.maxAge()) },
+  };
+  if (state.investorCount !== 0 || (await token.totalShares()) !== 0n)
+    throw new Error("the deployed fund is expected to start empty");
+  return new FundModel(state);
+}
+
+/**
+ * Operations every run starts after: fresh, flat NAV (so the management fee takes the index just below 1: the
+ * runs' NAV moves take it across 1, exercising the conversions on both sides) and reserves ramped up
+ * within the publisher's +200% a round, six investors with eight wallets (one in an embargoed country, one eligible
+ * but not funded: funding it fills the investor cap), and issuances at the edges of the holding limits (a few wei over the minimum, one token under the maximum).
+ */
+async function preamble(w: World) {
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = w.env.wallets;
+  const [a, b, c, d, e, f] = w.env.identities;
+  const units = (x: string) => parseUnits(x, 8);
+  const publishAfterInterval = async (name: "publishNav" | "publishReserves", answer: bigint) => {
+    const feed = name === "publishNav" ? w.model.state.navFeed : w.model.state.reserveFeed;
+    const T = Math.max(w.model.state.now + 1, feed.latest.updatedAt + feed.minInterval);
+    await w.publish(name, answer, T - w.model.state.now);
+  };
+  await publishAfterInterval("publishNav", units("1"));
+  await w.accrue(1);
+  let reserves = units("10000000");
+  for (let i = 0; i < 5; i++) {
+    reserves *= 3n;
+    await publishAfterInterval("publishReserves", reserves);
+  }
+  const T = () => w.model.state.now;
+  const investors: [string, string, number, number, number][] = [
+    [w0, a, 840, CLASS.ACCREDITED, 30 * DAY],
+    [w1, a, 840, CLASS.ACCREDITED, 60 * DAY],
+    [w2, b, 826, CLASS.QUALIFIED_PURCHASER, 365 * DAY],
+    [w3, c, 276, CLASS.INSTITUTIONAL, 10 * DAY],
+    [w4, c, 276, CLASS.INSTITUTIONAL, 365 * DAY],
+    [w5, d, 702, CLASS.ACCREDITED | CLASS.QUALIFIED_PURCHASER, 45 * DAY],
+    [w6, e, 364, CLASS.ACCREDITED, 365 * DAY],
+    [w7, f, 826, CLASS.INSTITUTIONAL, 365 * DAY],
+  ];
+  for (const [wallet, id, country, classes, validity] of investors)
+    await w.registerInvestor(wallet, id, country, classes, T() + 1 + validity, 1);
+  const tokens = (n: string) => parseUnits(n, 18);
+  await w.mint(w0, tokens("5000000"), 1);
+  await w.mint(w2, tokens("20000000"), 1);
+  // Just over the minimum: at an index above 1 an issuance of exactly the minimum rounds down below it.
+  await w.mint(w3, w.env.rules.minHolding + 2n, 1);
+  await w.mint(w5, tokens("99999999"), 1);
+  // Past the lockup of these issuances, with fresh NAV and reserves; one more issuance still locked.
+  await w.timeTravel(T() + LOCK_PERIOD, "time +3 days");
+  await publishAfterInterval("publishNav", units("1"));
+  await w.accrue(1);
+  await publishAfterInterval("publishReserves", reserves);
+  await w.mint(w1, tokens("1000000"), 1);
+}
+
+// ============================================================================================== chain access
+
+async function latestTimestamp(): Promise<number> {
+  const block = await hre.ethers.provider.getBlock("latest");
+  return block!.timestamp;
+}
+
+async function increaseTime(seconds: number) {
+  await hre.network.provider.send("evm_increaseTime", [seconds]);
+  await hre.network.provider.send("evm_mine", []);
+}
+
+/** Every custom error of the contracts a property operation reaches, and Panic. */
+function errorInterface(fund: Fund): Interface {
+  const c = fund.contracts;
+  const seen = new Set<string>();
+  const fragments: string[] = ["error Panic(uint256)", "error Error(string)"];
+  for (const iface of [
+    c.token.interface,
+    c.compliance.interface,
+    c.registry.interface,
+    c.navPublisher!.interface,
+    c.navOracle.interface,
+    c.reserveGuard.interface,
+  ]) {
+    iface.forEachError((e: ErrorFragment) => {
+      const sig = e.format("sighash");
+      if (!seen.has(sig)) {
+        seen.add(sig);
+        fragments.push(e.format("full"));
+      }
+    });
+  }
+  return new Interface(fragments);
+}
+
+/** The revert data the contracts produce for a model error (ambiguous names resolved by arity). */
+export function encodeError(errors: Interface, e: ModelError): string {
+  const candidates: ErrorFragment[] = [];
+  errors.forEachError((f) => {
+    if (f.name === e.name && f.inputs.length === e.args.length) candidates.push(f);
+  });
+  if (candidates.length !== 1)
+    throw new Error(`model error ${e.name}/${e.args.length} matches ${candidates.length}`);
+  return errors.encodeErrorResult(candidates[0], e.args).toLowerCase();
+}
+
+/** Readable form of revert data. */
+export function describeRevert(errors: Interface, data: string): string {
+  if (data === "0x" || data === "") return "revert without data";
+  try {
+    const parsed = errors.parseError(data);
+    if (parsed) return `${parsed.name}(${parsed.args.map(fmt).join(", ")})`;
+  } catch {
+    // fall through
+  }
+  return `revert ${data}`;
+}
+
+function fmt(v: unknown): string {
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "string" && v.length === 42) return short(v);
+  return String(v);
+}
+
+/** Short form of an address, for traces. */
+export function short(a: string): string {
+  return a === ZERO_ADDRESS ? "0x0" : `${a.slice(0, 6)}..${a.slice(-4)}`;
+}
+
+// ============================================================================================== chain view
+
+export interface WalletView {
+  shares: bigint;
+  frozenShares: bigint;
+  frozen: boolean;
+  sanctioned: boolean;
+  record: bigint;
+}
+
+export interface InvestorView {
+  shares: bigint;
+  outflowUsed: bigint;
+  outflowUpdatedAt: number;
+  counted: boolean;
+  /** LockState: the window of the tranche queue. */
+  lockedShares: bigint;
+  head: number;
+  tail: number;
+  /** Stored tranches [head, tail), released or not. */
+  tranches: Tranche[];
+}
+
+/** The fund's state as the contracts store it (raw storage words, decoded). */
+export interface ChainView {
+  timestamp: number;
+  totalShares: bigint;
+  index: bigint;
+  paused: boolean;
+  investorCount: number;
+  appliedNav: { nav: bigint; updatedAt: number; roundId: bigint };
+  navRound: { roundId: bigint; answer: bigint; updatedAt: number };
+  reserveRound: { roundId: bigint; answer: bigint; updatedAt: number };
+  /** The fee wallet and the compliance rules' configuration (constant in the runs; compared every time). */
+  config: {
+    feeWallet: bigint;
+    rules: number;
+    moduleCount: number;
+    countryMode: number;
+    lockEpoch: number;
+    lockPeriod: number;
+    requiredAll: number;
+    requiredAny: number;
+    barred: number;
+    maxDailyOutflow: bigint;
+    minHolding: bigint;
+    maxHolding: bigint;
+    maxInvestors: number;
+  };
+  wallets: Map<string, WalletView>;
+  investors: Map<string, InvestorView>;
+  allowances: Map<string, bigint>;
+}
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/**
+ * Raw storage of several contracts in one `eth_call`: a state override replaces each target's code by straight-line
+ * code that loads the given slots into memory (`PUSH32 slot SLOAD PUSH2 offset MSTORE`) and returns them; the first
+ * target also STATICCALLs the others, writing their words after its own. (Hardhat's EVM is slow per executed
+ * instruction when it traces, so this costs a fraction of calling the contracts' views.)
+ */
+async function dumpStorage(targets: string[], lists: bigint[][]): Promise<bigint[][]> {
+  const hex = (n: number | bigint, bytes: number) => n.toString(16).padStart(bytes * 2, "0");
+  const loads = (slots: bigint[]) =>
+    slots.map((slot, i) => `7f${hex(slot, 32)}5461${hex(i * 32, 2)}52`).join("");
+  const offsets: number[] = [];
+  let total = 0;
+  for (const l of lists) {
+    offsets.push(total);
+    total += l.length * 32;
+  }
+  const overrides: Record<string, { code: string }> = {};
+  targets.forEach((t, i) => {
+    let code = loads(lists[i]);
+    if (i === 0) {
+      for (let j = 1; j < targets.length; j++) {
+        // STATICCALL(gas, target, 0, 0, offset, size); POP
+        code +=
+          `61${hex(lists[j].length * 32, 2)}61${hex(offsets[j], 2)}60006000` +
+          `73${targets[j].slice(2).toLowerCase()}5afa50`;
+      }
+      code += `61${hex(total, 2)}6000f3`;
+    } else code += `61${hex(lists[i].length * 32, 2)}6000f3`;
+    overrides[t] = { code: "0x" + code };
+  });
+  const out = (await hre.network.provider.request({
+    method: "eth_call",
+    params: [{ to: targets[0], data: "0x" }, "latest", overrides],
+  })) as string;
+  if (out.length !== 2 + total * 2)
+    throw new Error(`storage dump returned ${(out.length - 2) / 2} bytes, expected ${total}`);
+  return lists.map((l, i) =>
+    words("0x" + out.slice(2 + offsets[i] * 2, 2 + (offsets[i] + l.length * 32) * 2)),
+  );
+}
+
+/** ERC-7201 namespaces (the slot constants of FundTokenBase, IdentityRegistry, ComplianceBase). */
+const TOKEN_NS = 0x86873f1b879875410db3a709b234d468609418f813435623928c4cc915dc1700n;
+const REGISTRY_NS = 0xfaba77f3940fa5ab207445583ce06dfb702968389575238722332325edbeb700n;
+const COMPLIANCE_NS = 0x637e86f7b8f758e96095a0d4bcdf8e3ef79cfa90371dd7b85bb89c732d38d700n;
+/** Field slots inside the namespaces (struct field order). */
+const T = {
+  feeWallet: TOKEN_NS + 8n,
+  routing: TOKEN_NS,
+  rebase: TOKEN_NS + 1n,
+  totalShares: TOKEN_NS + 2n,
+  accounts: TOKEN_NS + 3n,
+  allowances: TOKEN_NS + 4n,
+  appliedNav: TOKEN_NS + 5n,
+};
+const C = {
+  core: COMPLIANCE_NS,
+  classAndFlow: COMPLIANCE_NS + 1n,
+  limits: COMPLIANCE_NS + 2n,
+  sanctioned: COMPLIANCE_NS + 6n,
+  investors: COMPLIANCE_NS + 7n,
+  locks: COMPLIANCE_NS + 8n,
+  tranches: COMPLIANCE_NS + 9n,
+};
+const REG_RECORDS = REGISTRY_NS;
+/** NavPublisher's plain layout: slot 1 config (latestRoundId first), slot 3 the rounds mapping. */
+const FEED = { config: 1n, rounds: 3n };
+
+const slotCache = new Map<string, bigint>();
+/** Slot of `mapping[key]` (Solidity: keccak256(key . slot)). */
+function mapSlot(key: string | bigint, slot: bigint): bigint {
+  const k = `${key}:${slot}`;
+  let v = slotCache.get(k);
+  if (v === undefined) {
+    v = BigInt(
+      keccak256(coder.encode([typeof key === "string" ? "address" : "uint256", "uint256"], [key, slot])),
+    );
+    slotCache.set(k, v);
+  }
+  return v;
+}
+
+const bits = (word: bigint, from: number, size: number) =>
+  (word >> BigInt(from)) & ((1n << BigInt(size)) - 1n);
+const words = (hex: string) =>
+  Array.from({ length: (hex.length - 2) / 64 }, (_, i) => BigInt("0x" + hex.slice(2 + 64 * i, 66 + 64 * i)));
+
+/**
+ * The whole tracked state at the latest block, from raw storage: one eth_call reads every slot of the token,
+ * the registry, the compliance and both feeds (their code replaced by DUMPER for the call). Tranche and round
+ * slots depend on queue positions: they are read from the previous state's positions, and once more if the
+ * queue grew further than one operation can make it grow.
+ */
+async function readChain(
+  env: PropertyEnv,
+  model: FundModel,
+  prev?: ChainView,
+  timestamp?: number,
+): Promise<ChainView> {
+  const pairs = [...model.state.allowances.keys()].map((k) => k.split("|"));
+  const windows = new Map<string, [number, number]>();
+  for (const id of env.identities) {
+    const p = prev?.investors.get(id);
+    windows.set(id, [p?.head ?? 0, (p?.tail ?? 0) + 1]);
+  }
+  const rounds = {
+    nav: prev?.navRound.roundId ?? model.state.navFeed.latest.roundId,
+    reserve: prev?.reserveRound.roundId ?? model.state.reserveFeed.latest.roundId,
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tokenSlots = [
+      T.routing,
+      T.rebase,
+      T.totalShares,
+      T.appliedNav,
+      ...env.wallets.map((w) => mapSlot(w, T.accounts)),
+      ...pairs.map(([o, sp]) => mapSlot(sp, mapSlot(o, T.allowances))),
+      T.feeWallet,
+    ];
+    const registrySlots = env.wallets.map((w) => mapSlot(w, REG_RECORDS));
+    const trancheSlots: bigint[] = [];
+    for (const id of env.identities) {
+      const [from, to] = windows.get(id)!;
+      for (let i = from; i < to; i++) trancheSlots.push(mapSlot(BigInt(i), mapSlot(id, C.tranches)));
+    }
+    const complianceSlots = [
+      C.limits,
+      ...env.wallets.map((w) => mapSlot(w, C.sanctioned)),
+      ...env.identities.map((id) => mapSlot(id, C.investors)),
+      ...env.identities.map((id) => mapSlot(id, C.locks)),
+      ...trancheSlots,
+      C.core,
+      C.classAndFlow,
+    ];
+    const feedSlots = (id: bigint) => [FEED.config, mapSlot(id, FEED.rounds), mapSlot(id + 1n, FEED.rounds)];
+    const targets = [
+      env.addr.token,
+      env.addr.registry,
+      env.addr.compliance,
+      env.addr.navFeed,
+      env.addr.reserveFeed,
+    ];
+    const lists = [
+      tokenSlots,
+      registrySlots,
+      complianceSlots,
+      feedSlots(rounds.nav),
+      feedSlots(rounds.reserve),
+    ];
+    const [tw, rw, cw, nw, sw] = await dumpStorage(targets, lists);
+    const v: ChainView = {
+      timestamp: timestamp ?? 0,
+      paused: bits(tw[0], 160, 8) !== 0n,
+      index: bits(tw[1], 160, 96),
+      totalShares: tw[2],
+      appliedNav: {
+        nav: bits(tw[3], 0, 128),
+        updatedAt: Number(bits(tw[3], 128, 40)),
+        roundId: bits(tw[3], 168, 80),
+      },
+      investorCount: Number(bits(cw[0], 224, 32)),
+      config: {
+        feeWallet: bits(tw[tw.length - 1], 0, 160),
+        rules: Number(bits(cw[cw.length - 2], 160, 16)),
+        moduleCount: Number(bits(cw[cw.length - 2], 176, 8)),
+        countryMode: Number(bits(cw[cw.length - 2], 184, 8)),
+        lockEpoch: Number(bits(cw[cw.length - 2], 200, 16)),
+        lockPeriod: Number(bits(cw[cw.length - 2], 216, 40)),
+        requiredAll: Number(bits(cw[cw.length - 1], 0, 16)),
+        requiredAny: Number(bits(cw[cw.length - 1], 16, 16)),
+        barred: Number(bits(cw[cw.length - 1], 32, 16)),
+        maxDailyOutflow: bits(cw[cw.length - 1], 48, 96),
+        minHolding: bits(cw[0], 0, 96),
+        maxHolding: bits(cw[0], 96, 96),
+        maxInvestors: Number(bits(cw[0], 192, 32)),
+      },
+      navRound: { roundId: 0n, answer: 0n, updatedAt: 0 },
+      reserveRound: { roundId: 0n, answer: 0n, updatedAt: 0 },
+      wallets: new Map(),
+      investors: new Map(),
+      allowances: new Map(),
+    };
+    const round = (w: bigint[], id: bigint) => {
+      const latest = bits(w[0], 0, 80);
+      const word = latest === id ? w[1] : latest === id + 1n ? w[2] : undefined;
+      if (word === undefined) return undefined;
+      return {
+        roundId: latest,
+        answer: BigInt.asIntN(192, bits(word, 0, 192)),
+        updatedAt: Number(bits(word, 192, 64)),
+      };
+    };
+    const nav = round(nw, rounds.nav);
+    const reserve = round(sw, rounds.reserve);
+    env.wallets.forEach((w, i) => {
+      const acc = tw[4 + i];
+      v.wallets.set(w, {
+        shares: bits(acc, 0, 128),
+        frozenShares: bits(acc, 128, 120),
+        frozen: bits(acc, 248, 8) !== 0n,
+        sanctioned: cw[1 + i] !== 0n,
+        record: rw[i],
+      });
+    });
+    pairs.forEach(([o, sp], i) => v.allowances.set(`${o}|${sp}`, tw[4 + env.wallets.length + i]));
+    const nW = env.wallets.length;
+    const nI = env.identities.length;
+    let next = 1 + nW + 2 * nI;
+    let complete = nav !== undefined && reserve !== undefined;
+    env.identities.forEach((id, i) => {
+      const inv = cw[1 + nW + i];
+      const lock = cw[1 + nW + nI + i];
+      const [from, to] = windows.get(id)!;
+      const stored: bigint[] = cw.slice(next, next + (to - from));
+      next += to - from;
+      const head = Number(bits(lock, 168, 32));
+      const tail = Number(bits(lock, 200, 32));
+      if (head < from || tail > to) {
+        windows.set(id, [Math.min(head, from), Math.max(tail, to)]);
+        complete = false;
+      }
+      v.investors.set(id, {
+        shares: bits(inv, 0, 120),
+        outflowUsed: bits(inv, 120, 96),
+        outflowUpdatedAt: Number(bits(inv, 216, 32)),
+        counted: bits(inv, 248, 8) !== 0n,
+        lockedShares: bits(lock, 0, 128),
+        head,
+        tail,
+        tranches: stored
+          .slice(head - from, tail - from)
+          .map((t) => ({ shares: bits(t, 0, 128), releaseAt: Number(bits(t, 128, 40)) })),
+      });
+    });
+    if (!nav) rounds.nav = bits(nw[0], 0, 80);
+    if (!reserve) rounds.reserve = bits(sw[0], 0, 80);
+    if (complete) {
+      v.navRound = nav!;
+      v.reserveRound = reserve!;
+      return v;
+    }
+  }
+  throw new Error("could not read the tranche queues and feed rounds");
+}
+
+/** Shares of `inv` locked at `at`, from its stored tranches (ComplianceBase._lockedNow). */
+export function lockedAt(inv: InvestorView, at: number): bigint {
+  return inv.tranches.filter((t) => t.releaseAt > at).reduce((sum, t) => sum + t.shares, 0n);
+}
+
+/** InvestorRecordLib.pack. */
+export function packRecord(r: WalletRecord | undefined): bigint {
+  if (!r) return 0n;
+  return (
+    BigInt(r.identity) |
+    (BigInt(r.country) << 160n) |
+    (BigInt(r.classes) << 176n) |
+    (BigInt(r.kycExpiry) << 192n) |
+    (r.revoked ? 1n << 232n : 0n)
+  );
+}
+
+function unpackRecord(word: bigint, checksum = true): WalletRecord | undefined {
+  if ((word & ((1n << 160n) - 1n)) === 0n) return undefined;
+  const id = toBeHex(word & ((1n << 160n) - 1n), 20);
+  return {
+    identity: checksum ? getAddress(id) : id,
+    country: Number((word >> 160n) & 0xffffn),
+    classes: Number((word >> 176n) & 0xffffn),
+    kycExpiry: Number((word >> 192n) & ((1n << 40n) - 1n)),
+    revoked: ((word >> 232n) & 1n) === 1n,
+  };
+}
+
+// ============================================================================================== operations
+
+/** What an operation is, for the invariants. */
+export type OpName =
+  | "transfer"
+  | "transferFrom"
+  | "transferShares"
+  | "approve"
+  | "mint"
+  | "burn"
+  | "forcedTransfer"
+  | "recoveryAddress"
+  | "setAddressFrozen"
+  | "freezePartialTokens"
+  | "unfreezePartialTokens"
+  | "accrue"
+  | "registerInvestor"
+  | "updateInvestor"
+  | "setRevoked"
+  | "deleteIdentity"
+  | "setSanctioned"
+  | "pause"
+  | "unpause"
+  | "publishNav"
+  | "publishReserves"
+  | "time";
+
+export interface OpInfo {
+  name: OpName;
+  /** Readable call, for traces. */
+  label: string;
+  from?: string;
+  to?: string;
+  amount?: bigint;
+  shares?: bigint;
+}
+
+const HOLDER_OPS: OpName[] = ["transfer", "transferFrom", "transferShares"];
+/** Operations that may legitimately move frozen or locked tokens: the transfer agent's and the minter's burn. */
+const AGENT_OPS: OpName[] = [
+  "burn",
+  "forcedTransfer",
+  "recoveryAddress",
+  "setAddressFrozen",
+  "freezePartialTokens",
+  "unfreezePartialTokens",
+];
+
+/** CPU time of the process (all threads), in ms: the profile of a run on a busy machine. */
+function cpuNow() {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+/** CPU time (ms) spent per phase: transactions, restriction views, model, stored-state reads, checks, views. */
+export const PROFILE = { send: 0, detect: 0, model: 0, read: 0, check: 0, views: 0, unpause: 0, fresh: 0 };
+/** Full public-view comparison every this many operations (and at the end of every sequence). */
+const FULL_VIEWS_EVERY = 40;
+
+/** Counts of what the runs exercised, printed at the end. */
+export const stats = {
+  commands: 0,
+  transactions: 0,
+  accepted: 0,
+  refusals: new Map<string, number>(),
+};
+
+function countRefusal(name: string) {
+  stats.refusals.set(name, (stats.refusals.get(name) ?? 0) + 1);
+}
+
+/** One run: the chain (restored from the fixture's snapshot) and the model (a copy of the fixture's). */
+export class World {
+  trace: string[] = [];
+  private steps = 0;
+
+  constructor(
+    readonly env: PropertyEnv,
+    public model: FundModel,
+    public prev: ChainView,
+  ) {}
+
+  /** Restores the fixture's chain and model. */
+  static async fresh(): Promise<World> {
+    const t0 = cpuNow();
+    const env = await loadFixture(propertyFixture);
+    PROFILE.fresh += cpuNow() - t0;
+    const w = new World(env, env.base.model.clone(), env.base.view);
+    w.trace = [...env.base.trace.map((l) => `  (fixture) ${l}`)];
+    return w;
+  }
+
+  get now() {
+    return this.model.state.now;
+  }
+
+  /** Sends a transaction at block timestamp `T`; returns its revert data, or null when it succeeded. */
+  private async send(from: string, to: string, data: string, T: number): Promise<string | null> {
+    const provider = hre.network.provider;
+    await provider.request({ method: "evm_setNextBlockTimestamp", params: [T] });
+    stats.transactions += 1;
+    try {
+      await provider.request({
+        method: "eth_sendTransaction",
+        params: [{ from, to, data, gas: GAS, maxFeePerGas: MAX_FEE, maxPriorityFeePerGas: "0x0" }],
+      });
+      return null;
+    } catch (e) {
+      const d = (e as { data?: unknown }).data;
+      if (typeof d === "string" && d.startsWith("0x")) return d.toLowerCase();
+      throw new Error(`${(e as Error).message ?? e} (no revert data)`);
+    }
+  }
+
+  /**
+   * One operation: at `now + dt`, optionally the token's restriction view for the same transfer (evaluated in the
+   * pending block, so at the same time and state), then the transaction; then the model's prediction, the
+   * comparison and the invariants.
+   */
+  async op(
+    info: OpInfo,
+    call: { from: string; to: string; data: string },
+    dt: number,
+    predict: (m: FundModel) => Outcome,
+    detect?: { from: string; to: string; amount: bigint },
+  ) {
+    const T = this.now + Math.max(1, dt);
+    let detected: number | undefined;
+    let detectExpected: number | undefined;
+    if (detect) {
+      const td = cpuNow();
+      await hre.network.provider.request({ method: "evm_setNextBlockTimestamp", params: [T] });
+      const data = this.env.reader.interface.encodeFunctionData("detect", [
+        this.env.addr.token,
+        detect.from,
+        detect.to,
+        detect.amount,
+      ]);
+      const out = (await hre.network.provider.request({
+        method: "eth_call",
+        params: [{ to: this.env.addr.reader, data }, "pending"],
+      })) as string;
+      const [code, ts] = this.env.reader.interface.decodeFunctionResult("detect", out);
+      if (Number(ts) !== T) throw new Error(`restriction view ran at ${ts}, expected ${T}`);
+      detected = Number(code);
+      this.model.state.now = T;
+      detectExpected = this.model.detectTransferRestriction(detect.from, detect.to, detect.amount);
+      PROFILE.detect += cpuNow() - td;
+    }
+    const t0 = cpuNow();
+    const revert = await this.send(call.from, call.to, call.data, T);
+    PROFILE.send += cpuNow() - t0;
+    this.model.state.now = T;
+    const t1 = cpuNow();
+    const expected = predict(this.model);
+    PROFILE.model += cpuNow() - t1;
+    this.record(info, T, revert, expected, detected);
+    if (detected !== undefined && detected !== detectExpected)
+      this.fail(`detectTransferRestriction returned ${detected}, the model expects ${detectExpected}`);
+    if (info.name === "transfer" && detected !== undefined && (detected === 0) !== (revert === null))
+      this.fail(
+        `detectTransferRestriction returned ${detected} but the transfer ${revert === null ? "succeeded" : "reverted"}`,
+      );
+    await this.after(info, T, revert === null);
+  }
+
+  /** Moves the chain to `T` (an empty block) without any operation. */
+  async timeTravel(T: number, label: string) {
+    await hre.network.provider.request({ method: "evm_mine", params: [T] });
+    this.model.state.now = T;
+    this.trace.push(`${this.stamp(T)} ${label}`);
+    await this.after({ name: "time", label }, T, true);
+  }
+
+  /** Unpause through the issuer Safe (2-day execution delay): slow, so rare. */
+  async unpauseThroughIssuer() {
+    const t0 = cpuNow();
+    let revert: string | null = null;
+    try {
+      await this.env.fund.as("issuer").callNow(this.env.fund.contracts.token, "unpause", []);
+    } catch (e) {
+      if (!(e instanceof CallRevertedError)) throw e;
+      revert = e.revertData.toLowerCase();
+    }
+    const T = await latestTimestamp();
+    PROFILE.unpause += cpuNow() - t0;
+    this.model.state.now = T;
+    const expected = this.model.unpause();
+    this.record(
+      { name: "unpause", label: "issuer Safe: unpause() (after the 2-day delay)" },
+      T,
+      revert,
+      expected,
+    );
+    await this.after({ name: "unpause", label: "unpause" }, T, revert === null);
+  }
+
+  private stamp(T: number) {
+    return `#${this.trace.length} @${T - this.env.t0}s`;
+  }
+
+  private record(info: OpInfo, T: number, revert: string | null, expected: Outcome, detected?: number) {
+    const actual = revert === null ? "ok" : describeRevert(this.env.errors, revert);
+    this.trace.push(
+      `${this.stamp(T)} ${info.label} -> ${actual}${detected !== undefined ? ` [restriction ${detected}]` : ""}`,
+    );
+    if (revert === null) stats.accepted += 1;
+    else countRefusal(actual.startsWith("TransferRestricted") ? actual : actual.split("(")[0]);
+    if (expected.ok && revert !== null) this.fail(`the contracts refused (${actual}), the model accepts`);
+    if (!expected.ok) {
+      const want = encodeError(this.env.errors, expected.error);
+      if (revert === null)
+        this.fail(`the contracts accepted, the model expects ${describeRevert(this.env.errors, want)}`);
+      else if (revert !== want)
+        this.fail(
+          `the contracts refused with ${actual}, the model expects ${describeRevert(this.env.errors, want)}`,
+        );
+    }
+  }
+
+  private async after(info: OpInfo, T: number, ok: boolean) {
+    const t0 = cpuNow();
+    const view = await readChain(this.env, this.model, this.prev, T);
+    PROFILE.read += cpuNow() - t0;
+    const prev = this.prev;
+    this.prev = view;
+    const t1 = cpuNow();
+    this.checkAgreement(info.label);
+    const broken = checkInvariants(this.env, prev, view, info, T, ok);
+    PROFILE.check += cpuNow() - t1;
+    if (broken.length) this.fail(`invariant broken after ${info.label}:\n    ${broken.join("\n    ")}`);
+    const t2 = cpuNow();
+    this.steps += 1;
+    if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
+    else {
+      // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
+      const parties = ok ? this.env.wallets.filter((w) => w === info.from || w === info.to) : [];
+      if (parties.length) await this.checkBalances(info.label, parties);
+    }
+    PROFILE.views += cpuNow() - t2;
+  }
+
+  /** sharesOf and balanceOf of the operation's parties agree with the model (after every accepted operation). */
+  async checkBalances(label: string, wallets: string[]) {
+    const env = this.env;
+    const data = env.reader.interface.encodeFunctionData("balances", [env.addr.token, wallets]);
+    const raw = (await hre.network.provider.request({
+      method: "eth_call",
+      params: [{ to: env.addr.reader, data }, "latest"],
+    })) as string;
+    const [timestamp, shares, amounts] = env.reader.interface.decodeFunctionResult("balances", raw);
+    const out: string[] = [];
+    if (Number(timestamp) !== this.now) out.push(`read at ${timestamp}, expected ${this.now}`);
+    wallets.forEach((w, i) => {
+      if (shares[i] !== this.model.account(w).shares)
+        out.push(`${short(w)} sharesOf: chain ${shares[i]}, model ${this.model.account(w).shares}`);
+      if (amounts[i] !== this.model.balanceOf(w))
+        out.push(`${short(w)} balanceOf: chain ${amounts[i]}, model ${this.model.balanceOf(w)}`);
+    });
+    if (out.length)
+      this.fail(`public views disagree with the model after ${label}:\n    ${out.join("\n    ")}`);
+  }
+
+  /**
+   * Every public view the model covers (FundStateReader.read) agrees with the model: every wallet's sharesOf,
+   * balanceOf, getFrozenTokens, isFrozen, isSanctioned and registry record, every investor's investorState,
+   * lockedShares and pending tranches, the totals, index, pause, investor count, applied NAV, feeds and
+   * allowances. Every FULL_VIEWS_EVERY operations and at the end of each sequence (the stored state behind these
+   * views is compared after every operation, the parties' sharesOf and balanceOf after every accepted one).
+   */
+  async checkViews(label: string, wallets = this.env.wallets, identities = this.env.identities) {
+    const env = this.env;
+    const m = this.model;
+    const s = m.state;
+    const pairs = wallets === env.wallets ? [...s.allowances.keys()].map((k) => k.split("|")) : [];
+    const data = env.reader.interface.encodeFunctionData("read", [
+      {
+        token: env.addr.token,
+        compliance: env.addr.compliance,
+        registry: env.addr.registry,
+        navFeed: env.addr.navFeed,
+        reserveFeed: env.addr.reserveFeed,
+      },
+      wallets,
+      identities,
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    ]);
+    const raw = (await hre.network.provider.request({
+      method: "eth_call",
+      params: [{ to: env.addr.reader, data }, "latest"],
+    })) as string;
+    const v = env.reader.interface.decodeFunctionResult("read", raw)[0] as Result;
+    const out: string[] = [];
+    const eq = (what: string, chain: unknown, expected: unknown) => {
+      if (chain !== expected) out.push(`${what}: chain ${String(chain)}, model ${String(expected)}`);
+    };
+    const T = Number(v.timestamp);
+    eq("block timestamp", T, s.now);
+    eq("totalShares()", v.totalShares, s.totalShares);
+    eq("totalSupply()", v.totalSupply, m.totalSupply());
+    eq("index()", v.index, s.index);
+    eq("paused()", v.paused, s.paused);
+    eq("investorCount()", v.investorCount, BigInt(s.investorCount));
+    eq("appliedNav().nav", v.appliedNav.nav, s.appliedNav.nav);
+    eq("appliedNav().updatedAt", Number(v.appliedNav.updatedAt), s.appliedNav.updatedAt);
+    eq("appliedNav().roundId", v.appliedNav.roundId, s.appliedNav.roundId);
+    eq(
+      "NAV latestRoundData",
+      `${v.navRound.roundId}/${v.navRound.answer}/${v.navRound.updatedAt}`,
+      `${s.navFeed.latest.roundId}/${s.navFeed.latest.answer}/${s.navFeed.latest.updatedAt}`,
+    );
+    eq(
+      "reserve latestRoundData",
+      `${v.reserveRound.roundId}/${v.reserveRound.answer}/${v.reserveRound.updatedAt}`,
+      `${s.reserveFeed.latest.roundId}/${s.reserveFeed.latest.answer}/${s.reserveFeed.latest.updatedAt}`,
+    );
+    wallets.forEach((w, i) => {
+      const x = v.wallets[i] as Result;
+      const tag = short(w);
+      eq(`${tag} sharesOf`, x.shares, m.account(w).shares);
+      eq(`${tag} balanceOf`, x.balance, m.balanceOf(w));
+      eq(`${tag} getFrozenTokens`, x.frozenTokens, m.frozenTokens(w));
+      eq(`${tag} isFrozen`, x.frozen, m.account(w).frozen);
+      eq(`${tag} isSanctioned`, x.sanctioned, s.sanctioned.has(w));
+      eq(`${tag} investorRecord`, x.record, packRecord(m.record(w)));
+    });
+    identities.forEach((id, i) => {
+      const x = v.investors[i] as Result;
+      const inv = m.investor(id);
+      const tag = `investor ${short(id)}`;
+      eq(`${tag} investorState.shares`, x.state.shares, inv.shares);
+      eq(`${tag} investorState.outflowUsed`, x.state.outflowUsed, inv.outflowUsed);
+      eq(`${tag} investorState.outflowUpdatedAt`, Number(x.state.outflowUpdatedAt), inv.outflowUpdatedAt);
+      eq(`${tag} investorState.counted`, x.state.counted, inv.counted);
+      eq(`${tag} lockedShares`, x.lockedShares, m.lockedShares(id, T));
+      const pending = (x.tranches as Result[])
+        .map((t) => ({ shares: t.shares as bigint, releaseAt: Number(t.releaseAt) }))
+        .filter((t) => t.releaseAt > T);
+      eq(
+        `${tag} lockTranches (pending)`,
+        JSON.stringify(pending, big),
+        JSON.stringify(m.pendingTranches(id, T), big),
+      );
+    });
+    pairs.forEach(([o, sp], i) =>
+      eq(`allowance(${short(o)}, ${short(sp)})`, v.allowances[i], m.allowance(o, sp)),
+    );
+    if (out.length)
+      this.fail(`public views disagree with the model after ${label}:\n    ${out.join("\n    ")}`);
+  }
+
+  /** Model and chain agree on every tracked value. */
+  checkAgreement(label: string) {
+    const d = diff(this.model, this.prev, this.env);
+    if (d.length) this.fail(`model and chain disagree after ${label}:\n    ${d.join("\n    ")}`);
+  }
+
+  fail(message: string): never {
+    throw new Error(`${message}\n  trace (most recent last):\n    ${this.trace.join("\n    ")}`);
+  }
+
+  // ------------------------------------------------------------------------------------- typed operations
+
+  /** The contracts' ABIs as plain interfaces (the typed ones narrow function names by overload). */
+  private get iface(): Record<"token" | "registry" | "compliance" | "publisher", Interface> {
+    const c = this.env.fund.contracts;
+    return {
+      token: c.token.interface as unknown as Interface,
+      registry: c.registry.interface as unknown as Interface,
+      compliance: c.compliance.interface as unknown as Interface,
+      publisher: c.navPublisher!.interface as unknown as Interface,
+    };
+  }
+
+  async registerInvestor(
+    wallet: string,
+    identity: string,
+    country: number,
+    classes: number,
+    expiry: number,
+    dt: number,
+  ) {
+    await this.op(
+      {
+        name: "registerInvestor",
+        label: `registerInvestor(${short(wallet)}, id ${short(identity)}, ${country}, classes ${classes}, kyc t+${expiry - this.now})`,
+      },
+      {
+        from: this.env.actors.officer,
+        to: this.env.addr.registry,
+        data: this.iface.registry.encodeFunctionData("registerInvestor", [
+          wallet,
+          identity,
+          country,
+          classes,
+          expiry,
+        ]),
+      },
+      dt,
+      (m) => m.registerInvestor(wallet, identity, country, classes, expiry),
+    );
+  }
+
+  async updateInvestor(
+    identity: string,
+    wallets: string[],
+    country: number,
+    classes: number,
+    expiry: number,
+    dt: number,
+  ) {
+    await this.op(
+      {
+        name: "updateInvestor",
+        label: `updateInvestor(id ${short(identity)}, [${wallets.map(short).join(",")}], ${country}, classes ${classes}, kyc t+${expiry - this.now})`,
+      },
+      {
+        from: this.env.actors.officer,
+        to: this.env.addr.registry,
+        data: this.iface.registry.encodeFunctionData("updateInvestor", [
+          identity,
+          wallets,
+          country,
+          classes,
+          expiry,
+        ]),
+      },
+      dt,
+      (m) => m.updateInvestor(identity, wallets, country, classes, expiry),
+    );
+  }
+
+  async setRevoked(identity: string, wallets: string[], revoked: boolean, dt: number) {
+    await this.op(
+      {
+        name: "setRevoked",
+        label: `setRevoked(id ${short(identity)}, [${wallets.map(short).join(",")}], ${revoked})`,
+      },
+      {
+        from: this.env.actors.officer,
+        to: this.env.addr.registry,
+        data: this.iface.registry.encodeFunctionData("setRevoked", [identity, wallets, revoked]),
+      },
+      dt,
+      (m) => m.setRevoked(identity, wallets, revoked),
+    );
+  }
+
+  async deleteIdentity(wallet: string, dt: number) {
+    await this.op(
+      { name: "deleteIdentity", label: `deleteIdentity(${short(wallet)})` },
+      {
+        from: this.env.actors.officer,
+        to: this.env.addr.registry,
+        data: this.iface.registry.encodeFunctionData("deleteIdentity", [wallet]),
+      },
+      dt,
+      (m) => m.deleteIdentity(wallet),
+    );
+  }
+
+  async setSanctioned(wallets: string[], sanctioned: boolean, dt: number) {
+    await this.op(
+      { name: "setSanctioned", label: `setSanctioned([${wallets.map(short).join(",")}], ${sanctioned})` },
+      {
+        from: this.env.actors.officer,
+        to: this.env.addr.compliance,
+        data: this.iface.compliance.encodeFunctionData("setSanctioned", [wallets, sanctioned]),
+      },
+      dt,
+      (m) => m.setSanctioned(wallets, sanctioned),
+    );
+  }
+
+  async mint(to: string, amount: bigint, dt: number) {
+    await this.op(
+      { name: "mint", label: `mint(${short(to)}, ${amount})`, to, amount },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("mint", [to, amount]),
+      },
+      dt,
+      (m) => m.mint(to, amount),
+    );
+  }
+
+  async burn(from: string, amount: bigint, dt: number) {
+    await this.op(
+      { name: "burn", label: `burn(${short(from)}, ${amount})`, from, amount },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("burn", [from, amount]),
+      },
+      dt,
+      (m) => m.burn(from, amount),
+    );
+  }
+
+  async transfer(from: string, to: string, amount: bigint, dt: number) {
+    await this.op(
+      { name: "transfer", label: `${short(from)}: transfer(${short(to)}, ${amount})`, from, to, amount },
+      { from, to: this.env.addr.token, data: this.iface.token.encodeFunctionData("transfer", [to, amount]) },
+      dt,
+      (m) => m.transfer(from, to, amount),
+      { from, to, amount },
+    );
+  }
+
+  async approve(owner: string, spender: string, value: bigint, dt: number) {
+    await this.op(
+      { name: "approve", label: `${short(owner)}: approve(${short(spender)}, ${value})`, from: owner },
+      {
+        from: owner,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("approve", [spender, value]),
+      },
+      dt,
+      (m) => m.approve(owner, spender, value),
+    );
+  }
+
+  async transferFrom(spender: string, from: string, to: string, amount: bigint, dt: number) {
+    await this.op(
+      {
+        name: "transferFrom",
+        label: `${short(spender)}: transferFrom(${short(from)}, ${short(to)}, ${amount})`,
+        from,
+        to,
+        amount,
+      },
+      {
+        from: spender,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("transferFrom", [from, to, amount]),
+      },
+      dt,
+      (m) => m.transferFrom(spender, from, to, amount),
+      { from, to, amount },
+    );
+  }
+
+  async transferShares(from: string, to: string, shares: bigint, dt: number) {
+    await this.op(
+      {
+        name: "transferShares",
+        label: `${short(from)}: transferShares(${short(to)}, ${shares})`,
+        from,
+        to,
+        shares,
+      },
+      {
+        from,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("transferShares", [to, shares]),
+      },
+      dt,
+      (m) => m.transferShares(from, to, shares),
+    );
+  }
+
+  async forcedTransfer(from: string, to: string, amount: bigint, dt: number) {
+    await this.op(
+      {
+        name: "forcedTransfer",
+        label: `forcedTransfer(${short(from)}, ${short(to)}, ${amount})`,
+        from,
+        to,
+        amount,
+      },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("forcedTransfer", [from, to, amount]),
+      },
+      dt,
+      (m) => m.forcedTransfer(from, to, amount),
+    );
+  }
+
+  async recoveryAddress(lost: string, fresh: string, identity: string, dt: number) {
+    await this.op(
+      {
+        name: "recoveryAddress",
+        label: `recoveryAddress(${short(lost)}, ${short(fresh)}, id ${short(identity)})`,
+        from: lost,
+        to: fresh,
+      },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("recoveryAddress", [lost, fresh, identity]),
+      },
+      dt,
+      (m) => m.recoveryAddress(lost, fresh, identity),
+    );
+  }
+
+  async setAddressFrozen(wallet: string, frozen: boolean, dt: number) {
+    await this.op(
+      { name: "setAddressFrozen", label: `setAddressFrozen(${short(wallet)}, ${frozen})`, from: wallet },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("setAddressFrozen", [wallet, frozen]),
+      },
+      dt,
+      (m) => m.setAddressFrozen(wallet, frozen),
+    );
+  }
+
+  async freezePartial(wallet: string, amount: bigint, freeze: boolean, dt: number) {
+    const fn = freeze ? "freezePartialTokens" : "unfreezePartialTokens";
+    await this.op(
+      { name: fn, label: `${fn}(${short(wallet)}, ${amount})`, from: wallet, amount },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData(fn, [wallet, amount]),
+      },
+      dt,
+      (m) => (freeze ? m.freezePartialTokens(wallet, amount) : m.unfreezePartialTokens(wallet, amount)),
+    );
+  }
+
+  async pause(dt: number) {
+    await this.op(
+      { name: "pause", label: "pause()" },
+      {
+        from: this.env.actors.guardian,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("pause", []),
+      },
+      dt,
+      (m) => m.pause(),
+    );
+  }
+
+  async publish(name: "publishNav" | "publishReserves", answer: bigint, dt: number) {
+    const feed = name === "publishNav" ? this.env.addr.navFeed : this.env.addr.reserveFeed;
+    await this.op(
+      { name, label: `${name === "publishNav" ? "NAV" : "reserves"} publish(${answer})` },
+      {
+        from: this.env.actors.publisher,
+        to: feed,
+        data: this.iface.publisher.encodeFunctionData("publish", [answer]),
+      },
+      dt,
+      (m) => (name === "publishNav" ? m.publishNav(answer) : m.publishReserves(answer)),
+    );
+  }
+
+  async accrue(dt: number) {
+    await this.op(
+      { name: "accrue", label: "accrue()" },
+      {
+        from: this.env.actors.caller,
+        to: this.env.addr.token,
+        data: this.iface.token.encodeFunctionData("accrue", []),
+      },
+      dt,
+      (m) => m.accrue(),
+    );
+  }
+}
+
+// ============================================================================================== comparison
+
+/** Every difference between the model and the chain's stored state. */
+function diff(model: FundModel, v: ChainView, env: PropertyEnv): string[] {
+  const s = model.state;
+  const out: string[] = [];
+  const eq = (what: string, chain: unknown, expected: unknown) => {
+    if (chain !== expected) out.push(`${what}: chain ${String(chain)}, model ${String(expected)}`);
+  };
+  eq("totalShares", v.totalShares, s.totalShares);
+  eq("index", v.index, s.index);
+  eq("paused", v.paused, s.paused);
+  eq("investorCount", v.investorCount, s.investorCount);
+  const c = s.compliance;
+  const cfg = v.config;
+  eq("fee wallet", cfg.feeWallet, BigInt(s.feeWallet));
+  eq("rules", cfg.rules, c.rules);
+  eq("external modules", cfg.moduleCount, 0);
+  eq("country mode", cfg.countryMode, c.countryMode);
+  eq("lock epoch", cfg.lockEpoch, 0);
+  eq("lock period", cfg.lockPeriod, c.lockPeriod);
+  eq(
+    "class requirements",
+    `${cfg.requiredAll}/${cfg.requiredAny}/${cfg.barred}`,
+    `${c.requiredAll}/${c.requiredAny}/${c.barred}`,
+  );
+  eq("max daily outflow", cfg.maxDailyOutflow, c.maxDailyOutflow);
+  eq("holding limits", `${cfg.minHolding}..${cfg.maxHolding}`, `${c.minHolding}..${c.maxHolding}`);
+  eq("max investors", cfg.maxInvestors, c.maxInvestors);
+  eq("appliedNav.nav", v.appliedNav.nav, s.appliedNav.nav);
+  eq("appliedNav.updatedAt", v.appliedNav.updatedAt, s.appliedNav.updatedAt);
+  eq("appliedNav.roundId", v.appliedNav.roundId, s.appliedNav.roundId);
+  for (const [name, chain, m] of [
+    ["NAV feed", v.navRound, s.navFeed.latest],
+    ["reserve feed", v.reserveRound, s.reserveFeed.latest],
+  ] as const) {
+    eq(`${name} roundId`, chain.roundId, m.roundId);
+    eq(`${name} answer`, chain.answer, m.answer);
+    eq(`${name} updatedAt`, chain.updatedAt, m.updatedAt);
+  }
+  for (const w of env.wallets) {
+    const c = v.wallets.get(w)!;
+    const a = model.account(w);
+    const tag = short(w);
+    eq(`${tag} shares`, c.shares, a.shares);
+    eq(`${tag} frozen shares`, c.frozenShares, a.frozenShares);
+    eq(`${tag} frozen`, c.frozen, a.frozen);
+    eq(`${tag} sanctioned`, c.sanctioned, s.sanctioned.has(w));
+    eq(`${tag} registry record`, c.record, packRecord(model.record(w)));
+  }
+  for (const id of env.identities) {
+    const c = v.investors.get(id)!;
+    const m = model.investor(id);
+    const tag = `investor ${short(id)}`;
+    eq(`${tag} shares`, c.shares, m.shares);
+    eq(`${tag} outflowUsed`, c.outflowUsed, m.outflowUsed);
+    eq(`${tag} outflowUpdatedAt`, c.outflowUpdatedAt, m.outflowUpdatedAt);
+    eq(`${tag} counted`, c.counted, m.counted);
+    const chainPending = c.tranches.filter((t) => t.releaseAt > v.timestamp);
+    const modelPending = model.pendingTranches(id, v.timestamp);
+    if (
+      chainPending.length !== modelPending.length ||
+      chainPending.some(
+        (t, i) => t.shares !== modelPending[i].shares || t.releaseAt !== modelPending[i].releaseAt,
+      )
+    )
+      eq(
+        `${tag} pending lock tranches`,
+        JSON.stringify(chainPending, big),
+        JSON.stringify(modelPending, big),
+      );
+  }
+  for (const [key, value] of s.allowances) eq(`allowance ${key}`, v.allowances.get(key), value);
+  return out;
+}
+
+function big(_k: string, v: unknown) {
+  return typeof v === "bigint" ? v.toString() : v;
+}
+
+// ============================================================================================== invariants
+
+/**
+ * What must hold between two consecutive states of the chain, whatever the model says: conservation of shares,
+ * no value from rounding, the compliance's per-investor totals matching the token, and for each kind of operation
+ * who may gain tokens and what may move (frozen and locked tokens only by the agent, rules only bypassed by the
+ * agent, limits respected except through yield).
+ */
+export function checkInvariants(
+  env: PropertyEnv,
+  prev: ChainView,
+  cur: ChainView,
+  op: OpInfo,
+  T: number,
+  ok: boolean,
+): string[] {
+  const out: string[] = [];
+  const fail = (m: string) => out.push(m);
+  const rules = env.rules;
+  const recordOf = (view: ChainView, w: string) => unpackRecord(view.wallets.get(w)?.record ?? 0n, false);
+  const isProtocol = (r: WalletRecord | undefined) => r !== undefined && (r.classes & CLASS.PROTOCOL) !== 0;
+
+  // ---- always
+  let sumShares = 0n;
+  let sumBalances = 0n;
+  for (const w of env.wallets) {
+    const c = cur.wallets.get(w)!;
+    sumShares += c.shares;
+    sumBalances += toAmount(c.shares, cur.index);
+    if (c.frozenShares > c.shares)
+      fail(`${short(w)} has more frozen shares (${c.frozenShares}) than shares (${c.shares})`);
+  }
+  if (sumShares !== cur.totalShares) fail(`sum of shares ${sumShares} != totalShares ${cur.totalShares}`);
+  if (sumBalances > toAmount(cur.totalShares, cur.index))
+    fail(`sum of balances ${sumBalances} > totalSupply`);
+  let counted = 0;
+  const heldBy = new Map<bigint, bigint>();
+  for (const w of env.wallets) {
+    const c = cur.wallets.get(w)!;
+    const r = c.record;
+    if (bits(r, 0, 160) === 0n || (Number(bits(r, 176, 16)) & CLASS.PROTOCOL) !== 0) continue;
+    heldBy.set(bits(r, 0, 160), (heldBy.get(bits(r, 0, 160)) ?? 0n) + c.shares);
+  }
+  for (const id of env.identities) {
+    const inv = cur.investors.get(id)!;
+    const held = heldBy.get(BigInt(id)) ?? 0n;
+    if (inv.shares !== held)
+      fail(`investor ${short(id)}: compliance counts ${inv.shares} shares, its wallets hold ${held}`);
+    if (inv.counted !== (inv.shares !== 0n))
+      fail(`investor ${short(id)}: counted=${inv.counted} with ${inv.shares} shares`);
+    if (inv.counted) counted += 1;
+    const locked = lockedAt(inv, T);
+    if (inv.shares < locked)
+      fail(`investor ${short(id)}: ${locked} shares locked but only ${inv.shares} held`);
+    const stored = inv.tranches.reduce((sum, t) => sum + t.shares, 0n);
+    if (stored !== inv.lockedShares)
+      fail(`investor ${short(id)}: lock total ${inv.lockedShares}, tranches ${stored}`);
+    if (inv.tranches.some((t, i) => i > 0 && t.releaseAt < inv.tranches[i - 1].releaseAt))
+      fail(`investor ${short(id)}: lock tranches out of release order`);
+  }
+  if (counted !== cur.investorCount)
+    fail(`investorCount ${cur.investorCount} but ${counted} investors hold shares`);
+
+  // ---- a refused operation changes nothing
+  const sharesChanged = env.wallets.some((w) => {
+    const a = prev.wallets.get(w)!;
+    const b = cur.wallets.get(w)!;
+    return (
+      a.shares !== b.shares ||
+      a.frozenShares !== b.frozenShares ||
+      a.frozen !== b.frozen ||
+      a.record !== b.record ||
+      a.sanctioned !== b.sanctioned
+    );
+  });
+  if (!ok) {
+    if (
+      sharesChanged ||
+      prev.totalShares !== cur.totalShares ||
+      prev.index !== cur.index ||
+      prev.paused !== cur.paused
+    )
+      fail(`a refused operation changed the state`);
+    return out;
+  }
+  if (
+    op.name !== "accrue" &&
+    (prev.index !== cur.index || prev.appliedNav.roundId !== cur.appliedNav.roundId)
+  )
+    fail(`the index moved outside the accrual`);
+
+  // ---- who gained shares
+  const gainers = env.wallets.filter((w) => cur.wallets.get(w)!.shares > prev.wallets.get(w)!.shares);
+  const allowedGainers: Partial<Record<OpName, (string | undefined)[]>> = {
+    transfer: [op.to],
+    transferFrom: [op.to],
+    transferShares: [op.to],
+    mint: [op.to],
+    forcedTransfer: [op.to],
+    recoveryAddress: [op.to],
+    accrue: [env.feeWallet],
+  };
+  for (const w of gainers) {
+    if (!(allowedGainers[op.name] ?? []).includes(w)) {
+      fail(`${short(w)} gained shares through ${op.name}`);
+      continue;
+    }
+    const r = recordOf(prev, w);
+    const verified = r !== undefined && !r.revoked && r.kycExpiry > T;
+    if (!verified) fail(`${short(w)} gained shares through ${op.name} without being verified`);
+    if (op.name === "accrue") {
+      // The fee is minted without a compliance call: only to an account of the fund, never a sanctioned one.
+      if (!isProtocol(r)) fail(`the fee went to ${short(w)}, which is not an account of the fund (PROTOCOL)`);
+      if (prev.wallets.get(w)!.sanctioned) fail(`the fee went to sanctioned ${short(w)}`);
+      continue;
+    }
+    if (op.name === "forcedTransfer" || op.name === "recoveryAddress") continue;
+    if (prev.wallets.get(w)!.sanctioned) fail(`sanctioned ${short(w)} gained shares through ${op.name}`);
+    if (prev.wallets.get(w)!.frozen) fail(`frozen ${short(w)} gained shares through ${op.name}`);
+    if (!isProtocol(r)) {
+      if (rules.denied.has(r!.country)) fail(`${short(w)} in embargoed country ${r!.country} gained shares`);
+      if ((r!.classes & rules.requiredAny) === 0) fail(`${short(w)} without an eligible class gained shares`);
+    }
+  }
+
+  // ---- conservation per kind
+  const d = (w: string | undefined) => (w ? cur.wallets.get(w)!.shares - prev.wallets.get(w)!.shares : 0n);
+  const supplyDelta = cur.totalShares - prev.totalShares;
+  if (HOLDER_OPS.includes(op.name) || op.name === "forcedTransfer" || op.name === "recoveryAddress") {
+    if (supplyDelta !== 0n) fail(`${op.name} changed totalShares by ${supplyDelta}`);
+    if (op.from !== op.to && d(op.from) !== -d(op.to))
+      fail(`${op.name}: sender lost ${-d(op.from)} shares, recipient gained ${d(op.to)}`);
+  } else if (op.name === "mint") {
+    if (supplyDelta !== d(op.to))
+      fail(`mint: totalShares grew by ${supplyDelta}, the recipient by ${d(op.to)}`);
+  } else if (op.name === "burn") {
+    if (supplyDelta !== d(op.from))
+      fail(`burn: totalShares fell by ${-supplyDelta}, the wallet by ${-d(op.from)}`);
+  } else if (op.name === "accrue") {
+    if (supplyDelta !== d(env.feeWallet))
+      fail(`accrue: totalShares grew by ${supplyDelta}, the fee wallet by ${d(env.feeWallet)}`);
+  } else if (sharesChanged && env.wallets.some((w) => d(w) !== 0n)) {
+    fail(`${op.name} moved shares`);
+  }
+
+  // ---- rounding never creates value
+  const moved = op.from && op.from !== op.to ? -d(op.from) : undefined;
+  if (
+    op.amount !== undefined &&
+    moved !== undefined &&
+    ["transfer", "transferFrom", "burn", "forcedTransfer"].includes(op.name)
+  ) {
+    // The sender gives up shares worth at least the amount (ceil), every share for its whole balance.
+    if (moved * prev.index < op.amount * ONE)
+      fail(`${op.name}: ${moved} shares moved are worth less than ${op.amount}`);
+    if (
+      op.amount === toAmount(prev.wallets.get(op.from!)!.shares, prev.index) &&
+      cur.wallets.get(op.from!)!.shares !== 0n
+    )
+      fail(`${op.name} of the whole balance left ${cur.wallets.get(op.from!)!.shares} shares`);
+  }
+  // Balances as integrators see them (docs/TOKEN.md, stETH-class rounding): a transfer of x lowers the sender's
+  // balance and raises the recipient's by at least x and at most x + ceil(index); an issuance of x credits at
+  // most x and at least x - ceil(index). (The docs' "x or x - 1" for the recipient is not what the formulas
+  // give: the sender's rounding up is the recipient's gain.)
+  const bal = (v: ChainView, w: string) => toAmount(v.wallets.get(w)!.shares, v.index);
+  const slack = (prev.index + ONE - 1n) / ONE;
+  if (
+    op.amount !== undefined &&
+    op.from &&
+    op.to &&
+    op.from !== op.to &&
+    ["transfer", "transferFrom", "forcedTransfer"].includes(op.name)
+  ) {
+    const lost = bal(prev, op.from) - bal(cur, op.from);
+    const gained = bal(cur, op.to) - bal(prev, op.to);
+    if (lost < op.amount || lost > op.amount + slack)
+      fail(`${op.name} of ${op.amount}: the sender's balance fell by ${lost}`);
+    if (gained < op.amount || gained > op.amount + slack)
+      fail(`${op.name} of ${op.amount}: the recipient's balance grew by ${gained}`);
+  }
+  if (op.name === "mint" && op.amount !== undefined) {
+    const credited = bal(cur, op.to!) - bal(prev, op.to!);
+    if (credited > op.amount || credited + slack < op.amount)
+      fail(`mint of ${op.amount} credited ${credited}`);
+  }
+  // Freezing x freezes at least x; unfreezing the whole frozen amount leaves nothing frozen.
+  if (op.name === "freezePartialTokens" && op.amount !== undefined) {
+    const frozenBefore = toAmount(prev.wallets.get(op.from!)!.frozenShares, prev.index);
+    const frozenAfter = toAmount(cur.wallets.get(op.from!)!.frozenShares, cur.index);
+    if (frozenAfter - frozenBefore < op.amount)
+      fail(`freezing ${op.amount} froze only ${frozenAfter - frozenBefore}`);
+  }
+  if (
+    op.name === "unfreezePartialTokens" &&
+    op.amount === toAmount(prev.wallets.get(op.from!)!.frozenShares, prev.index) &&
+    cur.wallets.get(op.from!)!.frozenShares !== 0n
+  )
+    fail(`unfreezing the whole frozen amount left ${cur.wallets.get(op.from!)!.frozenShares} frozen shares`);
+  if (op.name === "mint" && op.amount !== undefined && d(op.to) * prev.index > op.amount * ONE)
+    fail(`mint: ${d(op.to)} shares credited are worth more than ${op.amount}`);
+  if ((op.name === "mint" || op.name === "accrue") && supplyDelta > 0n) {
+    const reserves = prev.reserveRound.answer * 10n ** 10n;
+    const [before, after] = [toAmount(prev.totalShares, prev.index), toAmount(cur.totalShares, cur.index)];
+    if (after > reserves && after > before)
+      fail(`${op.name} grew the supply to ${after}, above the reserves ${reserves}`);
+  }
+
+  // ---- frozen and locked tokens move only by the agent
+  if (!AGENT_OPS.includes(op.name)) {
+    for (const w of env.wallets) {
+      const a = prev.wallets.get(w)!;
+      const b = cur.wallets.get(w)!;
+      if (a.frozenShares !== b.frozenShares || a.frozen !== b.frozen)
+        fail(`${op.name} changed the freeze of ${short(w)}`);
+      if (a.frozen && b.shares < a.shares) fail(`frozen wallet ${short(w)} lost shares through ${op.name}`);
+      if (b.shares < a.frozenShares) fail(`${short(w)} lost frozen shares through ${op.name}`);
+    }
+    for (const id of env.identities) {
+      const lockedBefore = prev.investors
+        .get(id)!
+        .tranches.filter((t) => t.releaseAt > T)
+        .reduce((s, t) => s + t.shares, 0n);
+      if (cur.investors.get(id)!.shares < lockedBefore)
+        fail(`investor ${short(id)} lost locked shares through ${op.name} (${lockedBefore} still locked)`);
+    }
+  }
+
+  // ---- investor count, holding limits, daily outflow: respected by holders' transfers and issuances
+  if (HOLDER_OPS.includes(op.name) || op.name === "mint") {
+    if (
+      (rules.rules & RULE.MAX_INVESTORS) !== 0 &&
+      cur.investorCount > rules.maxInvestors &&
+      cur.investorCount > prev.investorCount
+    )
+      fail(`${op.name} took the investor count to ${cur.investorCount} (max ${rules.maxInvestors})`);
+    for (const id of env.identities) {
+      const before = prev.investors.get(id)!.shares;
+      const after = cur.investors.get(id)!.shares;
+      if (after === before || (rules.rules & RULE.HOLDING_LIMITS) === 0) continue;
+      const position = toAmount(after, cur.index);
+      if (
+        after > before &&
+        (position < rules.minHolding || (rules.maxHolding !== 0n && position > rules.maxHolding))
+      )
+        fail(
+          `${op.name} took investor ${short(id)} to ${position}, outside [${rules.minHolding}, ${rules.maxHolding}]`,
+        );
+      if (after < before && position !== 0n && position < rules.minHolding)
+        fail(`${op.name} left investor ${short(id)} with ${position}, below the minimum ${rules.minHolding}`);
+    }
+    for (const id of env.identities) {
+      const inv = cur.investors.get(id)!;
+      if ((rules.rules & RULE.TRANSFER_LIMIT) !== 0 && inv.outflowUsed > rules.maxDailyOutflow)
+        fail(`investor ${short(id)} used ${inv.outflowUsed} of a ${rules.maxDailyOutflow} daily outflow`);
+    }
+  }
+  return out;
+}
+
+/** Keys of the World's operations the commands use. */
+export const SECONDS = { HOUR: 3600, DAY } as const;
+export { ZERO_ADDRESS };
+export const TOKENS = (n: bigint) => n * ONE;

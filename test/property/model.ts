@@ -1,0 +1,979 @@
+/**
+ * Reference model of the deployed fund: identity registry, modular compliance (the seven built-in rules), the
+ * rebasing fund token, the NAV and reserve publishers, the NAV oracle and the reserve guard.
+ *
+ * Written from docs/TOKEN.md and the contracts' specification, in plain TypeScript with `bigint` arithmetic:
+ * for every operation it predicts whether the contracts accept it (and otherwise the exact custom error with its
+ * arguments, or the TransferRestrictions code) and the exact resulting state, with the same integer formulas and
+ * rounding directions as the contracts:
+ *
+ * - balance = shares x index / 1e18, rounded down;
+ * - a sender gives up shares rounded up, or every share when it sends its whole balance;
+ * - an issuance credits shares rounded down;
+ * - the accrual: gross index = index x nav / lastNav (down); net index = gross x (D - feeTime) / D (down) with
+ *   D = 10_000 x 365 days and feeTime = bps x elapsed; fee = supply at gross - supply at net; fee shares = fee
+ *   / net index (down).
+ *
+ * The model has no dependency on Hardhat or ethers: it is a pure state machine, cloned with `structuredClone`.
+ * Every operation runs on a draft that is committed only when it succeeds, as a reverting transaction changes
+ * nothing. Operations read the model's clock (`state.now`): the harness sets it to the block timestamp of the
+ * transaction before calling them.
+ */
+
+// ============================================================================================== constants
+
+export const ONE = 10n ** 18n;
+export const DAY = 86_400;
+export const YEAR = 365 * DAY;
+export const MAX_UINT256 = (1n << 256n) - 1n;
+export const MAX_UINT96 = (1n << 96n) - 1n;
+export const MAX_INT192 = (1n << 191n) - 1n;
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+const U256 = 1n << 256n;
+const BPS = 10_000n;
+/** FundToken's fee proration denominator: basis points x seconds per year. */
+const FEE_DENOMINATOR = 10_000n * BigInt(YEAR);
+/** ComplianceBase.MAX_LOCK_TRANCHES. */
+const MAX_LOCK_TRANCHES = 32;
+
+/** InvestorClasses (contracts/identity/InvestorRecord.sol). */
+export const CLASS = {
+  ACCREDITED: 1 << 0,
+  QUALIFIED_PURCHASER: 1 << 1,
+  INSTITUTIONAL: 1 << 2,
+  US_PERSON: 1 << 3,
+  PROTOCOL: 1 << 4,
+  ALL: (1 << 5) - 1,
+} as const;
+
+/** Rule flags of ComplianceBase. */
+export const RULE = {
+  COUNTRY: 1 << 0,
+  SANCTIONS: 1 << 1,
+  INVESTOR_CLASS: 1 << 2,
+  MAX_INVESTORS: 1 << 3,
+  HOLDING_LIMITS: 1 << 4,
+  LOCKUP: 1 << 5,
+  TRANSFER_LIMIT: 1 << 6,
+} as const;
+
+/** TransferRestrictions codes. */
+export const R = {
+  NONE: 0,
+  PAUSED: 1,
+  SENDER_NOT_VERIFIED: 2,
+  RECIPIENT_NOT_VERIFIED: 3,
+  SENDER_FROZEN: 4,
+  RECIPIENT_FROZEN: 5,
+  INSUFFICIENT_BALANCE: 6,
+  INSUFFICIENT_UNFROZEN_BALANCE: 7,
+  INVALID_RECIPIENT: 8,
+  SENDER_SANCTIONED: 9,
+  RECIPIENT_SANCTIONED: 10,
+  SENDER_COUNTRY_RESTRICTED: 11,
+  RECIPIENT_COUNTRY_RESTRICTED: 12,
+  RECIPIENT_CLASS_MISSING: 13,
+  RECIPIENT_CLASS_BARRED: 14,
+  MAX_INVESTORS_REACHED: 15,
+  RECIPIENT_ABOVE_MAX_HOLDING: 16,
+  RECIPIENT_BELOW_MIN_HOLDING: 17,
+  SENDER_BELOW_MIN_HOLDING: 18,
+  TOKENS_LOCKED: 19,
+  DAILY_OUTFLOW_EXCEEDED: 20,
+} as const;
+
+const COUNTRY_ALLOW_LIST = 1;
+
+// ============================================================================================== errors
+
+/** A custom error (or `Panic(code)`) the model predicts, with its arguments in ABI order. */
+export interface ModelError {
+  name: string;
+  args: (bigint | number | string | boolean)[];
+}
+
+/** Thrown inside an operation: the transaction reverts with `error` and nothing changes. */
+export class Refusal extends Error {
+  constructor(readonly error: ModelError) {
+    super(`${error.name}(${error.args.map(String).join(", ")})`);
+  }
+}
+
+function refuse(name: string, ...args: ModelError["args"]): never {
+  throw new Refusal({ name, args });
+}
+
+/** Solidity 0.8 checked multiplication: overflow reverts with Panic(0x11). */
+function mul(a: bigint, b: bigint): bigint {
+  const r = a * b;
+  if (r >= U256) refuse("Panic", 0x11n);
+  return r;
+}
+
+/** A state the contracts can never reach if the model is right: a bug in the model or the harness. */
+function internal(message: string): never {
+  throw new Error(`model inconsistency: ${message}`);
+}
+
+// ============================================================================================== ShareMath
+
+/** ShareMath.toAmount: shares x index / 1e18, rounded down. */
+export function toAmount(shares: bigint, index: bigint): bigint {
+  return mul(shares, index) / ONE;
+}
+
+/** ShareMath.toSharesUp: shares worth at least `amount`. */
+export function toSharesUp(amount: bigint, index: bigint): bigint {
+  const product = mul(amount, ONE);
+  return product === 0n ? 0n : (product - 1n) / index + 1n;
+}
+
+/** ShareMath.toSharesDown: shares worth at most `amount`. */
+export function toSharesDown(amount: bigint, index: bigint): bigint {
+  return mul(amount, ONE) / index;
+}
+
+// ============================================================================================== state
+
+/** One wallet's registry record (InvestorRecord); absent = not registered. */
+export interface WalletRecord {
+  identity: string;
+  country: number;
+  classes: number;
+  kycExpiry: number;
+  revoked: boolean;
+}
+
+/** FundTokenBase.Account. */
+export interface Account {
+  shares: bigint;
+  frozenShares: bigint;
+  frozen: boolean;
+}
+
+/** IFundComplianceTypes.InvestorState. */
+export interface InvestorState {
+  shares: bigint;
+  outflowUsed: bigint;
+  outflowUpdatedAt: number;
+  counted: boolean;
+}
+
+/** A lock tranche still pending (released ones are dropped). */
+export interface Tranche {
+  shares: bigint;
+  releaseAt: number;
+}
+
+/** The latest round of a NavPublisher (answer in the feed's decimals). */
+export interface FeedRound {
+  roundId: bigint;
+  answer: bigint;
+  updatedAt: number;
+}
+
+/** A NavPublisher: its configuration and latest round. */
+export interface Feed {
+  decimals: number;
+  minInterval: number;
+  maxChangeBpsPerRound: bigint;
+  latest: FeedRound;
+}
+
+export interface ComplianceConfig {
+  rules: number;
+  countryMode: number;
+  listedCountries: Set<number>;
+  requiredAll: number;
+  requiredAny: number;
+  barred: number;
+  maxDailyOutflow: bigint;
+  minHolding: bigint;
+  maxHolding: bigint;
+  maxInvestors: number;
+  lockPeriod: number;
+}
+
+export interface ModelState {
+  /** Timestamp of the block the next (or last) operation runs in. */
+  now: number;
+  /** The token's address (reported by the registry's WalletHoldsTokens). */
+  token: string;
+  // ---- identity registry
+  records: Map<string, WalletRecord>;
+  // ---- token
+  accounts: Map<string, Account>;
+  /** `${owner}|${spender}` -> allowance in token units. */
+  allowances: Map<string, bigint>;
+  totalShares: bigint;
+  index: bigint;
+  paused: boolean;
+  appliedNav: { nav: bigint; updatedAt: number; roundId: bigint };
+  feeWallet: string;
+  managementFeeBps: bigint;
+  // ---- compliance
+  compliance: ComplianceConfig;
+  sanctioned: Set<string>;
+  investors: Map<string, InvestorState>;
+  investorCount: number;
+  locks: Map<string, Tranche[]>;
+  // ---- oracles
+  navFeed: Feed;
+  reserveFeed: Feed;
+  navOracle: { maxAge: number; maxChangeBpsPerDay: bigint; allowDecrease: boolean };
+  reserveGuard: { maxAge: number };
+}
+
+/** Outcome of an operation: accepted (with its return value, if any) or refused with an error. */
+export type Outcome = { ok: true; value?: bigint | boolean } | { ok: false; error: ModelError };
+
+const NO_ACCOUNT: Account = { shares: 0n, frozenShares: 0n, frozen: false };
+const NO_INVESTOR: InvestorState = { shares: 0n, outflowUsed: 0n, outflowUpdatedAt: 0, counted: false };
+
+// ============================================================================================== the model
+
+export class FundModel {
+  constructor(public state: ModelState) {}
+
+  /** An independent copy (runs start from a copy of the fixture's model). */
+  clone(): FundModel {
+    return new FundModel(structuredClone(this.state));
+  }
+
+  // ------------------------------------------------------------------------------------- views
+
+  record(wallet: string): WalletRecord | undefined {
+    return this.state.records.get(wallet);
+  }
+
+  /** A copy of the wallet's account (changes go through `setAccount`). */
+  account(wallet: string): Account {
+    return { ...(this.state.accounts.get(wallet) ?? NO_ACCOUNT) };
+  }
+
+  /** A copy of the investor's compliance state. */
+  investor(identity: string): InvestorState {
+    return { ...(this.state.investors.get(identity) ?? NO_INVESTOR) };
+  }
+
+  allowance(owner: string, spender: string): bigint {
+    return this.state.allowances.get(`${owner}|${spender}`) ?? 0n;
+  }
+
+  balanceOf(wallet: string): bigint {
+    return toAmount(this.account(wallet).shares, this.state.index);
+  }
+
+  totalSupply(): bigint {
+    return toAmount(this.state.totalShares, this.state.index);
+  }
+
+  frozenTokens(wallet: string): bigint {
+    return toAmount(this.account(wallet).frozenShares, this.state.index);
+  }
+
+  /** InvestorRecordLib.isVerified at `at` (default: now). */
+  isVerified(wallet: string, at = this.state.now): boolean {
+    const r = this.record(wallet);
+    return r !== undefined && !r.revoked && r.kycExpiry > at;
+  }
+
+  isProtocol(wallet: string): boolean {
+    return ((this.record(wallet)?.classes ?? 0) & CLASS.PROTOCOL) !== 0;
+  }
+
+  identityOf(wallet: string): string {
+    return this.record(wallet)?.identity ?? ZERO_ADDRESS;
+  }
+
+  /** Whether the country rule lets `country` hold or send. */
+  countryAllowed(country: number): boolean {
+    const c = this.state.compliance;
+    return c.listedCountries.has(country) === (c.countryMode === COUNTRY_ALLOW_LIST);
+  }
+
+  /** Shares of `identity` locked at `at` (ModularComplianceAdmin.lockedShares). */
+  lockedShares(identity: string, at = this.state.now): bigint {
+    return (this.state.locks.get(identity) ?? [])
+      .filter((t) => t.releaseAt > at)
+      .reduce((sum, t) => sum + t.shares, 0n);
+  }
+
+  /** Pending lock tranches of `identity` at `at`, oldest first. */
+  pendingTranches(identity: string, at = this.state.now): Tranche[] {
+    return (this.state.locks.get(identity) ?? []).filter((t) => t.releaseAt > at);
+  }
+
+  /** What `identity` may still send today at `at`: the daily limit less the decayed outflow. */
+  outflowAvailable(identity: string, at = this.state.now): bigint {
+    const maxFlow = this.state.compliance.maxDailyOutflow;
+    const f = this.investor(identity);
+    const decay = (maxFlow * BigInt(at - f.outflowUpdatedAt)) / BigInt(DAY);
+    return maxFlow - (f.outflowUsed > decay ? f.outflowUsed - decay : 0n);
+  }
+
+  /** The reserves the guard reports now (wad), or the error it reverts with. */
+  reserves(): bigint {
+    const s = this.state;
+    const f = s.reserveFeed.latest;
+    if (s.now - f.updatedAt > s.reserveGuard.maxAge)
+      refuse("ReserveStale", f.roundId, BigInt(f.updatedAt), BigInt(s.reserveGuard.maxAge), BigInt(s.now));
+    return f.answer * 10n ** BigInt(18 - s.reserveFeed.decimals);
+  }
+
+  // ------------------------------------------------------------------------------------- transactions
+
+  /** Runs `op` on a draft; commits the draft only if `op` does not refuse. */
+  private tx(op: (m: FundModel) => bigint | boolean | void): Outcome {
+    const draft = this.clone();
+    try {
+      const value = op(draft);
+      this.state = draft.state;
+      return value === undefined ? { ok: true } : { ok: true, value };
+    } catch (e) {
+      if (e instanceof Refusal) return { ok: false, error: e.error };
+      throw e;
+    }
+  }
+
+  private setAccount(wallet: string, a: Account) {
+    this.state.accounts.set(wallet, a);
+  }
+
+  // ============================================================================ identity registry (COMPLIANCE_OFFICER)
+
+  registerInvestor(wallet: string, identity: string, country: number, classes: number, kycExpiry: number) {
+    return this.tx((m) => {
+      if (wallet === ZERO_ADDRESS) refuse("InvalidWallet");
+      if (identity === ZERO_ADDRESS) refuse("InvalidIdentity", wallet);
+      m.checkData(wallet, country, classes, kycExpiry);
+      const existing = m.record(wallet);
+      if (existing) refuse("WalletAlreadyRegistered", wallet, existing.identity);
+      m.state.records.set(wallet, { identity, country, classes, kycExpiry, revoked: false });
+    });
+  }
+
+  updateInvestor(identity: string, wallets: string[], country: number, classes: number, kycExpiry: number) {
+    return this.tx((m) => {
+      if (wallets.length === 0) refuse("EmptyBatch");
+      wallets.forEach((wallet, i) => {
+        const old = m.ofIdentity(wallet, identity);
+        m.checkData(wallet, country, classes, kycExpiry);
+        m.requireNoDuplicate(wallets, i);
+        if (((old.classes & CLASS.PROTOCOL) !== 0) !== ((classes & CLASS.PROTOCOL) !== 0))
+          m.requireNoHoldings(wallet);
+        m.state.records.set(wallet, { identity, country, classes, kycExpiry, revoked: old.revoked });
+      });
+    });
+  }
+
+  setRevoked(identity: string, wallets: string[], revoked: boolean) {
+    return this.tx((m) => {
+      if (wallets.length === 0) refuse("EmptyBatch");
+      wallets.forEach((wallet, i) => {
+        const old = m.ofIdentity(wallet, identity);
+        m.requireNoDuplicate(wallets, i);
+        m.state.records.set(wallet, { ...old, revoked });
+      });
+    });
+  }
+
+  deleteIdentity(wallet: string) {
+    return this.tx((m) => {
+      if (!m.record(wallet)) refuse("WalletNotRegistered", wallet);
+      m.requireNoHoldings(wallet);
+      m.state.records.delete(wallet);
+    });
+  }
+
+  private checkData(wallet: string, country: number, classes: number, kycExpiry: number) {
+    if (country === 0 || country > 999) refuse("InvalidCountry", wallet, country);
+    if ((classes & ~CLASS.ALL) !== 0) refuse("InvalidClasses", wallet, classes);
+    if (kycExpiry <= this.state.now) refuse("KycExpiryNotInFuture", wallet, kycExpiry);
+  }
+
+  private ofIdentity(wallet: string, identity: string): WalletRecord {
+    const r = this.record(wallet);
+    if (!r) refuse("WalletNotRegistered", wallet);
+    if (r.identity !== identity) refuse("WalletNotOfIdentity", wallet, identity, r.identity);
+    return r;
+  }
+
+  private requireNoDuplicate(wallets: string[], i: number) {
+    for (let j = 0; j < i; j++) if (wallets[j] === wallets[i]) refuse("DuplicateWallet", wallets[i]);
+  }
+
+  private requireNoHoldings(wallet: string) {
+    const shares = this.account(wallet).shares;
+    if (shares !== 0n) refuse("WalletHoldsTokens", wallet, this.state.token, shares);
+  }
+
+  // ============================================================================ compliance (COMPLIANCE_OFFICER)
+
+  setSanctioned(wallets: string[], sanctioned: boolean) {
+    return this.tx((m) => {
+      if (wallets.length === 0) refuse("EmptyList");
+      for (const w of wallets) {
+        if (sanctioned) m.state.sanctioned.add(w);
+        else m.state.sanctioned.delete(w);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- rule engine
+
+  private rule(flag: number): boolean {
+    return (this.state.compliance.rules & flag) !== 0;
+  }
+
+  private sanctionedWallet(wallet: string): boolean {
+    return this.state.sanctioned.has(wallet);
+  }
+
+  /** ComplianceBase._checkParties. */
+  private checkParties(from: string, to: string): number {
+    if (this.rule(RULE.SANCTIONS) && this.sanctionedWallet(from)) return R.SENDER_SANCTIONED;
+    const fr = this.record(from);
+    if (this.rule(RULE.COUNTRY) && !this.isProtocol(from) && !this.countryAllowed(fr?.country ?? 0))
+      return R.SENDER_COUNTRY_RESTRICTED;
+    return this.checkRecipient(to);
+  }
+
+  /** ComplianceBase._checkRecipient. */
+  private checkRecipient(to: string): number {
+    const c = this.state.compliance;
+    if (this.rule(RULE.SANCTIONS) && this.sanctionedWallet(to)) return R.RECIPIENT_SANCTIONED;
+    if (this.isProtocol(to)) return R.NONE;
+    const tr = this.record(to);
+    if (this.rule(RULE.COUNTRY) && !this.countryAllowed(tr?.country ?? 0))
+      return R.RECIPIENT_COUNTRY_RESTRICTED;
+    if (this.rule(RULE.INVESTOR_CLASS)) {
+      const classes = tr?.classes ?? 0;
+      if ((classes & c.barred) !== 0) return R.RECIPIENT_CLASS_BARRED;
+      if ((classes & c.requiredAll) !== c.requiredAll) return R.RECIPIENT_CLASS_MISSING;
+      if (c.requiredAny !== 0 && (classes & c.requiredAny) === 0) return R.RECIPIENT_CLASS_MISSING;
+    }
+    return R.NONE;
+  }
+
+  /** ComplianceBase._changesTotals. */
+  private changesTotals(from: string, to: string): boolean {
+    const fromInvestor = !this.isProtocol(from);
+    const toInvestor = !this.isProtocol(to);
+    if (fromInvestor && toInvestor) return this.identityOf(from) !== this.identityOf(to);
+    return fromInvestor || toInvestor;
+  }
+
+  /**
+   * ComplianceBase._evalMove + _evalPositions: the restriction code of moving `shares` between the two wallets'
+   * investors, and the investor states and count that {commitMove} writes when the code is 0.
+   */
+  private evalMove(
+    from: string,
+    to: string,
+    shares: bigint,
+    amount: bigint,
+    index: bigint,
+    enforce: boolean,
+  ) {
+    const s = this.state;
+    const fromInvestor = !this.isProtocol(from);
+    const toInvestor = !this.isProtocol(to);
+    const fromId = this.identityOf(from);
+    const toId = this.identityOf(to);
+    let f: InvestorState = { ...NO_INVESTOR };
+    let t: InvestorState = { ...NO_INVESTOR };
+    const done = (code: number) => ({
+      code,
+      f,
+      t,
+      count: s.investorCount,
+      fromId,
+      toId,
+      fromInvestor,
+      toInvestor,
+    });
+    if (fromInvestor) {
+      f = this.investor(fromId);
+      if (f.shares < shares) return done(R.INSUFFICIENT_BALANCE);
+      if (enforce) {
+        if (this.rule(RULE.LOCKUP) && f.shares - shares < this.lockedShares(fromId))
+          return done(R.TOKENS_LOCKED);
+        if (this.rule(RULE.TRANSFER_LIMIT)) {
+          const maxFlow = s.compliance.maxDailyOutflow;
+          const used = this.decayedOutflow(f, maxFlow) + amount;
+          if (used > maxFlow) return done(R.DAILY_OUTFLOW_EXCEEDED);
+          f.outflowUsed = used;
+          f.outflowUpdatedAt = s.now;
+        }
+      }
+      f.shares -= shares;
+    }
+    if (toInvestor) {
+      t = this.investor(toId);
+      t.shares += shares;
+    }
+    const r = enforce ? s.compliance.rules : 0;
+    if ((r & RULE.HOLDING_LIMITS) !== 0) {
+      if (fromInvestor) {
+        const remaining = toAmount(f.shares, index);
+        if (remaining !== 0n && remaining < s.compliance.minHolding) return done(R.SENDER_BELOW_MIN_HOLDING);
+      }
+      if (toInvestor) {
+        const code = this.checkPosition(t.shares, index);
+        if (code !== R.NONE) return done(code);
+      }
+    }
+    let count = s.investorCount;
+    const leaves = f.counted && f.shares === 0n;
+    const joins = !t.counted && toInvestor && t.shares !== 0n;
+    if (leaves) {
+      f.counted = false;
+      count -= 1;
+    }
+    if (joins) {
+      t.counted = true;
+      count += 1;
+      if ((r & RULE.MAX_INVESTORS) !== 0 && count > s.compliance.maxInvestors)
+        return { ...done(R.MAX_INVESTORS_REACHED), count };
+    }
+    return { ...done(R.NONE), count };
+  }
+
+  private commitMove(e: ReturnType<FundModel["evalMove"]>) {
+    if (e.fromInvestor) this.state.investors.set(e.fromId, e.f);
+    if (e.toInvestor) this.state.investors.set(e.toId, e.t);
+    this.state.investorCount = e.count;
+  }
+
+  /** ComplianceBase._checkPosition. */
+  private checkPosition(shares: bigint, index: bigint): number {
+    const c = this.state.compliance;
+    const position = toAmount(shares, index);
+    if (position < c.minHolding) return R.RECIPIENT_BELOW_MIN_HOLDING;
+    if (c.maxHolding !== 0n && position > c.maxHolding) return R.RECIPIENT_ABOVE_MAX_HOLDING;
+    return R.NONE;
+  }
+
+  /** ComplianceBase._decayedOutflow: the outflow still counted, decaying linearly to zero over a day. */
+  private decayedOutflow(f: InvestorState, maxFlow: bigint): bigint {
+    const decay = (maxFlow * BigInt(this.state.now - f.outflowUpdatedAt)) / BigInt(DAY);
+    return f.outflowUsed > decay ? f.outflowUsed - decay : 0n;
+  }
+
+  /** ModularCompliance.checkTransfer. */
+  private checkTransfer(from: string, to: string, shares: bigint, amount: bigint, index: bigint) {
+    let code = this.checkParties(from, to);
+    const changes = this.changesTotals(from, to);
+    let e: ReturnType<FundModel["evalMove"]> | undefined;
+    if (code === R.NONE && changes) {
+      e = this.evalMove(from, to, shares, amount, index, true);
+      code = e.code;
+    }
+    if (code !== R.NONE) refuse("TransferRestricted", code);
+    if (e) this.commitMove(e);
+  }
+
+  /** ModularCompliance.checkMint. */
+  private checkMint(to: string, shares: bigint, index: bigint) {
+    const s = this.state;
+    let code = this.checkRecipient(to);
+    if (code !== R.NONE) refuse("TransferRestricted", code);
+    if (this.isProtocol(to)) return;
+    const id = this.identityOf(to);
+    const t = this.investor(id);
+    t.shares += shares;
+    if (this.rule(RULE.HOLDING_LIMITS)) {
+      code = this.checkPosition(t.shares, index);
+      if (code !== R.NONE) refuse("TransferRestricted", code);
+    }
+    let count = s.investorCount;
+    if (!t.counted && t.shares !== 0n) {
+      t.counted = true;
+      count += 1;
+      if (this.rule(RULE.MAX_INVESTORS) && count > s.compliance.maxInvestors)
+        refuse("TransferRestricted", R.MAX_INVESTORS_REACHED);
+    }
+    s.investors.set(id, t);
+    s.investorCount = count;
+    if (shares !== 0n && this.rule(RULE.LOCKUP)) this.lock(id, shares);
+  }
+
+  /** ComplianceBase._record for a movement without checks (forced transfer, burn). */
+  private recordMovement(from: string, to: string, shares: bigint) {
+    const s = this.state;
+    const fromId = this.identityOf(from);
+    if (to === ZERO_ADDRESS) {
+      if (this.isProtocol(from)) return;
+      const f = this.investor(fromId);
+      if (f.shares < shares) refuse("InvestorSharesUnderflow", fromId, f.shares, shares);
+      f.shares -= shares;
+      if (f.counted && f.shares === 0n) {
+        f.counted = false;
+        s.investorCount -= 1;
+      }
+      s.investors.set(fromId, f);
+      this.clampLocks(fromId, f.shares);
+      return;
+    }
+    if (this.changesTotals(from, to)) {
+      const e = this.evalMove(from, to, shares, 0n, 0n, false);
+      if (e.code !== R.NONE) refuse("InvestorSharesUnderflow", fromId, e.f.shares, shares);
+      this.commitMove(e);
+      if (!this.isProtocol(from)) this.clampLocks(fromId, e.f.shares);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- lockup
+
+  /** Drops the tranches released by now (ComplianceBase._releaseLocks). */
+  private releaseLocks(identity: string): Tranche[] {
+    const pending = this.pendingTranches(identity);
+    this.state.locks.set(identity, pending);
+    return pending;
+  }
+
+  /** ComplianceBase._lock: a new tranche, or merged into the newest one the same day or when the queue is full. */
+  private lock(identity: string, shares: bigint) {
+    const queue = this.releaseLocks(identity);
+    const releaseAt = this.state.now + this.state.compliance.lockPeriod;
+    const last = queue[queue.length - 1];
+    if (
+      last &&
+      (Math.floor(last.releaseAt / DAY) === Math.floor(releaseAt / DAY) || queue.length >= MAX_LOCK_TRANCHES)
+    ) {
+      last.shares += shares;
+      if (releaseAt > last.releaseAt) last.releaseAt = releaseAt;
+      return;
+    }
+    queue.push({ shares, releaseAt });
+  }
+
+  /** ComplianceBase._clampLocks: after shares left without checks, the oldest tranches absorb the excess. */
+  private clampLocks(identity: string, remaining: bigint) {
+    if (!this.rule(RULE.LOCKUP)) return;
+    const queue = this.releaseLocks(identity);
+    let excess = this.lockedShares(identity) - remaining;
+    while (excess > 0n) {
+      const head = queue[0] ?? internal(`no tranche left to clamp for ${identity}`);
+      const take = head.shares > excess ? excess : head.shares;
+      head.shares -= take;
+      excess -= take;
+      if (head.shares === 0n) queue.shift();
+    }
+  }
+
+  // ============================================================================ token: holders
+
+  approve(owner: string, spender: string, value: bigint) {
+    return this.tx((m) => {
+      if (spender === ZERO_ADDRESS) refuse("ERC20InvalidSpender", ZERO_ADDRESS);
+      m.state.allowances.set(`${owner}|${spender}`, value);
+    });
+  }
+
+  transfer(from: string, to: string, amount: bigint) {
+    return this.tx((m) => m.holderTransfer(from, to, amount));
+  }
+
+  /**
+   * docs/TOKEN.md, "Checks on a transfer": the zero recipient and the pause are refused first, then the balance
+   * or, for transferFrom, the allowance.
+   */
+  transferFrom(spender: string, from: string, to: string, amount: bigint) {
+    return this.tx((m) => {
+      m.hot(to);
+      const key = `${from}|${spender}`;
+      const current = m.allowance(from, spender);
+      if (current !== MAX_UINT256) {
+        if (current < amount) refuse("ERC20InsufficientAllowance", spender, current, amount);
+        m.state.allowances.set(key, current - amount);
+      }
+      m.holderTransfer(from, to, amount);
+    });
+  }
+
+  transferShares(from: string, to: string, shares: bigint) {
+    return this.tx((m) => {
+      m.hot(to);
+      const idx = m.state.index;
+      const amount = toAmount(shares, idx);
+      const a = m.account(from);
+      if (shares > a.shares) refuse("ERC20InsufficientBalance", from, toAmount(a.shares, idx), amount);
+      m.move(from, to, a, shares, amount);
+      return amount;
+    });
+  }
+
+  /** FundToken._hot: recipient and pause checks of every holder movement and issuance. */
+  private hot(to: string) {
+    if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
+    if (this.state.paused) refuse("EnforcedPause");
+  }
+
+  private holderTransfer(from: string, to: string, amount: bigint) {
+    this.hot(to);
+    const idx = this.state.index;
+    const a = this.account(from);
+    const balance = toAmount(a.shares, idx);
+    if (amount > balance) refuse("ERC20InsufficientBalance", from, balance, amount);
+    const shares = amount === balance ? a.shares : toSharesUp(amount, idx);
+    this.move(from, to, a, shares, amount);
+  }
+
+  /** FundToken._move. */
+  private move(from: string, to: string, a: Account, shares: bigint, amount: bigint) {
+    const idx = this.state.index;
+    if (a.frozen) refuse("WalletFrozen", from);
+    if (shares > a.shares - a.frozenShares)
+      refuse("InsufficientUnfrozenBalance", from, toAmount(a.shares - a.frozenShares, idx), amount);
+    if (this.account(to).frozen) refuse("WalletFrozen", to);
+    if (!this.isVerified(from)) refuse("SenderNotVerified", from);
+    if (!this.isVerified(to)) refuse("RecipientNotVerified", to);
+    if (from !== to) {
+      this.setAccount(from, { ...a, shares: a.shares - shares });
+      const b = this.account(to);
+      this.setAccount(to, { ...b, shares: b.shares + shares });
+    }
+    this.checkTransfer(from, to, shares, amount, idx);
+  }
+
+  /** FundTokenAdmin.detectTransferRestriction (with ModularComplianceAdmin.detectTransferRestriction). */
+  detectTransferRestriction(from: string, to: string, amount: bigint): number {
+    const s = this.state;
+    if (s.paused) return R.PAUSED;
+    if (to === ZERO_ADDRESS) return R.INVALID_RECIPIENT;
+    if (!this.isVerified(from)) return R.SENDER_NOT_VERIFIED;
+    if (!this.isVerified(to)) return R.RECIPIENT_NOT_VERIFIED;
+    const a = this.account(from);
+    if (a.frozen) return R.SENDER_FROZEN;
+    if (this.account(to).frozen) return R.RECIPIENT_FROZEN;
+    const balance = toAmount(a.shares, s.index);
+    if (amount > balance) return R.INSUFFICIENT_BALANCE;
+    const shares = amount === balance ? a.shares : toSharesUp(amount, s.index);
+    if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
+    const code = this.checkParties(from, to);
+    if (code !== R.NONE || !this.changesTotals(from, to)) return code;
+    return this.evalMove(from, to, shares, amount, s.index, true).code;
+  }
+
+  // ============================================================================ token: agents
+
+  /** FundToken.mint (MINTER). */
+  mint(to: string, amount: bigint) {
+    return this.tx((m) => {
+      const s = m.state;
+      m.hot(to);
+      const shares = toSharesDown(amount, s.index);
+      if (shares === 0n) refuse("AmountBelowOneShare", amount);
+      if (m.account(to).frozen) refuse("WalletFrozen", to);
+      if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
+      const newTotalShares = s.totalShares + shares;
+      const newSupply = toAmount(newTotalShares, s.index);
+      const reserves = m.reserves();
+      if (newSupply > reserves) refuse("ReserveExceeded", newSupply, reserves);
+      s.totalShares = newTotalShares;
+      const b = m.account(to);
+      m.setAccount(to, { ...b, shares: b.shares + shares });
+      m.checkMint(to, shares, s.index);
+    });
+  }
+
+  /** FundToken.burn (MINTER): allowed while paused; frozen shares go last. */
+  burn(from: string, amount: bigint) {
+    return this.tx((m) => {
+      const a = m.account(from);
+      const shares = m.sharesToTake(from, a, amount);
+      m.takeShares(from, a, shares);
+      m.state.totalShares -= shares;
+      m.recordMovement(from, ZERO_ADDRESS, shares);
+    });
+  }
+
+  /** FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses rules and freezes, never to an unverified wallet. */
+  forcedTransfer(from: string, to: string, amount: bigint) {
+    return this.tx((m) => {
+      if (from === to) refuse("ForcedTransferToSelf", from);
+      if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
+      if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
+      const a = m.account(from);
+      const shares = m.sharesToTake(from, a, amount);
+      m.takeShares(from, a, shares);
+      const b = m.account(to);
+      m.setAccount(to, { ...b, shares: b.shares + shares });
+      m.recordMovement(from, to, shares);
+    });
+  }
+
+  /** FundTokenAdmin.recoveryAddress (TRANSFER_AGENT). */
+  recoveryAddress(lost: string, fresh: string, identity: string) {
+    return this.tx((m) => {
+      const a = m.account(lost);
+      if (
+        lost === fresh ||
+        m.identityOf(lost) !== identity ||
+        m.identityOf(fresh) !== identity ||
+        identity === ZERO_ADDRESS ||
+        !m.isVerified(fresh) ||
+        m.isProtocol(lost) !== m.isProtocol(fresh) ||
+        (a.shares === 0n && !a.frozen)
+      )
+        refuse("InvalidRecovery", lost, fresh, identity);
+      const b = m.account(fresh);
+      m.setAccount(fresh, {
+        shares: b.shares + a.shares,
+        frozenShares: b.frozenShares + a.frozenShares,
+        frozen: b.frozen || a.frozen,
+      });
+      m.state.accounts.delete(lost);
+    });
+  }
+
+  setAddressFrozen(wallet: string, frozen: boolean) {
+    return this.tx((m) => {
+      m.setAccount(wallet, { ...m.account(wallet), frozen });
+    });
+  }
+
+  freezePartialTokens(wallet: string, amount: bigint) {
+    return this.tx((m) => {
+      const idx = m.state.index;
+      const a = m.account(wallet);
+      const frozenAfter = a.frozenShares + toSharesUp(amount, idx);
+      if (frozenAfter > a.shares)
+        refuse(
+          "FreezeExceedsBalance",
+          wallet,
+          toAmount(a.shares, idx),
+          toAmount(a.frozenShares, idx) + amount,
+        );
+      m.setAccount(wallet, { ...a, frozenShares: frozenAfter });
+    });
+  }
+
+  unfreezePartialTokens(wallet: string, amount: bigint) {
+    return this.tx((m) => {
+      const idx = m.state.index;
+      const a = m.account(wallet);
+      const frozen = toAmount(a.frozenShares, idx);
+      if (amount > frozen) refuse("UnfreezeExceedsFrozen", wallet, frozen, amount);
+      const unfreeze = amount === frozen ? a.frozenShares : toSharesUp(amount, idx);
+      if (unfreeze > a.frozenShares) refuse("Panic", 0x11n);
+      m.setAccount(wallet, { ...a, frozenShares: a.frozenShares - unfreeze });
+    });
+  }
+
+  /** FundTokenBase._sharesToTake. */
+  private sharesToTake(from: string, a: Account, amount: bigint): bigint {
+    const balance = toAmount(a.shares, this.state.index);
+    if (amount > balance) refuse("ERC20InsufficientBalance", from, balance, amount);
+    return amount === balance ? a.shares : toSharesUp(amount, this.state.index);
+  }
+
+  /** FundTokenBase._takeShares: unfrozen shares first, then frozen ones (unfrozen as they go). */
+  private takeShares(from: string, a: Account, shares: bigint) {
+    const unfrozen = a.shares - a.frozenShares;
+    const frozenShares = shares > unfrozen ? a.frozenShares - (shares - unfrozen) : a.frozenShares;
+    this.setAccount(from, { shares: a.shares - shares, frozenShares, frozen: a.frozen });
+  }
+
+  pause() {
+    return this.tx((m) => {
+      if (m.state.paused) refuse("EnforcedPause");
+      m.state.paused = true;
+    });
+  }
+
+  unpause() {
+    return this.tx((m) => {
+      if (!m.state.paused) refuse("ExpectedPause");
+      m.state.paused = false;
+    });
+  }
+
+  // ============================================================================ NAV, reserves, accrual
+
+  /** NavPublisher.publish on the NAV feed (NAV_PUBLISHER). */
+  publishNav(answer: bigint) {
+    return this.tx((m) => m.publish(m.state.navFeed, answer));
+  }
+
+  /** NavPublisher.publish on the reserve feed (NAV_PUBLISHER). */
+  publishReserves(answer: bigint) {
+    return this.tx((m) => m.publish(m.state.reserveFeed, answer));
+  }
+
+  private publish(feed: Feed, answer: bigint) {
+    const now = this.state.now;
+    if (answer <= 0n) refuse("AnswerNotPositive", answer);
+    if (answer > MAX_INT192) refuse("AnswerTooLarge", answer, MAX_INT192);
+    const prev = feed.latest;
+    if (now < prev.updatedAt + feed.minInterval)
+      refuse("PublishTooSoon", BigInt(prev.updatedAt), BigInt(now), feed.minInterval);
+    const change = answer > prev.answer ? answer - prev.answer : prev.answer - answer;
+    if (change * BPS > prev.answer * feed.maxChangeBpsPerRound)
+      refuse("AnswerChangeTooLarge", prev.answer, answer, feed.maxChangeBpsPerRound);
+    feed.latest = { roundId: prev.roundId + 1n, answer, updatedAt: now };
+  }
+
+  /** NavOracle.nextNav: the latest round if the oracle accepts it after the last applied one. */
+  private nextNav(): { roundId: bigint; nav: bigint; updatedAt: number } {
+    const s = this.state;
+    const o = s.navOracle;
+    const f = s.navFeed.latest;
+    if (s.now - f.updatedAt > o.maxAge)
+      refuse("NavStale", f.roundId, BigInt(f.updatedAt), BigInt(o.maxAge), BigInt(s.now));
+    const nav = f.answer * 10n ** BigInt(18 - s.navFeed.decimals);
+    const last = s.appliedNav;
+    if (f.updatedAt < last.updatedAt)
+      refuse("NavRoundOutOfOrder", BigInt(f.updatedAt), BigInt(last.updatedAt));
+    if (f.updatedAt === last.updatedAt) refuse("NavRoundAlreadyApplied", BigInt(f.updatedAt));
+    let change: bigint;
+    if (nav < last.nav) {
+      if (!o.allowDecrease) refuse("NavDecreaseNotAllowed", last.nav, nav);
+      change = last.nav - nav;
+    } else change = nav - last.nav;
+    const elapsed = BigInt(f.updatedAt - last.updatedAt);
+    if (change > (last.nav * (o.maxChangeBpsPerDay * elapsed)) / (BPS * BigInt(DAY)))
+      refuse("NavChangeTooLarge", last.nav, nav, elapsed, o.maxChangeBpsPerDay);
+    return { roundId: f.roundId, nav, updatedAt: f.updatedAt };
+  }
+
+  /** FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it). */
+  accrue() {
+    return this.tx((m) => {
+      const s = m.state;
+      if (s.paused) refuse("EnforcedPause");
+      const round = m.nextNav();
+      const last = s.appliedNav;
+      const oldIndex = s.index;
+      const shares = s.totalShares;
+      const grossIndex = (oldIndex * round.nav) / last.nav;
+      let feeTime =
+        s.feeWallet === ZERO_ADDRESS ? 0n : s.managementFeeBps * BigInt(round.updatedAt - last.updatedAt);
+      if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
+      const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+      if (newIndex === 0n || newIndex > MAX_UINT96) refuse("IndexOutOfRange", newIndex);
+      const feeAmount = toAmount(shares, grossIndex) - toAmount(shares, newIndex);
+      const feeShares = toSharesDown(feeAmount, newIndex);
+      const oldSupply = toAmount(shares, oldIndex);
+      const newSupply = toAmount(shares + feeShares, newIndex);
+      if (newSupply > oldSupply && newSupply > m.reserves()) return false;
+      s.index = newIndex;
+      s.appliedNav = { nav: round.nav, updatedAt: round.updatedAt, roundId: round.roundId };
+      if (feeShares !== 0n) {
+        s.totalShares = shares + feeShares;
+        const fw = m.account(s.feeWallet);
+        m.setAccount(s.feeWallet, { ...fw, shares: fw.shares + feeShares });
+      }
+      return true;
+    });
+  }
+
+  // ============================================================================ subscriptions and redemptions
+  //
+  // The fund manager (contracts/fund/, built in parallel) will add its operations here: subscription (stablecoin
+  // in, shares minted at NAV, rounded down), instant redemption from the liquidity buffer, queued redemption and
+  // its settlement by the transfer agent, with their fees and daily limits. Each one runs as a `tx` like the
+  // operations above, and its commands go in the matching section of fund.property.test.ts.
+}
