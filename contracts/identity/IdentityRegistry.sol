@@ -7,6 +7,11 @@ import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
 
+/// @notice A bound token that mints fees to a wallet (the fund token).
+interface IFeeWalletSource {
+    function feeWallet() external view returns (address);
+}
+
 /// @title IdentityRegistry
 /// @notice Who may hold the fund: each wallet maps to an investor identity with country, class flags, KYC
 /// expiry and revocation status, packed in one storage word. Several wallets may belong to one identity; the
@@ -351,13 +356,25 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         }
     }
 
+    /// @dev A wallet's binding (identity, PROTOCOL flag, registration) is fixed while it holds shares of a bound
+    /// token, and while it is that token's fee wallet, which receives shares at every accrual without a check.
     function _requireNoHoldings(address wallet) private view {
         address[] storage tokens = _s().boundTokens;
         uint256 n = tokens.length;
         for (uint256 i; i < n; ++i) {
-            uint256 shares = ISharesToken(tokens[i]).sharesOf(wallet);
-            if (shares != 0) revert WalletHoldsTokens(wallet, tokens[i], shares);
+            address token = tokens[i];
+            uint256 shares = ISharesToken(token).sharesOf(wallet);
+            if (shares != 0) revert WalletHoldsTokens(wallet, token, shares);
+            if (_feeWalletOf(token) == wallet) revert WalletIsFeeWallet(wallet, token);
         }
+    }
+
+    /// @dev The token's fee wallet, or zero for a bound token without one.
+    function _feeWalletOf(address token) private view returns (address) {
+        (bool ok, bytes memory ret) = token.staticcall(
+            abi.encodeWithSelector(IFeeWalletSource.feeWallet.selector)
+        );
+        return ok && ret.length >= 32 ? abi.decode(ret, (address)) : address(0);
     }
 
     function _defaultExpiry() private view returns (uint40) {

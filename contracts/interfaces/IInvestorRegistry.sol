@@ -37,6 +37,9 @@ interface IInvestorRegistry is IIdentityRegistry {
     error DuplicateWallet(address wallet);
     /// @notice The wallet still holds shares of a bound token, so its identity binding cannot change.
     error WalletHoldsTokens(address wallet, address token, uint256 shares);
+    /// @notice The wallet is the fee wallet of a bound token (it receives shares at every accrual), so its
+    /// identity, PROTOCOL flag and registration cannot change; point the token at another fee wallet first.
+    error WalletIsFeeWallet(address wallet, address token);
     /// @notice The arrays of a batch call have different lengths.
     error BatchLengthMismatch();
     /// @notice A batch call was given no item.

@@ -725,9 +725,9 @@ export class FundModel {
   private move(from: string, to: string, a: Account, shares: bigint, amount: bigint) {
     const idx = this.state.index;
     if (a.frozen) refuse("WalletFrozen", from);
+    if (this.account(to).frozen) refuse("WalletFrozen", to);
     if (shares > a.shares - a.frozenShares)
       refuse("InsufficientUnfrozenBalance", from, toAmount(a.shares - a.frozenShares, idx), amount);
-    if (this.account(to).frozen) refuse("WalletFrozen", to);
     if (!this.isVerified(from)) refuse("SenderNotVerified", from);
     if (!this.isVerified(to)) refuse("RecipientNotVerified", to);
     if (from !== to) {
@@ -741,17 +741,18 @@ export class FundModel {
   /** FundTokenAdmin.detectTransferRestriction (with ModularComplianceAdmin.detectTransferRestriction). */
   detectTransferRestriction(from: string, to: string, amount: bigint): number {
     const s = this.state;
-    if (s.paused) return R.PAUSED;
+    // The order of the transfer's own checks (docs/TOKEN.md "Checks on a transfer").
     if (to === ZERO_ADDRESS) return R.INVALID_RECIPIENT;
-    if (!this.isVerified(from)) return R.SENDER_NOT_VERIFIED;
-    if (!this.isVerified(to)) return R.RECIPIENT_NOT_VERIFIED;
+    if (s.paused) return R.PAUSED;
     const a = this.account(from);
-    if (a.frozen) return R.SENDER_FROZEN;
-    if (this.account(to).frozen) return R.RECIPIENT_FROZEN;
     const balance = toAmount(a.shares, s.index);
     if (amount > balance) return R.INSUFFICIENT_BALANCE;
+    if (a.frozen) return R.SENDER_FROZEN;
+    if (this.account(to).frozen) return R.RECIPIENT_FROZEN;
     const shares = amount === balance ? a.shares : toSharesUp(amount, s.index);
     if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
+    if (!this.isVerified(from)) return R.SENDER_NOT_VERIFIED;
+    if (!this.isVerified(to)) return R.RECIPIENT_NOT_VERIFIED;
     const code = this.checkParties(from, to);
     if (code !== R.NONE || !this.changesTotals(from, to)) return code;
     return this.evalMove(from, to, shares, amount, s.index, true).code;
@@ -769,6 +770,7 @@ export class FundModel {
       if (m.account(to).frozen) refuse("WalletFrozen", to);
       if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
       const newTotalShares = s.totalShares + shares;
+      if (newTotalShares > (1n << 120n) - 1n) refuse("SharesOverflow", newTotalShares);
       const newSupply = toAmount(newTotalShares, s.index);
       const reserves = m.reserves();
       if (newSupply > reserves) refuse("ReserveExceeded", newSupply, reserves);
