@@ -10,6 +10,7 @@ import { registerNavTasks } from "./nav";
 import { registerComplianceTasks } from "./compliance";
 import { registerRoleTasks } from "./roles";
 import { registerCapTableTasks } from "./captable";
+import { registerRedemptionTasks } from "./redemptions";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -17,3 +18,4 @@ registerNavTasks();
 registerComplianceTasks();
 registerRoleTasks();
 registerCapTableTasks();
+registerRedemptionTasks();
