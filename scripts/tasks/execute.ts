@@ -120,12 +120,8 @@ export function describeStep(ctx: OpsContext, step: Step): string {
 export function fundInterfaces(ctx: OpsContext): Interface[] {
   const c = ctx.fund.contracts;
   return [
-    c.token.interface,
-    c.compliance.interface,
-    c.registry.interface,
-    c.navOracle.interface,
-    c.reserveGuard.interface,
-    ...(c.navPublisher ? [c.navPublisher.interface] : []),
+    ...ctx.fund.interfaces(),
+    ...(c.reservePublisher ? [c.reservePublisher.interface] : []),
     accessManagerInterface,
   ];
 }
@@ -140,6 +136,11 @@ function interfaceByName(ctx: OpsContext, name: string): Interface | undefined {
     ReserveGuard: c.reserveGuard.interface,
     NavPublisher: c.navPublisher?.interface,
     ReservePublisher: c.reservePublisher?.interface,
+    FundManager: c.fundManager?.interface,
+    DvPSettlement: c.settlement?.interface,
+    CrossChainAssetEscrow: c.assetEscrow?.interface,
+    CrossChainPaymentEscrow: c.paymentEscrow?.interface,
+    WrappedFundToken: c.wrapper?.interface,
     AccessManager: accessManagerInterface,
   };
   return map[name];

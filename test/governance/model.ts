@@ -218,24 +218,22 @@ export function readRolesSol(source = fs.readFileSync(ROLES_SOL, "utf8")): Recor
  */
 export const ROLE_MAPS: Readonly<Record<string, FunctionRoles>> = Object.fromEntries(
   Object.entries(roleModule).filter(
-    ([name, value]) => name.endsWith("_ROLES") && typeof value === "object" && value !== null,
+    ([name, value]) =>
+      name.endsWith("_ROLES") && name !== "DEPLOYMENT_ROLES" && typeof value === "object" && value !== null,
   ),
 ) as Record<string, FunctionRoles>;
 
 /**
- * Deployment records whose role map is not named after the record. Every other record `FooBar` uses the map
- * `FOO_BAR_ROLES` when deploy/lib/roles.ts exports one.
+ * The role map of each deployment record, by export name, from deploy/lib/roles.ts's DEPLOYMENT_ROLES (the map
+ * the deploy scripts and roles:show use): e.g. FundToken -> TOKEN_ROLES.
  */
-export const RECORDS_WITH_NAMED_MAPS: Readonly<Record<string, string>> = {
-  ModularCompliance: "COMPLIANCE_ROLES",
-  FundToken: "TOKEN_ROLES",
-  NavPublisher: "PUBLISHER_ROLES",
-  ReservePublisher: "PUBLISHER_ROLES",
-  DvPSettlement: "DVP_SETTLEMENT_ROLES",
-  CrossChainAssetEscrow: "CCIP_ASSET_ESCROW_ROLES",
-  CrossChainPaymentEscrow: "CCIP_PAYMENT_ESCROW_ROLES",
-  WrappedFundToken: "WRAPPER_ROLES",
-};
+export const RECORDS_WITH_NAMED_MAPS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(roleModule.DEPLOYMENT_ROLES).map(([record, map]) => {
+    const name = Object.entries(ROLE_MAPS).find(([, m]) => m === map)?.[0];
+    if (!name) throw new Error(`DEPLOYMENT_ROLES.${record} is not an exported *_ROLES map`);
+    return [record, name];
+  }),
+);
 
 /** `FundManager` -> `FUND_MANAGER_ROLES`. */
 export function conventionalMapName(record: string): string {

@@ -35,7 +35,19 @@ export interface FundFixture {
  * chain to its own snapshot, which invalidates snapshots loadFixture took since unless loadFixture restores it.
  */
 export async function deployFundFixture(): Promise<FundFixture> {
-  await hre.deployments.fixture(["all"]);
+  // Called directly while a fund is already deployed, it would deploy a second one and leave hardhat-deploy's
+  // records pointing at it after loadFixture restores the first: refuse.
+  const existing = await hre.deployments.getOrNull("FundToken");
+  if (existing && (await hre.ethers.provider.getCode(existing.address)) !== "0x") {
+    throw new Error("deployFundFixture must be called through loadFixture(deployFundFixture)");
+  }
+  // A plain run, not hardhat-deploy's own fixture cache: loadFixture already snapshots the result, and
+  // hardhat-deploy's cached snapshot ids would be stale after a test resets the network (test/deploy).
+  await hre.deployments.run(["all"], {
+    resetMemory: true,
+    deletePreviousDeployments: false,
+    writeDeploymentsToFiles: false,
+  });
   const fund = await loadFund(hre);
   const signers = await hre.ethers.getSigners();
   return { fund, investors: signers.slice(FIRST_INVESTOR_ACCOUNT), outsider: signers[0] };

@@ -110,7 +110,7 @@ export interface PropertyEnv {
  * reserves, registers investors (some with several wallets) and issues tokens.
  */
 export async function propertyFixture(): Promise<PropertyEnv> {
-  const { fund } = await deployFundFixture();
+  const { fund } = await loadFixture(deployFundFixture);
   const { manager, token, compliance, registry } = fund.contracts;
   const signers = await hre.ethers.getSigners();
   const at = (i: number) => getAddress(signers[i].address);
