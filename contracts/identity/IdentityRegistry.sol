@@ -5,12 +5,8 @@ import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {IIdentity} from "../interfaces/IIdentity.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
+import {IFeeWalletSource} from "../interfaces/IFeeWalletSource.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
-
-/// @notice A bound token that mints fees to a wallet (the fund token).
-interface IFeeWalletSource {
-    function feeWallet() external view returns (address);
-}
 
 /// @title IdentityRegistry
 /// @notice Who may hold the fund: each wallet maps to an investor identity with country, class flags, KYC
