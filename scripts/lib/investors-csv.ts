@@ -6,7 +6,9 @@
  * - identity: the investor identity; empty means a new identity equal to the wallet. Wallets sharing an
  *   identity belong to one investor and must agree on country, classes and kycExpiry.
  * - country: ISO-3166 numeric code, 1..999.
- * - classes: class names of ./classes.ts joined by `|` or `;` (e.g. `accredited|us_person`); may be empty.
+ * - classes: investor class names of ./classes.ts joined by `|` or `;` (e.g. `accredited|us_person`); may be
+ *   empty. `protocol` is refused: it is reserved for the fund's own accounts, which the deploy scripts register
+ *   (it exempts the holder from the country, class, cap, holding and lockup rules).
  * - kycExpiry: `YYYY-MM-DD` (KYC stops counting at 00:00 UTC that day) or unix seconds; in the future.
  *
  * A file-level problem (empty file, bad header, unreadable CSV) is reported as one rejected entry for the
@@ -14,7 +16,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { ZeroAddress, getAddress } from "ethers";
-import { INVESTOR_CLASS_BITS, isClassName } from "./classes";
+import { INVESTOR_CLASS_BITS, INVESTOR_CLASS_NAMES, isClassName, type InvestorClassName } from "./classes";
 
 /** One registration, shaped as `IInvestorRegistry.Registration` for `batchRegisterInvestor`. */
 export interface Registration {
@@ -46,6 +48,23 @@ export interface InvestorCsvOptions {
 }
 
 export const CSV_COLUMNS = ["wallet", "identity", "country", "classes", "kycExpiry"] as const;
+
+/**
+ * The class of the fund's own accounts (fee wallet, fund manager, settlement escrows, wrapper vault): exempt from
+ * the country, class, cap, holding and lockup rules. The deploy scripts register those accounts; the investor
+ * CSV and the transfer agent's tasks refuse it.
+ */
+export const FUND_ACCOUNT_CLASS = "protocol" satisfies InvestorClassName;
+
+/** The classes an investor may have: every class but {@link FUND_ACCOUNT_CLASS}, in bit order. */
+export const INVESTOR_ONLY_CLASSES: readonly InvestorClassName[] = INVESTOR_CLASS_NAMES.filter(
+  (name) => name !== FUND_ACCOUNT_CLASS,
+);
+
+/** Why {@link FUND_ACCOUNT_CLASS} is refused for an investor (the CSV's reason, the tasks' message). */
+export const FUND_ACCOUNT_CLASS_REFUSAL =
+  `"${FUND_ACCOUNT_CLASS}" is reserved for the fund's own accounts, which the deploy scripts register; ` +
+  `an investor's classes are ${INVESTOR_ONLY_CLASSES.join(", ")}`;
 type Column = (typeof CSV_COLUMNS)[number];
 
 const UINT40_MAX = 2 ** 40 - 1;
@@ -194,7 +213,10 @@ function parseClasses(value: string, fail: Fail): number | undefined {
   let ok = true;
   for (const name of value.split(/[|;]/).map((n) => n.trim().toLowerCase())) {
     if (name === "") continue;
-    if (isClassName(name)) bits |= INVESTOR_CLASS_BITS[name];
+    if (name === FUND_ACCOUNT_CLASS) {
+      fail(FUND_ACCOUNT_CLASS_REFUSAL);
+      ok = false;
+    } else if (isClassName(name)) bits |= INVESTOR_CLASS_BITS[name];
     else {
       fail(`unknown class "${name}"`);
       ok = false;

@@ -7,6 +7,7 @@
 import { ZeroAddress, getAddress } from "ethers";
 import { TaskInputError } from "./context";
 import { INVESTOR_CLASS_BITS, isClassName } from "../lib/classes";
+import { FUND_ACCOUNT_CLASS, FUND_ACCOUNT_CLASS_REFUSAL, INVESTOR_ONLY_CLASSES } from "../lib/investors-csv";
 
 /** Decimals of the fund token. */
 export const TOKEN_DECIMALS = 18;
@@ -110,8 +111,9 @@ export function parseCountry(name: string, value: unknown): number {
 }
 
 /**
- * Class names of scripts/lib/classes.ts separated by `,`, `|` or `;` (e.g. "accredited,us_person"); "none"
- * or an empty string for no class. Returns the flag word.
+ * Investor class names of scripts/lib/classes.ts separated by `,`, `|` or `;` (e.g. "accredited,us_person");
+ * "none" or an empty string for no class. Returns the flag word. The `protocol` class is refused: it is
+ * reserved for the fund's own accounts, which the deploy scripts register.
  */
 export function parseClasses(name: string, value: unknown): number {
   if (value === undefined || value === null) throw new TaskInputError(`${flag(name)} is required`);
@@ -120,9 +122,10 @@ export function parseClasses(name: string, value: unknown): number {
   let bits = 0;
   for (const item of v.split(/[,|;]/).map((s) => s.trim())) {
     if (item === "") continue;
+    if (item === FUND_ACCOUNT_CLASS) throw new TaskInputError(`${flag(name)}: ${FUND_ACCOUNT_CLASS_REFUSAL}`);
     if (!isClassName(item)) {
       throw new TaskInputError(
-        `${flag(name)}: unknown class "${item}" (known: ${Object.keys(INVESTOR_CLASS_BITS).join(", ")})`,
+        `${flag(name)}: unknown class "${item}" (known: ${INVESTOR_ONLY_CLASSES.join(", ")})`,
       );
     }
     bits |= INVESTOR_CLASS_BITS[item];

@@ -5,7 +5,12 @@
  */
 import * as fs from "fs";
 import { task, types } from "hardhat/config";
-import { parseInvestorCsv, type Registration, type RejectedRow } from "../lib/investors-csv";
+import {
+  FUND_ACCOUNT_CLASS,
+  parseInvestorCsv,
+  type Registration,
+  type RejectedRow,
+} from "../lib/investors-csv";
 import { classNames } from "../lib/classes";
 import { OpsContext, TaskInputError, isoTime, runTask, say, tokens } from "./context";
 import { ExecFlags, PerformResult, Step, perform, withExecutionFlags } from "./execute";
@@ -39,7 +44,10 @@ export interface AddInvestorArgs extends ExecFlags {
   kycExpiry: string;
 }
 
-/** Registers one wallet with its investor data. */
+/**
+ * Registers one investor wallet with its data. Investors only: `--classes protocol` and joining the identity of
+ * one of the fund's own accounts are refused.
+ */
 export async function addInvestor(ctx: OpsContext, args: AddInvestorArgs): Promise<PerformResult> {
   const wallet = parseAddress("wallet", args.wallet);
   const identity = args.identity === undefined ? wallet : parseAddress("identity", args.identity);
@@ -49,6 +57,15 @@ export async function addInvestor(ctx: OpsContext, args: AddInvestorArgs): Promi
   const existing = await recordOf(ctx, wallet);
   if (existing) {
     throw new TaskInputError(`--wallet: ${wallet} is already registered (identity ${existing.identity})`);
+  }
+  if (identity !== wallet) {
+    const identityRecord = await recordOf(ctx, identity);
+    if (identityRecord && classNames(identityRecord.classes).includes(FUND_ACCOUNT_CLASS)) {
+      throw new TaskInputError(
+        `--identity: ${identity} is an account of the fund (class ${FUND_ACCOUNT_CLASS}, registered by the ` +
+          `deploy scripts): an investor's wallet cannot join it`,
+      );
+    }
   }
   const step: Step = {
     target: ctx.fund.contracts.registry,
@@ -188,7 +205,8 @@ export interface UpdateInvestorArgs extends ExecFlags {
 
 /**
  * Sets country, classes and KYC expiry on the identity's wallets; a field not given keeps its current value
- * (which the wallets must then share).
+ * (which the wallets must then share). Investors only: `--classes protocol` and the fund's own accounts
+ * (registered with the protocol class by the deploy scripts) are refused.
  */
 export async function updateInvestor(ctx: OpsContext, args: UpdateInvestorArgs): Promise<PerformResult> {
   const identity = parseAddress("identity", args.identity);
@@ -201,6 +219,12 @@ export async function updateInvestor(ctx: OpsContext, args: UpdateInvestorArgs):
   const now = await chainNow(ctx);
   const kycExpiry = args.kycExpiry === undefined ? undefined : parseExpiry("kycExpiry", args.kycExpiry, now);
   const records = await walletsOfIdentity(ctx, identity, args.wallets);
+  if (records.some((r) => classNames(r.classes).includes(FUND_ACCOUNT_CLASS))) {
+    throw new TaskInputError(
+      `--identity: ${identity} is an account of the fund (class ${FUND_ACCOUNT_CLASS}, registered by the ` +
+        `deploy scripts): investor:update changes investors only`,
+    );
+  }
   const current = <K extends "country" | "classes" | "kycExpiry">(key: K, name: string): WalletRecord[K] => {
     const values = [...new Set(records.map((r) => r[key]))];
     if (values.length > 1) {

@@ -146,7 +146,7 @@ describe("Investor classes and records (scripts/lib/classes.ts, investor-record.
         `${a.address},,840,accredited|us_person,2031-01-01`,
         `${b.address},${a.address},840,accredited|us_person,2031-01-01`,
         `${existing.address},,826,institutional,2031-01-01`,
-        `${c.address},,826,institutional;qualified_purchaser;protocol,2030-06-30`,
+        `${c.address},,826,institutional;qualified_purchaser;us_person,2030-06-30`,
       ].join("\n");
       const { valid, rejected } = await parseInvestorCsv(csv, {
         now: await time.latest(),
@@ -169,7 +169,7 @@ describe("Investor classes and records (scripts/lib/classes.ts, investor-record.
       expect(classNames(Number(await registry.investorClasses(c.address)))).to.deep.equal([
         "qualified_purchaser",
         "institutional",
-        "protocol",
+        "us_person",
       ]);
 
       await registry.setRevoked(a.address, [a.address, b.address], true);

@@ -42,7 +42,7 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
           "",
           `${W[3]},${W[2]},826,"institutional;qualified_purchaser",2027-01-15`,
           `  ${W[4]} , , 76 , ,2026-01-02`,
-          `${W[5]},,840,Accredited | US_PERSON | protocol,1767312000`,
+          `${W[5]},,840,Accredited | US_PERSON,1767312000`,
         ].join("\r\n");
         const result = await parseInvestorCsv("\uFEFF" + csv, { now: NOW });
         expect(result.rejected).to.deep.equal([]);
@@ -51,7 +51,7 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
           { wallet: C[1], identity: C[2], country: 826, classes: 0b00110, kycExpiry: unix("2027-01-15") },
           { wallet: C[3], identity: C[2], country: 826, classes: 0b00110, kycExpiry: unix("2027-01-15") },
           { wallet: C[4], identity: C[4], country: 76, classes: 0, kycExpiry: unix("2026-01-02") },
-          { wallet: C[5], identity: C[5], country: 840, classes: 0b11001, kycExpiry: 1767312000 },
+          { wallet: C[5], identity: C[5], country: 840, classes: 0b01001, kycExpiry: 1767312000 },
         ]);
       });
 
@@ -132,6 +132,29 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
           { wallet: A(20), identity: A(2), country: 840, classes: 1, kycExpiry: unix("2027-01-01") },
           { wallet: A(21), identity: A(21), country: 840, classes: 0, kycExpiry: unix("2027-01-01") },
         ]);
+      });
+
+      it("should reject the protocol class, reserved for the fund's own accounts, and keep the other rows", async function () {
+        const csv = [
+          HEADER,
+          `${W[0]},,840,accredited,2027-01-01`,
+          `${W[1]},,840,protocol,2027-01-01`,
+          `${W[2]},,826,institutional|PROTOCOL|gold,2027-01-01`,
+        ].join("\n");
+        const reserved =
+          'classes: "protocol" is reserved for the fund\'s own accounts, which the deploy scripts register; ' +
+          "an investor's classes are accredited, qualified_purchaser, institutional, us_person";
+        expect(await parseInvestorCsv(csv, { now: NOW })).to.deep.equal({
+          valid: [{ wallet: C[0], identity: C[0], country: 840, classes: 1, kycExpiry: unix("2027-01-01") }],
+          rejected: [
+            { line: 3, raw: `${W[1]},,840,protocol,2027-01-01`, reasons: [reserved] },
+            {
+              line: 4,
+              raw: `${W[2]},,826,institutional|PROTOCOL|gold,2027-01-01`,
+              reasons: [reserved, 'classes: unknown class "gold"'],
+            },
+          ],
+        });
       });
 
       it("should report a row's first line when a quoted field spans lines", async function () {

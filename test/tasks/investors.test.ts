@@ -20,6 +20,11 @@ function badChecksum(address: string): string {
   );
 }
 
+/** Why the `protocol` class is refused for an investor (tasks and CSV alike). */
+const RESERVED =
+  '"protocol" is reserved for the fund\'s own accounts, which the deploy scripts register; ' +
+  "an investor's classes are accredited, qualified_purchaser, institutional, us_person";
+
 describe("tasks: investors", function () {
   let output: ReturnType<typeof captureOutput>;
   beforeEach(() => (output = captureOutput()));
@@ -139,8 +144,37 @@ describe("tasks: investors", function () {
             classes: "accredited,wizard",
             kycExpiry: await inDays(30),
           },
-          '--classes: unknown class "wizard" (known: accredited, qualified_purchaser, institutional, us_person, protocol)',
+          '--classes: unknown class "wizard" (known: accredited, qualified_purchaser, institutional, us_person)',
         );
+      });
+
+      it("should refuse the protocol class, reserved for the fund's own accounts", async function () {
+        const { fund, investors } = await loadFixture(deployFundFixture);
+        const alice = investors[0].address;
+        await expectRefused(
+          "investor:add",
+          { wallet: alice, country: "840", classes: "accredited|Protocol", kycExpiry: await inDays(30) },
+          `--classes: ${RESERVED}`,
+        );
+        expect(await fund.contracts.registry.contains(alice)).to.equal(false);
+      });
+
+      it("should refuse a wallet joining the identity of one of the fund's own accounts", async function () {
+        const { fund, investors } = await loadFixture(deployFundFixture);
+        const alice = investors[0].address;
+        const feeWallet = await fund.contracts.token.feeWallet();
+        await expectRefused(
+          "investor:add",
+          {
+            wallet: alice,
+            identity: feeWallet,
+            country: "840",
+            classes: "accredited",
+            kycExpiry: await inDays(30),
+          },
+          `--identity: ${feeWallet} is an account of the fund (class protocol, registered by the deploy scripts): an investor's wallet cannot join it`,
+        );
+        expect(await fund.contracts.registry.contains(alice)).to.equal(false);
       });
 
       it("should refuse a KYC expiry that is not in the future", async function () {
@@ -254,6 +288,25 @@ describe("tasks: investors", function () {
         expect(await fund.contracts.registry.contains(good)).to.equal(false);
       });
 
+      it("should reject a row with the protocol class in the report and send nothing", async function () {
+        const { fund } = await loadFixture(deployFundFixture);
+        const [good, escrow] = [Wallet.createRandom().address, Wallet.createRandom().address];
+        const expiry = await inDays(365);
+        const file = writeCsv([`${good},,840,accredited,${expiry}`, `${escrow},,840,protocol,${expiry}`]);
+        await expectRefused(
+          "investor:import",
+          { file },
+          `${file}: 1 row(s) rejected (listed above): fix them, or pass --skip-invalid to register the 1 valid row(s) only; nothing was sent`,
+        );
+        expect(output.lines).to.deep.equal([
+          `${file}: 1 valid row(s), 1 rejected`,
+          `  line 3: ${escrow},,840,protocol,${expiry}`,
+          `    - classes: ${RESERVED}`,
+        ]);
+        expect(await fund.contracts.registry.contains(good)).to.equal(false);
+        expect(await fund.contracts.registry.contains(escrow)).to.equal(false);
+      });
+
       it("should refuse a file it cannot read", async function () {
         await loadFixture(deployFundFixture);
         const file = path.join(tmpDir(), "missing.csv");
@@ -332,6 +385,36 @@ describe("tasks: investors", function () {
           { identity: alice, wallets: `${alice},${bob}`, country: "826" },
           `--wallets: ${bob} belongs to identity ${bob}, not ${alice}`,
         );
+      });
+
+      it("should refuse the protocol class, reserved for the fund's own accounts", async function () {
+        const { fund, investors } = await loadFixture(deployFundFixture);
+        const alice = investors[0].address;
+        await registerInvestor(fund, alice);
+        await expectRefused(
+          "investor:update",
+          { identity: alice, classes: "protocol" },
+          `--classes: ${RESERVED}`,
+        );
+        expect(await record(fund, alice)).to.include({ classes: CLASS.accredited });
+      });
+
+      it("should refuse to update one of the fund's own accounts", async function () {
+        const { fund } = await loadFixture(deployFundFixture);
+        const feeWallet = await fund.contracts.token.feeWallet();
+        const before = await record(fund, feeWallet);
+        expect(before.classes).to.equal(CLASS.protocol);
+        await expectRefused(
+          "investor:update",
+          { identity: feeWallet, kycExpiry: await inDays(30) },
+          `--identity: ${feeWallet} is an account of the fund (class protocol, registered by the deploy scripts): investor:update changes investors only`,
+        );
+        await expectRefused(
+          "investor:update",
+          { identity: feeWallet, classes: "accredited" },
+          `--identity: ${feeWallet} is an account of the fund (class protocol, registered by the deploy scripts): investor:update changes investors only`,
+        );
+        expect(await record(fund, feeWallet)).to.deep.equal(before);
       });
 
       it("should refuse an update that changes nothing", async function () {
