@@ -71,17 +71,27 @@ export interface FundSection {
 
 // ------------------------------------------------------------------------------------------------ governance
 
-/** A Safe to create: owners are addresses or (local networks only) Hardhat account indexes. */
+/**
+ * A Safe 1.4.1 the deploy scripts create (deploy/lib/holders.ts): owners are addresses or (local networks only)
+ * Hardhat account indexes. The threshold is at least 2 (no role is held by a single key) and at most the number
+ * of owners; the admin's is at least the highest threshold of the other roles' new Safes.
+ */
 export interface NewSafeHolder {
   safe: { owners: (Address | number)[]; threshold: number };
 }
 
-/** A Safe that already exists. */
+/**
+ * A Safe that already exists on the network. The deploy scripts read its owners and threshold on chain and
+ * record them; the validator cannot check that threshold (docs/SAFE.md).
+ */
 export interface ExistingSafeHolder {
   existingSafe: Address;
 }
 
-/** Who holds a role: a new Safe, an existing Safe, or (local networks only) a plain Hardhat account. */
+/**
+ * Who holds a role: a new Safe, an existing Safe, or (local networks only) a plain Hardhat account, a single key
+ * meant for local rehearsals.
+ */
 export type RoleHolder = NewSafeHolder | ExistingSafeHolder | LocalAccount;
 
 /**

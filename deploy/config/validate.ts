@@ -17,6 +17,7 @@ import {
   TOKEN_DECIMALS,
   USD_DECIMALS,
   CountryRule,
+  type RoleHolderName,
 } from "./types";
 
 export interface ValidationContext {
@@ -240,8 +241,62 @@ function checkFund(c: Checker, v: unknown): void {
   if (isSet(o.custodian)) c.accountRef("fund.custodian", o.custodian);
 }
 
-/** Checks a role holder; returns a key equal for holders that are the same signers, undefined if invalid. */
-function checkHolder(c: Checker, at: string, v: unknown): string | undefined {
+/** Smallest threshold of a role holder's Safe: no role is held by a single key (docs/ROLES.md). */
+export const MIN_SAFE_THRESHOLD = 2;
+
+/** A role holder's Safe threshold and the config path it is reported at. */
+export interface HolderThreshold {
+  threshold: number;
+  /** e.g. `governance.issuer.safe.threshold`, or `governance.issuer.existingSafe` for a Safe read on chain. */
+  at: string;
+}
+
+/**
+ * The threshold rules of the role holders' Safes, as `path: message` problems: every Safe needs at least
+ * {@link MIN_SAFE_THRESHOLD} signatures, and the admin's Safe (which grants every role and wires every function)
+ * at least as many as the Safe of any other role. Holders missing from `holders` are not compared. The
+ * validator applies it to the Safes the config creates; the thresholds of existing Safes are only known on
+ * chain, where the same function can check them (see docs/SAFE.md).
+ */
+export function roleHolderThresholdProblems(
+  holders: Partial<Record<RoleHolderName, HolderThreshold>>,
+): string[] {
+  const problems: string[] = [];
+  const mustBe = (at: string) => `${at}: ${at.endsWith(".threshold") ? "" : "threshold "}must be`;
+  for (const role of ROLE_HOLDERS) {
+    const h = holders[role];
+    if (h !== undefined && h.threshold < MIN_SAFE_THRESHOLD) {
+      problems.push(
+        `${mustBe(h.at)} at least ${MIN_SAFE_THRESHOLD} (a role is never held by a single key), got ${h.threshold}`,
+      );
+    }
+  }
+  const admin = holders.admin;
+  if (admin === undefined) return problems;
+  let highest: { role: RoleHolderName; threshold: number } | undefined;
+  for (const role of ROLE_HOLDERS) {
+    const h = holders[role];
+    if (role !== "admin" && h !== undefined && h.threshold > (highest?.threshold ?? 0))
+      highest = { role, threshold: h.threshold };
+  }
+  if (highest !== undefined && admin.threshold < highest.threshold) {
+    problems.push(
+      `${mustBe(admin.at)} >= the highest threshold of the other role holders ` +
+        `(${admin.threshold} < ${highest.threshold} of ${holders[highest.role]!.at}): the admin grants every role`,
+    );
+  }
+  return problems;
+}
+
+interface HolderCheck {
+  /** Equal for holders that are the same signers. */
+  key: string;
+  /** The threshold of a Safe the config creates (known before deployment). */
+  threshold?: HolderThreshold;
+}
+
+/** Checks a role holder; undefined if invalid. */
+function checkHolder(c: Checker, at: string, v: unknown): HolderCheck | undefined {
   const forms = ["safe", "existingSafe", "account"];
   const shape = "must be { safe: { owners, threshold } }, { existingSafe: address } or { account: index }";
   if (typeof v !== "object" || v === null || Array.isArray(v)) return c.fail(at, shape);
@@ -257,11 +312,11 @@ function checkHolder(c: Checker, at: string, v: unknown): string | undefined {
   if (!o) return undefined;
   if (given[0] === "existingSafe") {
     const address = c.address(join(at, "existingSafe"), o.existingSafe);
-    return address && `safe ${address}`;
+    return address === undefined ? undefined : { key: `safe ${address}` };
   }
   if (given[0] === "account") {
     const index = c.accountIndex(join(at, "account"), o.account);
-    return index === undefined ? undefined : `account #${index}`;
+    return index === undefined ? undefined : { key: `account #${index}` };
   }
   const safeAt = join(at, "safe");
   const safe = c.object(safeAt, o.safe, ["owners", "threshold"]);
@@ -286,16 +341,24 @@ function checkHolder(c: Checker, at: string, v: unknown): string | undefined {
     ? c.int(thresholdAt, safe.threshold, 1, owners.length, " (the number of owners)")
     : undefined;
   if (threshold === undefined || keys.includes(undefined) || distinct.size !== keys.length) return undefined;
-  return `${threshold} of ${[...distinct].sort().join(",")}`;
+  return {
+    key: `${threshold} of ${[...distinct].sort().join(",")}`,
+    threshold: { threshold, at: thresholdAt },
+  };
 }
 
 function checkGovernance(c: Checker, v: unknown): void {
   const o = c.object("governance", v, [...ROLE_HOLDERS, "delays"]);
   if (!o) return;
   const holders: Partial<Record<string, string>> = {};
+  const thresholds: Partial<Record<RoleHolderName, HolderThreshold>> = {};
   for (const role of ROLE_HOLDERS) {
-    if (isSet(o[role])) holders[role] = checkHolder(c, `governance.${role}`, o[role]);
+    if (!isSet(o[role])) continue;
+    const holder = checkHolder(c, `governance.${role}`, o[role]);
+    holders[role] = holder?.key;
+    if (holder?.threshold !== undefined) thresholds[role] = holder.threshold;
   }
+  c.problems.push(...roleHolderThresholdProblems(thresholds));
   const separate = (role: string, other: string, why: string) => {
     if (holders[role] !== undefined && holders[role] === holders[other]) {
       c.fail(`governance.${role}`, `must not be the same holder as governance.${other} (${why})`);

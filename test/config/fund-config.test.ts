@@ -13,6 +13,7 @@ import {
   ValidationContext,
   countryList,
   loadFundConfig,
+  roleHolderThresholdProblems,
   validateFundConfig,
 } from "../../deploy/config/validate";
 
@@ -191,6 +192,24 @@ describe("Fund config (deploy/config)", function () {
           "a Safe threshold is zero",
           (c) => (c.governance.issuer.safe.threshold = 0),
           "governance.issuer.safe.threshold: must be an integer between 1 and 3 (the number of owners), got 0",
+        ],
+        [
+          "a Safe needs a single signature",
+          (c) => (c.governance.issuer.safe.threshold = 1),
+          "governance.issuer.safe.threshold: must be at least 2 (a role is never held by a single key), got 1",
+        ],
+        [
+          "a Safe has a single owner",
+          (c) => (c.governance.guardian = { safe: { owners: [17], threshold: 1 } }),
+          "governance.guardian.safe.threshold: must be at least 2 (a role is never held by a single key), got 1",
+        ],
+        [
+          "the admin Safe needs fewer signatures than another role's",
+          (c) => {
+            c.governance.admin.safe.threshold = 2;
+            c.governance.navPublisher.safe.threshold = 3;
+          },
+          "governance.admin.safe.threshold: must be >= the highest threshold of the other role holders (2 < 3 of governance.navPublisher.safe.threshold): the admin grants every role",
         ],
         [
           "a Safe lists an owner twice",
@@ -517,6 +536,53 @@ describe("Fund config (deploy/config)", function () {
       });
     });
 
+    describe("when a role holder's Safe needs too few signatures", function () {
+      const oneOfTwo = { safe: { owners: [USER_A, USER_B], threshold: 1 } };
+      const shipped: [string, () => Raw, ValidationContext][] = [
+        ["hardhat", local, LOCAL],
+        ["sepolia", real, SEPOLIA],
+        ["mainnet", () => filled(mainnetConfig), MAINNET],
+      ];
+
+      for (const [name, config, ctx] of shipped) {
+        it(`should refuse a 1-of-2 admin Safe in the ${name} config`, function () {
+          const c = config();
+          c.governance.admin = oneOfTwo;
+          const expected = [
+            "governance.admin.safe.threshold: must be at least 2 (a role is never held by a single key), got 1",
+          ];
+          // The local demo's other roles are 2-of-3 Safes the admin must match; elsewhere they are existing Safes.
+          if (name === "hardhat") {
+            expected.push(
+              "governance.admin.safe.threshold: must be >= the highest threshold of the other role holders (1 < 2 of governance.issuer.safe.threshold): the admin grants every role",
+            );
+          }
+          expect(problemsOf(c, ctx)).to.deep.equal(expected);
+        });
+
+        it(`should refuse a 1-of-2 Safe for the transfer agent in the ${name} config`, function () {
+          const c = config();
+          c.governance.transferAgent = oneOfTwo;
+          expect(problemsOf(c, ctx)).to.deep.equal([
+            "governance.transferAgent.safe.threshold: must be at least 2 (a role is never held by a single key), got 1",
+          ]);
+        });
+      }
+
+      it("should accept an admin Safe whose threshold equals the highest of the other roles", function () {
+        const c = local();
+        c.governance.admin.safe.threshold = 2;
+        c.governance.guardian = { safe: { owners: [17, 18], threshold: 2 } };
+        expect(problemsOf(c, LOCAL)).to.deep.equal([]);
+      });
+
+      it("should accept new Safes of 2 signatures next to existing Safes on a real network", function () {
+        const c = real();
+        c.governance.issuer = { safe: { owners: [USER_A, USER_B], threshold: 2 } };
+        expect(problemsOf(c, SEPOLIA)).to.deep.equal([]);
+      });
+    });
+
     describe("when the config is not an object", function () {
       it("should say so for the whole config", function () {
         for (const raw of [undefined, null, [], "hardhat"]) {
@@ -577,6 +643,42 @@ describe("Fund config (deploy/config)", function () {
         };
         expect(problemsOf(config, LOCAL)).to.deep.equal([]);
       });
+    });
+  });
+
+  describe("roleHolderThresholdProblems", function () {
+    it("should check thresholds read on chain from existing Safes, naming each holder's path", function () {
+      expect(
+        roleHolderThresholdProblems({
+          admin: { threshold: 2, at: "governance.admin.existingSafe" },
+          issuer: { threshold: 3, at: "governance.issuer.existingSafe" },
+          guardian: { threshold: 1, at: "governance.guardian.existingSafe" },
+          settlementAgent: { threshold: 3, at: "governance.settlementAgent.existingSafe" },
+        }),
+      ).to.deep.equal([
+        "governance.guardian.existingSafe: threshold must be at least 2 (a role is never held by a single key), got 1",
+        "governance.admin.existingSafe: threshold must be >= the highest threshold of the other role holders (2 < 3 of governance.issuer.existingSafe): the admin grants every role",
+      ]);
+    });
+
+    it("should find nothing to say of 2-of-n Safes under a 3-of-5 admin", function () {
+      const holders = Object.fromEntries(
+        ["issuer", "transferAgent", "complianceOfficer", "guardian", "navPublisher", "settlementAgent"].map(
+          (role) => [role, { threshold: 2, at: `governance.${role}.existingSafe` }],
+        ),
+      );
+      expect(
+        roleHolderThresholdProblems({
+          ...holders,
+          admin: { threshold: 3, at: "governance.admin.existingSafe" },
+        }),
+      ).to.deep.equal([]);
+    });
+
+    it("should not compare the admin with roles it was not given", function () {
+      expect(
+        roleHolderThresholdProblems({ issuer: { threshold: 3, at: "governance.issuer.safe.threshold" } }),
+      ).to.deep.equal([]);
     });
   });
 
