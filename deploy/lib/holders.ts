@@ -5,6 +5,7 @@
 import { Contract, getAddress, id } from "ethers";
 import type { DeployContext } from "./context";
 import { ROLE_HOLDERS, type RoleHolder, type RoleHolderName } from "../config/types";
+import { roleHolderThresholdProblems, type HolderThreshold } from "../config/validate";
 import {
   createSafe,
   predictSafeAddress,
@@ -22,6 +23,46 @@ export interface HolderInfo {
   kind: "safe" | "account";
   owners: string[];
   threshold: number;
+}
+
+/** Owners and threshold of an existing Safe named by the config (read only). */
+async function readExistingSafe(
+  ctx: DeployContext,
+  role: RoleHolderName,
+  existingSafe: string,
+): Promise<{ address: string; owners: string[]; threshold: number }> {
+  const address = getAddress(existingSafe);
+  const safe = new Contract(address, safeArtifacts.Safe.abi as never, ctx.deployer);
+  try {
+    const owners = (await safe.getOwners()) as string[];
+    const threshold = Number(await safe.getThreshold());
+    return { address, owners, threshold };
+  } catch {
+    throw new Error(`governance.${role}.existingSafe: ${address} is not a Safe on this network`);
+  }
+}
+
+/**
+ * Checks, before anything is sent, what the config validator cannot see: every `existingSafe` is a Safe on
+ * this network, and the on-chain thresholds obey the same rules as new Safes' (at least 2; the admin's at
+ * least the highest of the others). Throws one error listing every problem.
+ */
+export async function checkRoleHolders(ctx: DeployContext): Promise<void> {
+  const gov = ctx.config.governance;
+  const thresholds: Partial<Record<RoleHolderName, HolderThreshold>> = {};
+  for (const role of ROLE_HOLDERS) {
+    const holder: RoleHolder = gov[role];
+    if ("safe" in holder) {
+      thresholds[role] = { threshold: holder.safe.threshold, at: `governance.${role}.safe.threshold` };
+    } else if ("existingSafe" in holder) {
+      const { threshold } = await readExistingSafe(ctx, role, holder.existingSafe);
+      thresholds[role] = { threshold, at: `governance.${role}.existingSafe` };
+    }
+  }
+  const problems = roleHolderThresholdProblems(thresholds);
+  if (problems.length > 0) {
+    throw new Error(`role holders refused before deployment:\n  - ${problems.join("\n  - ")}`);
+  }
 }
 
 /** The Safe (or account) of every role holder, created when the config asks for a new Safe. */
@@ -56,16 +97,7 @@ export async function ensureRoleHolders(ctx: DeployContext): Promise<Record<Role
           : await createSafe(infra!, owners, holder.safe.threshold, salt, ctx.deployer);
       info = { role, address, kind: "safe", owners, threshold: holder.safe.threshold };
     } else if ("existingSafe" in holder) {
-      const address = getAddress(holder.existingSafe);
-      const safe = new Contract(address, safeArtifacts.Safe.abi as never, ctx.deployer);
-      let owners: string[];
-      let threshold: number;
-      try {
-        owners = (await safe.getOwners()) as string[];
-        threshold = Number(await safe.getThreshold());
-      } catch {
-        throw new Error(`governance.${role}.existingSafe: ${address} is not a Safe on this network`);
-      }
+      const { address, owners, threshold } = await readExistingSafe(ctx, role, holder.existingSafe);
       info = { role, address, kind: "safe", owners, threshold };
     } else {
       info = { role, address: ctx.address(holder), kind: "account", owners: [], threshold: 1 };

@@ -1,7 +1,7 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { loadContext } from "../lib/context";
 import { deployPlain } from "../lib/deploy";
-import { ensureRoleHolders } from "../lib/holders";
+import { checkRoleHolders, ensureRoleHolders } from "../lib/holders";
 
 /**
  * The AccessManager (the deployer is its admin until the handover script) and the Safes holding the roles.
@@ -9,6 +9,7 @@ import { ensureRoleHolders } from "../lib/holders";
 const func: DeployFunction = async (hre) => {
   const ctx = await loadContext(hre);
   ctx.log(`fund ${ctx.config.fund.name} (${ctx.config.fund.symbol}) on ${ctx.network}`);
+  await checkRoleHolders(ctx); // existing Safes are read and checked before anything is sent
   await deployPlain(ctx, "AccessManager", "AccessManager", [ctx.deployer.address]);
   await ensureRoleHolders(ctx);
 };

@@ -17,6 +17,7 @@ import type { FundConfig } from "../../deploy/config/types";
 import { setFundConfigOverride } from "../../deploy/lib/context";
 import { ROLE_IDS } from "../../deploy/lib/roles";
 import { rejection } from "../governance/model";
+import { createSafe, deploySafeInfrastructure } from "../../scripts/lib/safe";
 
 const { deployments, ethers, network, upgrades } = hre;
 
@@ -156,6 +157,64 @@ describe("deploy scripts (tag all)", function () {
       setFundConfigOverride(configWith(() => undefined));
       await deployments.run(["all"], RUN_FRESH);
       expect(Object.keys(await deployments.all()).sort()).to.deep.equal([...EXPECTED_RECORDS].sort());
+    });
+  });
+
+  describe("with role holders named as existing Safes", function () {
+    /** Safe 1.4.1 infrastructure and two Safes of the issuer's owners (accounts 6-8): 1-of-3 and 2-of-3. */
+    async function existingSafes() {
+      await resetNetwork();
+      const signers = await ethers.getSigners();
+      const owners = [6, 7, 8].map((i) => signers[i].address);
+      const infra = await deploySafeInfrastructure(signers[0]);
+      return {
+        single: await createSafe(infra, owners, 1, 1n, signers[0]),
+        double: await createSafe(infra, owners, 2, 2n, signers[0]),
+      };
+    }
+
+    afterEach(function () {
+      setFundConfigOverride(undefined);
+    });
+
+    it("should refuse an existing Safe with a threshold of 1 before sending any transaction", async function () {
+      const { single } = await existingSafes();
+      const from = await deployer();
+      const block = await ethers.provider.getBlockNumber();
+      const nonce = await ethers.provider.getTransactionCount(from);
+      setFundConfigOverride(configWith((c) => (c.governance.issuer = { existingSafe: single })));
+      const error = await rejection(deployments.run(["all"], RUN_FRESH));
+      expect(error.message).to.match(
+        /governance\.issuer\.existingSafe: threshold must be at least 2 \(a role is never held by a single key\), got 1/,
+      );
+      expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+      expect(await ethers.provider.getTransactionCount(from), "deployer nonce").to.equal(nonce);
+    });
+
+    it("should refuse an address that is not a Safe before sending any transaction", async function () {
+      await existingSafes();
+      const block = await ethers.provider.getBlockNumber();
+      const notSafe = (await ethers.getSigners())[30].address;
+      setFundConfigOverride(configWith((c) => (c.governance.issuer = { existingSafe: notSafe })));
+      const error = await rejection(deployments.run(["all"], RUN_FRESH));
+      expect(error.message).to.contain(
+        `governance.issuer.existingSafe: ${notSafe} is not a Safe on this network`,
+      );
+      expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+    });
+
+    it("should hand the issuer role to an existing 2-of-3 Safe and record its owners and threshold", async function () {
+      const { double } = await existingSafes();
+      setFundConfigOverride(configWith((c) => (c.governance.issuer = { existingSafe: double })));
+      await deployments.run(["all"], RUN_FRESH);
+      const record = await deployments.get("RoleHolder.issuer");
+      expect(record.address).to.equal(double);
+      expect((record.linkedData as { threshold: number }).threshold).to.equal(2);
+      const manager = await ethers.getContractAt(
+        "AccessManager",
+        (await deployments.get("AccessManager")).address,
+      );
+      expect((await manager.hasRole(ROLE_IDS.ISSUER, double))[0]).to.equal(true);
     });
   });
 
