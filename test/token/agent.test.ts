@@ -263,6 +263,13 @@ describe("FundToken: agent actions", function () {
       expect(await f.fund.contracts.compliance.investorCount()).to.equal(count - 1n);
     });
 
+    it("should refuse the zero address with ERC20InvalidSender", async function () {
+      const f = await loadFixture(investorsFixture);
+      await expect(agent(f).call(f.token, "burn", [ZeroAddress, ONE]))
+        .to.be.revertedWithCustomError(f.token, "ERC20InvalidSender")
+        .withArgs(ZeroAddress);
+    });
+
     it("should refuse more than the balance with ERC20InsufficientBalance", async function () {
       const f = await loadFixture(investorsFixture);
       await expect(agent(f).call(f.token, "burn", [f.carol.address, f.amounts.carol + 1n]))
@@ -405,10 +412,13 @@ describe("FundToken: agent actions", function () {
         .withArgs(f.bob.address);
     });
 
-    it("should refuse the zero recipient, an unverified recipient and more than the balance", async function () {
+    it("should refuse the zero recipient, the zero holder, an unverified recipient and more than the balance", async function () {
       const f = await loadFixture(investorsFixture);
       await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, ZeroAddress, ONE]))
         .to.be.revertedWithCustomError(f.token, "ERC20InvalidReceiver")
+        .withArgs(ZeroAddress);
+      await expect(agent(f).call(f.token, "forcedTransfer", [ZeroAddress, f.bob.address, ONE]))
+        .to.be.revertedWithCustomError(f.token, "ERC20InvalidSender")
         .withArgs(ZeroAddress);
       await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.erin.address, ONE]))
         .to.be.revertedWithCustomError(f.token, "RecipientNotVerified")
