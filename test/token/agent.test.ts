@@ -123,6 +123,16 @@ describe("FundToken: agent actions", function () {
           .withArgs(ZeroAddress);
       });
 
+      it("should refuse issuance beyond uint120 total shares with SharesOverflow, before the reserve check", async function () {
+        const f = await loadFixture(rebasedFixture);
+        const index = await f.token.index();
+        const amount = toAmount(2n ** 120n, index) + ONE;
+        const expected = (await f.token.totalShares()) + toSharesDown(amount, index);
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, amount]))
+          .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+          .withArgs(expected);
+      });
+
       it("should refuse an unregistered recipient with RecipientNotVerified", async function () {
         const f = await loadFixture(investorsFixture);
         await expect(agent(f).call(f.token, "mint", [f.erin.address, ONE]))
