@@ -77,7 +77,98 @@ export async function measureGas(what: string, send: Promise<ContractTransaction
   const tx = await send;
   const receipt = await tx.wait();
   if (receipt === null || receipt.status !== 1) throw new Error(`${what}: transaction failed`);
+  if (process.env.BENCH_BREAKDOWN) {
+    console.log(`  ${what}: ${formatBreakdown(await gasBreakdown(tx.hash, Number(receipt.gasUsed)))}`);
+  }
   return Number(receipt.gasUsed);
+}
+
+/** One step of Hardhat's `debug_traceTransaction` struct log. */
+interface StructLog {
+  op: string;
+  gas: number;
+  gasCost: number;
+  depth: number;
+}
+
+/** Where a transaction's gas went, by kind of work (sums to `gasUsed`). */
+export interface GasBreakdown {
+  gasUsed: number;
+  /** 21,000, calldata, net of refunds: everything not charged to an opcode */
+  intrinsic: number;
+  sload: number;
+  /** SLOADs that paid the cold price (2,100) */
+  coldSloads: number;
+  sstore: number;
+  /** own cost of CALL / STATICCALL / DELEGATECALL / EXTCODESIZE (account access), not the callee's work */
+  calls: number;
+  /** frames entered (external calls and delegate calls) */
+  frames: number;
+  logs: number;
+  /** every other opcode: stack, memory, arithmetic, hashing, ABI coding */
+  compute: number;
+}
+
+/**
+ * Breaks a mined transaction's gas down by kind of work from its opcode trace (BENCH_BREAKDOWN=1). A call
+ * opcode's own cost is what it charged minus what its callee consumed, so each unit of gas is counted once.
+ */
+export async function gasBreakdown(hash: string, gasUsed: number): Promise<GasBreakdown> {
+  const trace = (await ethers.provider.send("debug_traceTransaction", [
+    hash,
+    { disableMemory: true, disableStack: true, disableStorage: true },
+  ])) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const b: GasBreakdown = {
+    gasUsed,
+    intrinsic: 0,
+    sload: 0,
+    coldSloads: 0,
+    sstore: 0,
+    calls: 0,
+    frames: 0,
+    logs: 0,
+    compute: 0,
+  };
+  let charged = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const l = logs[i];
+    let cost = l.gasCost;
+    const isCall = l.op === "CALL" || l.op === "STATICCALL" || l.op === "DELEGATECALL";
+    if (isCall && logs[i + 1] !== undefined && logs[i + 1].depth > l.depth) {
+      let j = i + 1;
+      while (j < logs.length && logs[j].depth > l.depth) j++;
+      const last = logs[j - 1];
+      const inner = logs[i + 1].gas - (last.gas - last.gasCost);
+      cost = l.gas - (logs[j]?.gas ?? last.gas - last.gasCost) - inner;
+      b.frames++;
+    } else if (isCall && logs[i + 1] !== undefined) {
+      cost = l.gas - logs[i + 1].gas; // a call to an account without code
+    }
+    charged += cost;
+    if (l.op === "SLOAD") {
+      b.sload += cost;
+      if (cost >= 2100) b.coldSloads++;
+    } else if (l.op === "SSTORE") b.sstore += cost;
+    else if (isCall || l.op === "EXTCODESIZE") b.calls += cost;
+    else if (l.op.startsWith("LOG")) b.logs += cost;
+    else b.compute += cost;
+  }
+  b.intrinsic = gasUsed - charged;
+  return b;
+}
+
+/** One line: the breakdown's parts with thousands separators. */
+export function formatBreakdown(b: GasBreakdown): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return [
+    `${n(b.gasUsed)} = intrinsic & calldata ${n(b.intrinsic)}`,
+    `storage reads ${n(b.sload)} (${b.coldSloads} cold)`,
+    `storage writes ${n(b.sstore)}`,
+    `account access ${n(b.calls)} (${b.frames} frames)`,
+    `events ${n(b.logs)}`,
+    `computation ${n(b.compute)}`,
+  ].join(" + ");
 }
 
 /** Throws `message` unless `condition` holds: post-conditions proving a measurement did its job. */

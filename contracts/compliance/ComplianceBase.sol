@@ -335,7 +335,7 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
     }
 
     /// @dev Records a movement without enforcing rules (forced transfer, burn, issuance through the ERC-3643
-    /// hook or the fee). A burn or forced transfer that takes locked shares consumes the oldest tranches.
+    /// hook). The accrual's fee issuance is not recorded: the fee wallet is a PROTOCOL account. A burn or forced transfer that takes locked shares consumes the oldest tranches.
     function _record(
         Core memory c,
         address from,

@@ -153,8 +153,9 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
     // =================================================================== redemptions
 
     /// @notice Redeems `tokenAmount` tokens for `stablecoin` at NAV. The tokens are taken with `transferFrom`
-    /// (the caller approved this contract), so the token's sender checks apply: a frozen or sanctioned holder, or
-    /// locked tokens, cannot redeem. Paid at once (burned, fee rounded up) when instant redemption is on, the free
+    /// (the caller approved this contract), so the token's sender checks apply: a frozen holder or locked tokens
+    /// cannot redeem; a sanctioned holder is refused first (WalletSanctioned), whether or not the compliance's
+    /// sanctions rule is on. Paid at once (burned, fee rounded up) when instant redemption is on, the free
     /// buffer covers it and the daily limits allow; otherwise queued, the tokens held in escrow until the transfer
     /// agent settles the request at the NAV of that day.
     /// @param tokenAmount Tokens to redeem.
@@ -347,6 +348,11 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         if (cfg.redemptionsPaused) revert RedemptionsPaused();
         StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
         if (tokenAmount == 0 || tokenAmount > _MAX_AMOUNT) revert InvalidAmount(tokenAmount);
+        // Whatever the compliance's sanctions switch, a sanctioned holder is never paid (nor queued): the same
+        // screening the queue's settlement applies (HoldReason.Sanctioned).
+        if (IFundCompliance(address(cfg.token.compliance())).isSanctioned(msg.sender)) {
+            revert WalletSanctioned(msg.sender);
+        }
         _syncNav(cfg.token);
         Redemption memory x;
         x.stablecoin = stablecoin;

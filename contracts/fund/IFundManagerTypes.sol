@@ -131,6 +131,8 @@ interface IFundManagerTypes {
     error InsufficientOutput(uint256 out, uint256 minOut);
     /// @notice The redemption would pay nothing after rounding and fee.
     error RedemptionTooSmall(uint256 tokenAmount);
+    /// @notice The wallet is sanctioned (internal list or sanctions oracle): it may not redeem.
+    error WalletSanctioned(address wallet);
     /// @notice The newest NAV round could not be applied (the reserve guard blocked the accrual).
     error NavAccrualBlocked(uint80 roundId, uint256 updatedAt);
     /// @notice The manager's free stablecoin balance does not cover the payment.

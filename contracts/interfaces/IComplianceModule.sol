@@ -16,6 +16,10 @@ interface IComplianceModule {
     function moduleBurnAction(address from, uint256 value) external;
 
     /// @notice Whether the transfer is allowed by this module.
+    /// @dev During a movement ModularCompliance asks this after the token has already updated its balances
+    /// (same transaction: a refusal reverts everything), while the restriction views ask it before anything
+    /// moves. A module must therefore not base its decision on the token's balances or supply; it keeps the
+    /// state it needs through the action hooks, as ERC-3643 modules do.
     function moduleCheck(
         address from,
         address to,

@@ -38,6 +38,9 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
     /// @notice Whether a transfer would succeed (ERC-7943 style).
     function canTransfer(address from, address to, uint256 amount) external view returns (bool);
 
+    /// @notice ERC-1404: the human-readable text of a reason code of {detectTransferRestriction}.
+    function messageForTransferRestriction(uint8 restrictionCode) external pure returns (string memory);
+
     /// @notice Shares worth at most `amount` (rounded down).
     function sharesForAmount(uint256 amount) external view returns (uint256);
 

@@ -22,8 +22,9 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
 
     /// @notice Longest time between a lock and its payment deadline.
     uint40 public constant MAX_PAYMENT_WINDOW = 30 days;
-    /// @notice Shortest confirmation grace.
-    uint32 public constant MIN_CONFIRMATION_GRACE = 1 hours;
+    /// @notice Shortest confirmation grace: CCIP's smart execution window (8 hours), so that a CONFIRM delivered
+    /// within CCIP's own guarantee always beats the timeout refund.
+    uint32 public constant MIN_CONFIRMATION_GRACE = 8 hours;
     /// @notice Longest confirmation grace.
     uint32 public constant MAX_CONFIRMATION_GRACE = 30 days;
 

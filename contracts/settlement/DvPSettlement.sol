@@ -6,6 +6,9 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {TransferRestrictions} from "../compliance/TransferRestrictions.sol";
 import {IDvPSettlement} from "./IDvPSettlement.sol";
 import {ShareEscrow} from "./ShareEscrow.sol";
 
@@ -128,6 +131,7 @@ contract DvPSettlement is ManagedUpgradeable, ReentrancyGuardTransient, IDvPSett
         if (t.mode != Mode.OnChain) revert WrongMode(tradeId, t.mode);
         if (block.timestamp > t.deadline) revert TradeExpired(tradeId, t.deadline);
         IFundToken fundToken = $.config.token;
+        _checkSeller(fundToken, tradeId, t.seller);
         if (t.status == Status.SellerCommitted) {
             if (msg.sender != t.buyer) revert CallerNotParty(tradeId, msg.sender);
             tr.status = Status.Settled;
@@ -192,8 +196,10 @@ contract DvPSettlement is ManagedUpgradeable, ReentrancyGuardTransient, IDvPSett
         Trade storage tr = _offChainTrade($, tradeId);
         if (tr.status != Status.SellerCommitted) revert InvalidStatus(tradeId, tr.status);
         _requireOpen(tradeId, tr.deadline);
-        uint8 code = $.config.token.restriction(tr.buyer, tr.shares);
+        IFundToken fundToken = $.config.token;
+        uint8 code = fundToken.restriction(tr.buyer, tr.shares);
         if (code != 0) revert ReleaseRestricted(tradeId, code);
+        _checkSeller(fundToken, tradeId, tr.seller);
         tr.status = Status.Acknowledged;
         tr.acknowledgedAt = uint40(block.timestamp);
         emit TradeAcknowledged(tradeId, msg.sender);
@@ -335,6 +341,20 @@ contract DvPSettlement is ManagedUpgradeable, ReentrancyGuardTransient, IDvPSett
     ) private {
         uint256 amount = $.config.token.push(seller, shares);
         emit SellerRefunded(tradeId, seller, shares, amount);
+    }
+
+    /// @dev The seller is paid at settlement (on-chain) or on the agent's instruction after the acknowledgement
+    /// (off-chain), possibly long after its tokens were escrowed: it must still be verified and not frozen, and
+    /// never sanctioned, whatever the compliance's sanctions switch (the fund manager screens the same way).
+    function _checkSeller(IFundToken token, uint256 tradeId, address seller) private view {
+        uint8 code;
+        if (token.isFrozen(seller)) code = TransferRestrictions.SENDER_FROZEN;
+        else if (!IIdentityRegistry(address(token.identityRegistry())).isVerified(seller)) {
+            code = TransferRestrictions.SENDER_NOT_VERIFIED;
+        } else if (IFundCompliance(address(token.compliance())).isSanctioned(seller)) {
+            code = TransferRestrictions.SENDER_SANCTIONED;
+        }
+        if (code != TransferRestrictions.NONE) revert SellerRestricted(tradeId, code);
     }
 
     function _checkParties(address seller, address buyer) private pure {

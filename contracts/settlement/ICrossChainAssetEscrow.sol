@@ -90,9 +90,13 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
         uint256 shares,
         uint40 refundableAt
     );
-    /// @notice A CONFIRM message arrived: Locked -> ReleasePending (the release follows or is retried).
+    /// @notice A CONFIRM message arrived for a Locked trade: the release to the buyer follows in the same
+    /// transaction (Locked -> Released, TradeReleased), or Locked -> ReleasePending if the token refuses it
+    /// (TransferFailed; retried later).
     event PaymentConfirmed(bytes32 indexed tradeId, bytes32 indexed messageId);
-    /// @notice A CANCEL message arrived: Locked -> RefundPending (the refund follows or is retried).
+    /// @notice A CANCEL message arrived for a Locked trade: the refund to the seller follows in the same
+    /// transaction (Locked -> Refunded, TradeRefunded), or Locked -> RefundPending if the token refuses it
+    /// (TransferFailed; retried later).
     event TradeCancelled(bytes32 indexed tradeId, bytes32 indexed messageId);
     /// @notice No decision arrived in time: Locked -> Refunded (the refund follows).
     event TradeTimedOut(bytes32 indexed tradeId);

@@ -109,6 +109,9 @@ interface IDvPSettlement {
     error ReleaseRestricted(uint256 tradeId, uint8 restriction);
     /// @notice A payment reference or rejection reason is zero.
     error EmptyReference(uint256 tradeId);
+    /// @notice The seller may no longer sell (reason code of TransferRestrictions: SENDER_FROZEN,
+    /// SENDER_NOT_VERIFIED or SENDER_SANCTIONED), so the trade cannot settle.
+    error SellerRestricted(uint256 tradeId, uint8 restriction);
 
     /// @notice A trade paid on-chain was proposed by one of its parties.
     event TradeProposed(
@@ -167,7 +170,8 @@ interface IDvPSettlement {
 
     /// @notice Commits the counterparty's leg of an on-chain trade and exchanges both legs in the same
     /// transaction: the escrowed shares go to the buyer (the token's recipient rules apply) and the price to
-    /// the seller. Only the party whose leg is missing, until the deadline.
+    /// the seller, who must still be able to sell (verified, not frozen, not sanctioned whatever the
+    /// compliance's sanctions switch; SellerRestricted). Only the party whose leg is missing, until the deadline.
     /// @param tradeId The trade.
     function commit(uint256 tradeId) external;
 
@@ -178,7 +182,8 @@ interface IDvPSettlement {
     function openOffChainTrade(OffChainTerms calldata terms) external returns (uint256 tradeId);
 
     /// @notice The settlement agent pre-validates an off-chain trade before instructing the payment: the release
-    /// to the buyer must be allowed by the token now. Records the acknowledgement. SETTLEMENT_AGENT.
+    /// to the buyer must be allowed by the token now (ReleaseRestricted) and the seller must still be able to sell
+    /// (SellerRestricted, as in {commit}). Records the acknowledgement. SETTLEMENT_AGENT.
     /// @param tradeId The trade.
     function acknowledge(uint256 tradeId) external;
 

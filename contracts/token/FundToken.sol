@@ -161,6 +161,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         // Recipient and pause first, then the allowance, then the holder's checks (docs/TOKEN.md order).
         (Routing memory rt, Rebase memory rb) = _hot($, to);
         _spendAllowance(from, msg.sender, amount);
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
         _transferChecked($, rt, rb, from, to, amount);
         return true;
     }
@@ -481,6 +482,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     }
 
     function _burn(address from, uint256 amount) private {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
         FundTokenStorage storage $ = _s();
         Rebase memory rb = $.rebase;
         Account memory a = $.accounts[from];

@@ -205,6 +205,13 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     // =================================================================== transfer restrictions
 
+    /// @notice ERC-1404: the human-readable text of a reason code returned by {detectTransferRestriction}
+    /// ("Unknown restriction code" for a code the suite does not define).
+    /// @param restrictionCode The code.
+    function messageForTransferRestriction(uint8 restrictionCode) external pure returns (string memory) {
+        return R.message(restrictionCode);
+    }
+
     /// @notice The reason code (TransferRestrictions) a transfer would be refused with; 0 if allowed. The
     /// conditions are checked in the order `transfer` checks them, so the code names the error it reverts with.
     /// @param from Sender.
@@ -306,6 +313,7 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     function _forcedTransfer(address from, address to, uint256 amount) private {
         if (from == to) revert ForcedTransferToSelf(from);
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         FundTokenStorage storage $ = _s();
         Rebase memory rb = $.rebase;

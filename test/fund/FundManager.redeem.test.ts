@@ -11,10 +11,10 @@ import {
   USDC,
   TOKENS,
   STATUS,
-  RESTRICTION,
   type ManagerFixture,
 } from "./fixtures";
 import type { IFundToken } from "../../typechain-types";
+import { RULES } from "../../scripts/lib/compliance-rules";
 
 /**
  * {limitsFixture} after alice subscribed 5,000 USDC (4,995 tokens; 2,000 USDC kept as buffer, 2,995 sent to the
@@ -295,13 +295,29 @@ describe("FundManager", function () {
           .withArgs(alice.address, TOKENS("995"), TOKENS("1000"));
       });
 
-      it("should revert with TransferRestricted for a sanctioned holder", async function () {
+      it("should revert with WalletSanctioned for a sanctioned holder", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const { compliance } = fund.contracts;
         await fund.as("complianceOfficer").call(compliance, "setSanctioned", [[alice.address], true]);
         await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
-          .to.be.revertedWithCustomError(compliance, "TransferRestricted")
-          .withArgs(RESTRICTION.SENDER_SANCTIONED);
+          .to.be.revertedWithCustomError(fm, "WalletSanctioned")
+          .withArgs(alice.address);
+      });
+
+      it("should revert with WalletSanctioned for a sanctioned holder even with the sanctions rule off", async function () {
+        const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
+        const { compliance, token } = fund.contracts;
+        await fund.as("complianceOfficer").call(compliance, "setSanctioned", [[alice.address], true]);
+        await fund
+          .as("issuer")
+          .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+        // The token alone would now let the holder's tokens move.
+        expect(await token.detectTransferRestriction(alice.address, fm, TOKENS("100"))).to.equal(0); // allowed
+        const before = await token.balanceOf(alice.address);
+        await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
+          .to.be.revertedWithCustomError(fm, "WalletSanctioned")
+          .withArgs(alice.address);
+        expect(await token.balanceOf(alice.address)).to.equal(before);
       });
 
       it("should revert with ERC20InsufficientAllowance without an approval", async function () {

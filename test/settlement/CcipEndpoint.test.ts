@@ -343,14 +343,14 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
   });
 
   describe("setConfirmationGrace", function () {
-    it("should let the issuer change the grace of new trades within 1 hour to 30 days", async function () {
+    it("should let the issuer change the grace of new trades within 8 hours to 30 days", async function () {
       const f = await loadFixture(settlementFixture);
       const { response } = await f.fund.as("issuer").callNow(f.asset, "setConfirmationGrace", [3 * DAY]);
       await expect(response)
         .to.emit(f.asset, "ConfirmationGraceChanged")
         .withArgs(DAY, 3 * DAY);
       expect(await f.asset.confirmationGrace()).to.equal(3 * DAY);
-      for (const grace of [3599, 30 * DAY + 1]) {
+      for (const grace of [8 * 3600 - 1, 30 * DAY + 1]) {
         await expect(f.fund.as("issuer").callNow(f.asset, "setConfirmationGrace", [grace]))
           .to.be.revertedWithCustomError(f.asset, "InvalidConfirmationGrace")
           .withArgs(grace);

@@ -139,6 +139,28 @@ describe("DvPSettlement (off-chain payment)", function () {
       });
     });
 
+    describe("when the seller can no longer sell", function () {
+      it("should refuse a sanctioned seller with SellerRestricted(SENDER_SANCTIONED)", async function () {
+        const f = await opened();
+        const { compliance } = f.fund.contracts;
+        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await expect(f.agent.call(f.dvp, "acknowledge", [f.id]))
+          .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
+          .withArgs(f.id, 9);
+        expect((await f.dvp.trade(f.id)).status).to.equal(STATUS.SellerCommitted);
+      });
+
+      it("should refuse a frozen seller with SellerRestricted(SENDER_FROZEN)", async function () {
+        const f = await opened();
+        await f.fund
+          .as("transferAgent")
+          .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
+        await expect(f.agent.call(f.dvp, "acknowledge", [f.id]))
+          .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
+          .withArgs(f.id, 4);
+      });
+    });
+
     it("should refuse anyone without the SETTLEMENT_AGENT role", async function () {
       const f = await opened();
       for (const caller of [f.seller, f.buyer, f.outsider]) {

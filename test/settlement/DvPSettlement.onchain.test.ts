@@ -3,6 +3,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 import { registerInvestor, COUNTRY } from "../helpers/fund";
+import { RULES } from "../../scripts/lib/compliance-rules";
 import {
   settlementFixture,
   accrueYield,
@@ -284,6 +285,82 @@ describe("DvPSettlement (on-chain payment)", function () {
         await expect(f.dvp.connect(buyer).commit(1n))
           .to.be.revertedWithCustomError(f.fund.contracts.compliance, "TransferRestricted")
           .withArgs(13);
+      });
+    });
+
+    describe("when the buyer was sanctioned meanwhile", function () {
+      it("should revert with the compliance's RECIPIENT_SANCTIONED and move nothing", async function () {
+        const f = await sellerCommitted();
+        const { compliance } = f.fund.contracts;
+        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.buyer.address], true]);
+        await expect(f.dvp.connect(f.buyer).commit(f.id))
+          .to.be.revertedWithCustomError(compliance, "TransferRestricted")
+          .withArgs(10);
+        expect((await f.dvp.trade(f.id)).status).to.equal(STATUS.SellerCommitted);
+      });
+    });
+
+    describe("when the seller can no longer sell (checked at settlement, before the seller is paid)", function () {
+      async function sellerRefused(
+        f: Awaited<ReturnType<typeof sellerCommitted>>,
+        code: number,
+        committer: "buyer" | "seller",
+      ) {
+        const before = await f.usdc.balanceOf(f.seller.address);
+        const by = committer === "buyer" ? f.buyer : f.seller;
+        await expect(f.dvp.connect(by).commit(f.id))
+          .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
+          .withArgs(f.id, code);
+        expect(await f.usdc.balanceOf(f.seller.address)).to.equal(before);
+      }
+
+      it("should revert with SellerRestricted(SENDER_SANCTIONED) when the seller was sanctioned", async function () {
+        const f = await sellerCommitted();
+        const { compliance } = f.fund.contracts;
+        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await sellerRefused(f, 9, "buyer");
+      });
+
+      it("should revert with SellerRestricted(SENDER_SANCTIONED) even with the compliance's sanctions rule off", async function () {
+        const f = await sellerCommitted();
+        const { compliance } = f.fund.contracts;
+        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await f.fund
+          .as("issuer")
+          .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+        await sellerRefused(f, 9, "buyer");
+      });
+
+      it("should revert with SellerRestricted(SENDER_FROZEN) when the seller's wallet was frozen", async function () {
+        const f = await sellerCommitted();
+        await f.fund
+          .as("transferAgent")
+          .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
+        await sellerRefused(f, 4, "buyer");
+      });
+
+      it("should revert with SellerRestricted(SENDER_NOT_VERIFIED) when the seller's KYC was revoked, then refund after the deadline", async function () {
+        const f = await sellerCommitted();
+        const { registry } = f.fund.contracts;
+        const identity = await registry.identity(f.seller.address);
+        await f.fund
+          .as("complianceOfficer")
+          .call(registry, "setRevoked", [identity, [f.seller.address], true]);
+        await sellerRefused(f, 2, "buyer");
+        await f.fund
+          .as("complianceOfficer")
+          .call(registry, "setRevoked", [identity, [f.seller.address], false]);
+        await time.increaseTo(f.t.deadline + 1);
+        await expect(f.dvp.refund(f.id)).to.emit(f.dvp, "SellerRefunded");
+      });
+
+      it("should revert with SellerRestricted when the sanctioned seller commits to the buyer's trade", async function () {
+        const f = await buyerCommitted();
+        const { compliance } = f.fund.contracts;
+        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await expect(f.dvp.connect(f.seller).commit(f.id))
+          .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
+          .withArgs(f.id, 9);
       });
     });
 

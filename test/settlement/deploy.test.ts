@@ -84,7 +84,7 @@ describe("deploy/scripts/07_settlement.ts", function () {
               { chainSelector: BASE.toString(), sender: PEER_BASE.toLowerCase() },
             ],
             gasLimit: 350_000,
-            confirmationGraceSeconds: 7200,
+            confirmationGraceSeconds: 32_400,
           },
         },
         async () => {
@@ -94,7 +94,7 @@ describe("deploy/scripts/07_settlement.ts", function () {
           expect(await asset.peer(ARBITRUM)).to.equal(PEER_ARBITRUM);
           expect(await asset.peer(BASE)).to.equal(PEER_BASE);
           expect(await asset.gasLimit()).to.equal(350_000n);
-          expect(await asset.confirmationGrace()).to.equal(7200n);
+          expect(await asset.confirmationGrace()).to.equal(32_400n);
           expect(await registry.investorClasses(await asset.getAddress())).to.equal(CLASS.protocol);
           expect(await hre.deployments.getOrNull("CrossChainPaymentEscrow")).to.equal(undefined);
           expect(await hre.deployments.getOrNull("CCIPLocalSimulator")).to.equal(undefined);

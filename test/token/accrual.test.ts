@@ -13,6 +13,8 @@ import {
   feedUnits,
   investorsFixture,
   issuerCalls,
+  mint,
+  rebasedFixture,
   latestRound,
   publishNavAnswer,
   publishReserveAnswer,
@@ -322,6 +324,75 @@ describe("FundToken: daily accrual", function () {
       await expect(f.token.accrue())
         .to.be.revertedWithCustomError(f.fund.contracts.reserveGuard, "ReserveStale")
         .withArgs(reserves.roundId, reserves.updatedAt, 4 * DAY, anyValue);
+    });
+  });
+
+  describe("when the round would leave the token's own bounds (an oracle that validates nothing)", function () {
+    /** The fixture's token reading a NAV oracle (and, if asked, a reserve guard) that accept anything. */
+    async function unvalidatedSources(f: InvestorsFixture, unlimitedReserves = false) {
+      const oracle = await (await ethers.getContractFactory("MockNavOracle")).deploy();
+      const calls: [unknown, string, unknown[]][] = [[f.token, "setNavOracle", [await oracle.getAddress()]]];
+      if (unlimitedReserves) {
+        const guard = await (await ethers.getContractFactory("MockUnlimitedReserveGuard")).deploy();
+        calls.push([f.token, "setReserveGuard", [await guard.getAddress()]]);
+      }
+      await issuerCalls(f.fund, calls as never);
+      const applied = await f.token.appliedNav();
+      return { oracle, applied };
+    }
+
+    it("should refuse an index above uint96 with IndexOutOfRange and apply nothing", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const { oracle, applied } = await unvalidatedSources(f);
+      const nav = applied.nav * 10n ** 11n;
+      const updatedAt = applied.updatedAt + BigInt(DAY);
+      await oracle.setRound(applied.roundId + 1n, nav, updatedAt);
+      const m = accrualModel({
+        index: await f.token.index(),
+        totalShares: await f.token.totalShares(),
+        lastNav: applied.nav,
+        nav,
+        lastUpdatedAt: applied.updatedAt,
+        updatedAt,
+      });
+      expect(m.newIndex > 2n ** 96n - 1n).to.equal(true);
+      const index = await f.token.index();
+      await expect(f.token.accrue())
+        .to.be.revertedWithCustomError(f.token, "IndexOutOfRange")
+        .withArgs(m.newIndex);
+      expect(await f.token.index()).to.equal(index);
+    });
+
+    it("should refuse an index of zero with IndexOutOfRange", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const { oracle, applied } = await unvalidatedSources(f);
+      await oracle.setRound(applied.roundId + 1n, 1n, applied.updatedAt + BigInt(DAY));
+      await expect(f.token.accrue()).to.be.revertedWithCustomError(f.token, "IndexOutOfRange").withArgs(0n);
+    });
+
+    it("should refuse fee shares that would take total shares above uint120 with SharesOverflow", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const { oracle, applied } = await unvalidatedSources(f, true);
+      const feeWallet = await f.token.feeWallet();
+      const index = await f.token.index();
+      const room = 2n ** 120n - 1n - (await f.token.totalShares());
+      await mint(f.fund, feeWallet, toAmount(room, index));
+      const totalShares = await f.token.totalShares();
+      expect(2n ** 120n - 1n - totalShares <= 1n).to.equal(true);
+      const updatedAt = applied.updatedAt + BigInt(DAY);
+      await oracle.setRound(applied.roundId + 1n, applied.nav, updatedAt);
+      const m = accrualModel({
+        index,
+        totalShares,
+        lastNav: applied.nav,
+        nav: applied.nav,
+        lastUpdatedAt: applied.updatedAt,
+        updatedAt,
+      });
+      expect(m.feeShares > 1n).to.equal(true);
+      await expect(f.token.accrue())
+        .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+        .withArgs(totalShares + m.feeShares);
     });
   });
 

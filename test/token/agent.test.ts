@@ -123,6 +123,16 @@ describe("FundToken: agent actions", function () {
           .withArgs(ZeroAddress);
       });
 
+      it("should refuse issuance beyond uint120 total shares with SharesOverflow, before the reserve check", async function () {
+        const f = await loadFixture(rebasedFixture);
+        const index = await f.token.index();
+        const amount = toAmount(2n ** 120n, index) + ONE;
+        const expected = (await f.token.totalShares()) + toSharesDown(amount, index);
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, amount]))
+          .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+          .withArgs(expected);
+      });
+
       it("should refuse an unregistered recipient with RecipientNotVerified", async function () {
         const f = await loadFixture(investorsFixture);
         await expect(agent(f).call(f.token, "mint", [f.erin.address, ONE]))
@@ -261,6 +271,13 @@ describe("FundToken: agent actions", function () {
       await agent(f).call(f.token, "burn", [f.bob.address, await f.token.balanceOf(f.bob.address)]);
       expect(await f.token.sharesOf(f.bob.address)).to.equal(0n);
       expect(await f.fund.contracts.compliance.investorCount()).to.equal(count - 1n);
+    });
+
+    it("should refuse the zero address with ERC20InvalidSender", async function () {
+      const f = await loadFixture(investorsFixture);
+      await expect(agent(f).call(f.token, "burn", [ZeroAddress, ONE]))
+        .to.be.revertedWithCustomError(f.token, "ERC20InvalidSender")
+        .withArgs(ZeroAddress);
     });
 
     it("should refuse more than the balance with ERC20InsufficientBalance", async function () {
@@ -405,10 +422,13 @@ describe("FundToken: agent actions", function () {
         .withArgs(f.bob.address);
     });
 
-    it("should refuse the zero recipient, an unverified recipient and more than the balance", async function () {
+    it("should refuse the zero recipient, the zero holder, an unverified recipient and more than the balance", async function () {
       const f = await loadFixture(investorsFixture);
       await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, ZeroAddress, ONE]))
         .to.be.revertedWithCustomError(f.token, "ERC20InvalidReceiver")
+        .withArgs(ZeroAddress);
+      await expect(agent(f).call(f.token, "forcedTransfer", [ZeroAddress, f.bob.address, ONE]))
+        .to.be.revertedWithCustomError(f.token, "ERC20InvalidSender")
         .withArgs(ZeroAddress);
       await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.erin.address, ONE]))
         .to.be.revertedWithCustomError(f.token, "RecipientNotVerified")

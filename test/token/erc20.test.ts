@@ -423,6 +423,16 @@ describe("FundToken: ERC-20", function () {
           .to.be.revertedWithCustomError(f.token, "ERC20InsufficientAllowance")
           .withArgs(f.dave.address, 0n, 1n);
       });
+
+      it("should refuse the zero holder with ERC20InvalidSender once the allowance is met", async function () {
+        const f = await loadFixture(investorsFixture);
+        await expect(f.token.connect(f.dave).transferFrom(ZeroAddress, f.bob.address, 1n))
+          .to.be.revertedWithCustomError(f.token, "ERC20InsufficientAllowance")
+          .withArgs(f.dave.address, 0n, 1n);
+        await expect(f.token.connect(f.dave).transferFrom(ZeroAddress, f.bob.address, 0n))
+          .to.be.revertedWithCustomError(f.token, "ERC20InvalidSender")
+          .withArgs(ZeroAddress);
+      });
     });
   });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroAddress, parseUnits } from "ethers";
-import { RESTRICTION, RULES, type RestrictionName } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION, RESTRICTIONS, RULES, type RestrictionName } from "../../scripts/lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,
@@ -62,6 +62,22 @@ const agent = (f: InvestorsFixture) => f.fund.as("transferAgent");
 const officer = (f: InvestorsFixture) => f.fund.as("complianceOfficer");
 
 describe("FundToken: transfer restrictions (detectTransferRestriction, canTransfer)", function () {
+  describe("messageForTransferRestriction (ERC-1404)", function () {
+    it("should return the text of every code the suite defines, the same as the transfer agent's tools print", async function () {
+      const f = await loadFixture(investorsFixture);
+      for (const [code, [, text]] of RESTRICTIONS.entries()) {
+        expect(await f.token.messageForTransferRestriction(code)).to.equal(text);
+      }
+    });
+
+    it("should return 'Unknown restriction code' for a code the suite does not define", async function () {
+      const f = await loadFixture(investorsFixture);
+      for (const code of [RESTRICTIONS.length, 255]) {
+        expect(await f.token.messageForTransferRestriction(code)).to.equal("Unknown restriction code");
+      }
+    });
+  });
+
   describe("when nothing refuses the transfer", function () {
     it("should return NONE and canTransfer true", async function () {
       const f = await loadFixture(investorsFixture);
