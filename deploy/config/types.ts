@@ -286,7 +286,7 @@ export interface CcipTuning {
   /**
    * Seconds after a cross-chain trade's payment deadline during which the payment chain's confirmation can
    * still arrive before the seller may be refunded by timeout. Must exceed CCIP's worst delivery time on the
-   * lane. 1 hour to 30 days; default {DEFAULT_CONFIRMATION_GRACE}.
+   * lane. 8 hours (CCIP's smart execution window) to 30 days; default {DEFAULT_CONFIRMATION_GRACE}.
    */
   confirmationGraceSeconds?: number;
 }

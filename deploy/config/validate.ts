@@ -765,9 +765,9 @@ function checkCcipTuning(c: Checker, at: string, o: Obj): void {
     c.int(
       `${at}.confirmationGraceSeconds`,
       o.confirmationGraceSeconds,
-      3600,
+      8 * 3600,
       30 * DAY,
-      " (1 hour to 30 days)",
+      " (8 hours, CCIP's smart execution window, to 30 days)",
     );
   }
 }

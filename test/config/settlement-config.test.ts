@@ -48,7 +48,7 @@ describe("Fund config: settlement.ccip (deploy/config)", function () {
     it("should accept { local: true } with or without tuning on a local network", function () {
       expect(problemsOf(withCcip({ local: true }))).to.deep.equal([]);
       expect(
-        problemsOf(withCcip({ local: true, gasLimit: 100_000, confirmationGraceSeconds: 3600 })),
+        problemsOf(withCcip({ local: true, gasLimit: 100_000, confirmationGraceSeconds: 28_800 })),
       ).to.deep.equal([]);
       expect(
         problemsOf(withCcip({ local: true, gasLimit: 3_000_000, confirmationGraceSeconds: 30 * 86_400 })),
@@ -87,18 +87,18 @@ describe("Fund config: settlement.ccip (deploy/config)", function () {
         expect(problemsOf(withCcip({ ...base, gasLimit: "500000" }))).to.deep.equal([
           'settlement.ccip.gasLimit: must be an integer between 100000 and 3000000, got "500000"',
         ]);
-        expect(problemsOf(withCcip({ ...base, confirmationGraceSeconds: 3599 }))).to.deep.equal([
-          "settlement.ccip.confirmationGraceSeconds: must be an integer between 3600 and 2592000 (1 hour to 30 days), got 3599",
+        expect(problemsOf(withCcip({ ...base, confirmationGraceSeconds: 28_799 }))).to.deep.equal([
+          "settlement.ccip.confirmationGraceSeconds: must be an integer between 28800 and 2592000 (8 hours, CCIP's smart execution window, to 30 days), got 28799",
         ]);
         expect(problemsOf(withCcip({ ...base, confirmationGraceSeconds: 30 * 86_400 + 1 }))).to.deep.equal([
-          "settlement.ccip.confirmationGraceSeconds: must be an integer between 3600 and 2592000 (1 hour to 30 days), got 2592001",
+          "settlement.ccip.confirmationGraceSeconds: must be an integer between 28800 and 2592000 (8 hours, CCIP's smart execution window, to 30 days), got 2592001",
         ]);
       });
     }
 
     it("should accept the real form with tuning, and name the tuning fields among the expected ones", function () {
       expect(
-        problemsOf(withCcip({ ...REAL, gasLimit: 400_000, confirmationGraceSeconds: 7200 })),
+        problemsOf(withCcip({ ...REAL, gasLimit: 400_000, confirmationGraceSeconds: 32_400 })),
       ).to.deep.equal([]);
       expect(problemsOf(withCcip({ ...REAL, grace: 1 }))).to.deep.equal([
         "settlement.ccip.grace: unknown field (expected one of: router, chainSelector, allowedSourceChains, gasLimit, confirmationGraceSeconds)",
