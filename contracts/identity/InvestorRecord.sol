@@ -89,9 +89,4 @@ library InvestorRecordLib {
     function isProtocol(InvestorRecord r) internal pure returns (bool) {
         return classes(r) & InvestorClasses.PROTOCOL != 0;
     }
-
-    /// @notice The same record with other classes.
-    function withClasses(InvestorRecord r, uint16 classes_) internal pure returns (InvestorRecord) {
-        return pack(identity(r), country(r), classes_, kycExpiry(r), revoked(r));
-    }
 }

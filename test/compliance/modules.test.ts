@@ -329,6 +329,17 @@ describe("ModularCompliance: external ERC-3643 modules", function () {
       await expectConsistentAccounting(fund, wallets);
     });
 
+    it("should call moduleBurnAction on a burn from an account of the fund (no investor accounting)", async function () {
+      const { fund, module } = await loadFixture(moduleFixture);
+      const { token } = fund.contracts;
+      const feeWallet = await token.feeWallet();
+      await act(fund, "transferAgent", token, "mint", [feeWallet, tokens("10")]);
+      await expect(act(fund, "transferAgent", token, "burn", [feeWallet, tokens("10")]))
+        .to.emit(module, "BurnAction")
+        .withArgs(await fund.contracts.compliance.getAddress(), feeWallet, tokens("10"));
+      expect(await token.balanceOf(feeWallet)).to.equal(0n);
+    });
+
     it("should report the token value of the shares burned or forced after a rebase", async function () {
       const { fund, module, alice, bob } = await loadFixture(moduleFixture);
       const { token } = fund.contracts;

@@ -379,6 +379,14 @@ describe("DvPSettlement (on-chain payment)", function () {
           .withArgs(g.id, g.buyer.address);
       });
 
+      it("should refuse a trade that already settled with InvalidStatus", async function () {
+        const f = await sellerCommitted();
+        await f.dvp.connect(f.buyer).commit(f.id);
+        await expect(f.dvp.connect(f.buyer).commit(f.id))
+          .to.be.revertedWithCustomError(f.dvp, "InvalidStatus")
+          .withArgs(f.id, STATUS.Settled);
+      });
+
       it("should refuse an unknown trade and an off-chain trade", async function () {
         const f = await loadFixture(settlementFixture);
         await expect(f.dvp.connect(f.buyer).commit(7n))
