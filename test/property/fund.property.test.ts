@@ -74,11 +74,14 @@ describe("fund (model-based property test)", function () {
       const per = (ms: number) => (ms / Math.max(1, stats.transactions)).toFixed(2);
       console.log(
         `      CPU per transaction (ms): send ${per(PROFILE.send)}, restriction view ${per(PROFILE.detect)}, ` +
-          `model ${per(PROFILE.model)}, stored state ${per(PROFILE.read)}, comparison and invariants ` +
+          `model ${per(PROFILE.model)}, stored state ${per(PROFILE.read)} (dump ${per(PROFILE.dump)}), comparison and invariants ` +
           `${per(PROFILE.check)}, public views ${per(PROFILE.views)}; unpause through the issuer Safe ` +
           `${(PROFILE.unpause / 1000).toFixed(1)} s, fixture restores ${(PROFILE.fresh / 1000).toFixed(1)} s in all`,
       );
       console.log(`      refusals: ${refusals.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      console.log(
+        `      fund manager: ${[...stats.manager.entries()].map(([k, v]) => `${k} ${v}`).join(", ")} (requests)`,
+      );
     };
     console.log(`      property run: seed ${SEED}, at least ${TARGET} commands, ${RUNS} sequences a batch`);
     let runs = 0;
