@@ -1322,7 +1322,7 @@ const unpauseFlow = cmd(
  * remedies, registry changes and NAV/reserve publications come regularly; pausing is rare (about one command in
  * 170), and unpausing (a 2-day operation through the issuer Safe, the one slow path) comes only while paused.
  *
- * The fund manager's group (about a sixth of the commands): subscriptions and redemption requests as often as
+ * The fund manager's group (about a fifth of the commands): subscriptions and redemption requests as often as
  * issuance, the transfer agent's settlement and the custodian's funding of the queue regularly, cancellations,
  * held requests, withdrawals, stablecoin mints and the guardian's pauses of a flow rarely (resuming, through the
  * issuer Safe, comes only while a flow is paused).

@@ -1,12 +1,13 @@
 /**
  * The real system the property tests drive: the fund deployed by the real deploy scripts (test/helpers/fund.ts),
- * prepared once (EOA role holders for speed, lockup on, a small investor cap, a populated cap table),
+ * prepared once (EOA role holders for speed, lockup on, a small investor cap, the fund manager's fee and daily
+ * limits set to be reached, stablecoins for the investors, a populated cap table and redemption queue),
  * snapshotted, and restored before every sequence. A `World` sends each operation as a raw transaction at an
  * exact block timestamp, asks the model what should happen, and compares the outcome (success, or the exact
- * revert data). It then reads the whole stored state of the token, registry, compliance and feeds (every tracked
- * wallet and investor, one eth_call) and compares it with the model, compares the parties' sharesOf/balanceOf
- * (and every public view the model covers, periodically), and checks the invariants between the states before
- * and after the operation on the chain's own data.
+ * revert data). It then reads the whole stored state of the token, registry, compliance, feeds, fund manager and
+ * stablecoin (every tracked wallet, investor and open request, one eth_call) and compares it with the model,
+ * compares the parties' sharesOf/balanceOf (and every public view the model covers, periodically), and checks
+ * the invariants between the states before and after the operation on the chain's own data.
  */
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -2002,12 +2003,16 @@ export class World {
 
   // ------------------------------------------------------------------------------------- fund manager
 
+  private coinName(stablecoin: string) {
+    return stablecoin === this.env.addr.usdc ? "USDC" : short(stablecoin);
+  }
+
   /** `wallet` subscribes `amount` stablecoin units (it approved the manager for the stablecoin in the fixture). */
   async subscribe(wallet: string, stablecoin: string, amount: bigint, minTokensOut: bigint, dt: number) {
     await this.op(
       {
         name: "subscribe",
-        label: `${short(wallet)}: subscribe(${stablecoin === this.env.addr.usdc ? "USDC" : short(stablecoin)}, ${amount}, min ${minTokensOut})`,
+        label: `${short(wallet)}: subscribe(${this.coinName(stablecoin)}, ${amount}, min ${minTokensOut})`,
         from: wallet,
         to: wallet,
         coinAmount: amount,
@@ -2033,7 +2038,7 @@ export class World {
     await this.op(
       {
         name: "requestRedemption",
-        label: `${short(wallet)}: requestRedemption(${tokenAmount}, ${stablecoin === this.env.addr.usdc ? "USDC" : short(stablecoin)}, min ${minOut})`,
+        label: `${short(wallet)}: requestRedemption(${tokenAmount}, ${this.coinName(stablecoin)}, min ${minOut})`,
         from: wallet,
         to: this.env.addr.manager,
         amount: tokenAmount,
@@ -2114,7 +2119,7 @@ export class World {
     await this.op(
       {
         name: "withdrawToCustodian",
-        label: `withdrawToCustodian(${stablecoin === this.env.addr.usdc ? "USDC" : short(stablecoin)}, ${amount})`,
+        label: `withdrawToCustodian(${this.coinName(stablecoin)}, ${amount})`,
         coinAmount: amount,
       },
       {
@@ -2684,10 +2689,10 @@ function checkManagerAlways(
   if (grown > 0n && grown * cur.index >= ONE)
     fail(`${op.name} left ${grown} shares of dust with the manager, worth a token wei or more`);
 
-  let held$ = 0n;
-  for (const h of env.usdcHolders) held$ += cur.usdc.balances.get(h)!;
-  if (held$ !== cur.usdc.totalSupply)
-    fail(`the tracked holders hold ${held$} stablecoin units of a supply of ${cur.usdc.totalSupply}`);
+  let tracked = 0n;
+  for (const h of env.usdcHolders) tracked += cur.usdc.balances.get(h)!;
+  if (tracked !== cur.usdc.totalSupply)
+    fail(`the tracked holders hold ${tracked} stablecoin units of a supply of ${cur.usdc.totalSupply}`);
   const minted = cur.usdc.totalSupply - prev.usdc.totalSupply;
   if (minted !== (ok && op.name === "usdcMint" ? op.coinAmount : 0n))
     fail(`the stablecoin's supply changed by ${minted} through ${op.name}`);

@@ -1,6 +1,7 @@
 /**
  * Reference model of the deployed fund: identity registry, modular compliance (the seven built-in rules), the
- * rebasing fund token, the NAV and reserve publishers, the NAV oracle and the reserve guard.
+ * rebasing fund token, the NAV and reserve publishers, the NAV oracle, the reserve guard, and the fund manager
+ * (subscriptions, instant and queued redemptions, settlement, held requests, daily limits) with its stablecoin.
  *
  * Written from docs/TOKEN.md and the contracts' specification, in plain TypeScript with `bigint` arithmetic:
  * for every operation it predicts whether the contracts accept it (and otherwise the exact custom error with its
@@ -12,7 +13,11 @@
  * - an issuance credits shares rounded down;
  * - the accrual: gross index = index x nav / lastNav (down); net index = gross x (D - feeTime) / D (down) with
  *   D = 10_000 x 365 days and feeTime = bps x elapsed; fee = supply at gross - supply at net; fee shares = fee
- *   / net index (down).
+ *   / net index (down);
+ * - the fund manager (docs/FUND.md): fees rounded up; a subscription mints (paid - fee) x 10^(18 - decimals)
+ *   tokens; a redemption pays floor(tokens / 10^(18 - decimals)) less the fee; a queued request is paid what its
+ *   escrowed shares are worth at settlement (down); the liquidity owed to the queue is reserved rounded up; the
+ *   daily limits are OpenZeppelin RefillingBuckets (used amount decaying linearly over a day).
  *
  * The model has no dependency on Hardhat or ethers: it is a pure state machine, cloned with `structuredClone`.
  * Every operation runs on a draft that is committed only when it succeeds, as a reverting transaction changes
