@@ -6,7 +6,18 @@
  * predicts refusals as precisely as acceptances.
  */
 import fc from "fast-check";
-import { CLASS, DAY, FundModel, MAX_UINT256, ONE, ZERO_ADDRESS, toAmount } from "./model";
+import {
+  CLASS,
+  DAY,
+  FundModel,
+  GLOBAL_KEY,
+  MAX_UINT256,
+  ONE,
+  REQUEST,
+  ZERO_ADDRESS,
+  feeUp,
+  toAmount,
+} from "./model";
 import { COUNTRIES, World, stats } from "./harness";
 
 const HOUR = 3600;
@@ -27,6 +38,7 @@ const KNOWN_ISSUES = new Set((process.env.PROPERTY_KNOWN_ISSUES ?? "").split(","
 type WalletSel =
   | "holder"
   | "verified"
+  | "investor"
   | "newcomer"
   | "registered"
   | "unregistered"
@@ -156,6 +168,9 @@ function pool(w: World, sel: WalletSel, rel?: string): string[] {
       return w.env.wallets.filter((x) => m.account(x).shares > 0n);
     case "verified":
       return w.env.wallets.filter((x) => m.isVerified(x));
+    case "investor":
+      // A verified investor wallet (not an account of the fund): who may subscribe.
+      return w.env.wallets.filter((x) => m.isVerified(x) && !m.isProtocol(x));
     case "newcomer":
       // A verified investor wallet whose investor holds nothing yet: funding it adds an investor.
       return w.env.wallets.filter(
@@ -309,8 +324,9 @@ const register = cmd(
   }),
   async (w, p) => {
     const wallet = resolveWallet(w, p.wallet);
+    // Investor identities only (the fee wallet and the fund manager are accounts of the fund, their own identity).
     const used = [...new Set([...w.model.state.records.values()].map((r) => r.identity))].filter(
-      (id) => id !== w.env.feeWallet,
+      (id) => id !== w.env.feeWallet && w.env.identities.includes(id),
     );
     const fresh = w.env.identities.filter((id) => id !== w.env.feeWallet && !used.includes(id));
     const identity =
@@ -454,6 +470,7 @@ const time = cmd("time", fc.record({ jump: jumpArb }), async (w, { jump }) => {
       break;
     case "kycExpiry": {
       const expiries = [...s.records.entries()]
+        .filter(([wallet]) => w.env.wallets.includes(wallet))
         .filter(([wallet]) => wallet !== w.env.feeWallet || KNOWN_ISSUES.has("fee-wallet"))
         .map(([, r]) => r.kycExpiry)
         .filter((t) => t > w.now + 1)
@@ -761,25 +778,29 @@ const publishNav = cmd(
     wait: waitArb,
   }),
   async (w, p) => {
-    const s = w.model.state;
-    const T = publishTime(w, s.navFeed, p.wait);
-    const scale = 10n ** BigInt(18 - s.navFeed.decimals);
-    const last = s.appliedNav.nav / scale;
-    const elapsed = BigInt(Math.max(0, T - s.appliedNav.updatedAt));
-    const bound =
-      (s.appliedNav.nav * s.navOracle.maxChangeBpsPerDay * elapsed) / (10_000n * BigInt(DAY)) / scale;
-    const answer = {
-      within: last + (bound * BigInt(p.n)) / 1000n,
-      bound: last + bound,
-      overBound: last + bound + 1n,
-      flat: last,
-      decrease: last - 1n - BigInt(p.n % 10),
-      publisherJump: (s.navFeed.latest.answer * 10_200n) / 10_000n,
-      zero: 0n,
-    }[p.move];
-    await w.publish("publishNav", answer, T - w.now);
+    const T = publishTime(w, w.model.state.navFeed, p.wait);
+    await w.publish("publishNav", navAnswer(w, p.move, p.n, T), T - w.now);
   },
 );
+
+/** A NAV answer (feed decimals) published at T, relative to the applied NAV and the oracle's bound at T. */
+function navAnswer(w: World, move: NavMove, n: number, T: number): bigint {
+  const s = w.model.state;
+  const scale = 10n ** BigInt(18 - s.navFeed.decimals);
+  const last = s.appliedNav.nav / scale;
+  const elapsed = BigInt(Math.max(0, T - s.appliedNav.updatedAt));
+  const bound =
+    (s.appliedNav.nav * s.navOracle.maxChangeBpsPerDay * elapsed) / (10_000n * BigInt(DAY)) / scale;
+  return {
+    within: last + (bound * BigInt(n)) / 1000n,
+    bound: last + bound,
+    overBound: last + bound + 1n,
+    flat: last,
+    decrease: last - 1n - BigInt(n % 10),
+    publisherJump: (s.navFeed.latest.answer * 10_200n) / 10_000n,
+    zero: 0n,
+  }[move];
+}
 
 const accrue = cmd("accrue", fc.record({ dt: dtArb }), async (w, p) => w.accrue(p.dt));
 
@@ -815,6 +836,485 @@ const publishReserves = cmd(
   },
 );
 
+// ---------------------------------------------------------------------------------------------- fund manager
+
+/**
+ * The publishers' daily rounds before a manager operation: when `fresh` and the operation (at now + dt) would find
+ * the reserves or the NAV stale, or the NAV's latest round refused by the oracle or blocked by the reserves,
+ * fresh reserves and a NAV round within the bound are published first (the manager prices nothing at a stale NAV;
+ * most of a fund's subscriptions and redemptions happen on a fresh one).
+ */
+async function freshFeeds(w: World, fresh: boolean, dt: number, n: number) {
+  if (!fresh) return;
+  const at = w.now + dt;
+  const probe = (m: FundModel) => {
+    const c = m.clone();
+    c.state.now = at;
+    return c;
+  };
+  const s = w.model.state;
+  const reservesStale = at - s.reserveFeed.latest.updatedAt > s.reserveGuard.maxAge;
+  const accrual = s.navFeed.latest.updatedAt > s.appliedNav.updatedAt ? probe(w.model).accrue() : undefined;
+  const blocked = accrual !== undefined && accrual.ok && accrual.value === false;
+  if (reservesStale || blocked || (accrual && !accrual.ok && accrual.error.name === "ReserveStale")) {
+    const feed = s.reserveFeed;
+    const T = Math.max(w.now + 1, feed.latest.updatedAt + feed.minInterval);
+    const ample = 5_000_000_000n * 10n ** BigInt(feed.decimals);
+    const prev = feed.latest.answer;
+    await w.publish(
+      "publishReserves",
+      prev * 3n < ample ? prev * 3n : prev > ample ? prev : ample,
+      T - w.now,
+    );
+  }
+  const m = probe(w.model);
+  const nav = m.state.navFeed.latest;
+  let usable = at - nav.updatedAt <= m.state.navOracle.maxAge;
+  if (usable && nav.updatedAt > m.state.appliedNav.updatedAt) {
+    const out = m.accrue();
+    usable = out.ok || !out.error.name.startsWith("Nav");
+  }
+  if (usable) return;
+  const T = Math.max(w.now + 1, nav.updatedAt + w.model.state.navFeed.minInterval);
+  await w.publish("publishNav", navAnswer(w, "within", n, T), T - w.now);
+}
+const freshArb = fc.oneof(
+  { arbitrary: fc.constant(true), weight: 7 },
+  { arbitrary: fc.constant(false), weight: 1 },
+);
+
+/** The holder's approval of the manager before a redemption: mostly enough, sometimes short or none. */
+const redeemApprovalArb = fc.oneof(
+  {
+    arbitrary: fc.constantFrom("exact" as const, "exact" as const, "max" as const, "more" as const),
+    weight: 10,
+  },
+  { arbitrary: fc.constantFrom("short" as const, "none" as const), weight: 1 },
+);
+
+/** Which stablecoin an investor names: the accepted one, or the fund token itself (never accepted). */
+const coinArb = fc.oneof(
+  { arbitrary: fc.constant("usdc" as const), weight: 40 },
+  { arbitrary: fc.constant("token" as const), weight: 1 },
+);
+const coinAddress = (w: World, c: "usdc" | "token") => (c === "usdc" ? w.env.addr.usdc : w.env.addr.token);
+
+/** Subscription amounts in stablecoin units: at the minimums and limits (and one unit either side), or sizes. */
+type PayBase =
+  | "minFirst"
+  | "minTopUp"
+  | "toMaxPosition"
+  | "limitLeft"
+  | "globalLeft"
+  | "balance"
+  | "usd"
+  | "micro"
+  | "zero"
+  | "huge";
+const USD_SIZES = [100n, 1_000n, 25_000n, 250_000n, 1_000_000n, 2_500_000n, 10_000_000n, 60_000_000n];
+const payArb = fc.record({
+  base: fc.oneof(
+    { arbitrary: fc.constantFrom<PayBase>("usd", "usd", "usd", "minFirst", "minTopUp"), weight: 10 },
+    { arbitrary: fc.constantFrom<PayBase>("toMaxPosition", "limitLeft", "globalLeft", "balance"), weight: 4 },
+    { arbitrary: fc.constantFrom<PayBase>("micro", "zero", "huge"), weight: 1 },
+  ),
+  n: fc.nat(1_000),
+  delta: fc.oneof({ arbitrary: fc.constant(0n), weight: 4 }, fc.constant(-1n), fc.constant(1n)),
+});
+
+/** The gross amount paid whose net after the subscription fee is at least `net` (smallest such). */
+function grossFor(net: bigint, bps: bigint): bigint {
+  let gross = (net * 10_000n) / (10_000n - bps);
+  while (gross - feeUp(gross, bps) < net) gross += 1n;
+  return gross;
+}
+
+function resolvePay(w: World, spec: { base: PayBase; n: number; delta: bigint }, wallet: string, at: number) {
+  const m = w.model;
+  const g = m.state.manager;
+  const scale = m.scaleOf(g.coin);
+  const id = m.identityOf(wallet);
+  const units = (usd: bigint) => (usd + scale - 1n) / scale;
+  let base: bigint;
+  switch (spec.base) {
+    case "minFirst":
+      base = units(g.minFirstInvestment);
+      break;
+    case "minTopUp":
+      base = units(g.minTopUp);
+      break;
+    case "toMaxPosition": {
+      const position = toAmount(m.investor(id).shares, m.state.index);
+      const room = g.maxPerInvestor > position ? g.maxPerInvestor - position : 0n;
+      base = grossFor(room / scale, g.subscriptionFeeBps);
+      break;
+    }
+    case "limitLeft":
+      base = m.bucket(g.subscriptionPerInvestor, id, at).available / scale;
+      break;
+    case "globalLeft":
+      base = m.bucket(g.subscriptionGlobal, GLOBAL_KEY, at).available / scale;
+      break;
+    case "balance":
+      base = m.usdcOf(wallet);
+      break;
+    case "usd":
+      base = USD_SIZES[spec.n % USD_SIZES.length] * 10n ** BigInt(g.coin.decimals);
+      break;
+    case "micro":
+      base = BigInt(spec.n);
+      break;
+    case "zero":
+      base = 0n;
+      break;
+    case "huge":
+      base = 1n << 128n;
+      break;
+  }
+  const v = base + spec.delta;
+  return v < 0n ? 0n : v;
+}
+
+/** The smallest output the caller accepts: none, exactly the expected output, or one unit more. */
+const minOutArb = fc.oneof(
+  { arbitrary: fc.constant("none" as const), weight: 13 },
+  { arbitrary: fc.constant("exact" as const), weight: 2 },
+  { arbitrary: fc.constant("over" as const), weight: 1 },
+);
+const minOf = (kind: "none" | "exact" | "over", expected: bigint) =>
+  kind === "none" ? 0n : kind === "exact" ? expected : expected + 1n;
+
+const subscribe = cmd(
+  "subscribe",
+  fc.record({
+    wallet: pick({ investor: 20, newcomer: 4, holder: 1, any: 1, fee: 1 }),
+    amount: payArb,
+    min: minOutArb,
+    coin: coinArb,
+    fresh: freshArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await freshFeeds(w, p.fresh, p.dt, p.amount.n);
+    const wallet = resolveWallet(w, p.wallet);
+    const amount = resolvePay(w, p.amount, wallet, w.now + p.dt);
+    const g = w.model.state.manager;
+    const tokens = (amount - feeUp(amount, g.subscriptionFeeBps)) * w.model.scaleOf(g.coin);
+    await w.subscribe(wallet, coinAddress(w, p.coin), amount, minOf(p.min, tokens), p.dt);
+  },
+);
+
+/** Redemption amounts in tokens: the holder's edges, the free buffer and the daily limits at their edges, sizes. */
+type RedeemBase = "freeBuffer" | "limitLeft" | "globalLeft" | "tiny" | "huge";
+const redeemArb = fc.record({
+  base: fc.oneof(
+    {
+      arbitrary: fc.constantFrom<AmountBase | RedeemBase>(
+        "fraction",
+        "fraction",
+        "fraction",
+        "balance",
+        "unlocked",
+      ),
+      weight: 10,
+    },
+    {
+      arbitrary: fc.constantFrom<AmountBase | RedeemBase>(
+        "freeBuffer",
+        "limitLeft",
+        "globalLeft",
+        "outflowLeft",
+        "tokens",
+      ),
+      weight: 4,
+    },
+    { arbitrary: fc.constantFrom<AmountBase | RedeemBase>("tiny", "zero", "huge"), weight: 1 },
+  ),
+  n: fc.nat(1_000),
+  delta: fc.oneof({ arbitrary: fc.constant(0n), weight: 4 }, fc.constant(-1n), fc.constant(1n)),
+});
+
+function resolveRedeem(
+  w: World,
+  spec: { base: AmountBase | RedeemBase; n: number; delta: bigint },
+  wallet: string,
+  at: number,
+): bigint {
+  const m = w.model;
+  const g = m.state.manager;
+  const scale = m.scaleOf(g.coin);
+  let v: bigint;
+  switch (spec.base) {
+    case "freeBuffer": {
+      // The largest redemption the free buffer pays at once, one stablecoin unit either side.
+      const balance = m.usdcOf(g.address);
+      const reserved = m.reservedLiquidity();
+      const free = balance > reserved ? balance - reserved : 0n;
+      v = (free + spec.delta) * scale;
+      break;
+    }
+    case "limitLeft":
+      v = m.bucket(g.redemptionPerInvestor, m.identityOf(wallet), at).available + spec.delta;
+      break;
+    case "globalLeft":
+      v = m.bucket(g.redemptionGlobal, GLOBAL_KEY, at).available + spec.delta;
+      break;
+    case "tiny":
+      // One or two stablecoin units' worth, one token wei either side: the payout rounds to nothing or to 1.
+      v = BigInt(1 + (spec.n % 2)) * scale + spec.delta;
+      break;
+    case "huge":
+      v = (1n << 128n) + spec.delta;
+      break;
+    default:
+      v = resolveAmount(w, { base: spec.base, n: spec.n, delta: spec.delta }, { from: wallet, at });
+  }
+  return v < 0n ? 0n : v;
+}
+
+const requestRedemption = cmd(
+  "requestRedemption",
+  fc.record({
+    wallet: pick({ holder: 12, any: 1, fee: 1 }),
+    amount: redeemArb,
+    min: minOutArb,
+    coin: coinArb,
+    approval: redeemApprovalArb,
+    fresh: freshArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await freshFeeds(w, p.fresh, p.dt + 1, p.amount.n);
+    const wallet = resolveWallet(w, p.wallet);
+    const amount = resolveRedeem(w, p.amount, wallet, w.now + p.dt + 1);
+    const g = w.model.state.manager;
+    const gross = amount / w.model.scaleOf(g.coin);
+    const net = gross - feeUp(gross, g.redemptionFeeBps);
+    if (p.approval !== "none") {
+      const allowance = {
+        exact: amount,
+        max: MAX_UINT256,
+        more: amount + ONE,
+        short: amount - 1n,
+      }[p.approval];
+      await w.approve(
+        wallet,
+        g.address,
+        allowance < 0n ? 0n : allowance > MAX_UINT256 ? MAX_UINT256 : allowance,
+        p.dt,
+      );
+    }
+    await w.requestRedemption(wallet, amount, coinAddress(w, p.coin), minOf(p.min, net), 1);
+  },
+);
+
+/** Which request: an open one (pending or held), a closed one, or none (0, or the next id). */
+const requestArb = fc.record({
+  which: fc.oneof(
+    { arbitrary: fc.constant("open" as const), weight: 8 },
+    { arbitrary: fc.constantFrom("closed" as const, "none" as const), weight: 1 },
+  ),
+  n: fc.nat(1_000),
+});
+
+function resolveRequest(w: World, p: { which: "open" | "closed" | "none"; n: number }, statuses: number[]) {
+  const m = w.model;
+  const tail = m.state.manager.queue.tail;
+  const pickFrom = (ids: number[], fallback: number) => (ids.length ? ids[p.n % ids.length] : fallback);
+  if (p.which === "open") return pickFrom(m.requestIds(statuses), tail);
+  if (p.which === "closed")
+    return pickFrom(
+      m.requestIds(
+        [REQUEST.Pending, REQUEST.Held, REQUEST.Settled, REQUEST.Cancelled, REQUEST.Released].filter(
+          (st) => !statuses.includes(st),
+        ),
+      ),
+      0,
+    );
+  return p.n % 2 === 0 ? 0 : tail;
+}
+
+const cancelRedemption = cmd(
+  "cancelRedemption",
+  fc.record({
+    request: requestArb,
+    caller: fc.oneof(
+      { arbitrary: fc.constant("owner" as const), weight: 8 },
+      { arbitrary: fc.constant("other" as const), weight: 1 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const id = resolveRequest(w, p.request, [REQUEST.Pending, REQUEST.Held]);
+    const investor = w.model.state.manager.requests.get(id)?.investor;
+    const others = w.env.wallets.filter((x) => x !== investor);
+    const caller = p.caller === "owner" && investor ? investor : others[(p.request.n + id) % others.length];
+    await w.cancelRedemption(caller, BigInt(id), p.dt);
+  },
+);
+
+const settleRedemptions = cmd(
+  "settleRedemptions",
+  fc.record({
+    count: fc.oneof(
+      { arbitrary: fc.constantFrom(1n, 1n, 2n, 3n, 10n), weight: 10 },
+      { arbitrary: fc.constantFrom(0n, MAX_UINT256), weight: 1 },
+    ),
+    fresh: freshArb,
+    funded: fc.oneof(
+      { arbitrary: fc.constant(true), weight: 2 },
+      { arbitrary: fc.constant(false), weight: 1 },
+    ),
+    n: fc.nat(1_000),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await freshFeeds(w, p.fresh, p.dt, p.n);
+    // The transfer agent's routine (docs/FUND.md): the custodian first sends what the queue is owed beyond the
+    // manager's balance (at the index now: a NAV applied by the settlement can move it by a few units).
+    const m = w.model;
+    // (The custodian sells bills for it: the test mints what it lacks.)
+    const custodian = w.env.actors.custodian;
+    const shortfall = m.reservedLiquidity() - m.usdcOf(m.state.manager.address);
+    if (p.funded && shortfall > 0n) {
+      const lacking = shortfall - m.usdcOf(custodian);
+      if (lacking > 0n) await w.usdcMint(custodian, lacking, 1);
+      await w.usdcTransfer(custodian, m.state.manager.address, shortfall, 1);
+    }
+    await w.settleRedemptions(p.count, p.dt);
+  },
+);
+
+/** The custodian sends the manager what the queue is owed beyond its balance (or the head's payout, or sizes). */
+const custodianFunds = cmd(
+  "custodianFunds",
+  fc.record({
+    amount: fc.oneof(
+      { arbitrary: fc.constantFrom("shortfall" as const, "head" as const), weight: 6 },
+      { arbitrary: fc.constantFrom("size" as const, "all" as const), weight: 2 },
+    ),
+    n: fc.nat(1_000),
+    delta: fc.oneof({ arbitrary: fc.constant(0n), weight: 4 }, fc.constant(-1n), fc.constant(1n)),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const m = w.model;
+    const g = m.state.manager;
+    const custodian = w.env.actors.custodian;
+    const shortfall = m.reservedLiquidity() - m.usdcOf(g.address);
+    const head = g.requests.get(g.queue.head);
+    const base = {
+      shortfall: shortfall > 0n ? shortfall : 0n,
+      head: head ? m.payout(head).gross : 0n,
+      size: USD_SIZES[p.n % USD_SIZES.length] * 10n ** BigInt(g.coin.decimals),
+      all: m.usdcOf(custodian),
+    }[p.amount];
+    const amount = base + p.delta < 0n ? 0n : base + p.delta;
+    await w.usdcTransfer(custodian, g.address, amount, p.dt);
+  },
+);
+
+const settleHeld = cmd(
+  "settleHeld",
+  fc.record({
+    ids: fc.oneof(
+      { arbitrary: fc.constantFrom("one" as const, "all" as const), weight: 8 },
+      { arbitrary: fc.constantFrom("duplicate" as const, "notHeld" as const, "empty" as const), weight: 1 },
+    ),
+    n: fc.nat(1_000),
+    fresh: freshArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await freshFeeds(w, p.fresh, p.dt, p.n);
+    const held = w.model.requestIds([REQUEST.Held]).map(BigInt);
+    const one = held.length ? [held[p.n % held.length]] : [];
+    const other = BigInt(resolveRequest(w, { which: "closed", n: p.n }, [REQUEST.Held]));
+    const ids = {
+      one: one.length ? one : [other],
+      all: held.length ? held : [other],
+      duplicate: [...one, ...one, other],
+      notHeld: [other],
+      empty: [],
+    }[p.ids];
+    await w.settleHeld(ids, p.dt);
+  },
+);
+
+const releaseHeld = cmd(
+  "releaseHeld",
+  fc.record({
+    request: requestArb,
+    to: fc.oneof(
+      { arbitrary: fc.constant("investor" as const), weight: 6 },
+      { arbitrary: fc.constant("other" as const), weight: 2 },
+      { arbitrary: fc.constant("zero" as const), weight: 1 },
+    ),
+    other: pick({ verified: 4, any: 1, fee: 1 }),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const id = resolveRequest(w, p.request, [REQUEST.Held]);
+    const investor = w.model.state.manager.requests.get(id)?.investor;
+    const to =
+      p.to === "investor" && investor ? investor : p.to === "zero" ? ZERO_ADDRESS : resolveWallet(w, p.other);
+    await w.releaseHeld(BigInt(id), to, p.dt);
+  },
+);
+
+const withdrawToCustodian = cmd(
+  "withdrawToCustodian",
+  fc.record({
+    amount: fc.oneof(
+      { arbitrary: fc.constant("free" as const), weight: 4 },
+      { arbitrary: fc.constantFrom("small" as const, "zero" as const), weight: 1 },
+    ),
+    coin: coinArb,
+    n: fc.nat(1_000),
+    delta: fc.oneof({ arbitrary: fc.constant(0n), weight: 2 }, fc.constant(-1n), fc.constant(1n)),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const m = w.model;
+    const balance = m.usdcOf(m.state.manager.address);
+    const reserved = m.reservedLiquidity();
+    const free = balance > reserved ? balance - reserved : 0n;
+    const base = { free, small: BigInt(p.n) * 10n ** 6n, zero: 0n }[p.amount];
+    const amount = p.amount === "zero" || base + p.delta < 0n ? base : base + p.delta;
+    await w.withdrawToCustodian(coinAddress(w, p.coin), amount, p.dt);
+  },
+);
+
+const mintUsdc = cmd(
+  "mintUsdc",
+  fc.record({ to: pick({ any: 1 }), n: fc.nat(1_000), dt: dtArb }),
+  async (w, p) => {
+    const to = resolveWallet(w, p.to);
+    const amount = USD_SIZES[p.n % USD_SIZES.length] * 10n ** BigInt(w.model.state.manager.coin.decimals);
+    await w.usdcMint(to, amount, p.dt);
+  },
+);
+
+const flowArb = fc.constantFrom("subscription" as const, "redemption" as const);
+const pauseFlow = cmd("pauseFlow", fc.record({ flow: flowArb, dt: dtArb }), async (w, p) =>
+  w.pauseFlow(p.flow, p.dt),
+);
+
+/** Resuming a flow goes through the issuer Safe (2-day delay): only while one is paused. */
+const unpauseFlow = cmd(
+  "unpauseFlow",
+  fc.record({ n: fc.nat(1) }),
+  async (w, p) => {
+    const g = w.model.state.manager;
+    const paused = [
+      ...(g.subscriptionsPaused ? ["subscription" as const] : []),
+      ...(g.redemptionsPaused ? ["redemption" as const] : []),
+    ];
+    await w.unpauseFlowThroughIssuer(paused[p.n % paused.length] ?? "subscription");
+  },
+  (m) => m.state.manager.subscriptionsPaused || m.state.manager.redemptionsPaused,
+);
+
 // ============================================================================================== the mix
 
 /**
@@ -822,9 +1322,10 @@ const publishReserves = cmd(
  * remedies, registry changes and NAV/reserve publications come regularly; pausing is rare (about one command in
  * 170), and unpausing (a 2-day operation through the issuer Safe, the one slow path) comes only while paused.
  *
- * Subscriptions and redemptions through the fund manager (contracts/fund/, built in parallel) go in their own
- * group here, next to the model's section of the same name, once the contracts exist: subscribe (USDC in, shares
- * at NAV), instant and queued redemption, queue settlement by the transfer agent.
+ * The fund manager's group (about a fifth of the commands): subscriptions and redemption requests as often as
+ * issuance, the transfer agent's settlement and the custodian's funding of the queue regularly, cancellations,
+ * held requests, withdrawals, stablecoin mints and the guardian's pauses of a flow rarely (resuming, through the
+ * issuer Safe, comes only while a flow is paused).
  */
 export const fundCommands = [
   { arbitrary: transfer, weight: 32 },
@@ -849,4 +1350,15 @@ export const fundCommands = [
   { arbitrary: publishReserves, weight: 8 },
   { arbitrary: pause, weight: 1 },
   { arbitrary: unpause, weight: 24 },
+  { arbitrary: subscribe, weight: 12 },
+  { arbitrary: requestRedemption, weight: 12 },
+  { arbitrary: cancelRedemption, weight: 3 },
+  { arbitrary: settleRedemptions, weight: 5 },
+  { arbitrary: custodianFunds, weight: 2 },
+  { arbitrary: settleHeld, weight: 1 },
+  { arbitrary: releaseHeld, weight: 1 },
+  { arbitrary: withdrawToCustodian, weight: 1 },
+  { arbitrary: mintUsdc, weight: 1 },
+  { arbitrary: pauseFlow, weight: 1 },
+  { arbitrary: unpauseFlow, weight: 24 },
 ];

@@ -1,17 +1,19 @@
 /**
  * The real system the property tests drive: the fund deployed by the real deploy scripts (test/helpers/fund.ts),
- * prepared once (EOA role holders for speed, lockup on, a small investor cap, a populated cap table),
+ * prepared once (EOA role holders for speed, lockup on, a small investor cap, the fund manager's fee and daily
+ * limits set to be reached, stablecoins for the investors, a populated cap table and redemption queue),
  * snapshotted, and restored before every sequence. A `World` sends each operation as a raw transaction at an
  * exact block timestamp, asks the model what should happen, and compares the outcome (success, or the exact
- * revert data). It then reads the whole stored state of the token, registry, compliance and feeds (every tracked
- * wallet and investor, one eth_call) and compares it with the model, compares the parties' sharesOf/balanceOf
- * (and every public view the model covers, periodically), and checks the invariants between the states before
- * and after the operation on the chain's own data.
+ * revert data). It then reads the whole stored state of the token, registry, compliance, feeds, fund manager and
+ * stablecoin (every tracked wallet, investor and open request, one eth_call) and compares it with the model,
+ * compares the parties' sharesOf/balanceOf (and every public view the model covers, periodically), and checks
+ * the invariants between the states before and after the operation on the chain's own data.
  */
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   AbiCoder,
+  type BaseContract,
   ErrorFragment,
   Interface,
   getAddress,
@@ -23,15 +25,21 @@ import {
 import { deployFundFixture } from "../helpers/fund";
 import { CallRevertedError } from "../../scripts/lib/safe";
 import type { Fund } from "../../scripts/lib/fund";
-import type { FundStateReader } from "../../typechain-types";
+import type { FundStateReader, IFundManager, MockStablecoin } from "../../typechain-types";
 import {
   CLASS,
   DAY,
   FundModel,
+  GLOBAL_KEY,
+  MAX_UINT256,
   ONE,
+  REQUEST,
   RULE,
   ZERO_ADDRESS,
+  feeUp,
   toAmount,
+  type Limiter,
+  type ManagerState,
   type ModelError,
   type ModelState,
   type Outcome,
@@ -42,7 +50,15 @@ import {
 // ============================================================================================== fixture
 
 /** Hardhat accounts acting for the roles in the hot loop (deploy/config/hardhat.ts account plan). */
-const ACCOUNT = { caller: 0, feeWallet: 9, agent: 11, officer: 14, guardian: 17, publisher: 20 } as const;
+const ACCOUNT = {
+  caller: 0,
+  feeWallet: 9,
+  custodian: 10,
+  agent: 11,
+  officer: 14,
+  guardian: 17,
+  publisher: 20,
+} as const;
 const FIRST_INVESTOR = 26;
 const INVESTOR_ACCOUNTS = 14;
 /** Synthetic investor identities (any non-zero address is an identity for the registry). */
@@ -53,6 +69,18 @@ export const LOCK_PERIOD = 3 * DAY;
 export const MAX_INVESTORS = 5;
 /** Countries the commands register investors in (ISO-3166 numeric); the OFAC preset denies 192, 364, 408, 760. */
 export const COUNTRIES = [840, 826, 276, 702, 364, 192, 408, 760] as const;
+/** Subscription fee the fixture sets through the issuer Safe (the deployed config has none), in basis points. */
+export const SUBSCRIPTION_FEE_BPS = 10n;
+/**
+ * Daily limits (per investor, global) the fixture sets on the manager so that they are reached: the global
+ * subscription limit by two investors, and instant redemptions' limits below the compliance's daily outflow (with
+ * equal limits, an investor over the manager's limit is always over the outflow too, so its redemption could never
+ * be queued for that reason).
+ */
+export const SUBSCRIPTION_LIMITS = [10_000_000n * ONE, 15_000_000n * ONE] as const;
+export const REDEMPTION_LIMITS = [2_000_000n * ONE, 3_000_000n * ONE] as const;
+/** IFundManagerTypes.Flow. */
+const FLOW = { subscription: 0, redemption: 1 } as const;
 /** Gas for every operation: far above any path, so that no refusal is an out-of-gas. */
 const GAS = toBeHex(5_000_000);
 /** Fee cap of every operation, given so that Hardhat does not query fee data before each transaction. */
@@ -88,10 +116,25 @@ export interface PropertyEnv {
     reserveFeed: string;
     reader: string;
     issuer: string;
+    manager: string;
+    usdc: string;
   };
-  actors: { caller: string; agent: string; officer: string; guardian: string; publisher: string };
-  /** Investor wallets (Hardhat accounts 26..39) then the fee wallet. */
+  actors: {
+    caller: string;
+    agent: string;
+    officer: string;
+    guardian: string;
+    publisher: string;
+    custodian: string;
+  };
+  /** Investor wallets (Hardhat accounts 26..39) then the fee wallet: what the commands act on. */
   wallets: string[];
+  /** Token accounts whose state is read and compared: the wallets, then the fund manager (escrow, dust). */
+  accounts: string[];
+  /** Stablecoin holders: the wallets, the custodian and the fund manager. */
+  usdcHolders: string[];
+  fundManager: IFundManager;
+  usdc: MockStablecoin;
   identities: string[];
   feeWallet: string;
   rules: DeployedRules;
@@ -106,12 +149,16 @@ export interface PropertyEnv {
  * The deployed fund, prepared for the property runs. Slow governance happens here once: the admin Safe grants
  * the transfer agent, minter, compliance officer, guardian and NAV publisher roles to EOAs (3-day admin delay,
  * then the 1-day grant delay), and the issuer Safe turns the lockup rule on (3 days) and lowers the investor cap
- * to MAX_INVESTORS so that it can be reached. A preamble of model-checked operations then publishes fresh NAV and
- * reserves, registers investors (some with several wallets) and issues tokens.
+ * to MAX_INVESTORS so that it can be reached, and sets a subscription fee on the fund manager. The investor wallets
+ * approve the manager for their stablecoin once (unlimited). A preamble of model-checked operations then publishes
+ * fresh NAV and reserves, registers investors (some with several wallets), issues tokens, gives the investors
+ * stablecoins and opens the manager's queue with a subscription and a queued redemption.
  */
 export async function propertyFixture(): Promise<PropertyEnv> {
   const { fund } = await loadFixture(deployFundFixture);
   const { manager, token, compliance, registry } = fund.contracts;
+  const fundManager = fund.contracts.fundManager!;
+  const usdc = fund.contracts.stablecoins.USDC;
   const signers = await hre.ethers.getSigners();
   const at = (i: number) => getAddress(signers[i].address);
   const actors = {
@@ -120,6 +167,7 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     officer: at(ACCOUNT.officer),
     guardian: at(ACCOUNT.guardian),
     publisher: at(ACCOUNT.publisher),
+    custodian: at(ACCOUNT.custodian),
   };
 
   const grants: [bigint, string][] = [
@@ -129,18 +177,21 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     [ROLE.GUARDIAN, actors.guardian],
     [ROLE.NAV_PUBLISHER, actors.publisher],
   ];
-  const issuerCalls: [string, unknown[]][] = [
-    ["setLockPeriod", [LOCK_PERIOD]],
-    ["setRules", [Number(await compliance.rules()) | RULE.LOCKUP]],
-    ["setMaxInvestors", [MAX_INVESTORS]],
+  const issuerCalls: [BaseContract, string, unknown[]][] = [
+    [compliance, "setLockPeriod", [LOCK_PERIOD]],
+    [compliance, "setRules", [Number(await compliance.rules()) | RULE.LOCKUP]],
+    [compliance, "setMaxInvestors", [MAX_INVESTORS]],
+    [fundManager, "setFees", [SUBSCRIPTION_FEE_BPS, (await fundManager.parameters()).redemptionFeeBps]],
+    [fundManager, "setDailyLimits", [FLOW.subscription, ...SUBSCRIPTION_LIMITS]],
+    [fundManager, "setDailyLimits", [FLOW.redemption, ...REDEMPTION_LIMITS]],
   ];
   const admin = fund.as("admin");
   const issuer = fund.as("issuer");
   for (const [role, who] of grants) await admin.call(manager, "grantRole", [role, who, 0]);
-  for (const [fn, args] of issuerCalls) await issuer.call(compliance, fn, args);
+  for (const [target, fn, args] of issuerCalls) await issuer.call(target, fn, args);
   await increaseTime(3 * DAY);
   for (const [role, who] of grants) await admin.execute(manager, "grantRole", [role, who, 0]);
-  for (const [fn, args] of issuerCalls) await issuer.execute(compliance, fn, args);
+  for (const [target, fn, args] of issuerCalls) await issuer.execute(target, fn, args);
   await increaseTime(DAY);
 
   const Reader = await hre.ethers.getContractFactory("FundStateReader");
@@ -155,11 +206,16 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     reserveFeed: getAddress(await fund.contracts.reservePublisher!.getAddress()),
     reader: getAddress(await reader.getAddress()),
     issuer: getAddress(issuer.address),
+    manager: getAddress(await fundManager.getAddress()),
+    usdc: getAddress(await usdc.getAddress()),
   };
   const wallets = [
     ...Array.from({ length: INVESTOR_ACCOUNTS }, (_, i) => at(FIRST_INVESTOR + i)),
     at(ACCOUNT.feeWallet),
   ];
+  // The investors pay subscriptions from an unlimited stablecoin allowance (the model does not track it).
+  for (let i = 0; i < INVESTOR_ACCOUNTS; i++)
+    await (await usdc.connect(signers[FIRST_INVESTOR + i]).approve(addr.manager, MAX_UINT256)).wait();
   const feeWallet = getAddress(await token.feeWallet());
   if (feeWallet !== at(ACCOUNT.feeWallet)) throw new Error(`unexpected fee wallet ${feeWallet}`);
   const identities = [
@@ -187,6 +243,10 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     addr,
     actors,
     wallets,
+    accounts: [...wallets, addr.manager],
+    usdcHolders: [...wallets, actors.custodian, addr.manager],
+    fundManager,
+    usdc,
     identities,
     feeWallet,
     rules,
@@ -222,10 +282,14 @@ async function initialModel(env: PropertyEnv): Promise<FundModel> {
   const listed = new Set<number>();
   for (let c = 1; c <= 999; c++) if (env.rules.denied.has(c)) listed.add(c);
   const feeRecord = await registry.investorRecord(env.feeWallet);
+  const managerRecord = await registry.investorRecord(env.addr.manager);
   const state: ModelState = {
     now: await latestTimestamp(),
     token: env.addr.token,
-    records: new Map([[env.feeWallet, unpackRecord(feeRecord)!]]),
+    records: new Map([
+      [env.feeWallet, unpackRecord(feeRecord)!],
+      [env.addr.manager, unpackRecord(managerRecord)!],
+    ]),
     accounts: new Map(),
     allowances: new Map(),
     totalShares: 0n,
@@ -259,17 +323,82 @@ async function initialModel(env: PropertyEnv): Promise<FundModel> {
       allowDecrease: await navOracle.allowDecrease(),
     },
     reserveGuard: { maxAge: Number(await reserveGuard.maxAge()) },
+    manager: await initialManager(env),
+    usdc: { balances: new Map(), totalSupply: await env.usdc.totalSupply() },
   };
+  for (const h of env.usdcHolders) state.usdc.balances.set(h, await env.usdc.balanceOf(h));
   if (state.investorCount !== 0 || (await token.totalShares()) !== 0n)
     throw new Error("the deployed fund is expected to start empty");
+  if (!((managerRecord >> 176n) & BigInt(CLASS.PROTOCOL)))
+    throw new Error("the fund manager is expected to be registered as an account of the fund");
+  if ([...state.usdc.balances.values()].reduce((a, b) => a + b, 0n) !== state.usdc.totalSupply)
+    throw new Error("stablecoins are expected to be held only by the tracked holders");
   return new FundModel(state);
+}
+
+/** The fund manager as deployed (its parameters, stablecoin and empty queue), read through its views. */
+async function initialManager(env: PropertyEnv): Promise<ManagerState> {
+  const fm = env.fundManager;
+  const p = await fm.parameters();
+  const info = await fm.stablecoinInfo(env.addr.usdc);
+  const q = await fm.queue();
+  const window = Number(await fm.LIMIT_WINDOW());
+  // setDailyLimits syncs the global entries (a zero use at the time of the call): read them from storage.
+  const globalItem = async (i: number) => {
+    const word = BigInt(
+      await hre.ethers.provider.getStorage(env.addr.manager, keySlot(GLOBAL_KEY, M.limiters[i] + 1n)),
+    );
+    return new Map([
+      [GLOBAL_KEY, { lastUsed: bits(word, 0, 208), lastTimepoint: Number(bits(word, 208, 48)) }],
+    ]);
+  };
+  const limiter = async (capacity: bigint, i: number): Promise<Limiter> => ({
+    capacity,
+    window,
+    items: i % 2 === 1 ? await globalItem(i) : new Map(),
+  });
+  if (getAddress(p.feeRecipient) !== env.feeWallet || getAddress(p.custodian) !== env.actors.custodian)
+    throw new Error("the manager's fee recipient and custodian are expected to be accounts 9 and 10");
+  if (q.head !== 1n || q.tail !== 1n) throw new Error("the manager's queue is expected to be empty");
+  if ((await fm.stablecoins()).length !== 1)
+    throw new Error("the manager is expected to accept one stablecoin");
+  return {
+    address: env.addr.manager,
+    custodian: getAddress(p.custodian),
+    feeRecipient: getAddress(p.feeRecipient),
+    subscriptionFeeBps: p.subscriptionFeeBps,
+    redemptionFeeBps: p.redemptionFeeBps,
+    subscriptionsPaused: p.subscriptionsPaused,
+    redemptionsPaused: p.redemptionsPaused,
+    instantRedemption: p.instantRedemption,
+    minFirstInvestment: p.minFirstInvestment,
+    minTopUp: p.minTopUp,
+    maxPerInvestor: p.maxPerInvestor,
+    subscriptionPerInvestor: await limiter(p.subscriptionLimitPerInvestor, 0),
+    subscriptionGlobal: await limiter(p.subscriptionLimitGlobal, 1),
+    redemptionPerInvestor: await limiter(p.redemptionLimitPerInvestor, 2),
+    redemptionGlobal: await limiter(p.redemptionLimitGlobal, 3),
+    coin: {
+      address: env.addr.usdc,
+      id: Number(info.id),
+      decimals: Number(info.decimals),
+      enabled: info.enabled,
+      bufferTarget: info.bufferTarget,
+      pendingShares: info.pendingShares,
+    },
+    queue: { head: 1, tail: 1, pendingCount: 0, heldCount: 0 },
+    escrow: { pendingShares: 0n, heldShares: 0n },
+    requests: new Map(),
+  };
 }
 
 /**
  * Operations every run starts after: fresh, flat NAV (so the management fee takes the index just below 1: the
  * runs' NAV moves take it across 1, exercising the conversions on both sides) and reserves ramped up
  * within the publisher's +200% a round, six investors with eight wallets (one in an embargoed country, one eligible
- * but not funded: funding it fills the investor cap), and issuances at the edges of the holding limits (a few wei over the minimum, one token under the maximum).
+ * but not funded: funding it fills the investor cap), issuances at the edges of the holding limits (a few wei over
+ * the minimum, one token under the maximum), stablecoins for every investor wallet, a subscription through the fund
+ * manager and a queued redemption.
  */
 async function preamble(w: World) {
   const [w0, w1, w2, w3, w4, w5, w6, w7] = w.env.wallets;
@@ -312,6 +441,15 @@ async function preamble(w: World) {
   await w.accrue(1);
   await publishAfterInterval("publishReserves", reserves);
   await w.mint(w1, tokens("1000000"), 1);
+  // Stablecoins for the investors (little for two wallets, so that their balance is reached), a subscription that
+  // fills the manager's liquidity buffer, and a redemption larger than the buffer, which is queued.
+  const usdc = (n: string) => parseUnits(n, 6);
+  for (const [i, wallet] of w.env.wallets.entries())
+    if (wallet !== w.env.feeWallet)
+      await w.usdcMint(wallet, i % 5 === 1 ? usdc("20000") : usdc("400000000"), 1);
+  await w.subscribe(w2, w.env.addr.usdc, usdc("2500000"), 0n, 1);
+  await w.approve(w0, w.env.addr.manager, tokens("2000000"), 1);
+  await w.requestRedemption(w0, tokens("2000000"), w.env.addr.usdc, 0n, 1);
 }
 
 // ============================================================================================== chain access
@@ -338,6 +476,8 @@ function errorInterface(fund: Fund): Interface {
     c.navPublisher!.interface,
     c.navOracle.interface,
     c.reserveGuard.interface,
+    c.fundManager!.interface,
+    c.stablecoins.USDC.interface,
   ]) {
     iface.forEachError((e: ErrorFragment) => {
       const sig = e.format("sighash");
@@ -436,6 +576,79 @@ export interface ChainView {
   wallets: Map<string, WalletView>;
   investors: Map<string, InvestorView>;
   allowances: Map<string, bigint>;
+  manager: ManagerView;
+  /** The stablecoin: balances of the tracked holders and the total supply. */
+  usdc: { balances: Map<string, bigint>; totalSupply: bigint };
+}
+
+/** The fund manager's storage words (FundManagerBase.FundManagerStorage), raw. */
+export interface ManagerView {
+  config: bigint;
+  minimums: bigint;
+  custody: bigint;
+  feeRecipient: bigint;
+  queue: bigint;
+  escrow: bigint;
+  /** Capacity and window of the limiters, in LIMITERS order. */
+  limiters: bigint[];
+  /** StablecoinInfo of the stablecoin. */
+  coin: bigint;
+  /** `${limiter}|${key}` -> the entry's word (lastUsed, lastTimepoint). */
+  items: Map<string, bigint>;
+  /** Request id -> its two words. */
+  requests: Map<number, [bigint, bigint]>;
+}
+
+/** The manager's four rate limiters, in storage order. */
+export const LIMITERS = [
+  "subscriptionPerInvestor",
+  "subscriptionGlobal",
+  "redemptionPerInvestor",
+  "redemptionGlobal",
+] as const;
+
+/** The manager's storage, decoded. */
+export function decodeManager(v: ManagerView) {
+  return {
+    subscriptionFeeBps: bits(v.config, 160, 16),
+    redemptionFeeBps: bits(v.config, 176, 16),
+    subscriptionsPaused: bits(v.config, 192, 8) !== 0n,
+    redemptionsPaused: bits(v.config, 200, 8) !== 0n,
+    instantRedemption: bits(v.config, 208, 8) !== 0n,
+    stablecoinCount: Number(bits(v.config, 216, 8)),
+    token: bits(v.config, 0, 160),
+    minFirstInvestment: bits(v.minimums, 0, 96),
+    minTopUp: bits(v.minimums, 96, 96),
+    custodian: bits(v.custody, 0, 160),
+    maxPerInvestor: bits(v.custody, 160, 96),
+    feeRecipient: v.feeRecipient,
+    head: Number(bits(v.queue, 0, 64)),
+    tail: Number(bits(v.queue, 64, 64)),
+    pendingCount: Number(bits(v.queue, 128, 64)),
+    heldCount: Number(bits(v.queue, 192, 64)),
+    pendingShares: bits(v.escrow, 0, 128),
+    heldShares: bits(v.escrow, 128, 128),
+    limiters: v.limiters.map((w) => ({ capacity: bits(w, 0, 208), window: Number(bits(w, 208, 48)) })),
+    coin: {
+      id: Number(bits(v.coin, 0, 8)),
+      decimals: Number(bits(v.coin, 8, 8)),
+      enabled: bits(v.coin, 16, 8) !== 0n,
+      bufferTarget: bits(v.coin, 24, 96),
+      pendingShares: bits(v.coin, 120, 128),
+    },
+  };
+}
+
+/** A redemption request's two words, decoded. */
+export function decodeRequest([w0, w1]: [bigint, bigint]) {
+  return {
+    investor: bits(w0, 0, 160),
+    requestedAt: Number(bits(w0, 160, 40)),
+    coinId: Number(bits(w0, 200, 8)),
+    status: Number(bits(w0, 208, 8)),
+    shares: bits(w1, 0, 128),
+    minOut: bits(w1, 128, 128),
+  };
 }
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -481,6 +694,55 @@ async function dumpStorage(targets: string[], lists: bigint[][]): Promise<bigint
   );
 }
 
+/** Address the staticCalls code runs at (a state override; no account there). */
+const MULTICALL_AT = "0x00000000000000000000000000000000000fca11";
+
+/**
+ * Several view calls in one `eth_call`: a state override places straight-line code that, for each call, copies its
+ * calldata (appended to the code) to memory, STATICCALLs the target and stores [success, returndatasize,
+ * returndata] in a fixed-size slot; the slots are returned together.
+ */
+async function staticCalls(calls: { to: string; data: string }[]): Promise<{ ok: boolean; data: string }[]> {
+  const SLOT = 64 + 512;
+  const OUT = 256;
+  const PER_CALL = 58;
+  const hex = (n: number, bytes: number) => n.toString(16).padStart(bytes * 2, "0");
+  let code = "";
+  let blobs = "";
+  let offset = calls.length * PER_CALL + 7;
+  calls.forEach((c, i) => {
+    const len = (c.data.length - 2) / 2;
+    const out = OUT + i * SLOT;
+    code += `61${hex(len, 2)}61${hex(offset, 2)}61${hex(0, 2)}39`; // codecopy(0, offset, len)
+    code += `6000600061${hex(len, 2)}600073${c.to.slice(2).toLowerCase()}5afa`; // staticcall(gas, to, 0, len, 0, 0)
+    code += `61${hex(out, 2)}52`; // mstore(out, success)
+    code += `3d61${hex(out + 32, 2)}52`; // mstore(out + 32, returndatasize)
+    code += `3d600061${hex(out + 64, 2)}3e`; // returndatacopy(out + 64, 0, returndatasize)
+    blobs += c.data.slice(2);
+    offset += len;
+  });
+  code += `61${hex(calls.length * SLOT, 2)}61${hex(OUT, 2)}f3`; // return(OUT, calls * SLOT)
+  if (
+    code.length / 2 !== calls.length * PER_CALL + 7 ||
+    offset > 0xffff ||
+    OUT + calls.length * SLOT > 0xffff
+  )
+    throw new Error("staticCalls: code layout");
+  const raw = (await hre.network.provider.request({
+    method: "eth_call",
+    params: [{ to: MULTICALL_AT, data: "0x" }, "latest", { [MULTICALL_AT]: { code: "0x" + code + blobs } }],
+  })) as string;
+  return calls.map((_, i) => {
+    const at = 2 + i * SLOT * 2;
+    const size = Number(BigInt("0x" + raw.slice(at + 64, at + 128)));
+    if (size > 512) throw new Error(`staticCalls: call ${i} returned ${size} bytes`);
+    return {
+      ok: BigInt("0x" + raw.slice(at, at + 64)) === 1n,
+      data: "0x" + raw.slice(at + 128, at + 128 + size * 2),
+    };
+  });
+}
+
 /** ERC-7201 namespaces (the slot constants of FundTokenBase, IdentityRegistry, ComplianceBase). */
 const TOKEN_NS = 0x86873f1b879875410db3a709b234d468609418f813435623928c4cc915dc1700n;
 const REGISTRY_NS = 0xfaba77f3940fa5ab207445583ce06dfb702968389575238722332325edbeb700n;
@@ -507,6 +769,27 @@ const C = {
 const REG_RECORDS = REGISTRY_NS;
 /** NavPublisher's plain layout: slot 1 config (latestRoundId first), slot 3 the rounds mapping. */
 const FEED = { config: 1n, rounds: 3n };
+/** FundManagerBase's ERC-7201 namespace and its fields (struct field order; a RefillingBucket takes two slots). */
+const MANAGER_NS = 0x9603226bdc93713522772f1d5c39c6add707f60a1f603b30804fcf3a45a21300n;
+const M = {
+  config: MANAGER_NS,
+  minimums: MANAGER_NS + 1n,
+  custody: MANAGER_NS + 2n,
+  feeRecipient: MANAGER_NS + 3n,
+  queue: MANAGER_NS + 4n,
+  escrow: MANAGER_NS + 5n,
+  limiters: [MANAGER_NS + 6n, MANAGER_NS + 8n, MANAGER_NS + 10n, MANAGER_NS + 12n],
+  stablecoins: MANAGER_NS + 14n,
+  requests: MANAGER_NS + 16n,
+};
+/** OpenZeppelin ERC20 (the mock stablecoin, not upgradeable): `_balances` at slot 0, `_totalSupply` at slot 2. */
+const ERC20_SLOT = { balances: 0n, totalSupply: 2n };
+
+/** The keys of a limiter's entries the state covers: every identity and the zero one, or the global key. */
+export function limiterKeys(env: PropertyEnv, limiter: number): string[] {
+  return limiter % 2 === 0 ? [...env.identities, ZERO_ADDRESS] : [GLOBAL_KEY];
+}
+const keySlot = (key: string, mapping: bigint) => mapSlot(key === GLOBAL_KEY ? 0n : key, mapping);
 
 const slotCache = new Map<string, bigint>();
 /** Slot of `mapping[key]` (Solidity: keccak256(key . slot)). */
@@ -545,6 +828,15 @@ async function readChain(
     const p = prev?.investors.get(id);
     windows.set(id, [p?.head ?? 0, (p?.tail ?? 0) + 1]);
   }
+  // The requests open in the model or in the previous state (a closed request never reopens), the newest one and
+  // the next id (which must be empty): every open request on chain, without reading the closed history.
+  const tail = model.state.manager.queue.tail;
+  const ids = new Set([...model.requestIds([REQUEST.Pending, REQUEST.Held]), tail - 1, tail]);
+  for (const [id, words] of prev?.manager.requests ?? []) {
+    const status = decodeRequest(words).status;
+    if (status === REQUEST.Pending || status === REQUEST.Held) ids.add(id);
+  }
+  const requestIds = [...ids].filter((id) => id >= 1).sort((a, b) => a - b);
   const rounds = {
     nav: prev?.navRound.roundId ?? model.state.navFeed.latest.roundId,
     reserve: prev?.reserveRound.roundId ?? model.state.reserveFeed.latest.roundId,
@@ -555,11 +847,11 @@ async function readChain(
       T.rebase,
       T.totalShares,
       T.appliedNav,
-      ...env.wallets.map((w) => mapSlot(w, T.accounts)),
+      ...env.accounts.map((w) => mapSlot(w, T.accounts)),
       ...pairs.map(([o, sp]) => mapSlot(sp, mapSlot(o, T.allowances))),
       T.feeWallet,
     ];
-    const registrySlots = env.wallets.map((w) => mapSlot(w, REG_RECORDS));
+    const registrySlots = env.accounts.map((w) => mapSlot(w, REG_RECORDS));
     const trancheSlots: bigint[] = [];
     for (const id of env.identities) {
       const [from, to] = windows.get(id)!;
@@ -567,7 +859,7 @@ async function readChain(
     }
     const complianceSlots = [
       C.limits,
-      ...env.wallets.map((w) => mapSlot(w, C.sanctioned)),
+      ...env.accounts.map((w) => mapSlot(w, C.sanctioned)),
       ...env.identities.map((id) => mapSlot(id, C.investors)),
       ...env.identities.map((id) => mapSlot(id, C.locks)),
       ...trancheSlots,
@@ -575,12 +867,34 @@ async function readChain(
       C.classAndFlow,
     ];
     const feedSlots = (id: bigint) => [FEED.config, mapSlot(id, FEED.rounds), mapSlot(id + 1n, FEED.rounds)];
+    const itemKeys = LIMITERS.flatMap((_, i) => limiterKeys(env, i).map((key) => [i, key] as const));
+    const managerSlots = [
+      M.config,
+      M.minimums,
+      M.custody,
+      M.feeRecipient,
+      M.queue,
+      M.escrow,
+      ...M.limiters,
+      mapSlot(env.addr.usdc, M.stablecoins),
+      ...itemKeys.map(([i, key]) => keySlot(key, M.limiters[i] + 1n)),
+      ...requestIds.flatMap((id) => {
+        const base = mapSlot(BigInt(id), M.requests);
+        return [base, base + 1n];
+      }),
+    ];
+    const usdcSlots = [
+      ...env.usdcHolders.map((h) => mapSlot(h, ERC20_SLOT.balances)),
+      ERC20_SLOT.totalSupply,
+    ];
     const targets = [
       env.addr.token,
       env.addr.registry,
       env.addr.compliance,
       env.addr.navFeed,
       env.addr.reserveFeed,
+      env.addr.manager,
+      env.addr.usdc,
     ];
     const lists = [
       tokenSlots,
@@ -588,8 +902,17 @@ async function readChain(
       complianceSlots,
       feedSlots(rounds.nav),
       feedSlots(rounds.reserve),
+      managerSlots,
+      usdcSlots,
     ];
-    const [tw, rw, cw, nw, sw] = await dumpStorage(targets, lists);
+    const tq0 = cpuNow();
+    const [tw, rw, cw, nw, sw, mw, uw] = await dumpStorage(targets, lists);
+    PROFILE.dump += cpuNow() - tq0;
+    const items = new Map<string, bigint>();
+    itemKeys.forEach(([i, key], j) => items.set(`${i}|${key}`, mw[11 + j]));
+    const requests = new Map<number, [bigint, bigint]>();
+    const r0 = 11 + itemKeys.length;
+    requestIds.forEach((id, j) => requests.set(id, [mw[r0 + 2 * j], mw[r0 + 2 * j + 1]]));
     const v: ChainView = {
       timestamp: timestamp ?? 0,
       paused: bits(tw[0], 160, 8) !== 0n,
@@ -621,6 +944,22 @@ async function readChain(
       wallets: new Map(),
       investors: new Map(),
       allowances: new Map(),
+      manager: {
+        config: mw[0],
+        minimums: mw[1],
+        custody: mw[2],
+        feeRecipient: mw[3],
+        queue: mw[4],
+        escrow: mw[5],
+        limiters: mw.slice(6, 10),
+        coin: mw[10],
+        items,
+        requests,
+      },
+      usdc: {
+        balances: new Map(env.usdcHolders.map((h, i) => [h, uw[i]])),
+        totalSupply: uw[uw.length - 1],
+      },
     };
     const round = (w: bigint[], id: bigint) => {
       const latest = bits(w[0], 0, 80);
@@ -634,7 +973,7 @@ async function readChain(
     };
     const nav = round(nw, rounds.nav);
     const reserve = round(sw, rounds.reserve);
-    env.wallets.forEach((w, i) => {
+    env.accounts.forEach((w, i) => {
       const acc = tw[4 + i];
       v.wallets.set(w, {
         shares: bits(acc, 0, 128),
@@ -644,8 +983,8 @@ async function readChain(
         record: rw[i],
       });
     });
-    pairs.forEach(([o, sp], i) => v.allowances.set(`${o}|${sp}`, tw[4 + env.wallets.length + i]));
-    const nW = env.wallets.length;
+    pairs.forEach(([o, sp], i) => v.allowances.set(`${o}|${sp}`, tw[4 + env.accounts.length + i]));
+    const nW = env.accounts.length;
     const nI = env.identities.length;
     let next = 1 + nW + 2 * nI;
     let complete = nav !== undefined && reserve !== undefined;
@@ -739,7 +1078,18 @@ export type OpName =
   | "unpause"
   | "publishNav"
   | "publishReserves"
-  | "time";
+  | "time"
+  | "subscribe"
+  | "requestRedemption"
+  | "cancelRedemption"
+  | "settleRedemptions"
+  | "settleHeld"
+  | "releaseHeld"
+  | "withdrawToCustodian"
+  | "pauseFlow"
+  | "unpauseFlow"
+  | "usdcTransfer"
+  | "usdcMint";
 
 export interface OpInfo {
   name: OpName;
@@ -749,9 +1099,24 @@ export interface OpInfo {
   to?: string;
   amount?: bigint;
   shares?: bigint;
+  /** Stablecoin units (subscriptions, stablecoin transfers and mints, withdrawals). */
+  coinAmount?: bigint;
 }
 
 const HOLDER_OPS: OpName[] = ["transfer", "transferFrom", "transferShares"];
+/** The fund manager's operations that move tokens. */
+const MANAGER_OPS: OpName[] = [
+  "subscribe",
+  "requestRedemption",
+  "cancelRedemption",
+  "settleRedemptions",
+  "settleHeld",
+  "releaseHeld",
+];
+/** The manager's operations that go through the token's transfer or issuance checks (compliance enforced). */
+const CHECKED_MANAGER_OPS: OpName[] = ["subscribe", "requestRedemption", "cancelRedemption", "releaseHeld"];
+/** The manager's operations that apply the latest NAV round first. */
+const SYNC_OPS: OpName[] = ["subscribe", "requestRedemption", "settleRedemptions", "settleHeld"];
 /** Operations that may legitimately move frozen or locked tokens: the transfer agent's and the minter's burn. */
 const AGENT_OPS: OpName[] = [
   "burn",
@@ -768,7 +1133,17 @@ function cpuNow() {
   return (c.user + c.system) / 1000;
 }
 /** CPU time (ms) spent per phase: transactions, restriction views, model, stored-state reads, checks, views. */
-export const PROFILE = { send: 0, detect: 0, model: 0, read: 0, check: 0, views: 0, unpause: 0, fresh: 0 };
+export const PROFILE = {
+  dump: 0,
+  send: 0,
+  detect: 0,
+  model: 0,
+  read: 0,
+  check: 0,
+  views: 0,
+  unpause: 0,
+  fresh: 0,
+};
 /** Full public-view comparison every this many operations (and at the end of every sequence). */
 const FULL_VIEWS_EVERY = 40;
 
@@ -778,7 +1153,20 @@ export const stats = {
   transactions: 0,
   accepted: 0,
   refusals: new Map<string, number>(),
+  /** What the fund manager's accepted operations did (paid at once, queued, settled, held, ...). */
+  manager: new Map<string, number>(),
 };
+
+function countManager(what: string, n = 1) {
+  if (n > 0) stats.manager.set(what, (stats.manager.get(what) ?? 0) + n);
+}
+
+/** Number of requests in each status. */
+function statusCounts(m: FundModel): number[] {
+  const counts = [0, 0, 0, 0, 0, 0];
+  for (const r of m.state.manager.requests.values()) counts[r.status] += 1;
+  return counts;
+}
 
 function countRefusal(name: string) {
   stats.refusals.set(name, (stats.refusals.get(name) ?? 0) + 1);
@@ -867,7 +1255,18 @@ export class World {
     PROFILE.send += cpuNow() - t0;
     this.model.state.now = T;
     const t1 = cpuNow();
+    const managed = MANAGER_OPS.includes(info.name);
+    const before = managed ? statusCounts(this.model) : [];
     const expected = predict(this.model);
+    if (managed && expected.ok) {
+      const after = statusCounts(this.model);
+      if (info.name === "subscribe") countManager("subscribed");
+      if (info.name === "requestRedemption") countManager(expected.value === 0n ? "paid at once" : "queued");
+      countManager("settled", after[REQUEST.Settled] - before[REQUEST.Settled]);
+      if (info.name === "settleRedemptions") countManager("held", after[REQUEST.Held] - before[REQUEST.Held]);
+      countManager("cancelled", after[REQUEST.Cancelled] - before[REQUEST.Cancelled]);
+      countManager("released", after[REQUEST.Released] - before[REQUEST.Released]);
+    }
     PROFILE.model += cpuNow() - t1;
     this.record(info, T, revert, expected, detected);
     if (detected !== undefined && detected !== detectExpected)
@@ -889,10 +1288,33 @@ export class World {
 
   /** Unpause through the issuer Safe (2-day execution delay): slow, so rare. */
   async unpauseThroughIssuer() {
+    await this.throughIssuer(
+      this.env.fund.contracts.token,
+      "unpause",
+      { name: "unpause", label: "unpause()" },
+      (m) => m.unpause(),
+    );
+  }
+
+  /** Resumes a fund manager flow through the issuer Safe (2-day execution delay). */
+  async unpauseFlowThroughIssuer(flow: "subscription" | "redemption") {
+    const fn = flow === "subscription" ? "unpauseSubscriptions" : "unpauseRedemptions";
+    await this.throughIssuer(this.env.fundManager, fn, { name: "unpauseFlow", label: `${fn}()` }, (m) =>
+      m.setFlowPaused(flow, false),
+    );
+  }
+
+  /** An ISSUER call through its Safe: scheduled, the delay passed, executed; slow, so rare. */
+  private async throughIssuer(
+    target: BaseContract,
+    fn: string,
+    info: OpInfo,
+    predict: (m: FundModel) => Outcome,
+  ) {
     const t0 = cpuNow();
     let revert: string | null = null;
     try {
-      await this.env.fund.as("issuer").callNow(this.env.fund.contracts.token, "unpause", []);
+      await this.env.fund.as("issuer").callNow(target, fn, []);
     } catch (e) {
       if (!(e instanceof CallRevertedError)) throw e;
       revert = e.revertData.toLowerCase();
@@ -900,14 +1322,14 @@ export class World {
     const T = await latestTimestamp();
     PROFILE.unpause += cpuNow() - t0;
     this.model.state.now = T;
-    const expected = this.model.unpause();
+    const expected = predict(this.model);
     this.record(
-      { name: "unpause", label: "issuer Safe: unpause() (after the 2-day delay)" },
+      { ...info, label: `issuer Safe: ${info.label} (after the 2-day delay)` },
       T,
       revert,
       expected,
     );
-    await this.after({ name: "unpause", label: "unpause" }, T, revert === null);
+    await this.after(info, T, revert === null);
   }
 
   private stamp(T: number) {
@@ -949,7 +1371,7 @@ export class World {
     if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
     else {
       // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
-      const parties = ok ? this.env.wallets.filter((w) => w === info.from || w === info.to) : [];
+      const parties = ok ? this.env.accounts.filter((w) => w === info.from || w === info.to) : [];
       if (parties.length) await this.checkBalances(info.label, parties);
     }
     PROFILE.views += cpuNow() - t2;
@@ -983,11 +1405,11 @@ export class World {
    * allowances. Every FULL_VIEWS_EVERY operations and at the end of each sequence (the stored state behind these
    * views is compared after every operation, the parties' sharesOf and balanceOf after every accepted one).
    */
-  async checkViews(label: string, wallets = this.env.wallets, identities = this.env.identities) {
+  async checkViews(label: string, wallets = this.env.accounts, identities = this.env.identities) {
     const env = this.env;
     const m = this.model;
     const s = m.state;
-    const pairs = wallets === env.wallets ? [...s.allowances.keys()].map((k) => k.split("|")) : [];
+    const pairs = wallets === env.accounts ? [...s.allowances.keys()].map((k) => k.split("|")) : [];
     const data = env.reader.interface.encodeFunctionData("read", [
       {
         token: env.addr.token,
@@ -1061,8 +1483,202 @@ export class World {
     pairs.forEach(([o, sp], i) =>
       eq(`allowance(${short(o)}, ${short(sp)})`, v.allowances[i], m.allowance(o, sp)),
     );
+    await this.checkManagerViews(eq);
     if (out.length)
       this.fail(`public views disagree with the model after ${label}:\n    ${out.join("\n    ")}`);
+  }
+
+  /**
+   * The fund manager's and the stablecoin's public views against the model, in one eth_call (staticCalls):
+   * parameters, queue, stablecoin info, liquidity (balance, reserved rounded up, free), pending value, the
+   * investors' subscription and redemption capacities, every open request (and the newest) with its value at the
+   * current index, two quotes at rounding edges, and the stablecoin's balances and supply.
+   */
+  private async checkManagerViews(eq: (what: string, chain: unknown, expected: unknown) => void) {
+    const env = this.env;
+    const m = this.model;
+    const g = m.state.manager;
+    const fm = this.iface.manager;
+    const usdc = this.iface.usdc;
+    const ids = [...new Set([...m.requestIds([REQUEST.Pending, REQUEST.Held]), g.queue.tail - 1])].filter(
+      (id) => id >= 1,
+    );
+    const quote = { subscription: 1_000_000_001n, redemption: 2_999_999_999_999n };
+    // Capacities of the investors the limiters have entries for, and of one without (a full limit); the stablecoin
+    // balances of the manager, the custodian and the fee recipient. (Every entry and balance is compared in
+    // storage after every operation; these views add the public formulas on top.)
+    const used = (l: Limiter) => env.identities.filter((id) => l.items.has(id));
+    const withEntries = new Set([...used(g.subscriptionPerInvestor), ...used(g.redemptionPerInvestor)]);
+    const fresh = env.identities.find((id) => !withEntries.has(id));
+    const capacityOf = [...withEntries, ...(fresh ? [fresh] : [])];
+    const balancesOf = [g.address, g.custodian, g.feeRecipient];
+    const calls: { to: string; iface: Interface; fn: string; args: unknown[] }[] = [
+      { to: env.addr.manager, iface: fm, fn: "parameters", args: [] },
+      { to: env.addr.manager, iface: fm, fn: "queue", args: [] },
+      { to: env.addr.manager, iface: fm, fn: "stablecoinInfo", args: [env.addr.usdc] },
+      { to: env.addr.manager, iface: fm, fn: "liquidity", args: [env.addr.usdc] },
+      { to: env.addr.manager, iface: fm, fn: "pendingValue", args: [] },
+      { to: env.addr.manager, iface: fm, fn: "quoteSubscription", args: [env.addr.usdc, quote.subscription] },
+      { to: env.addr.manager, iface: fm, fn: "quoteRedemption", args: [env.addr.usdc, quote.redemption] },
+      ...capacityOf.flatMap((id) => [
+        { to: env.addr.manager, iface: fm, fn: "subscriptionCapacity", args: [id] },
+        { to: env.addr.manager, iface: fm, fn: "redemptionCapacity", args: [id] },
+      ]),
+      ...ids.flatMap((id) => [
+        { to: env.addr.manager, iface: fm, fn: "request", args: [id] },
+        { to: env.addr.manager, iface: fm, fn: "requestValue", args: [id] },
+      ]),
+      ...balancesOf.map((h) => ({ to: env.addr.usdc, iface: usdc, fn: "balanceOf", args: [h] })),
+      { to: env.addr.usdc, iface: usdc, fn: "totalSupply", args: [] },
+    ];
+    const results = await staticCalls(
+      calls.map((c) => ({ to: c.to, data: c.iface.encodeFunctionData(c.fn, c.args) })),
+    );
+    const r = results.map((res, i) => {
+      if (!res.ok) {
+        eq(`${calls[i].fn}(${calls[i].args.map(String).join(", ")})`, "reverted", "a value");
+        return undefined;
+      }
+      return calls[i].iface.decodeFunctionResult(calls[i].fn, res.data);
+    });
+    let k = 0;
+    const next = () => r[k++];
+    const p = next()?.[0];
+    if (p) {
+      eq("parameters().token", getAddress(p.token), env.addr.token);
+      eq("parameters().custodian", getAddress(p.custodian), g.custodian);
+      eq("parameters().feeRecipient", getAddress(p.feeRecipient), g.feeRecipient);
+      eq(
+        "parameters() fees",
+        `${p.subscriptionFeeBps}/${p.redemptionFeeBps}`,
+        `${g.subscriptionFeeBps}/${g.redemptionFeeBps}`,
+      );
+      eq(
+        "parameters() pauses and instant",
+        `${p.subscriptionsPaused}/${p.redemptionsPaused}/${p.instantRedemption}`,
+        `${g.subscriptionsPaused}/${g.redemptionsPaused}/${g.instantRedemption}`,
+      );
+      eq(
+        "parameters() limits",
+        [
+          p.minFirstInvestment,
+          p.minTopUp,
+          p.maxPerInvestor,
+          p.subscriptionLimitPerInvestor,
+          p.subscriptionLimitGlobal,
+          p.redemptionLimitPerInvestor,
+          p.redemptionLimitGlobal,
+        ].join("/"),
+        [
+          g.minFirstInvestment,
+          g.minTopUp,
+          g.maxPerInvestor,
+          g.subscriptionPerInvestor.capacity,
+          g.subscriptionGlobal.capacity,
+          g.redemptionPerInvestor.capacity,
+          g.redemptionGlobal.capacity,
+        ].join("/"),
+      );
+    }
+    const q = next()?.[0];
+    if (q)
+      eq(
+        "queue()",
+        [q.head, q.tail, q.pendingCount, q.heldCount, q.pendingShares, q.heldShares].join("/"),
+        [
+          g.queue.head,
+          g.queue.tail,
+          g.queue.pendingCount,
+          g.queue.heldCount,
+          g.escrow.pendingShares,
+          g.escrow.heldShares,
+        ].join("/"),
+      );
+    const info = next()?.[0];
+    if (info)
+      eq(
+        "stablecoinInfo(USDC)",
+        [info.id, info.decimals, info.enabled, info.bufferTarget, info.pendingShares].join("/"),
+        [g.coin.id, g.coin.decimals, g.coin.enabled, g.coin.bufferTarget, g.coin.pendingShares].join("/"),
+      );
+    const liq = next();
+    if (liq) {
+      const balance = m.usdcOf(g.address);
+      const reserved = m.reservedLiquidity();
+      eq(
+        "liquidity(USDC)",
+        `${liq[0]}/${liq[1]}/${liq[2]}`,
+        `${balance}/${reserved}/${balance > reserved ? balance - reserved : 0n}`,
+      );
+    }
+    const pv = next();
+    if (pv) eq("pendingValue()", pv[0], toAmount(g.escrow.pendingShares, m.state.index));
+    const scale = m.scaleOf(g.coin);
+    const qs = next();
+    if (qs) {
+      const fee = feeUp(quote.subscription, g.subscriptionFeeBps);
+      eq("quoteSubscription", `${qs[0]}/${qs[1]}`, `${fee}/${(quote.subscription - fee) * scale}`);
+    }
+    const qr = next();
+    if (qr) {
+      const gross = quote.redemption / scale;
+      const fee = feeUp(gross, g.redemptionFeeBps);
+      eq("quoteRedemption", `${qr[0]}/${qr[1]}/${qr[2]}`, `${gross}/${fee}/${gross - fee}`);
+    }
+    for (const id of capacityOf) {
+      const sc = next();
+      const rc = next();
+      const cap = (a: Limiter, b: Limiter) =>
+        `${m.bucket(a, id).available}/${m.bucket(b, GLOBAL_KEY).available}`;
+      if (sc)
+        eq(
+          `subscriptionCapacity(${short(id)})`,
+          `${sc[0]}/${sc[1]}`,
+          cap(g.subscriptionPerInvestor, g.subscriptionGlobal),
+        );
+      if (rc)
+        eq(
+          `redemptionCapacity(${short(id)})`,
+          `${rc[0]}/${rc[1]}`,
+          cap(g.redemptionPerInvestor, g.redemptionGlobal),
+        );
+    }
+    for (const id of ids) {
+      const rq = next();
+      const rv = next();
+      const want = g.requests.get(id)!;
+      if (rq)
+        eq(
+          `request(${id})`,
+          [
+            getAddress(rq[0].investor),
+            rq[0].requestedAt,
+            rq[0].coinId,
+            rq[0].status,
+            rq[0].shares,
+            rq[0].minOut,
+            getAddress(rq[1]),
+          ].join("/"),
+          [
+            want.investor,
+            want.requestedAt,
+            want.coinId,
+            want.status,
+            want.shares,
+            want.minOut,
+            g.coin.address,
+          ].join("/"),
+        );
+      const pay = m.payout(want);
+      if (rv)
+        eq(`requestValue(${id})`, [...rv].join("/"), [pay.value, pay.gross, pay.fee, pay.net].join("/"));
+    }
+    for (const h of balancesOf) {
+      const b = next();
+      if (b) eq(`USDC balanceOf(${short(h)})`, b[0], m.usdcOf(h));
+    }
+    const ts = next();
+    if (ts) eq("USDC totalSupply()", ts[0], m.state.usdc.totalSupply);
   }
 
   /** Model and chain agree on every tracked value. */
@@ -1078,13 +1694,18 @@ export class World {
   // ------------------------------------------------------------------------------------- typed operations
 
   /** The contracts' ABIs as plain interfaces (the typed ones narrow function names by overload). */
-  private get iface(): Record<"token" | "registry" | "compliance" | "publisher", Interface> {
+  private get iface(): Record<
+    "token" | "registry" | "compliance" | "publisher" | "manager" | "usdc",
+    Interface
+  > {
     const c = this.env.fund.contracts;
     return {
       token: c.token.interface as unknown as Interface,
       registry: c.registry.interface as unknown as Interface,
       compliance: c.compliance.interface as unknown as Interface,
       publisher: c.navPublisher!.interface as unknown as Interface,
+      manager: this.env.fundManager.interface as unknown as Interface,
+      usdc: this.env.usdc.interface as unknown as Interface,
     };
   }
 
@@ -1379,6 +2000,181 @@ export class World {
       (m) => m.accrue(),
     );
   }
+
+  // ------------------------------------------------------------------------------------- fund manager
+
+  private coinName(stablecoin: string) {
+    return stablecoin === this.env.addr.usdc ? "USDC" : short(stablecoin);
+  }
+
+  /** `wallet` subscribes `amount` stablecoin units (it approved the manager for the stablecoin in the fixture). */
+  async subscribe(wallet: string, stablecoin: string, amount: bigint, minTokensOut: bigint, dt: number) {
+    await this.op(
+      {
+        name: "subscribe",
+        label: `${short(wallet)}: subscribe(${this.coinName(stablecoin)}, ${amount}, min ${minTokensOut})`,
+        from: wallet,
+        to: wallet,
+        coinAmount: amount,
+      },
+      {
+        from: wallet,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("subscribe", [stablecoin, amount, minTokensOut]),
+      },
+      dt,
+      (m) => m.subscribe(wallet, stablecoin, amount, minTokensOut),
+    );
+  }
+
+  /** `wallet` asks to redeem `tokenAmount` (paid at once or queued; it approved the manager on the token). */
+  async requestRedemption(
+    wallet: string,
+    tokenAmount: bigint,
+    stablecoin: string,
+    minOut: bigint,
+    dt: number,
+  ) {
+    await this.op(
+      {
+        name: "requestRedemption",
+        label: `${short(wallet)}: requestRedemption(${tokenAmount}, ${this.coinName(stablecoin)}, min ${minOut})`,
+        from: wallet,
+        to: this.env.addr.manager,
+        amount: tokenAmount,
+      },
+      {
+        from: wallet,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("requestRedemption", [tokenAmount, stablecoin, minOut]),
+      },
+      dt,
+      (m) => m.requestRedemption(wallet, tokenAmount, stablecoin, minOut),
+    );
+  }
+
+  async cancelRedemption(caller: string, requestId: bigint, dt: number) {
+    await this.op(
+      {
+        name: "cancelRedemption",
+        label: `${short(caller)}: cancelRedemption(${requestId})`,
+        from: this.env.addr.manager,
+        to: caller,
+      },
+      {
+        from: caller,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("cancelRedemption", [requestId]),
+      },
+      dt,
+      (m) => m.cancelRedemption(caller, requestId),
+    );
+  }
+
+  async settleRedemptions(count: bigint, dt: number) {
+    await this.op(
+      { name: "settleRedemptions", label: `settleRedemptions(${count})`, from: this.env.addr.manager },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("settleRedemptions", [count]),
+      },
+      dt,
+      (m) => m.settleRedemptions(count),
+    );
+  }
+
+  async settleHeld(ids: bigint[], dt: number) {
+    await this.op(
+      { name: "settleHeld", label: `settleHeld([${ids.join(",")}])`, from: this.env.addr.manager },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("settleHeld", [ids]),
+      },
+      dt,
+      (m) => m.settleHeld(ids),
+    );
+  }
+
+  async releaseHeld(requestId: bigint, to: string, dt: number) {
+    await this.op(
+      {
+        name: "releaseHeld",
+        label: `releaseHeld(${requestId}, ${short(to)})`,
+        from: this.env.addr.manager,
+        to,
+      },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("releaseHeld", [requestId, to]),
+      },
+      dt,
+      (m) => m.releaseHeld(requestId, to),
+    );
+  }
+
+  async withdrawToCustodian(stablecoin: string, amount: bigint, dt: number) {
+    await this.op(
+      {
+        name: "withdrawToCustodian",
+        label: `withdrawToCustodian(${this.coinName(stablecoin)}, ${amount})`,
+        coinAmount: amount,
+      },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("withdrawToCustodian", [stablecoin, amount]),
+      },
+      dt,
+      (m) => m.withdrawToCustodian(stablecoin, amount),
+    );
+  }
+
+  /** The guardian pauses a flow of the manager (unpausing goes through the issuer). */
+  async pauseFlow(flow: "subscription" | "redemption", dt: number) {
+    const fn = flow === "subscription" ? "pauseSubscriptions" : "pauseRedemptions";
+    await this.op(
+      { name: "pauseFlow", label: `${fn}()` },
+      {
+        from: this.env.actors.guardian,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData(fn, []),
+      },
+      dt,
+      (m) => m.setFlowPaused(flow, true),
+    );
+  }
+
+  /** A stablecoin transfer, e.g. the custodian funding the manager for the queue. */
+  async usdcTransfer(from: string, to: string, amount: bigint, dt: number) {
+    await this.op(
+      {
+        name: "usdcTransfer",
+        label: `${short(from)}: USDC transfer(${short(to)}, ${amount})`,
+        to,
+        coinAmount: amount,
+      },
+      { from, to: this.env.addr.usdc, data: this.iface.usdc.encodeFunctionData("transfer", [to, amount]) },
+      dt,
+      (m) => m.usdcTransfer(from, to, amount),
+    );
+  }
+
+  /** The test mints stablecoins (the mock's owner is the deployer). */
+  async usdcMint(to: string, amount: bigint, dt: number) {
+    await this.op(
+      { name: "usdcMint", label: `USDC mint(${short(to)}, ${amount})`, to, coinAmount: amount },
+      {
+        from: this.env.actors.caller,
+        to: this.env.addr.usdc,
+        data: this.iface.usdc.encodeFunctionData("mint", [to, amount]),
+      },
+      dt,
+      (m) => m.usdcMint(to, amount),
+    );
+  }
 }
 
 // ============================================================================================== comparison
@@ -1421,7 +2217,7 @@ function diff(model: FundModel, v: ChainView, env: PropertyEnv): string[] {
     eq(`${name} answer`, chain.answer, m.answer);
     eq(`${name} updatedAt`, chain.updatedAt, m.updatedAt);
   }
-  for (const w of env.wallets) {
+  for (const w of env.accounts) {
     const c = v.wallets.get(w)!;
     const a = model.account(w);
     const tag = short(w);
@@ -1454,7 +2250,79 @@ function diff(model: FundModel, v: ChainView, env: PropertyEnv): string[] {
       );
   }
   for (const [key, value] of s.allowances) eq(`allowance ${key}`, v.allowances.get(key), value);
+  diffManager(model, v, env, eq);
   return out;
+}
+
+/** The fund manager's stored state and the stablecoin's balances against the model. */
+function diffManager(
+  model: FundModel,
+  v: ChainView,
+  env: PropertyEnv,
+  eq: (what: string, chain: unknown, expected: unknown) => void,
+) {
+  const g = model.state.manager;
+  const c = decodeManager(v.manager);
+  eq("manager token", c.token, BigInt(env.addr.token));
+  eq(
+    "manager fees",
+    `${c.subscriptionFeeBps}/${c.redemptionFeeBps}`,
+    `${g.subscriptionFeeBps}/${g.redemptionFeeBps}`,
+  );
+  eq("subscriptions paused", c.subscriptionsPaused, g.subscriptionsPaused);
+  eq("redemptions paused", c.redemptionsPaused, g.redemptionsPaused);
+  eq("instant redemption", c.instantRedemption, g.instantRedemption);
+  eq("stablecoin count", c.stablecoinCount, 1);
+  eq(
+    "investment limits",
+    `${c.minFirstInvestment}/${c.minTopUp}/${c.maxPerInvestor}`,
+    `${g.minFirstInvestment}/${g.minTopUp}/${g.maxPerInvestor}`,
+  );
+  eq("custodian", c.custodian, BigInt(g.custodian));
+  eq("fee recipient", c.feeRecipient, BigInt(g.feeRecipient));
+  eq(
+    "queue",
+    `${c.head}/${c.tail}/${c.pendingCount}/${c.heldCount}`,
+    `${g.queue.head}/${g.queue.tail}/${g.queue.pendingCount}/${g.queue.heldCount}`,
+  );
+  eq("escrow pendingShares", c.pendingShares, g.escrow.pendingShares);
+  eq("escrow heldShares", c.heldShares, g.escrow.heldShares);
+  const coin = g.coin;
+  eq(
+    "stablecoin info",
+    `${c.coin.id}/${c.coin.decimals}/${c.coin.enabled}/${c.coin.bufferTarget}/${c.coin.pendingShares}`,
+    `${coin.id}/${coin.decimals}/${coin.enabled}/${coin.bufferTarget}/${coin.pendingShares}`,
+  );
+  LIMITERS.forEach((name, i) => {
+    const l: Limiter = g[name];
+    eq(
+      `${name} capacity/window`,
+      `${c.limiters[i].capacity}/${c.limiters[i].window}`,
+      `${l.capacity}/${l.window}`,
+    );
+    for (const key of limiterKeys(env, i)) {
+      const word = v.manager.items.get(`${i}|${key}`)!;
+      const item = l.items.get(key) ?? { lastUsed: 0n, lastTimepoint: 0 };
+      eq(
+        `${name}[${key === GLOBAL_KEY ? key : short(key)}]`,
+        `${bits(word, 0, 208)}@${bits(word, 208, 48)}`,
+        `${item.lastUsed}@${item.lastTimepoint}`,
+      );
+    }
+  });
+  for (const [id, words] of v.manager.requests) {
+    const r = decodeRequest(words);
+    const m = g.requests.get(id);
+    eq(
+      `request ${id}`,
+      `${r.investor}/${r.requestedAt}/${r.coinId}/${r.status}/${r.shares}/${r.minOut}`,
+      m
+        ? `${BigInt(m.investor)}/${m.requestedAt}/${m.coinId}/${m.status}/${m.shares}/${m.minOut}`
+        : `0/0/0/${REQUEST.None}/0/0`,
+    );
+  }
+  for (const h of env.usdcHolders) eq(`USDC ${short(h)}`, v.usdc.balances.get(h), model.usdcOf(h));
+  eq("USDC totalSupply", v.usdc.totalSupply, model.state.usdc.totalSupply);
 }
 
 function big(_k: string, v: unknown) {
@@ -1486,7 +2354,7 @@ export function checkInvariants(
   // ---- always
   let sumShares = 0n;
   let sumBalances = 0n;
-  for (const w of env.wallets) {
+  for (const w of env.accounts) {
     const c = cur.wallets.get(w)!;
     sumShares += c.shares;
     sumBalances += toAmount(c.shares, cur.index);
@@ -1498,7 +2366,7 @@ export function checkInvariants(
     fail(`sum of balances ${sumBalances} > totalSupply`);
   let counted = 0;
   const heldBy = new Map<bigint, bigint>();
-  for (const w of env.wallets) {
+  for (const w of env.accounts) {
     const c = cur.wallets.get(w)!;
     const r = c.record;
     if (bits(r, 0, 160) === 0n || (Number(bits(r, 176, 16)) & CLASS.PROTOCOL) !== 0) continue;
@@ -1523,9 +2391,10 @@ export function checkInvariants(
   }
   if (counted !== cur.investorCount)
     fail(`investorCount ${cur.investorCount} but ${counted} investors hold shares`);
+  checkManagerAlways(env, prev, cur, op, ok, fail);
 
   // ---- a refused operation changes nothing
-  const sharesChanged = env.wallets.some((w) => {
+  const sharesChanged = env.accounts.some((w) => {
     const a = prev.wallets.get(w)!;
     const b = cur.wallets.get(w)!;
     return (
@@ -1541,19 +2410,19 @@ export function checkInvariants(
       sharesChanged ||
       prev.totalShares !== cur.totalShares ||
       prev.index !== cur.index ||
-      prev.paused !== cur.paused
+      prev.paused !== cur.paused ||
+      !sameManager(prev, cur)
     )
       fail(`a refused operation changed the state`);
     return out;
   }
-  if (
-    op.name !== "accrue" &&
-    (prev.index !== cur.index || prev.appliedNav.roundId !== cur.appliedNav.roundId)
-  )
+  // The manager's pricing operations apply the latest NAV round first (FundManagerBase._syncNav).
+  const accrued = prev.index !== cur.index || prev.appliedNav.roundId !== cur.appliedNav.roundId;
+  if (accrued && op.name !== "accrue" && !SYNC_OPS.includes(op.name))
     fail(`the index moved outside the accrual`);
 
   // ---- who gained shares
-  const gainers = env.wallets.filter((w) => cur.wallets.get(w)!.shares > prev.wallets.get(w)!.shares);
+  const gainers = env.accounts.filter((w) => cur.wallets.get(w)!.shares > prev.wallets.get(w)!.shares);
   const allowedGainers: Partial<Record<OpName, (string | undefined)[]>> = {
     transfer: [op.to],
     transferFrom: [op.to],
@@ -1562,16 +2431,21 @@ export function checkInvariants(
     forcedTransfer: [op.to],
     recoveryAddress: [op.to],
     accrue: [env.feeWallet],
+    subscribe: [op.to],
+    requestRedemption: [env.addr.manager],
+    cancelRedemption: [op.to],
+    releaseHeld: [op.to],
   };
   for (const w of gainers) {
-    if (!(allowedGainers[op.name] ?? []).includes(w)) {
+    const feeOfAccrual = accrued && w === env.feeWallet;
+    if (!(allowedGainers[op.name] ?? []).includes(w) && !feeOfAccrual) {
       fail(`${short(w)} gained shares through ${op.name}`);
       continue;
     }
     const r = recordOf(prev, w);
     const verified = r !== undefined && !r.revoked && r.kycExpiry > T;
     if (!verified) fail(`${short(w)} gained shares through ${op.name} without being verified`);
-    if (op.name === "accrue") {
+    if (op.name === "accrue" || (feeOfAccrual && w !== op.to)) {
       // The fee is minted without a compliance call: only to an account of the fund, never a sanctioned one.
       if (!isProtocol(r)) fail(`the fee went to ${short(w)}, which is not an account of the fund (PROTOCOL)`);
       if (prev.wallets.get(w)!.sanctioned) fail(`the fee went to sanctioned ${short(w)}`);
@@ -1602,7 +2476,20 @@ export function checkInvariants(
   } else if (op.name === "accrue") {
     if (supplyDelta !== d(env.feeWallet))
       fail(`accrue: totalShares grew by ${supplyDelta}, the fee wallet by ${d(env.feeWallet)}`);
-  } else if (sharesChanged && env.wallets.some((w) => d(w) !== 0n)) {
+  } else if (MANAGER_OPS.includes(op.name)) {
+    // Only the parties, the manager (escrow) and, when the NAV was applied, the fee wallet change.
+    const parties = [op.from, op.to, env.addr.manager, ...(accrued ? [env.feeWallet] : [])];
+    for (const w of env.accounts)
+      if (!parties.includes(w) && d(w) !== 0n) fail(`${op.name} moved the shares of ${short(w)}`);
+    const fee = accrued ? d(env.feeWallet) : 0n;
+    if (op.name === "subscribe" && supplyDelta - fee !== d(op.to))
+      fail(`subscribe: totalShares grew by ${supplyDelta - fee}, the subscriber by ${d(op.to)}`);
+    if (
+      (op.name === "cancelRedemption" || op.name === "releaseHeld") &&
+      (supplyDelta !== 0n || d(op.to) !== -d(env.addr.manager))
+    )
+      fail(`${op.name}: the recipient gained ${d(op.to)} shares, the escrow lost ${-d(env.addr.manager)}`);
+  } else if (sharesChanged && env.accounts.some((w) => d(w) !== 0n)) {
     fail(`${op.name} moved shares`);
   }
 
@@ -1662,7 +2549,8 @@ export function checkInvariants(
     fail(`unfreezing the whole frozen amount left ${cur.wallets.get(op.from!)!.frozenShares} frozen shares`);
   if (op.name === "mint" && op.amount !== undefined && d(op.to) * prev.index > op.amount * ONE)
     fail(`mint: ${d(op.to)} shares credited are worth more than ${op.amount}`);
-  if ((op.name === "mint" || op.name === "accrue") && supplyDelta > 0n) {
+  checkManagerFlows(env, prev, cur, op, accrued, fail);
+  if ((op.name === "mint" || op.name === "accrue" || SYNC_OPS.includes(op.name)) && supplyDelta > 0n) {
     const reserves = prev.reserveRound.answer * 10n ** 10n;
     const [before, after] = [toAmount(prev.totalShares, prev.index), toAmount(cur.totalShares, cur.index)];
     if (after > reserves && after > before)
@@ -1671,7 +2559,7 @@ export function checkInvariants(
 
   // ---- frozen and locked tokens move only by the agent
   if (!AGENT_OPS.includes(op.name)) {
-    for (const w of env.wallets) {
+    for (const w of env.accounts) {
       const a = prev.wallets.get(w)!;
       const b = cur.wallets.get(w)!;
       if (a.frozenShares !== b.frozenShares || a.frozen !== b.frozen)
@@ -1690,7 +2578,7 @@ export function checkInvariants(
   }
 
   // ---- investor count, holding limits, daily outflow: respected by holders' transfers and issuances
-  if (HOLDER_OPS.includes(op.name) || op.name === "mint") {
+  if (HOLDER_OPS.includes(op.name) || op.name === "mint" || CHECKED_MANAGER_OPS.includes(op.name)) {
     if (
       (rules.rules & RULE.MAX_INVESTORS) !== 0 &&
       cur.investorCount > rules.maxInvestors &&
@@ -1719,6 +2607,252 @@ export function checkInvariants(
     }
   }
   return out;
+}
+
+/** Request statuses each operation may move a request between (`from>to`); any other change is a bug. */
+const REQUEST_TRANSITIONS: Partial<Record<OpName, string[]>> = {
+  requestRedemption: [`${REQUEST.None}>${REQUEST.Pending}`],
+  cancelRedemption: [`${REQUEST.Pending}>${REQUEST.Cancelled}`, `${REQUEST.Held}>${REQUEST.Cancelled}`],
+  settleRedemptions: [`${REQUEST.Pending}>${REQUEST.Settled}`, `${REQUEST.Pending}>${REQUEST.Held}`],
+  settleHeld: [`${REQUEST.Held}>${REQUEST.Settled}`],
+  releaseHeld: [`${REQUEST.Held}>${REQUEST.Released}`],
+};
+
+/** Whether the manager's storage and the stablecoin's balances are the same in both states. */
+function sameManager(a: ChainView, b: ChainView): boolean {
+  const x = a.manager;
+  const y = b.manager;
+  if (
+    [x.config, x.minimums, x.custody, x.feeRecipient, x.queue, x.escrow, x.coin, ...x.limiters].some(
+      (w, i) =>
+        w !== [y.config, y.minimums, y.custody, y.feeRecipient, y.queue, y.escrow, y.coin, ...y.limiters][i],
+    )
+  )
+    return false;
+  for (const [k, w] of x.items) if (y.items.get(k) !== w) return false;
+  for (const [id, [w0, w1]] of x.requests) {
+    const o = y.requests.get(id);
+    if (o && (o[0] !== w0 || o[1] !== w1)) return false;
+  }
+  for (const [h, bal] of a.usdc.balances) if (b.usdc.balances.get(h) !== bal) return false;
+  return a.usdc.totalSupply === b.usdc.totalSupply;
+}
+
+/**
+ * The fund manager's invariants on any state: the escrow it records equals the sum of its open requests (pending
+ * and held, also per stablecoin) and is covered by the shares it holds; nothing pending lies behind the queue's
+ * head and nothing exists at or beyond its tail; dust (shares beyond the escrow) grows by less than one token
+ * wei's worth per operation; the stablecoin is held only by the tracked holders and its supply changes only by
+ * the test's mints (conservation between investors, custodian, buffer and fee recipient).
+ */
+function checkManagerAlways(
+  env: PropertyEnv,
+  prev: ChainView,
+  cur: ChainView,
+  op: OpInfo,
+  ok: boolean,
+  fail: (m: string) => void,
+) {
+  const g = decodeManager(cur.manager);
+  let pending = 0n;
+  let held = 0n;
+  let nPending = 0;
+  let nHeld = 0;
+  for (const [id, words] of cur.manager.requests) {
+    const r = decodeRequest(words);
+    if (id >= g.tail && r.status !== REQUEST.None)
+      fail(`request ${id} exists at or beyond the tail ${g.tail}`);
+    if (r.status === REQUEST.Pending) {
+      pending += r.shares;
+      nPending += 1;
+      if (id < g.head) fail(`request ${id} is pending behind the head ${g.head}`);
+    }
+    if (r.status === REQUEST.Held) {
+      held += r.shares;
+      nHeld += 1;
+    }
+  }
+  if (pending !== g.pendingShares || pending !== g.coin.pendingShares)
+    fail(
+      `pending escrow ${g.pendingShares} (stablecoin ${g.coin.pendingShares}), pending requests hold ${pending}`,
+    );
+  if (held !== g.heldShares) fail(`held escrow ${g.heldShares}, held requests hold ${held}`);
+  if (nPending !== g.pendingCount || nHeld !== g.heldCount)
+    fail(`queue counts ${g.pendingCount}/${g.heldCount}, requests ${nPending}/${nHeld}`);
+  const escrow = (v: ChainView) => {
+    const d = decodeManager(v.manager);
+    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares;
+  };
+  const dust = escrow(cur);
+  if (dust < 0n) fail(`the manager holds ${-dust} shares fewer than its escrow`);
+  const grown = dust - escrow(prev);
+  if (grown > 0n && grown * cur.index >= ONE)
+    fail(`${op.name} left ${grown} shares of dust with the manager, worth a token wei or more`);
+
+  let tracked = 0n;
+  for (const h of env.usdcHolders) tracked += cur.usdc.balances.get(h)!;
+  if (tracked !== cur.usdc.totalSupply)
+    fail(`the tracked holders hold ${tracked} stablecoin units of a supply of ${cur.usdc.totalSupply}`);
+  const minted = cur.usdc.totalSupply - prev.usdc.totalSupply;
+  if (minted !== (ok && op.name === "usdcMint" ? op.coinAmount : 0n))
+    fail(`the stablecoin's supply changed by ${minted} through ${op.name}`);
+}
+
+/**
+ * What each manager operation may do, on the chain's data: who gains stablecoins, the fee rounded up, the
+ * buffer topped up no further than its target, tokens minted never worth more than the net paid (the floor of
+ * net / price), stablecoins paid never more than the tokens redeemed or the escrow settled are worth, escrow
+ * moving only with its request, requests paid only to verified, unfrozen, unsanctioned investors, and requests
+ * changing status only as the operation allows.
+ */
+function checkManagerFlows(
+  env: PropertyEnv,
+  prev: ChainView,
+  cur: ChainView,
+  op: OpInfo,
+  accrued: boolean,
+  fail: (m: string) => void,
+) {
+  const g = decodeManager(cur.manager);
+  const gp = decodeManager(prev.manager);
+  const manager = env.addr.manager;
+  const custodian = env.actors.custodian;
+  const feeRecipient = env.usdcHolders.find((h) => BigInt(h) === g.feeRecipient);
+  if (!feeRecipient) return fail(`the fee recipient is not a tracked stablecoin holder`);
+  const scale = 10n ** BigInt(18 - g.coin.decimals);
+  const coin = (h: string) => cur.usdc.balances.get(h)! - prev.usdc.balances.get(h)!;
+  const shares = (w: string) => cur.wallets.get(w)!.shares - prev.wallets.get(w)!.shares;
+  const idx = cur.index;
+  const feeUpOk = (fee: bigint, base: bigint, bps: bigint) =>
+    fee * 10_000n >= base * bps && (fee === 0n || (fee - 1n) * 10_000n < base * bps);
+  const reserved = (pendingShares: bigint) => {
+    const value = toAmount(pendingShares, idx);
+    return value === 0n ? 0n : (value - 1n) / scale + 1n;
+  };
+
+  // ---- requests change only as the operation allows; a request's investor and shares never change
+  const allowed = REQUEST_TRANSITIONS[op.name] ?? [];
+  const changed: { id: number; from: number; to: number; r: ReturnType<typeof decodeRequest> }[] = [];
+  for (const [id, words] of cur.manager.requests) {
+    const before = prev.manager.requests.get(id);
+    const r = decodeRequest(words);
+    const from = before ? decodeRequest(before).status : REQUEST.None;
+    if (before && from !== REQUEST.None) {
+      const b = decodeRequest(before);
+      if (b.investor !== r.investor || b.shares !== r.shares || b.minOut !== r.minOut)
+        fail(`${op.name} changed request ${id}'s investor, shares or minimum`);
+    }
+    if (from === r.status) continue;
+    if (!allowed.includes(`${from}>${r.status}`))
+      fail(`${op.name} moved request ${id} from status ${from} to ${r.status}`);
+    changed.push({ id, from, to: r.status, r });
+  }
+  const settled = changed.filter((c) => c.to === REQUEST.Settled);
+  const settledTo = settled.map((c) => env.usdcHolders.find((h) => BigInt(h) === c.r.investor));
+
+  // ---- who gains stablecoins
+  const gainers: Partial<Record<OpName, (string | undefined)[]>> = {
+    subscribe: [feeRecipient, manager, custodian],
+    requestRedemption: [op.from, feeRecipient],
+    settleRedemptions: [feeRecipient, ...settledTo],
+    settleHeld: [feeRecipient, ...settledTo],
+    withdrawToCustodian: [custodian],
+    usdcTransfer: [op.to],
+    usdcMint: [op.to],
+  };
+  for (const h of env.usdcHolders)
+    if (coin(h) > 0n && !(gainers[op.name] ?? []).includes(h))
+      fail(`${short(h)} gained ${coin(h)} stablecoin units through ${op.name}`);
+
+  if (op.name === "subscribe") {
+    const paid = -coin(op.from!);
+    if (paid !== op.coinAmount) fail(`subscribe of ${op.coinAmount}: the investor paid ${paid}`);
+    const fee = coin(feeRecipient);
+    const kept = coin(manager);
+    if (!feeUpOk(fee, paid, g.subscriptionFeeBps))
+      fail(`subscription fee ${fee} on ${paid} is not ${g.subscriptionFeeBps} bps rounded up`);
+    const net = paid - fee;
+    // The buffer is topped up to (owed to the queue + target), never further; the custodian gets the rest.
+    const before = prev.usdc.balances.get(manager)!;
+    const wanted = reserved(g.coin.pendingShares) + g.coin.bufferTarget;
+    const room = wanted > before ? wanted - before : 0n;
+    if (kept !== (room < net ? room : net))
+      fail(`subscribe kept ${kept} in the buffer, ${room} was wanted of a net ${net}`);
+    // Tokens at the NAV-based price: the shares credited are the floor of (net tokens) / index.
+    const credited = shares(op.to!);
+    const tokens = net * scale;
+    if (credited * idx > tokens * ONE)
+      fail(`subscribe credited ${credited} shares, worth more than the ${tokens} tokens paid for`);
+    if ((credited + 1n) * idx <= tokens * ONE)
+      fail(`subscribe credited ${credited} shares, fewer than the ${tokens} tokens paid for (rounded down)`);
+  }
+
+  if (op.name === "requestRedemption") {
+    // The fee wallet may redeem its fees; when the NAV is applied in the same call, its shares also grow by the
+    // management fee, so what it gave is not its share delta: those checks are left to the model comparison.
+    const mixed = accrued && op.from === env.feeWallet;
+    const gave = -shares(op.from!);
+    if (!mixed && gave * idx < op.amount! * ONE)
+      fail(`a redemption of ${op.amount} took ${gave} shares, worth less`);
+    if (g.tail === gp.tail + 1) {
+      const r = decodeRequest(cur.manager.requests.get(gp.tail)!);
+      if (r.investor !== BigInt(op.from!) || (!mixed && r.shares !== gave) || shares(manager) !== r.shares)
+        fail(
+          `queued request ${gp.tail}: ${r.shares} shares for ${short(op.from!)}, ${gave} given, escrow +${shares(manager)}`,
+        );
+      if (coin(op.from!) !== 0n || coin(manager) !== 0n) fail(`a queued redemption moved stablecoins`);
+    } else {
+      if (g.tail !== gp.tail) fail(`the queue's tail moved from ${gp.tail} to ${g.tail}`);
+      // (The fee wallet, an account of the fund, may redeem its fees: it then receives the fee as well.)
+      const own = op.from === feeRecipient;
+      const net = coin(op.from!);
+      const fee = own ? 0n : coin(feeRecipient);
+      const gross = -coin(manager);
+      if (net + fee !== gross) fail(`an instant redemption paid ${net} + ${fee} out of ${gross}`);
+      if (gross * scale > op.amount!)
+        fail(`an instant redemption of ${op.amount} tokens paid ${gross} units, more than they are worth`);
+      if (!own && !feeUpOk(fee, gross, g.redemptionFeeBps))
+        fail(`redemption fee ${fee} on ${gross} is not ${g.redemptionFeeBps} bps rounded up`);
+      // Only the free buffer pays at once: what the queue is owed stays.
+      if (prev.usdc.balances.get(manager)! < reserved(g.coin.pendingShares) + gross)
+        fail(`an instant redemption of ${gross} used liquidity owed to the queue`);
+      const fees = accrued ? shares(env.feeWallet) : 0n;
+      const burned = -(cur.totalShares - prev.totalShares - fees);
+      if (!mixed && burned * idx < op.amount! * ONE)
+        fail(`an instant redemption of ${op.amount} burned only ${burned} shares`);
+    }
+  }
+
+  if (op.name === "cancelRedemption" || op.name === "releaseHeld") {
+    const closed = changed.filter((c) => c.to === REQUEST.Cancelled || c.to === REQUEST.Released);
+    if (closed.length !== 1 || shares(op.to!) !== closed[0].r.shares)
+      fail(
+        `${op.name}: ${short(op.to!)} gained ${shares(op.to!)} shares for ${closed.length} closed requests`,
+      );
+    else if (op.name === "cancelRedemption" && closed[0].r.investor !== BigInt(op.to!))
+      fail(`${short(op.to!)} cancelled request ${closed[0].id} of another investor`);
+  }
+
+  if (op.name === "settleRedemptions" || op.name === "settleHeld") {
+    const escrow = settled.reduce((sum, c) => sum + c.r.shares, 0n);
+    const out = -coin(manager);
+    if (out * scale * ONE > escrow * idx)
+      fail(`settlement paid ${out} units for escrow worth ${toAmount(escrow, idx)} tokens`);
+    for (const c of settled) {
+      const w = cur.wallets.get(env.usdcHolders.find((h) => BigInt(h) === c.r.investor) ?? "");
+      const rec = unpackRecord(w?.record ?? 0n, false);
+      if (!w || !rec || rec.revoked || rec.kycExpiry <= cur.timestamp || w.frozen || w.sanctioned)
+        fail(`request ${c.id} was paid to an investor who may not be paid`);
+    }
+    if (op.name === "settleRedemptions" && g.head < gp.head) fail(`the queue's head went back`);
+  }
+
+  if (op.name === "withdrawToCustodian") {
+    if (coin(custodian) !== op.coinAmount || -coin(manager) !== op.coinAmount)
+      fail(`withdrawal of ${op.coinAmount}: custodian +${coin(custodian)}, manager ${coin(manager)}`);
+    if (cur.usdc.balances.get(manager)! < reserved(g.coin.pendingShares))
+      fail(`a withdrawal took liquidity owed to the queue`);
+  }
 }
 
 /** Keys of the World's operations the commands use. */

@@ -1,6 +1,7 @@
 /**
  * Reference model of the deployed fund: identity registry, modular compliance (the seven built-in rules), the
- * rebasing fund token, the NAV and reserve publishers, the NAV oracle and the reserve guard.
+ * rebasing fund token, the NAV and reserve publishers, the NAV oracle, the reserve guard, and the fund manager
+ * (subscriptions, instant and queued redemptions, settlement, held requests, daily limits) with its stablecoin.
  *
  * Written from docs/TOKEN.md and the contracts' specification, in plain TypeScript with `bigint` arithmetic:
  * for every operation it predicts whether the contracts accept it (and otherwise the exact custom error with its
@@ -12,7 +13,11 @@
  * - an issuance credits shares rounded down;
  * - the accrual: gross index = index x nav / lastNav (down); net index = gross x (D - feeTime) / D (down) with
  *   D = 10_000 x 365 days and feeTime = bps x elapsed; fee = supply at gross - supply at net; fee shares = fee
- *   / net index (down).
+ *   / net index (down);
+ * - the fund manager (docs/FUND.md): fees rounded up; a subscription mints (paid - fee) x 10^(18 - decimals)
+ *   tokens; a redemption pays floor(tokens / 10^(18 - decimals)) less the fee; a queued request is paid what its
+ *   escrowed shares are worth at settlement (down); the liquidity owed to the queue is reserved rounded up; the
+ *   daily limits are OpenZeppelin RefillingBuckets (used amount decaying linearly over a day).
  *
  * The model has no dependency on Hardhat or ethers: it is a pure state machine, cloned with `structuredClone`.
  * Every operation runs on a draft that is committed only when it succeeds, as a reverting transaction changes
@@ -27,6 +32,7 @@ export const DAY = 86_400;
 export const YEAR = 365 * DAY;
 export const MAX_UINT256 = (1n << 256n) - 1n;
 export const MAX_UINT96 = (1n << 96n) - 1n;
+export const MAX_UINT128 = (1n << 128n) - 1n;
 export const MAX_INT192 = (1n << 191n) - 1n;
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const U256 = 1n << 256n;
@@ -194,6 +200,82 @@ export interface ComplianceConfig {
   lockPeriod: number;
 }
 
+/** IFundManagerTypes.RequestStatus. */
+export const REQUEST = { None: 0, Pending: 1, Held: 2, Settled: 3, Cancelled: 4, Released: 5 } as const;
+/** IFundManagerTypes.HoldReason. */
+export const HOLD = {
+  None: 0,
+  NotVerified: 1,
+  Frozen: 2,
+  Sanctioned: 3,
+  BelowMinOut: 4,
+  PaymentFailed: 5,
+} as const;
+/** The key of the global entries of the manager's rate limiters (bytes32(0)). */
+export const GLOBAL_KEY = "global";
+
+/** An entry of an OpenZeppelin RateLimiter.RefillingBucket (used quantity at its last update). */
+export interface Bucket {
+  lastUsed: bigint;
+  lastTimepoint: number;
+}
+
+/** A RefillingBucket limiter: shared capacity and window, entries by key (identity or GLOBAL_KEY). */
+export interface Limiter {
+  capacity: bigint;
+  window: number;
+  items: Map<string, Bucket>;
+}
+
+/** The manager's stablecoin (IFundManagerTypes.StablecoinInfo), with its address. */
+export interface Coin {
+  address: string;
+  id: number;
+  decimals: number;
+  enabled: boolean;
+  bufferTarget: bigint;
+  pendingShares: bigint;
+}
+
+/** IFundManagerTypes.RedemptionRequest. */
+export interface RedemptionRequest {
+  investor: string;
+  requestedAt: number;
+  coinId: number;
+  status: number;
+  shares: bigint;
+  minOut: bigint;
+}
+
+/** The fund manager (FundManagerBase.FundManagerStorage), with one stablecoin. */
+export interface ManagerState {
+  address: string;
+  custodian: string;
+  feeRecipient: string;
+  subscriptionFeeBps: bigint;
+  redemptionFeeBps: bigint;
+  subscriptionsPaused: boolean;
+  redemptionsPaused: boolean;
+  instantRedemption: boolean;
+  minFirstInvestment: bigint;
+  minTopUp: bigint;
+  maxPerInvestor: bigint;
+  subscriptionPerInvestor: Limiter;
+  subscriptionGlobal: Limiter;
+  redemptionPerInvestor: Limiter;
+  redemptionGlobal: Limiter;
+  coin: Coin;
+  queue: { head: number; tail: number; pendingCount: number; heldCount: number };
+  escrow: { pendingShares: bigint; heldShares: bigint };
+  requests: Map<number, RedemptionRequest>;
+}
+
+/** The mock stablecoin (an OpenZeppelin ERC-20): balances and supply. */
+export interface StablecoinState {
+  balances: Map<string, bigint>;
+  totalSupply: bigint;
+}
+
 export interface ModelState {
   /** Timestamp of the block the next (or last) operation runs in. */
   now: number;
@@ -222,6 +304,9 @@ export interface ModelState {
   reserveFeed: Feed;
   navOracle: { maxAge: number; maxChangeBpsPerDay: bigint; allowDecrease: boolean };
   reserveGuard: { maxAge: number };
+  // ---- fund manager and its stablecoin
+  manager: ManagerState;
+  usdc: StablecoinState;
 }
 
 /** Outcome of an operation: accepted (with its return value, if any) or refused with an error. */
@@ -403,9 +488,11 @@ export class FundModel {
     for (let j = 0; j < i; j++) if (wallets[j] === wallets[i]) refuse("DuplicateWallet", wallets[i]);
   }
 
+  /** IdentityRegistry._requireNoHoldings: no shares of the bound token, and not its fee wallet. */
   private requireNoHoldings(wallet: string) {
     const shares = this.account(wallet).shares;
     if (shares !== 0n) refuse("WalletHoldsTokens", wallet, this.state.token, shares);
+    if (wallet === this.state.feeWallet) refuse("WalletIsFeeWallet", wallet, this.state.token);
   }
 
   // ============================================================================ compliance (COMPLIANCE_OFFICER)
@@ -681,28 +768,34 @@ export class FundModel {
    * or, for transferFrom, the allowance.
    */
   transferFrom(spender: string, from: string, to: string, amount: bigint) {
-    return this.tx((m) => {
-      m.hot(to);
-      const key = `${from}|${spender}`;
-      const current = m.allowance(from, spender);
-      if (current !== MAX_UINT256) {
-        if (current < amount) refuse("ERC20InsufficientAllowance", spender, current, amount);
-        m.state.allowances.set(key, current - amount);
-      }
-      m.holderTransfer(from, to, amount);
-    });
+    return this.tx((m) => m.spendAndTransfer(spender, from, to, amount));
   }
 
   transferShares(from: string, to: string, shares: bigint) {
-    return this.tx((m) => {
-      m.hot(to);
-      const idx = m.state.index;
-      const amount = toAmount(shares, idx);
-      const a = m.account(from);
-      if (shares > a.shares) refuse("ERC20InsufficientBalance", from, toAmount(a.shares, idx), amount);
-      m.move(from, to, a, shares, amount);
-      return amount;
-    });
+    return this.tx((m) => m.moveShares(from, to, shares));
+  }
+
+  /** FundToken.transferFrom. */
+  private spendAndTransfer(spender: string, from: string, to: string, amount: bigint) {
+    this.hot(to);
+    const key = `${from}|${spender}`;
+    const current = this.allowance(from, spender);
+    if (current !== MAX_UINT256) {
+      if (current < amount) refuse("ERC20InsufficientAllowance", spender, current, amount);
+      this.state.allowances.set(key, current - amount);
+    }
+    this.holderTransfer(from, to, amount);
+  }
+
+  /** FundToken.transferShares: returns the amount the shares are worth. */
+  private moveShares(from: string, to: string, shares: bigint): bigint {
+    this.hot(to);
+    const idx = this.state.index;
+    const amount = toAmount(shares, idx);
+    const a = this.account(from);
+    if (shares > a.shares) refuse("ERC20InsufficientBalance", from, toAmount(a.shares, idx), amount);
+    this.move(from, to, a, shares, amount);
+    return amount;
   }
 
   /** FundToken._hot: recipient and pause checks of every holder movement and issuance. */
@@ -762,34 +855,40 @@ export class FundModel {
 
   /** FundToken.mint (MINTER). */
   mint(to: string, amount: bigint) {
-    return this.tx((m) => {
-      const s = m.state;
-      m.hot(to);
-      const shares = toSharesDown(amount, s.index);
-      if (shares === 0n) refuse("AmountBelowOneShare", amount);
-      if (m.account(to).frozen) refuse("WalletFrozen", to);
-      if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
-      const newTotalShares = s.totalShares + shares;
-      if (newTotalShares > (1n << 120n) - 1n) refuse("SharesOverflow", newTotalShares);
-      const newSupply = toAmount(newTotalShares, s.index);
-      const reserves = m.reserves();
-      if (newSupply > reserves) refuse("ReserveExceeded", newSupply, reserves);
-      s.totalShares = newTotalShares;
-      const b = m.account(to);
-      m.setAccount(to, { ...b, shares: b.shares + shares });
-      m.checkMint(to, shares, s.index);
-    });
+    return this.tx((m) => m.issue(to, amount));
   }
 
   /** FundToken.burn (MINTER): allowed while paused; frozen shares go last. */
   burn(from: string, amount: bigint) {
-    return this.tx((m) => {
-      const a = m.account(from);
-      const shares = m.sharesToTake(from, a, amount);
-      m.takeShares(from, a, shares);
-      m.state.totalShares -= shares;
-      m.recordMovement(from, ZERO_ADDRESS, shares);
-    });
+    return this.tx((m) => m.destroy(from, amount));
+  }
+
+  /** FundToken.mint's body (also called by the fund manager, MINTER). */
+  private issue(to: string, amount: bigint) {
+    const s = this.state;
+    this.hot(to);
+    const shares = toSharesDown(amount, s.index);
+    if (shares === 0n) refuse("AmountBelowOneShare", amount);
+    if (this.account(to).frozen) refuse("WalletFrozen", to);
+    if (!this.isVerified(to)) refuse("RecipientNotVerified", to);
+    const newTotalShares = s.totalShares + shares;
+    if (newTotalShares > (1n << 120n) - 1n) refuse("SharesOverflow", newTotalShares);
+    const newSupply = toAmount(newTotalShares, s.index);
+    const reserves = this.reserves();
+    if (newSupply > reserves) refuse("ReserveExceeded", newSupply, reserves);
+    s.totalShares = newTotalShares;
+    const b = this.account(to);
+    this.setAccount(to, { ...b, shares: b.shares + shares });
+    this.checkMint(to, shares, s.index);
+  }
+
+  /** FundToken.burn's body (also called by the fund manager on its own escrow). */
+  private destroy(from: string, amount: bigint) {
+    const a = this.account(from);
+    const shares = this.sharesToTake(from, a, amount);
+    this.takeShares(from, a, shares);
+    this.state.totalShares -= shares;
+    this.recordMovement(from, ZERO_ADDRESS, shares);
   }
 
   /** FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses rules and freezes, never to an unverified wallet. */
@@ -943,39 +1042,427 @@ export class FundModel {
 
   /** FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it). */
   accrue() {
-    return this.tx((m) => {
-      const s = m.state;
-      if (s.paused) refuse("EnforcedPause");
-      const round = m.nextNav();
-      const last = s.appliedNav;
-      const oldIndex = s.index;
-      const shares = s.totalShares;
-      const grossIndex = (oldIndex * round.nav) / last.nav;
-      let feeTime =
-        s.feeWallet === ZERO_ADDRESS ? 0n : s.managementFeeBps * BigInt(round.updatedAt - last.updatedAt);
-      if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
-      const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
-      if (newIndex === 0n || newIndex > MAX_UINT96) refuse("IndexOutOfRange", newIndex);
-      const feeAmount = toAmount(shares, grossIndex) - toAmount(shares, newIndex);
-      const feeShares = toSharesDown(feeAmount, newIndex);
-      const oldSupply = toAmount(shares, oldIndex);
-      const newSupply = toAmount(shares + feeShares, newIndex);
-      if (newSupply > oldSupply && newSupply > m.reserves()) return false;
-      s.index = newIndex;
-      s.appliedNav = { nav: round.nav, updatedAt: round.updatedAt, roundId: round.roundId };
-      if (feeShares !== 0n) {
-        s.totalShares = shares + feeShares;
-        const fw = m.account(s.feeWallet);
-        m.setAccount(s.feeWallet, { ...fw, shares: fw.shares + feeShares });
-      }
-      return true;
-    });
+    return this.tx((m) => m.applyNav());
+  }
+
+  /** FundToken.accrue's body (also called by the fund manager before pricing). */
+  private applyNav(): boolean {
+    const s = this.state;
+    if (s.paused) refuse("EnforcedPause");
+    const round = this.nextNav();
+    const last = s.appliedNav;
+    const oldIndex = s.index;
+    const shares = s.totalShares;
+    const grossIndex = (oldIndex * round.nav) / last.nav;
+    let feeTime =
+      s.feeWallet === ZERO_ADDRESS ? 0n : s.managementFeeBps * BigInt(round.updatedAt - last.updatedAt);
+    if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
+    const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+    if (newIndex === 0n || newIndex > MAX_UINT96) refuse("IndexOutOfRange", newIndex);
+    const feeAmount = toAmount(shares, grossIndex) - toAmount(shares, newIndex);
+    const feeShares = toSharesDown(feeAmount, newIndex);
+    const oldSupply = toAmount(shares, oldIndex);
+    const newSupply = toAmount(shares + feeShares, newIndex);
+    if (newSupply > oldSupply && newSupply > this.reserves()) return false;
+    s.index = newIndex;
+    s.appliedNav = { nav: round.nav, updatedAt: round.updatedAt, roundId: round.roundId };
+    if (feeShares !== 0n) {
+      s.totalShares = shares + feeShares;
+      const fw = this.account(s.feeWallet);
+      this.setAccount(s.feeWallet, { ...fw, shares: fw.shares + feeShares });
+    }
+    return true;
   }
 
   // ============================================================================ subscriptions and redemptions
   //
-  // The fund manager (contracts/fund/, built in parallel) will add its operations here: subscription (stablecoin
-  // in, shares minted at NAV, rounded down), instant redemption from the liquidity buffer, queued redemption and
-  // its settlement by the transfer agent, with their fees and daily limits. Each one runs as a `tx` like the
-  // operations above, and its commands go in the matching section of fund.property.test.ts.
+  // The fund manager (contracts/fund/, docs/FUND.md) with its one stablecoin: the investors' subscriptions,
+  // redemption requests (paid at once from the buffer or queued, the tokens in escrow) and cancellations; the
+  // transfer agent's settlement of the queue and of held requests, release of held escrow and withdrawal of free
+  // liquidity; the guardian's and issuer's pauses. The manager calls the token (mint, transferFrom, burn,
+  // transferShares, accrue) exactly as a holder and minter would: the token's own rules and errors apply, through
+  // the same model code. Rounding favours the fund: fees up, payouts down, the liquidity reserved for the queue up.
+
+  /** The stablecoin's balance of `wallet`. */
+  usdcOf(wallet: string): bigint {
+    return this.state.usdc.balances.get(wallet) ?? 0n;
+  }
+
+  /** The manager's view of `stablecoin`: its configuration, or id 0 (never configured). */
+  coinAt(stablecoin: string): Coin {
+    const c = this.state.manager.coin;
+    return stablecoin === c.address
+      ? c
+      : { address: stablecoin, id: 0, decimals: 0, enabled: false, bufferTarget: 0n, pendingShares: 0n };
+  }
+
+  /** Token units per stablecoin unit. */
+  scaleOf(coin: Coin): bigint {
+    return 10n ** BigInt(18 - coin.decimals);
+  }
+
+  /** RateLimiter.state: the used and available quantities of an entry now. */
+  bucket(l: Limiter, key: string, at = this.state.now): { used: bigint; available: bigint } {
+    const item = l.items.get(key) ?? { lastUsed: 0n, lastTimepoint: 0 };
+    const refill = (BigInt(at - item.lastTimepoint) * l.capacity) / BigInt(Math.max(l.window, 1));
+    const used = item.lastUsed > refill ? item.lastUsed - refill : 0n;
+    return { used, available: l.capacity > used ? l.capacity - used : 0n };
+  }
+
+  /** FundManagerBase._reserved: stablecoin units owed to pending requests, rounded up. */
+  reservedLiquidity(at = this.state.index): bigint {
+    const coin = this.state.manager.coin;
+    if (coin.pendingShares === 0n) return 0n;
+    const value = toAmount(coin.pendingShares, at);
+    return value === 0n ? 0n : (value - 1n) / this.scaleOf(coin) + 1n;
+  }
+
+  /** FundManagerBase._payout: value of the escrow (down), gross stablecoins (down), fee (up), net. */
+  payout(r: RedemptionRequest, index = this.state.index) {
+    const coin = this.state.manager.coin;
+    const value = toAmount(r.shares, index);
+    const gross = value / this.scaleOf(coin);
+    const fee = feeUp(gross, this.state.manager.redemptionFeeBps);
+    return { value, gross, fee, net: gross - fee };
+  }
+
+  /** Requests of `investor` (or every request) in one of the given statuses, by id. */
+  requestIds(statuses: number[], investor?: string): number[] {
+    return [...this.state.manager.requests.entries()]
+      .filter(([, r]) => statuses.includes(r.status) && (investor === undefined || r.investor === investor))
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
+  }
+
+  /** FundManager.subscribe by `wallet`: returns the tokens minted. */
+  subscribe(wallet: string, stablecoin: string, amount: bigint, minTokensOut: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      if (g.subscriptionsPaused) refuse("SubscriptionsPaused");
+      const coin = m.acceptedCoin(stablecoin);
+      if (amount === 0n || amount > MAX_UINT128) refuse("InvalidAmount", amount);
+      m.syncNav();
+      const scale = m.scaleOf(coin);
+      const fee = feeUp(amount, g.subscriptionFeeBps);
+      const net = amount - fee;
+      const tokens = net * scale;
+      if (tokens < minTokensOut) refuse("InsufficientOutput", tokens, minTokensOut);
+      const index = m.state.index;
+      const usd = amount * scale;
+      // _checkInvestor
+      if (!m.isVerified(wallet) || m.isProtocol(wallet)) refuse("NotAnInvestor", wallet);
+      const identity = m.identityOf(wallet);
+      const held = m.investor(identity).shares;
+      if (held === 0n) {
+        if (usd < g.minFirstInvestment) refuse("BelowMinFirstInvestment", usd, g.minFirstInvestment);
+      } else if (usd < g.minTopUp) refuse("BelowMinTopUp", usd, g.minTopUp);
+      const position = toAmount(held + toSharesDown(tokens, index), index);
+      if (position > g.maxPerInvestor) refuse("MaxPerInvestorExceeded", identity, position, g.maxPerInvestor);
+      // _consumeSubscriptionLimits
+      const mine = m.bucket(g.subscriptionPerInvestor, identity).available;
+      if (usd > mine) refuse("InvestorSubscriptionLimitExceeded", identity, usd, mine);
+      const all = m.bucket(g.subscriptionGlobal, GLOBAL_KEY).available;
+      if (usd > all) refuse("GlobalSubscriptionLimitExceeded", usd, all);
+      m.consume(g.subscriptionPerInvestor, identity, usd);
+      m.consume(g.subscriptionGlobal, GLOBAL_KEY, usd);
+      // _collect: the fee, then what tops the buffer up (after what the queue is owed), then the custodian's part.
+      const wanted = m.reservedLiquidity(index) + coin.bufferTarget;
+      const balance = m.usdcOf(g.address);
+      const toBuffer = balance < wanted ? (wanted - balance < net ? wanted - balance : net) : 0n;
+      m.usdcMove(wallet, g.feeRecipient, fee);
+      m.usdcMove(wallet, g.address, toBuffer);
+      m.usdcMove(wallet, g.custodian, net - toBuffer);
+      m.issue(wallet, tokens);
+      return tokens;
+    });
+  }
+
+  /**
+   * FundManager.requestRedemption by `wallet` (which approved the manager on the token): returns the queued
+   * request's id, or 0 when paid at once.
+   */
+  requestRedemption(wallet: string, tokenAmount: bigint, stablecoin: string, minOut: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      if (g.redemptionsPaused) refuse("RedemptionsPaused");
+      const coin = m.acceptedCoin(stablecoin);
+      if (tokenAmount === 0n || tokenAmount > MAX_UINT128) refuse("InvalidAmount", tokenAmount);
+      m.syncNav();
+      const gross = tokenAmount / m.scaleOf(coin);
+      const fee = feeUp(gross, g.redemptionFeeBps);
+      const net = gross - fee;
+      if (net === 0n) refuse("RedemptionTooSmall", tokenAmount);
+      if (net < minOut) refuse("InsufficientOutput", net, minOut);
+      if (g.instantRedemption && m.tryInstant(wallet, tokenAmount, gross)) {
+        m.spendAndTransfer(g.address, wallet, g.address, tokenAmount);
+        m.destroy(g.address, tokenAmount);
+        m.usdcMove(g.address, wallet, net);
+        m.usdcMove(g.address, g.feeRecipient, fee);
+        return 0n;
+      }
+      const before = m.account(g.address).shares;
+      m.spendAndTransfer(g.address, wallet, g.address, tokenAmount);
+      const shares = m.account(g.address).shares - before;
+      const id = g.queue.tail;
+      g.requests.set(id, {
+        investor: wallet,
+        requestedAt: m.state.now,
+        coinId: coin.id,
+        status: REQUEST.Pending,
+        shares,
+        minOut,
+      });
+      g.queue.tail += 1;
+      g.queue.pendingCount += 1;
+      g.escrow.pendingShares += shares;
+      coin.pendingShares += shares;
+      return BigInt(id);
+    });
+  }
+
+  /** FundManager.cancelRedemption by `caller`: returns the tokens given back. */
+  cancelRedemption(caller: string, requestId: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      const r = m.requestIn(requestId, REQUEST.Pending, REQUEST.Held);
+      if (r.investor !== caller) refuse("NotRequestOwner", requestId, caller, r.investor);
+      if (r.status === REQUEST.Pending) {
+        g.queue.pendingCount -= 1;
+        g.escrow.pendingShares -= r.shares;
+        g.coin.pendingShares -= r.shares;
+      } else {
+        g.queue.heldCount -= 1;
+        g.escrow.heldShares -= r.shares;
+      }
+      r.status = REQUEST.Cancelled;
+      return m.moveShares(g.address, caller, r.shares);
+    });
+  }
+
+  /** FundManager.settleRedemptions (TRANSFER_AGENT): returns the number of requests paid. */
+  settleRedemptions(count: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      if (g.redemptionsPaused) refuse("RedemptionsPaused");
+      if (count === 0n) refuse("ZeroCount");
+      const q = g.queue;
+      if (q.head === q.tail) refuse("QueueEmpty");
+      m.syncNav();
+      const index = m.state.index;
+      const end = BigInt(q.tail - q.head) > count ? q.head + Number(count) : q.tail;
+      let burnShares = 0n;
+      let settled = 0n;
+      let id = q.head;
+      for (; id < end; id++) {
+        const r = g.requests.get(id) ?? internal(`request ${id} missing below the tail`);
+        if (r.status !== REQUEST.Pending) continue;
+        const outcome = m.settleQueued(r, index, id === q.head);
+        if (outcome === "short") break;
+        q.pendingCount -= 1;
+        g.escrow.pendingShares -= r.shares;
+        if (outcome === "paid") {
+          settled += 1n;
+          burnShares += r.shares;
+        } else {
+          q.heldCount += 1;
+          g.escrow.heldShares += r.shares;
+        }
+      }
+      q.head = id;
+      if (burnShares !== 0n) m.burnEscrow(burnShares, index);
+      return settled;
+    });
+  }
+
+  /** FundManagerAdmin.settleHeld (TRANSFER_AGENT). */
+  settleHeld(requestIds: bigint[]) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      if (g.redemptionsPaused) refuse("RedemptionsPaused");
+      m.syncNav();
+      const index = m.state.index;
+      let burnShares = 0n;
+      for (const id of requestIds) {
+        const r = m.requestIn(id, REQUEST.Held, REQUEST.Held);
+        let reason = m.holdReason(r.investor);
+        const p = m.payout(r, index);
+        if (reason === HOLD.None && p.net < r.minOut) reason = HOLD.BelowMinOut;
+        if (reason !== HOLD.None) refuse("RequestStillBlocked", id, reason);
+        const balance = m.usdcOf(g.address);
+        if (balance < p.gross) refuse("InsufficientLiquidity", g.coin.address, balance, p.gross);
+        m.usdcMove(g.address, r.investor, p.net);
+        r.status = REQUEST.Settled;
+        m.usdcMove(g.address, g.feeRecipient, p.fee);
+        g.queue.heldCount -= 1;
+        g.escrow.heldShares -= r.shares;
+        burnShares += r.shares;
+      }
+      if (burnShares !== 0n) m.burnEscrow(burnShares, index);
+    });
+  }
+
+  /** FundManagerAdmin.releaseHeld (TRANSFER_AGENT): returns the tokens moved. */
+  releaseHeld(requestId: bigint, to: string) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      const r = m.requestIn(requestId, REQUEST.Held, REQUEST.Held);
+      r.status = REQUEST.Released;
+      g.queue.heldCount -= 1;
+      g.escrow.heldShares -= r.shares;
+      return m.moveShares(g.address, to, r.shares);
+    });
+  }
+
+  /** FundManagerAdmin.withdrawToCustodian (TRANSFER_AGENT): free liquidity at the token's current index. */
+  withdrawToCustodian(stablecoin: string, amount: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      const coin = m.coinAt(stablecoin);
+      if (coin.id === 0) refuse("InvalidStablecoin", stablecoin);
+      if (amount === 0n) refuse("InvalidAmount", amount);
+      const balance = m.usdcOf(g.address);
+      const reserved = m.reservedLiquidity();
+      const free = balance > reserved ? balance - reserved : 0n;
+      if (amount > free) refuse("InsufficientLiquidity", stablecoin, free, amount);
+      m.usdcMove(g.address, g.custodian, amount);
+    });
+  }
+
+  /** pauseSubscriptions / pauseRedemptions (GUARDIAN) and their unpause (ISSUER): no-ops when already so. */
+  setFlowPaused(flow: "subscription" | "redemption", paused: boolean) {
+    return this.tx((m) => {
+      if (flow === "subscription") m.state.manager.subscriptionsPaused = paused;
+      else m.state.manager.redemptionsPaused = paused;
+    });
+  }
+
+  /** The stablecoin's transfer (ERC-20) by `from`, e.g. the custodian funding the manager. */
+  usdcTransfer(from: string, to: string, amount: bigint) {
+    return this.tx((m) => {
+      if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
+      m.usdcMove(from, to, amount, true);
+    });
+  }
+
+  /** The mock stablecoin's mint (its owner, the deployer): the only way the stablecoin's supply changes. */
+  usdcMint(to: string, amount: bigint) {
+    return this.tx((m) => {
+      if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
+      const u = m.state.usdc;
+      u.totalSupply += amount;
+      if (u.totalSupply >= U256) refuse("Panic", 0x11n);
+      u.balances.set(to, m.usdcOf(to) + amount);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- manager internals
+
+  private acceptedCoin(stablecoin: string): Coin {
+    const coin = this.coinAt(stablecoin);
+    if (!coin.enabled) refuse("StablecoinNotEnabled", stablecoin);
+    return coin;
+  }
+
+  /** FundManagerBase._syncNav: the latest round must be fresh, and applied if newer than the applied one. */
+  private syncNav() {
+    const s = this.state;
+    const f = s.navFeed.latest;
+    if (s.now - f.updatedAt > s.navOracle.maxAge)
+      refuse("NavStale", f.roundId, BigInt(f.updatedAt), BigInt(s.navOracle.maxAge), BigInt(s.now));
+    if (f.updatedAt > s.appliedNav.updatedAt && !this.applyNav())
+      refuse("NavAccrualBlocked", f.roundId, BigInt(f.updatedAt));
+  }
+
+  /** RateLimiter.tryConsume, once the caller checked the quantity is available. */
+  private consume(l: Limiter, key: string, quantity: bigint) {
+    if (quantity === 0n) return;
+    const { used, available } = this.bucket(l, key);
+    if (quantity > available) internal(`consuming ${quantity} of ${available}`);
+    l.items.set(key, { lastUsed: used + quantity, lastTimepoint: this.state.now });
+  }
+
+  /**
+   * An ERC-20 transfer of the stablecoin (OpenZeppelin: the balance check, then the move). The manager skips
+   * zero legs (`_pull`, the fee); `always` moves zero amounts too (a plain `transfer`).
+   */
+  private usdcMove(from: string, to: string, amount: bigint, always = false) {
+    if (amount === 0n && !always) return;
+    const b = this.usdcOf(from);
+    if (b < amount) refuse("ERC20InsufficientBalance", from, b, amount);
+    const balances = this.state.usdc.balances;
+    balances.set(from, b - amount);
+    balances.set(to, this.usdcOf(to) + amount);
+  }
+
+  /** FundManager._tryInstant: the free balance covers `gross` and both daily limits allow; consumes them. */
+  private tryInstant(wallet: string, tokenAmount: bigint, gross: bigint): boolean {
+    const g = this.state.manager;
+    if (this.usdcOf(g.address) < this.reservedLiquidity() + gross) return false;
+    if (this.bucket(g.redemptionGlobal, GLOBAL_KEY).available < tokenAmount) return false;
+    const identity = this.identityOf(wallet);
+    if (this.bucket(g.redemptionPerInvestor, identity).available < tokenAmount) return false;
+    this.consume(g.redemptionPerInvestor, identity, tokenAmount);
+    this.consume(g.redemptionGlobal, GLOBAL_KEY, tokenAmount);
+    return true;
+  }
+
+  /** FundManagerBase._requestIn. */
+  private requestIn(requestId: bigint, a: number, b: number): RedemptionRequest {
+    const r =
+      requestId <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? this.state.manager.requests.get(Number(requestId))
+        : undefined;
+    const status = r?.status ?? REQUEST.None;
+    if (status !== a && status !== b) refuse("InvalidRequestStatus", requestId, status);
+    return r!;
+  }
+
+  /** FundManagerBase._holdReason. */
+  private holdReason(investor: string): number {
+    if (!this.isVerified(investor)) return HOLD.NotVerified;
+    if (this.account(investor).frozen) return HOLD.Frozen;
+    if (this.sanctionedWallet(investor)) return HOLD.Sanctioned;
+    return HOLD.None;
+  }
+
+  /** FundManager._settleQueued: paid, held, or (balance short) left at the head. */
+  private settleQueued(
+    r: RedemptionRequest,
+    index: bigint,
+    revertIfShort: boolean,
+  ): "paid" | "held" | "short" {
+    const g = this.state.manager;
+    let reason = this.holdReason(r.investor);
+    const p = this.payout(r, index);
+    if (reason === HOLD.None && p.net < r.minOut) reason = HOLD.BelowMinOut;
+    if (reason === HOLD.None) {
+      const balance = this.usdcOf(g.address);
+      if (balance < p.gross) {
+        if (revertIfShort) refuse("InsufficientLiquidity", g.coin.address, balance, p.gross);
+        return "short";
+      }
+      // trySafeTransfer: the mock stablecoin never refuses a covered transfer to a non-zero address.
+      this.usdcMove(g.address, r.investor, p.net);
+    }
+    g.coin.pendingShares -= r.shares;
+    if (reason !== HOLD.None) {
+      r.status = REQUEST.Held;
+      return "held";
+    }
+    r.status = REQUEST.Settled;
+    this.usdcMove(g.address, g.feeRecipient, p.fee);
+    return "paid";
+  }
+
+  /** FundManagerBase._burnEscrow: burns the escrow's value (down); at most one share of dust stays. */
+  private burnEscrow(shares: bigint, index: bigint) {
+    const amount = toAmount(shares, index);
+    if (amount !== 0n) this.destroy(this.state.manager.address, amount);
+  }
+}
+
+/** FundManagerBase._feeUp: a fee in basis points, rounded up. */
+export function feeUp(amount: bigint, bps: bigint): bigint {
+  const product = amount * bps;
+  return product === 0n ? 0n : (product - 1n) / BPS + 1n;
 }
