@@ -172,11 +172,15 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     function transferShares(address to, uint256 sharesAmount) external returns (uint256 amount) {
         FundTokenStorage storage $ = _s();
         (Routing memory rt, Rebase memory rb) = _hot($, to);
-        amount = ShareMath.toAmount(sharesAmount, rb.index);
         Account memory a = $.accounts[msg.sender];
         if (sharesAmount > a.shares) {
-            revert ERC20InsufficientBalance(msg.sender, ShareMath.toAmount(a.shares, rb.index), amount);
+            revert ERC20InsufficientBalance(
+                msg.sender,
+                ShareMath.toAmount(a.shares, rb.index),
+                ShareMath.toAmountSaturating(sharesAmount, rb.index)
+            );
         }
+        amount = ShareMath.toAmount(sharesAmount, rb.index);
         _move($, rt, rb, msg.sender, to, a, sharesAmount, amount);
     }
 
@@ -464,6 +468,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     function _mint(address to, uint256 amount) private {
         FundTokenStorage storage $ = _s();
         (Routing memory rt, Rebase memory rb) = _hot($, to);
+        // No supply can hold this many tokens; the shares would not even fit 256 bits.
+        if (amount > ShareMath.MAX_AMOUNT) revert SharesOverflow(type(uint256).max);
         uint256 shares = ShareMath.toSharesDown(amount, rb.index);
         if (shares == 0) revert AmountBelowOneShare(amount);
         Account storage b = $.accounts[to];

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
@@ -337,12 +338,15 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         FundTokenStorage storage $ = _s();
         uint256 idx = $.rebase.index;
         Account storage a = $.accounts[wallet];
-        uint256 frozenAfter = a.frozenShares + ShareMath.toSharesUp(amount, idx);
+        // An amount beyond MAX_AMOUNT exceeds any balance; checked first so that its conversion cannot overflow.
+        uint256 frozenAfter = amount > ShareMath.MAX_AMOUNT
+            ? type(uint256).max
+            : a.frozenShares + ShareMath.toSharesUp(amount, idx);
         if (frozenAfter > a.shares) {
             revert FreezeExceedsBalance(
                 wallet,
                 ShareMath.toAmount(a.shares, idx),
-                ShareMath.toAmount(a.frozenShares, idx) + amount
+                Math.saturatingAdd(ShareMath.toAmount(a.frozenShares, idx), amount)
             );
         }
         a.frozenShares = uint120(frozenAfter);

@@ -318,6 +318,22 @@ describe("FundManager", function () {
       await expect(fm.connect(bob).cancelRedemption(2)).to.emit(fm, "RedemptionCancelled");
     });
 
+    describe("when the fund token is paused", function () {
+      it("should revert with the token's EnforcedPause and leave the request pending", async function () {
+        const { fm, bob, fund } = await loadFixture(queuedFixture);
+        const { token } = fund.contracts;
+        const balanceBefore = await token.balanceOf(bob.address);
+        await fund.as("guardian").call(token, "pause");
+        await expect(fm.connect(bob).cancelRedemption(2)).to.be.revertedWithCustomError(
+          token,
+          "EnforcedPause",
+        );
+        expect((await fm.request(2)).r.status).to.equal(STATUS.Pending);
+        expect((await fm.queue()).pendingShares).to.equal(TOKENS("2500"));
+        expect(await token.balanceOf(bob.address)).to.equal(balanceBefore);
+      });
+    });
+
     it("should revert with NotRequestOwner for someone else's request", async function () {
       const { fm, alice, bob } = await loadFixture(queuedFixture);
       await expect(fm.connect(alice).cancelRedemption(2))
@@ -420,6 +436,19 @@ describe("FundManager", function () {
       expect(await fund.contracts.token.balanceOf(blocked)).to.equal(TOKENS("500"));
       expect((await fm.request(2)).r.status).to.equal(STATUS.Released);
       expect((await fm.queue()).heldCount).to.equal(0);
+    });
+
+    it("should revert with the token's EnforcedPause while the token is paused and keep the request held", async function () {
+      const { fm, investors, fund } = await loadFixture(sanctionedFixture);
+      const { token } = fund.contracts;
+      const blocked = investors[10].address;
+      await registerInvestor(fund, blocked, { classes: CLASS.protocol });
+      await fund.as("guardian").call(token, "pause");
+      await expect(
+        fund.as("transferAgent").call(fm, "releaseHeld", [2, blocked]),
+      ).to.be.revertedWithCustomError(token, "EnforcedPause");
+      expect((await fm.request(2)).r.status).to.equal(STATUS.Held);
+      expect((await fm.queue()).heldShares).to.equal(TOKENS("500"));
     });
 
     it("should revert with the compliance's TransferRestricted when the recipient is sanctioned", async function () {

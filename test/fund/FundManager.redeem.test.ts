@@ -266,6 +266,27 @@ describe("FundManager", function () {
       });
     });
 
+    describe("when the compliance's daily outflow limit is below the manager's redemption limit", function () {
+      it("should revert with the compliance's TransferRestricted(20) instead of queueing", async function () {
+        const { fm, usdc, alice, fund } = await loadFixture(liquidFixture);
+        const { compliance, token } = fund.contracts;
+        await fund.as("issuer").callNow(compliance, "setMaxDailyOutflow", [TOKENS("2000")]);
+        await publishNav(fund, "1.00");
+        await expect(fm.connect(alice).requestRedemption(TOKENS("2000"), usdc, 0)).to.emit(fm, "Redeemed");
+        // The manager's own limit has 1,000 left, so 1,500 would be queued; the outflow rule refuses it first.
+        expect((await fm.redemptionCapacity(alice.address)).investor).to.be.greaterThanOrEqual(
+          TOKENS("1000"),
+        );
+        const balance = await token.balanceOf(alice.address);
+        const queue = await fm.queue();
+        await expect(fm.connect(alice).requestRedemption(TOKENS("1500"), usdc, 0))
+          .to.be.revertedWithCustomError(compliance, "TransferRestricted")
+          .withArgs(20);
+        expect(await token.balanceOf(alice.address)).to.equal(balance);
+        expect((await fm.queue()).tail).to.equal(queue.tail);
+      });
+    });
+
     describe("when instant redemption is off", function () {
       it("should queue every redemption", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);

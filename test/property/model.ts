@@ -128,6 +128,15 @@ export function toAmount(shares: bigint, index: bigint): bigint {
   return mul(shares, index) / ONE;
 }
 
+/** ShareMath.MAX_AMOUNT: the largest amount whose conversion to shares cannot overflow. */
+export const MAX_AMOUNT = MAX_UINT256 / ONE;
+
+/** ShareMath.toAmountSaturating: toAmount, or 2^256 - 1 when shares x index does not fit 256 bits. */
+export function toAmountSaturating(shares: bigint, index: bigint): bigint {
+  const product = shares * index;
+  return product >= U256 ? MAX_UINT256 : product / ONE;
+}
+
 /** ShareMath.toSharesUp: shares worth at least `amount`. */
 export function toSharesUp(amount: bigint, index: bigint): bigint {
   const product = mul(amount, ONE);
@@ -513,7 +522,7 @@ export class FundModel {
     return (this.state.compliance.rules & flag) !== 0;
   }
 
-  private sanctionedWallet(wallet: string): boolean {
+  sanctionedWallet(wallet: string): boolean {
     return this.state.sanctioned.has(wallet);
   }
 
@@ -791,9 +800,10 @@ export class FundModel {
   private moveShares(from: string, to: string, shares: bigint): bigint {
     this.hot(to);
     const idx = this.state.index;
-    const amount = toAmount(shares, idx);
     const a = this.account(from);
-    if (shares > a.shares) refuse("ERC20InsufficientBalance", from, toAmount(a.shares, idx), amount);
+    if (shares > a.shares)
+      refuse("ERC20InsufficientBalance", from, toAmount(a.shares, idx), toAmountSaturating(shares, idx));
+    const amount = toAmount(shares, idx);
     this.move(from, to, a, shares, amount);
     return amount;
   }
@@ -867,6 +877,7 @@ export class FundModel {
   private issue(to: string, amount: bigint) {
     const s = this.state;
     this.hot(to);
+    if (amount > MAX_AMOUNT) refuse("SharesOverflow", MAX_UINT256);
     const shares = toSharesDown(amount, s.index);
     if (shares === 0n) refuse("AmountBelowOneShare", amount);
     if (this.account(to).frozen) refuse("WalletFrozen", to);
@@ -940,14 +951,16 @@ export class FundModel {
     return this.tx((m) => {
       const idx = m.state.index;
       const a = m.account(wallet);
-      const frozenAfter = a.frozenShares + toSharesUp(amount, idx);
-      if (frozenAfter > a.shares)
+      const frozenAfter = amount > MAX_AMOUNT ? MAX_UINT256 : a.frozenShares + toSharesUp(amount, idx);
+      if (frozenAfter > a.shares) {
+        const wanted = toAmount(a.frozenShares, idx) + amount;
         refuse(
           "FreezeExceedsBalance",
           wallet,
           toAmount(a.shares, idx),
-          toAmount(a.frozenShares, idx) + amount,
+          wanted > MAX_UINT256 ? MAX_UINT256 : wanted,
         );
+      }
       m.setAccount(wallet, { ...a, frozenShares: frozenAfter });
     });
   }
@@ -1187,6 +1200,8 @@ export class FundModel {
       if (g.redemptionsPaused) refuse("RedemptionsPaused");
       const coin = m.acceptedCoin(stablecoin);
       if (tokenAmount === 0n || tokenAmount > MAX_UINT128) refuse("InvalidAmount", tokenAmount);
+      // Sanctioned holders are refused whatever the compliance's sanctions switch.
+      if (m.sanctionedWallet(wallet)) refuse("WalletSanctioned", wallet);
       m.syncNav();
       const gross = tokenAmount / m.scaleOf(coin);
       const fee = feeUp(gross, g.redemptionFeeBps);

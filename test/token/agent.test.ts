@@ -133,6 +133,21 @@ describe("FundToken: agent actions", function () {
           .withArgs(expected);
       });
 
+      it("should refuse an amount whose shares do not fit 256 bits with SharesOverflow(2^256 - 1), not a Panic", async function () {
+        const f = await loadFixture(investorsFixture);
+        const maxAmount = ethers.MaxUint256 / ONE;
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, maxAmount + 1n]))
+          .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+          .withArgs(ethers.MaxUint256);
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, ethers.MaxUint256]))
+          .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+          .withArgs(ethers.MaxUint256);
+        // At the bound the conversion fits and the uint120 cap names the total.
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, maxAmount]))
+          .to.be.revertedWithCustomError(f.token, "SharesOverflow")
+          .withArgs((await f.token.totalShares()) + maxAmount);
+      });
+
       it("should refuse an unregistered recipient with RecipientNotVerified", async function () {
         const f = await loadFixture(investorsFixture);
         await expect(agent(f).call(f.token, "mint", [f.erin.address, ONE]))
@@ -734,6 +749,20 @@ describe("FundToken: agent actions", function () {
         .withArgs(f.carol.address, f.amounts.carol, f.amounts.carol + 1n);
       await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 4_000n * ONE]);
       expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(f.amounts.carol);
+    });
+
+    it("should refuse an amount whose conversion would overflow with FreezeExceedsBalance, not a Panic", async function () {
+      const f = await loadFixture(investorsFixture);
+      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 6_000n * ONE]);
+      const maxAmount = ethers.MaxUint256 / ONE;
+      await expect(agent(f).call(f.token, "freezePartialTokens", [f.carol.address, maxAmount + 1n]))
+        .to.be.revertedWithCustomError(f.token, "FreezeExceedsBalance")
+        .withArgs(f.carol.address, f.amounts.carol, 6_000n * ONE + maxAmount + 1n);
+      // The frozen amount plus the request saturates at 2^256 - 1.
+      await expect(agent(f).call(f.token, "freezePartialTokens", [f.carol.address, ethers.MaxUint256]))
+        .to.be.revertedWithCustomError(f.token, "FreezeExceedsBalance")
+        .withArgs(f.carol.address, f.amounts.carol, ethers.MaxUint256);
+      expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(6_000n * ONE);
     });
 
     it("should unfreeze an amount and emit TokensUnfrozen", async function () {

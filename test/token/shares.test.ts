@@ -121,6 +121,16 @@ describe("FundToken: shares", function () {
           .withArgs(f.carol.address, toAmount(shares, index), toAmount(shares + 1n, index));
       });
 
+      it("should refuse shares worth more than 2^256 - 1 with ERC20InsufficientBalance, the value saturated, not a Panic", async function () {
+        const f = await loadFixture(rebasedFixture);
+        const index = await f.token.index();
+        expect(index).to.be.greaterThan(ONE);
+        const shares = await f.token.sharesOf(f.carol.address);
+        await expect(f.token.connect(f.carol).transferShares(f.bob.address, ethers.MaxUint256))
+          .to.be.revertedWithCustomError(f.token, "ERC20InsufficientBalance")
+          .withArgs(f.carol.address, toAmount(shares, index), ethers.MaxUint256);
+      });
+
       it("should refuse the zero recipient and a paused token", async function () {
         const f = await loadFixture(rebasedFixture);
         await expect(f.token.connect(f.alice).transferShares(ZeroAddress, 1n))
