@@ -339,9 +339,10 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         uint256 idx = $.rebase.index;
         Account storage a = $.accounts[wallet];
         // An amount beyond MAX_AMOUNT exceeds any balance; checked first so that its conversion cannot overflow.
-        uint256 frozenAfter = amount > ShareMath.MAX_AMOUNT
-            ? type(uint256).max
-            : a.frozenShares + ShareMath.toSharesUp(amount, idx);
+        uint256 frozenAfter =
+            amount > ShareMath.MAX_AMOUNT
+                ? type(uint256).max
+                : a.frozenShares + ShareMath.toSharesUp(amount, idx);
         if (frozenAfter > a.shares) {
             revert FreezeExceedsBalance(
                 wallet,
