@@ -342,7 +342,8 @@ contract FundManagerAdmin is FundManagerBase {
         return ($.redemptionPerInvestor.available(_key(identity)), $.redemptionGlobal.available(_GLOBAL));
     }
 
-    /// @notice Fee and tokens of a subscription of `amount` (no limit or eligibility check).
+    /// @notice Fee and tokens of a subscription of `amount` (no limit or eligibility check). An amount above
+    /// 2^128 - 1, which {subscribe} refuses, is refused with InvalidAmount.
     /// @param stablecoin An accepted stablecoin.
     /// @param amount Stablecoin units.
     function quoteSubscription(
@@ -352,6 +353,7 @@ contract FundManagerAdmin is FundManagerBase {
         FundManagerStorage storage $ = _s();
         StablecoinInfo memory coin = $.stablecoins[stablecoin];
         if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
+        if (amount > _MAX_AMOUNT) revert InvalidAmount(amount);
         fee = _feeUp(amount, $.config.subscriptionFeeBps);
         tokens = (amount - fee) * _scale(coin.decimals);
     }

@@ -346,12 +346,12 @@ contract DvPSettlement is ManagedUpgradeable, ReentrancyGuardTransient, IDvPSett
     /// @dev The seller is paid at settlement (on-chain) or on the agent's instruction after the acknowledgement
     /// (off-chain), possibly long after its tokens were escrowed: it must still be verified and not frozen, and
     /// never sanctioned, whatever the compliance's sanctions switch (the fund manager screens the same way).
-    function _checkSeller(IFundToken token, uint256 tradeId, address seller) private view {
+    function _checkSeller(IFundToken fundToken, uint256 tradeId, address seller) private view {
         uint8 code;
-        if (token.isFrozen(seller)) code = TransferRestrictions.SENDER_FROZEN;
-        else if (!IIdentityRegistry(address(token.identityRegistry())).isVerified(seller)) {
+        if (fundToken.isFrozen(seller)) code = TransferRestrictions.SENDER_FROZEN;
+        else if (!IIdentityRegistry(address(fundToken.identityRegistry())).isVerified(seller)) {
             code = TransferRestrictions.SENDER_NOT_VERIFIED;
-        } else if (IFundCompliance(address(token.compliance())).isSanctioned(seller)) {
+        } else if (IFundCompliance(address(fundToken.compliance())).isSanctioned(seller)) {
             code = TransferRestrictions.SENDER_SANCTIONED;
         }
         if (code != TransferRestrictions.NONE) revert SellerRestricted(tradeId, code);

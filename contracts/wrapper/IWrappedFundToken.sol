@@ -32,6 +32,8 @@ interface IWrappedFundToken is IERC4626 {
     error NoSharesForDeposit(uint256 assets);
     /// @notice The withdrawal would deliver no fund-token share (zero, or worth less than one fund-token share).
     error NoAssetsForRedemption(uint256 shares, uint256 assets);
+    /// @notice The amount or share count converts to more than 2^256 - 1 (far beyond any fund-token supply).
+    error ConversionOverflow(uint256 value);
     /// @notice A forced transfer from a wallet to itself.
     error ForcedTransferToSelf(address wallet);
     /// @notice An address setting is the zero address or not a contract.

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {ERC4626Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC4626Upgradeable.sol";
 import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
@@ -282,6 +283,36 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
 
     function _decimalsOffset() internal pure override returns (uint8) {
         return DECIMALS_OFFSET;
+    }
+
+    /// @dev OpenZeppelin's conversion (same formula and rounding), with a named error instead of mulDiv's Panic
+    /// when the result does not fit 256 bits (an absurd deposit or withdrawal).
+    function _convertToShares(
+        uint256 assets,
+        Math.Rounding rounding
+    ) internal view override returns (uint256) {
+        return _mulDivChecked(assets, totalSupply() + 10 ** DECIMALS_OFFSET, totalAssets() + 1, rounding);
+    }
+
+    /// @dev As {_convertToShares}, the other way.
+    function _convertToAssets(
+        uint256 shares,
+        Math.Rounding rounding
+    ) internal view override returns (uint256) {
+        return _mulDivChecked(shares, totalAssets() + 1, totalSupply() + 10 ** DECIMALS_OFFSET, rounding);
+    }
+
+    /// @dev x * y / d with the rounding asked; reverts with ConversionOverflow when the quotient does not fit
+    /// (the 512-bit product's high word reaches the divisor: exactly the case Math.mulDiv panics on).
+    function _mulDivChecked(
+        uint256 x,
+        uint256 y,
+        uint256 d,
+        Math.Rounding rounding
+    ) private pure returns (uint256) {
+        (uint256 high, ) = Math.mul512(x, y);
+        if (high >= d) revert ConversionOverflow(x);
+        return Math.mulDiv(x, y, d, rounding);
     }
 
     /// @dev The fund's identity registry, read live so that the wrapper follows the fund's configuration.

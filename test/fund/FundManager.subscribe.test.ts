@@ -398,6 +398,18 @@ describe("FundManager", function () {
         });
       }
 
+      it("should quote up to 2^128 - 1 and refuse above it with InvalidAmount, as subscribe does (not a Panic)", async function () {
+        const { fm, usdc } = await loadFixture(limitsFixture);
+        const largest = 2n ** 128n - 1n;
+        const fee = (largest * 10n + 9_999n) / 10_000n;
+        expect(await fm.quoteSubscription(usdc, largest)).to.deep.equal([fee, (largest - fee) * 10n ** 12n]);
+        for (const amount of [2n ** 128n, hre.ethers.MaxUint256]) {
+          await expect(fm.quoteSubscription(usdc, amount))
+            .to.be.revertedWithCustomError(fm, "InvalidAmount")
+            .withArgs(amount);
+        }
+      });
+
       it("should revert with InsufficientOutput when fewer tokens than the minimum would be minted", async function () {
         const { fm, usdc, alice } = await loadFixture(limitsFixture);
         await expect(fm.connect(alice).subscribe(usdc, USDC("1000"), TOKENS("999") + 1n))

@@ -242,6 +242,25 @@ describe("WrappedFundToken", function () {
       });
     });
 
+    describe("when the assets convert to more than 2^256 - 1 wrapped shares", function () {
+      it("should revert with ConversionOverflow (not a Panic) exactly past the largest convertible amount", async function () {
+        const f = await loadFixture(holdersFixture);
+        const { vault, alice } = f;
+        const { totalAssets, totalSupply } = await state(f);
+        // assets x (supply + 10^6) / (assets held + 1) fits 256 bits up to this amount.
+        const largest = ((1n << 256n) * (totalAssets + 1n) - 1n) / (totalSupply + VIRTUAL_SHARES);
+        expect(await vault.previewDeposit(largest)).to.equal(
+          (largest * (totalSupply + VIRTUAL_SHARES)) / (totalAssets + 1n),
+        );
+        await expect(vault.previewDeposit(largest + 1n))
+          .to.be.revertedWithCustomError(vault, "ConversionOverflow")
+          .withArgs(largest + 1n);
+        await expect(vault.connect(alice).deposit(ethers.MaxUint256, alice.address))
+          .to.be.revertedWithCustomError(vault, "ConversionOverflow")
+          .withArgs(ethers.MaxUint256);
+      });
+    });
+
     describe("when the receiver is not verified", function () {
       it("should revert with RecipientNotVerified", async function () {
         const { vault, alice, dave } = await loadFixture(accruedFixture);
@@ -387,6 +406,17 @@ describe("WrappedFundToken", function () {
         await expect(vault.connect(alice).withdraw(max + 2n, alice.address, alice.address))
           .to.be.revertedWithCustomError(vault, "ERC4626ExceededMaxWithdraw")
           .withArgs(alice.address, max + 2n, max);
+      });
+    });
+
+    describe("when the assets convert to more than 2^256 - 1 wrapped shares", function () {
+      it("should revert with ConversionOverflow, not a Panic", async function () {
+        const { vault, alice } = await loadFixture(holdersFixture);
+        const balance = await vault.balanceOf(alice.address);
+        await expect(vault.connect(alice).withdraw(ethers.MaxUint256, alice.address, alice.address))
+          .to.be.revertedWithCustomError(vault, "ConversionOverflow")
+          .withArgs(ethers.MaxUint256);
+        expect(await vault.balanceOf(alice.address)).to.equal(balance);
       });
     });
 
