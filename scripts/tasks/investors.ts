@@ -219,12 +219,7 @@ export async function updateInvestor(ctx: OpsContext, args: UpdateInvestorArgs):
   const now = await chainNow(ctx);
   const kycExpiry = args.kycExpiry === undefined ? undefined : parseExpiry("kycExpiry", args.kycExpiry, now);
   const records = await walletsOfIdentity(ctx, identity, args.wallets);
-  if (records.some((r) => classNames(r.classes).includes(FUND_ACCOUNT_CLASS))) {
-    throw new TaskInputError(
-      `--identity: ${identity} is an account of the fund (class ${FUND_ACCOUNT_CLASS}, registered by the ` +
-        `deploy scripts): investor:update changes investors only`,
-    );
-  }
+  refuseFundAccount(records, "--identity", identity, "investor:update");
   const current = <K extends "country" | "classes" | "kycExpiry">(key: K, name: string): WalletRecord[K] => {
     const values = [...new Set(records.map((r) => r[key]))];
     if (values.length > 1) {
@@ -261,7 +256,24 @@ export interface RevokeArgs extends ExecFlags {
   wallets?: string;
 }
 
-/** Revokes (or reinstates) the identity's wallets: a revoked wallet is no longer verified. */
+/**
+ * Refuses the fund's own accounts (registered with the protocol class by the deploy scripts: fee wallet, fund
+ * manager, settlement escrows, wrapper vault): the investor tasks change investors only, and revoking or removing
+ * one of those accounts would stop the contract that uses it.
+ */
+function refuseFundAccount(records: WalletRecord[], flagName: string, who: string, taskName: string) {
+  if (records.some((r) => classNames(r.classes).includes(FUND_ACCOUNT_CLASS))) {
+    throw new TaskInputError(
+      `${flagName}: ${who} is an account of the fund (class ${FUND_ACCOUNT_CLASS}, registered by the ` +
+        `deploy scripts): ${taskName} changes investors only`,
+    );
+  }
+}
+
+/**
+ * Revokes (or reinstates) the identity's wallets: a revoked wallet is no longer verified. Investors only: the
+ * fund's own accounts are refused.
+ */
 export async function setInvestorRevoked(
   ctx: OpsContext,
   args: RevokeArgs,
@@ -270,6 +282,12 @@ export async function setInvestorRevoked(
   if (args.wallets !== undefined) parseAddressList("wallets", args.wallets);
   const identity = await resolveIdentity(ctx, args);
   const records = await walletsOfIdentity(ctx, identity, args.wallets);
+  refuseFundAccount(
+    records,
+    args.identity !== undefined ? "--identity" : "--wallets",
+    identity,
+    revoked ? "investor:revoke" : "investor:reinstate",
+  );
   const wallets = records.filter((r) => r.revoked !== revoked).map((r) => r.wallet);
   if (wallets.length === 0) {
     throw new TaskInputError(
@@ -291,10 +309,11 @@ export interface RemoveArgs extends ExecFlags {
   wallet: string;
 }
 
-/** Deletes a wallet's registration; refused while it holds shares. */
+/** Deletes a wallet's registration; refused while it holds shares, and for the fund's own accounts. */
 export async function removeInvestorWallet(ctx: OpsContext, args: RemoveArgs): Promise<PerformResult> {
   const wallet = parseAddress("wallet", args.wallet);
   const record = await requireRegistered(ctx, "wallet", wallet);
+  refuseFundAccount([record], "--wallet", wallet, "investor:remove");
   const { token } = ctx.fund.contracts;
   const shares = await token.sharesOf(wallet);
   if (shares !== 0n) {

@@ -471,6 +471,24 @@ describe("tasks: investors", function () {
       await loadFixture(deployFundFixture);
       await expectRefused("investor:revoke", {}, "--identity or --wallets is required");
     });
+
+    it("should refuse to revoke or reinstate one of the fund's own accounts", async function () {
+      const { fund } = await loadFixture(deployFundFixture);
+      const manager = (await hre.deployments.get("FundManager")).address;
+      const before = await record(fund, manager);
+      expect(before.classes).to.equal(CLASS.protocol);
+      await expectRefused(
+        "investor:revoke",
+        { identity: manager },
+        `--identity: ${manager} is an account of the fund (class protocol, registered by the deploy scripts): investor:revoke changes investors only`,
+      );
+      await expectRefused(
+        "investor:reinstate",
+        { wallets: manager },
+        `--wallets: ${manager} is an account of the fund (class protocol, registered by the deploy scripts): investor:reinstate changes investors only`,
+      );
+      expect(await record(fund, manager)).to.deep.equal(before);
+    });
   });
 
   describe("investor:remove", function () {
@@ -492,6 +510,18 @@ describe("tasks: investors", function () {
         { wallet: alice },
         `--wallet: ${alice} still holds 5 tokens (${5n * ONE} shares): move them first (token:recover or token:force-transfer)`,
       );
+    });
+
+    it("should refuse one of the fund's own accounts, even empty", async function () {
+      const { fund } = await loadFixture(deployFundFixture);
+      const escrow = (await hre.deployments.get("DvPSettlement")).address;
+      expect(await fund.contracts.token.sharesOf(escrow)).to.equal(0n);
+      await expectRefused(
+        "investor:remove",
+        { wallet: escrow },
+        `--wallet: ${escrow} is an account of the fund (class protocol, registered by the deploy scripts): investor:remove changes investors only`,
+      );
+      expect(await fund.contracts.registry.contains(escrow)).to.equal(true);
     });
   });
 
