@@ -1,4 +1,5 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import {
   TASK_COMPILE_GET_REMAPPINGS,
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
@@ -8,6 +9,7 @@ import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
 import "hardhat-contract-sizer";
 import "./scripts/tasks";
+import { missingNetworkProblem, remoteNetworks } from "./scripts/lib/networks";
 
 /** The one Solidity version of the suite. The npm `solc` package must be exactly this version. */
 const SOLC_VERSION = "0.8.28";
@@ -42,22 +44,10 @@ subtask(TASK_COMPILE_GET_REMAPPINGS, async () => ({
   "@openzeppelin/contracts@5.1.0/": "@openzeppelin/contracts-5.1.0/",
 }));
 
-/** Remote networks come from the environment only; nothing secret is committed. */
-function remote(urlVar: string, chainId: number) {
-  const url = process.env[urlVar];
-  if (!url) return undefined;
-  const key = process.env.DEPLOYER_PRIVATE_KEY;
-  return { url, chainId, accounts: key ? [key] : [] };
-}
-
-const remoteNetworks = Object.fromEntries(
-  Object.entries({
-    sepolia: remote("SEPOLIA_RPC_URL", 11155111),
-    mainnet: remote("MAINNET_RPC_URL", 1),
-    base: remote("BASE_RPC_URL", 8453),
-    arbitrum: remote("ARBITRUM_RPC_URL", 42161),
-  }).filter(([, v]) => v !== undefined),
-);
+// Remote networks come from the environment only; nothing secret is committed. Asking for one whose RPC URL is
+// not set fails here, naming the variable to set.
+const networkProblem = missingNetworkProblem(process.argv, process.env);
+if (networkProblem) throw new HardhatPluginError("treasury-fund-suite", networkProblem);
 
 function compilerSettings(runs: number) {
   return {
@@ -87,7 +77,7 @@ const config: HardhatUserConfig = {
       allowUnlimitedContractSize: false,
     },
     localhost: { url: "http://127.0.0.1:8545" },
-    ...remoteNetworks,
+    ...remoteNetworks(process.env),
   },
   namedAccounts: {
     deployer: { default: 0 },
