@@ -16,22 +16,12 @@ import {
 } from "../helpers/fund";
 import type { Fund } from "../../scripts/lib/fund";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
+import { FLOW, STATUS, HOLD } from "../helpers/fund-manager-enums";
+
+export { FLOW, STATUS, HOLD };
 
 export const USDC = (value: string) => parseUnits(value, 6);
 export const TOKENS = (value: string) => parseUnits(value, 18);
-/** `IFundManagerTypes.Flow`. */
-export const FLOW = { Subscription: 0, Redemption: 1 } as const;
-/** `IFundManagerTypes.RequestStatus`. */
-export const STATUS = { None: 0, Pending: 1, Held: 2, Settled: 3, Cancelled: 4, Released: 5 } as const;
-/** `IFundManagerTypes.HoldReason`. */
-export const HOLD = {
-  None: 0,
-  NotVerified: 1,
-  Frozen: 2,
-  Sanctioned: 3,
-  BelowMinOut: 4,
-  PaymentFailed: 5,
-} as const;
 /** TransferRestrictions codes used by the tests. */
 export const RESTRICTION = { SENDER_SANCTIONED: 9, RECIPIENT_CLASS_MISSING: 13 } as const;
 /** The ISSUER role's execution delay in deploy/config/hardhat.ts. */

@@ -25,6 +25,8 @@
  * transaction before calling them.
  */
 
+import { STATUS as REQUEST, HOLD } from "../helpers/fund-manager-enums";
+
 // ============================================================================================== constants
 
 export const ONE = 10n ** 18n;
@@ -209,17 +211,8 @@ export interface ComplianceConfig {
   lockPeriod: number;
 }
 
-/** IFundManagerTypes.RequestStatus. */
-export const REQUEST = { None: 0, Pending: 1, Held: 2, Settled: 3, Cancelled: 4, Released: 5 } as const;
-/** IFundManagerTypes.HoldReason. */
-export const HOLD = {
-  None: 0,
-  NotVerified: 1,
-  Frozen: 2,
-  Sanctioned: 3,
-  BelowMinOut: 4,
-  PaymentFailed: 5,
-} as const;
+/** IFundManagerTypes.RequestStatus and HoldReason (test/helpers/fund-manager-enums.ts). */
+export { REQUEST, HOLD };
 /** The key of the global entries of the manager's rate limiters (bytes32(0)). */
 export const GLOBAL_KEY = "global";
 
