@@ -19,6 +19,7 @@ import {
   CountryRule,
   type RoleHolderName,
 } from "./types";
+import { REMOTE_NETWORKS } from "../../scripts/lib/networks";
 
 export interface ValidationContext {
   /** Hardhat network name, e.g. "sepolia". */
@@ -830,10 +831,7 @@ export const LOCAL_NETWORKS: readonly string[] = ["hardhat", "localhost"];
 export const KNOWN_CHAIN_IDS: Readonly<Record<string, number>> = {
   hardhat: 31337,
   localhost: 31337,
-  sepolia: 11155111,
-  mainnet: 1,
-  base: 8453,
-  arbitrum: 42161,
+  ...Object.fromEntries(Object.entries(REMOTE_NETWORKS).map(([name, { chainId }]) => [name, chainId])),
 };
 const NOT_CONFIGS = new Set(["types", "validate"]);
 
