@@ -7,13 +7,19 @@
  * 2. onboards investors of several kinds from a CSV file with the transfer agent's task (a bad row rejected);
  * 3. shows refusals with their reasons: an embargoed country, a sanctioned wallet;
  * 4. takes subscriptions in USDC through the fund manager;
- * 5. runs 30 calendar days: NAV published on business days (not weekends, not Thanksgiving) at a T-bill yield,
- *    reserves reported by the custodian, the daily accrual applied by a keeper;
+ * 5. runs 30 calendar days: NAV published at the 16:00 New York strike of each business day of the US bond
+ *    market (SIFMA's calendar, scripts/lib/market-calendar.ts: not on weekends nor full closures) at a T-bill
+ *    yield, reserves reported by the custodian, the daily accrual applied by a keeper;
  * 6. settles secondary trades: on-chain DvP, off-chain payment confirmed by the settlement agent, and a
  *    cross-chain trade over CCIP (local simulator);
  * 7. recovers a lost wallet; redeems instantly and through the queue the transfer agent settles;
  * 8. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
  *    gas per operation), nav-supply.svg, cap-table.csv.
+ *
+ * The demo does not depend on when it is started: before deploying it moves the chain's clock to the launch day
+ * of its schedule (scripts/lib/demo-schedule.ts: the first business-day Monday, 08:00 New York, at least an hour
+ * ahead of the chain's clock), so every step is priced with a NAV round of the same morning or of the last
+ * business day. The report states the dates it used.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -25,34 +31,27 @@ import type { TxResult, ManagedCallResult } from "./lib/governance";
 import { INVESTOR_CLASS_BITS } from "./lib/classes";
 import { restrictionMessage } from "./lib/compliance-rules";
 import { dualAxisChart, markdownTable } from "./lib/report";
+import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
+import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
 import { setTaskOutput } from "./tasks/context";
 
 process.env.DEPLOY_QUIET = "true";
 
 const OUT = path.join(process.cwd(), "reports", "demo");
 const DAY = 86_400;
-const HOUR = 3_600;
 const USDC = (n: string) => parseUnits(n, 6);
 const TOKENS = (n: string) => parseUnits(n, 18);
 /** Gross annual yield of the fund's T-bill portfolio. */
 const T_BILL_YIELD = 0.0512;
-/** NAV is struck at 16:00 New York (21:00 UTC); each demo day starts at 14:00 UTC. */
-const STRIKE_OFFSET = 7 * HOUR;
-
-/** 14:00 UTC of the first Monday at least a day after `ts`: the demo's first business day. */
-function firstMonday(ts: number): number {
-  const d = new Date((ts + DAY) * 1000);
-  const daysToMonday = (8 - d.getUTCDay()) % 7;
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + daysToMonday, 14) / 1000;
-}
-
-/** US market holidays the demo observes: Thanksgiving (fourth Thursday of November) and Christmas Day. */
-function isHoliday(date: string): boolean {
-  const d = new Date(`${date}T00:00:00Z`);
-  const thanksgiving = d.getUTCMonth() === 10 && d.getUTCDay() === 4 && Math.ceil(d.getUTCDate() / 7) === 4;
-  const christmas = d.getUTCMonth() === 11 && d.getUTCDate() === 25;
-  return thanksgiving || christmas;
-}
+/** The demo's events as the report names them. */
+const EVENT_LABELS: Record<DemoEvent, string> = {
+  onChainTrade: "on-chain DvP",
+  offChainTrade: "off-chain DvP",
+  crossChainTrade: "cross-chain DvP",
+  recoverWallet: "wallet recovery",
+  redemptions: "redemptions",
+  settleQueue: "queue settled",
+};
 
 // ------------------------------------------------------------------------------------------------ recording
 
@@ -80,8 +79,11 @@ async function rec<T extends ContractTransactionResponse | TxResult | ManagedCal
   return receipt;
 }
 
+/** Where the demo prints (the console, unless main() is given another sink). */
+let print: (line: string) => void = (line) => console.log(line);
+
 function say(line = ""): void {
-  console.log(line);
+  print(line);
 }
 
 function section(title: string): void {
@@ -103,11 +105,20 @@ async function now(): Promise<number> {
   return (await ethers.provider.getBlock("latest"))!.timestamp;
 }
 
+/** Moves the chain's clock to a step of the schedule; a step already past means the schedule broke: refuse. */
 async function setTime(ts: number): Promise<void> {
-  if (ts > (await now())) {
+  const current = await now();
+  if (ts < current) {
+    throw new Error(`demo: the chain's clock (${iso(current)}) is already past the step due at ${iso(ts)}`);
+  }
+  if (ts > current) {
     await hre.network.provider.send("evm_setNextBlockTimestamp", [ts]);
     await hre.network.provider.send("evm_mine", []);
   }
+}
+
+function iso(ts: number): string {
+  return new Date(ts * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** The revert reason of a refused call, decoded with the suite's ABIs. */
@@ -145,14 +156,51 @@ interface Investor {
   identity: string;
 }
 
-async function main(): Promise<void> {
+export interface DemoOptions {
+  /** Directory of the report (default reports/demo). */
+  out?: string;
+  /** Where to print (default the console). */
+  log?: (line: string) => void;
+}
+
+export interface DemoResult {
+  /** The schedule the demo followed, computed from the chain's clock when it started. */
+  schedule: DemoSchedule;
+  /** The business days with a NAV published, in order, and what the token applied. */
+  timeline: { date: string; nav: number; supply: number; index: number; fee: number }[];
+  /** The report written. */
+  report: string;
+}
+
+/** Runs the demo on the in-process Hardhat network, from whatever time the chain's clock shows. */
+export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   const started = Date.now();
-  fs.mkdirSync(OUT, { recursive: true });
+  const out = options.out ?? OUT;
+  print = options.log ?? ((line) => console.log(line));
+  gas.clear();
+  timeline.length = 0;
+  fs.mkdirSync(out, { recursive: true });
   const signers = await ethers.getSigners();
   const [deployer] = signers;
 
+  // The chain's clock when the demo starts (on a fresh network: the wall clock). Everything below follows the
+  // schedule derived from it; the clock moves to the launch morning before anything is deployed.
+  const schedule = demoSchedule(await now());
+  const lastDate = addDays(schedule.launchDate, DEMO_DAYS - 1);
+  const closures = schedule.days.map((d) => closureOn(d.date)).filter((c): c is Closure => c !== undefined);
+  await setTime(schedule.deployAt);
+
   section("1. Deploy the suite (deploy scripts, Safes hold every role)");
-  await hre.deployments.fixture(["all"]);
+  say(
+    `  chain clock at start ${iso(schedule.chainTime)}; moved to the launch: ${weekdayName(schedule.launchDate)} ` +
+      `${schedule.launchDate} 08:00 New York (${iso(schedule.deployAt)}); the demo runs to ${lastDate}`,
+  );
+  // A plain run of the deploy scripts (the fresh network of `hardhat run`): no fixture snapshot to revert to.
+  await hre.deployments.run(["all"], {
+    resetMemory: true,
+    deletePreviousDeployments: false,
+    writeDeploymentsToFiles: false,
+  });
   const fund = await loadFund(hre);
   const { token, registry, compliance } = fund.contracts;
   const fm = fund.contracts.fundManager!;
@@ -195,8 +243,7 @@ async function main(): Promise<void> {
   section("2. Onboard investors from a CSV file (transfer agent task investor:import)");
   // The NAV model: the portfolio compounds at the T-bill yield from the NAV baseline set at deployment.
   const baseline = Number((await token.appliedNav()).updatedAt);
-  const START = firstMonday(await now());
-  await setTime(START - 6 * HOUR);
+  await setTime(schedule.onboardAt);
   const expiry = dateOf((await now()) + 365 * DAY);
   const csv = [
     "wallet,identity,country,classes,kycExpiry",
@@ -209,7 +256,7 @@ async function main(): Promise<void> {
     `${people.eve.wallet.address},,840,accredited|us_person,${expiry}`,
     `0x000000000000000000000000000000000000dEaD,,840,accredited,2020-01-01`,
   ].join("\n");
-  const csvFile = path.join(OUT, "investors.csv");
+  const csvFile = path.join(out, "investors.csv");
   fs.writeFileSync(csvFile, csv + "\n");
   const restoreOutput = setTaskOutput((l: string) => say(`  | ${l}`));
   try {
@@ -228,6 +275,7 @@ async function main(): Promise<void> {
     dmitri: "1500000",
     eve: "250000",
   };
+  await setTime(schedule.subscribeAt);
   await rec(
     "publish reserves (NAV publisher Safe)",
     fund.as("navPublisher").call(reservePublisher, "publish", [parseUnits("25000000", 8)]),
@@ -294,23 +342,23 @@ async function main(): Promise<void> {
     aliceRecovery.address,
   ];
   const identityOf = async (wallet: string) => (await registry.identity(wallet)) as string;
-  let trades = 0;
-  for (let day = 0; day < 30; day++) {
-    const strike = START + day * DAY + STRIKE_OFFSET;
-    const date = dateOf(strike);
-    const weekday = new Date(strike * 1000).getUTCDay();
-    const business = weekday !== 0 && weekday !== 6 && !isHoliday(date);
+  const episodes: Record<DemoEvent, () => Promise<unknown>> = {
+    onChainTrade: () => onChainTrade(fund, people.chloe.wallet, people.dmitri.wallet, "100000"),
+    offChainTrade: () => offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000"),
+    crossChainTrade: () => crossChainTrade(fund, people.dmitri.wallet, people.chloe.wallet, "50000"),
+    recoverWallet: () => recoverWallet(fund, people.alice, aliceRecovery),
+    redemptions: () => redemptions(fund, people),
+    settleQueue: () => settleQueue(fund),
+  };
+  for (const { date, closed, events, eventsAt, strikeAt, accrueAt } of schedule.days) {
+    // Weekends and market closures: no NAV, no event.
+    if (closed !== undefined) continue;
+    const strike = strikeAt!;
 
-    // Events of the month, during the day before the NAV strike.
-    await setTime(START + day * DAY);
-    if (day === 2) trades += await onChainTrade(fund, people.chloe.wallet, people.dmitri.wallet, "100000");
-    if (day === 8) trades += await offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000");
-    if (day === 10) trades += await crossChainTrade(fund, people.dmitri.wallet, people.chloe.wallet, "50000");
-    if (day === 15) await recoverWallet(fund, people.alice, aliceRecovery);
-    if (day === 22) await redemptions(fund, people);
-    if (day === 24) await settleQueue(fund);
+    // Events of the month, during the business day before the NAV strike.
+    if (events.length > 0) await setTime(eventsAt!);
+    for (const event of events) await episodes[event]();
 
-    if (!business) continue;
     await setTime(strike);
     // The custodian's report: assets a little above the fund's supply (it holds the bills plus cash).
     const supply = await token.totalSupply();
@@ -327,7 +375,7 @@ async function main(): Promise<void> {
     const before = new Map<string, bigint>();
     for (const x of wallets) before.set(x, await token.balanceOf(x));
     const feeBefore = await token.balanceOf(await token.feeWallet());
-    await setTime(strike + 10 * 60);
+    await setTime(accrueAt!);
     await rec("daily accrual (anyone)", token.connect(keeper).accrue());
     for (const x of wallets) {
       const delta = (await token.balanceOf(x)) - before.get(x)!;
@@ -348,10 +396,9 @@ async function main(): Promise<void> {
         `  supply ${fmt(await token.totalSupply())}  fee ${fmt(fee, 18, 4)}`,
     );
   }
-  void trades;
 
   section("6. Cap table and reconciliation (transfer agent tasks)");
-  const capFile = path.join(OUT, "cap-table.csv");
+  const capFile = path.join(out, "cap-table.csv");
   const restore3 = setTaskOutput((l: string) => say(`  | ${l}`));
   let capTable: {
     rows: {
@@ -406,7 +453,7 @@ async function main(): Promise<void> {
       format: (v) => `${(v / 1e6).toFixed(3)}M`,
     },
   );
-  fs.writeFileSync(path.join(OUT, "nav-supply.svg"), svg);
+  fs.writeFileSync(path.join(out, "nav-supply.svg"), svg);
   const gasRows = [...gas.entries()].map(([label, list]) => {
     const total = list.reduce((a, b) => a + b, 0n);
     return [
@@ -425,7 +472,9 @@ async function main(): Promise<void> {
     `Generated by \`npm run demo\` (scripts/demo.ts) on the in-process Hardhat network. Every privileged action`,
     `went through the Safe holding the role; investors acted from their own wallets.`,
     "",
-    `- NAV published on ${timeline.length} business days from ${timeline[0].date} to ${timeline.at(-1)!.date} (weekends and market holidays skipped) at a ${(T_BILL_YIELD * 100).toFixed(2)}% gross T-bill yield; the index grew ${(growth * 100).toFixed(4)}% (${(((growth * 365) / days) * 100).toFixed(2)}% annualised, net of the management fee).`,
+    `- Dates: the chain's clock read ${iso(schedule.chainTime)} when the demo started (a fresh Hardhat network starts at the wall clock). The demo moved it to its launch, the first Monday that is a business day of the US bond market with 08:00 New York at least an hour ahead: ${schedule.launchDate}, deployed at 08:00 New York (${iso(schedule.deployAt)}), subscriptions at 10:00; then ${DEMO_DAYS} calendar days to ${lastDate}. Business days follow SIFMA's recommended full closures (scripts/lib/market-calendar.ts); closures in these days: ${closures.length > 0 ? closures.map((c) => `${c.date} ${c.name}`).join(", ") : "none"}.`,
+    `- Events, at 11:00 New York on business days: ${schedule.days.flatMap((d) => d.events.map((e) => `${EVENT_LABELS[e]} ${d.date}`)).join("; ")}.`,
+    `- NAV and the custodian's reserves published at the 16:00 New York strike on ${timeline.length} business days from ${timeline[0].date} to ${timeline.at(-1)!.date} (none on weekends or closures), the accrual applied at 16:10, at a ${(T_BILL_YIELD * 100).toFixed(2)}% gross T-bill yield; the index grew ${(growth * 100).toFixed(4)}% (${(((growth * 365) / days) * 100).toFixed(2)}% annualised, net of the management fee).`,
     `- Total supply ${fmt(await token.totalSupply())} tokens, fee wallet ${fmt(await token.balanceOf(await token.feeWallet()))} tokens, ${await compliance.investorCount()} investors.`,
     "",
     "![NAV and total supply](nav-supply.svg)",
@@ -480,11 +529,13 @@ async function main(): Promise<void> {
       "max gas",
     ]),
   ].join("\n");
-  fs.writeFileSync(path.join(OUT, "REPORT.md"), md);
+  const report = path.join(out, "REPORT.md");
+  fs.writeFileSync(report, md);
   say();
   say(
-    `Report: ${path.relative(process.cwd(), path.join(OUT, "REPORT.md"))}, chart nav-supply.svg, cap-table.csv (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    `Report: ${path.relative(process.cwd(), report)}, chart nav-supply.svg, cap-table.csv (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
+  return { schedule, timeline: [...timeline], report };
 }
 
 // ------------------------------------------------------------------------------------------------ episodes
@@ -566,14 +617,14 @@ async function offChainTrade(
     "DvP off-chain: acknowledge (settlement agent Safe)",
     fund.as("settlementAgent").call(dvp, "acknowledge", [id]),
   );
-  const reference = ethers.encodeBytes32String("FEDWIRE-20261201-0042");
+  // The bank's payment reference, dated the day of the trade.
+  const wire = `FEDWIRE-${dateOf(await now()).replace(/-/g, "")}-0042`;
+  const reference = ethers.encodeBytes32String(wire);
   await rec(
     "DvP off-chain: confirm payment and release (settlement agent Safe)",
     fund.as("settlementAgent").call(dvp, "confirmPayment", [id, reference]),
   );
-  say(
-    `  DvP #${id} off-chain: ${amount} tokens released after the bank payment FEDWIRE-20261201-0042 was confirmed`,
-  );
+  say(`  DvP #${id} off-chain: ${amount} tokens released after the bank payment ${wire} was confirmed`);
   return 1;
 }
 
@@ -692,7 +743,10 @@ async function settleQueue(fund: Fund) {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// `npm run demo` runs this file as the main module; tests import main() and run it themselves.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

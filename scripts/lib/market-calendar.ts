@@ -187,16 +187,16 @@ function observed(day: number, name: string, saturdayToFriday: boolean): { day: 
   return [{ day, name }];
 }
 
-const closuresByYear = new Map<number, Closure[]>();
+/** Closures by year, and by day number: computed once per year. */
+const closuresByYear = new Map<number, { list: Closure[]; byDay: Map<number, Closure> }>();
 
-/** SIFMA's recommended full closures of a year on weekdays, in date order (see the module's rules). */
-export function bondMarketClosures(year: number): Closure[] {
-  checkYear(year, year);
+function closuresOf(year: number): { list: Closure[]; byDay: Map<number, Closure> } {
   const cached = closuresByYear.get(year);
-  if (cached) return cached.map((c) => ({ ...c }));
+  if (cached) return cached;
+  checkYear(year, year);
   const MONDAY = 1;
   const THURSDAY = 4;
-  const list = [
+  const days = [
     ...observed(ymd(year, 1, 1), "New Year's Day", false),
     { day: nthWeekday(year, 1, MONDAY, 3), name: "Martin Luther King Jr. Day" },
     { day: nthWeekday(year, 2, MONDAY, 3), name: "Presidents' Day" },
@@ -209,24 +209,32 @@ export function bondMarketClosures(year: number): Closure[] {
     ...observed(ymd(year, 11, 11), "Veterans Day", false),
     { day: nthWeekday(year, 11, THURSDAY, 4), name: "Thanksgiving Day" },
     ...observed(ymd(year, 12, 25), "Christmas Day", true),
-  ]
-    .sort((a, b) => a.day - b.day)
-    .map(({ day, name }) => ({ date: fromDayNumber(day), name }));
-  closuresByYear.set(year, list);
-  return list.map((c) => ({ ...c }));
+  ].sort((a, b) => a.day - b.day);
+  const entry = {
+    list: days.map(({ day, name }) => ({ date: fromDayNumber(day), name })),
+    byDay: new Map(days.map(({ day, name }) => [day, { date: fromDayNumber(day), name }])),
+  };
+  closuresByYear.set(year, entry);
+  return entry;
+}
+
+/** SIFMA's recommended full closures of a year on weekdays, in date order (see the module's rules). */
+export function bondMarketClosures(year: number): Closure[] {
+  return closuresOf(year).list.map((c) => ({ ...c }));
 }
 
 /** The full closure observed on `date`, if any (weekends are not closures: see {@link isBusinessDay}). */
 export function closureOn(date: IsoDate): Closure | undefined {
   const n = dayNumber(date);
-  const year = Number(date.slice(0, 4));
-  return bondMarketClosures(year).find((c) => dayNumber(c.date) === n);
+  const closure = closuresOf(Number(date.slice(0, 4))).byDay.get(n);
+  return closure && { ...closure };
 }
 
 /** True on a weekday that is not a full closure. */
 export function isBusinessDay(date: IsoDate): boolean {
-  const weekday = weekdayOf(dayNumber(date));
-  return weekday !== 0 && weekday !== 6 && closureOn(date) === undefined;
+  const n = dayNumber(date);
+  const weekday = weekdayOf(n);
+  return weekday !== 0 && weekday !== 6 && !closuresOf(Number(date.slice(0, 4))).byDay.has(n);
 }
 
 /** Why `date` is not a business day ("Saturday", "Sunday", or the closure's name); undefined on a business day. */
