@@ -141,21 +141,26 @@ describe("Investor classes and records (scripts/lib/classes.ts, investor-record.
     it("should onboard a checked CSV whose records read back exactly as packRecord computes them", async function () {
       const { registry, existing, investors } = await loadFixture(registryFixture);
       const [a, b, c] = investors;
+      // KYC expiries a few years after the chain's clock, never fixed dates the wall clock would one day pass.
+      const now = await time.latest();
+      const inYears = (years: number) =>
+        new Date((now + years * 365 * 86_400) * 1000).toISOString().slice(0, 10);
+      const [later, sooner] = [inYears(5), inYears(4)];
       const csv = [
         "wallet,identity,country,classes,kycExpiry",
-        `${a.address},,840,accredited|us_person,2031-01-01`,
-        `${b.address},${a.address},840,accredited|us_person,2031-01-01`,
-        `${existing.address},,826,institutional,2031-01-01`,
-        `${c.address},,826,institutional;qualified_purchaser;us_person,2030-06-30`,
+        `${a.address},,840,accredited|us_person,${later}`,
+        `${b.address},${a.address},840,accredited|us_person,${later}`,
+        `${existing.address},,826,institutional,${later}`,
+        `${c.address},,826,institutional;qualified_purchaser;us_person,${sooner}`,
       ].join("\n");
       const { valid, rejected } = await parseInvestorCsv(csv, {
-        now: await time.latest(),
+        now,
         isRegistered: (wallet) => registry.contains(wallet),
       });
       expect(rejected).to.deep.equal([
         {
           line: 4,
-          raw: `${existing.address},,826,institutional,2031-01-01`,
+          raw: `${existing.address},,826,institutional,${later}`,
           reasons: ["wallet: already registered on-chain"],
         },
       ]);
