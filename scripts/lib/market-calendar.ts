@@ -24,10 +24,11 @@
  * What the rules rest on (SIFMA's holiday-schedule press releases and market reports, read 2026-12):
  * - New Year's Day on a Saturday closes nothing: the preceding Friday, December 31, is the last trading day of
  *   the year (SIFMA, 2010/2011 recommendations: "full day trading on Friday, December 31, 2010 due to it being the
- *   last trading day for 2010"; likewise December 31, 2021).
+ *   last trading day for 2010").
  * - Veterans Day on a Saturday closes nothing: on Friday, November 10, 2023 the bond market traded normally
  *   (Nasdaq and ForexLive market notes of November 2023); on a Sunday it is observed on Monday (as the Federal
- *   Reserve does).
+ *   Reserve does). New Year's Day and Veterans Day are the two holidays QuantLib's
+ *   `UnitedStates::GovernmentBond` calendar moves forward from a Sunday only.
  * - Juneteenth: a full close since 2022 (SIFMA, July 2021: "Going forward, Juneteenth National Independence Day
  *   will be incorporated into our holiday schedule"; Monday, June 20, 2022 for the Sunday holiday). A Saturday
  *   Juneteenth (2027, 2032) follows the Friday rule of Independence Day and Christmas, as QuantLib's
