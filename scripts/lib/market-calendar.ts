@@ -269,6 +269,8 @@ export function businessDays(from: IsoDate, to: IsoDate): IsoDate[] {
 /**
  * Every run of closed days (weekends and closures) that starts in the years `fromYear` to `toYear`, longest
  * first (then in date order). `longestClosedRuns(a, b)[0].days` is the longest closure the calendar produces.
+ * Each run names the business days around it, so a run at the edge of the calendar's years (one starting on
+ * 2022-01-01) is refused with the RangeError of the day outside them.
  */
 export function closedRuns(fromYear: number, toYear: number): ClosedRun[] {
   checkYear(fromYear, fromYear);
