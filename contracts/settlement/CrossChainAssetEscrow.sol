@@ -99,6 +99,11 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         bytes memory data = Msg.encodeLock(
             Msg.Lock({
                 tradeId: tradeId,
+                seller: msg.sender,
+                buyer: terms.buyer,
+                shares: shares,
+                amount: terms.amount,
+                paymentChainSelector: terms.paymentChainSelector,
                 payer: terms.payer,
                 payee: terms.payee,
                 price: terms.price,
@@ -202,7 +207,7 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         if (terms.buyer == msg.sender) revert SelfTrade(msg.sender);
         if (terms.payer == address(0)) revert InvalidAddress(terms.payer);
         if (terms.payee == address(0)) revert InvalidAddress(terms.payee);
-        if (terms.amount == 0) revert InvalidAmount(terms.amount);
+        if (terms.amount == 0 || terms.amount > type(uint128).max) revert InvalidAmount(terms.amount);
         if (terms.price == 0 || terms.price > type(uint96).max) revert InvalidPrice(terms.price);
         uint256 latest = block.timestamp + MAX_PAYMENT_WINDOW;
         if (terms.paymentDeadline <= block.timestamp || terms.paymentDeadline > latest) {

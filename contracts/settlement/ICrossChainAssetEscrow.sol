@@ -62,7 +62,7 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
     error InvalidAddress(address value);
     /// @notice Seller and buyer are the same wallet.
     error SelfTrade(address wallet);
-    /// @notice The token amount is zero.
+    /// @notice The token amount is zero or does not fit 128 bits.
     error InvalidAmount(uint256 amount);
     /// @notice The price is zero or does not fit 96 bits.
     error InvalidPrice(uint256 price);
@@ -112,8 +112,9 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
     event ConfirmationGraceChanged(uint32 oldGrace, uint32 newGrace);
 
     /// @notice Locks the caller's tokens for a cross-chain trade and sends the LOCK message to the payment chain's
-    /// peer. The release to the buyer is pre-validated (the token must allow it now). Payable: the CCIP fee in
-    /// native gas (see {quoteFee} with kind LOCK); the excess is returned.
+    /// peer, carrying the seller, the buyer, the shares locked, the token amount and the payment terms (the payer
+    /// confirms all of them when it pays). The release to the buyer is pre-validated (the token must allow it
+    /// now). Payable: the CCIP fee in native gas (see {quoteFee} with kind LOCK); the excess is returned.
     /// @param terms The trade.
     /// @return tradeId The trade's id, unique across chains.
     function lock(LockTerms calldata terms) external payable returns (bytes32 tradeId);

@@ -176,17 +176,49 @@ export function mockMessageId(receiver: string, data: string, gasLimit: bigint):
   );
 }
 
+/** The body of a LOCK message (SettlementMessages.Lock). */
+export interface LockMessage {
+  tradeId: string;
+  seller: string;
+  buyer: string;
+  shares: bigint;
+  amount: bigint;
+  paymentChainSelector: bigint;
+  payer: string;
+  payee: string;
+  price: bigint;
+  paymentDeadline: bigint | number;
+}
+
 /** SettlementMessages encodings. */
-export const encodeLock = (
-  tradeId: string,
-  payer: string,
-  payee: string,
-  price: bigint,
-  deadline: bigint | number,
-) =>
+export const encodeLock = (m: LockMessage) =>
   coder.encode(
-    ["uint8", "bytes32", "address", "address", "uint256", "uint40"],
-    [KIND.LOCK, tradeId, payer, payee, price, deadline],
+    [
+      "uint8",
+      "bytes32",
+      "address",
+      "address",
+      "uint256",
+      "uint256",
+      "uint64",
+      "address",
+      "address",
+      "uint256",
+      "uint40",
+    ],
+    [
+      KIND.LOCK,
+      m.tradeId,
+      m.seller,
+      m.buyer,
+      m.shares,
+      m.amount,
+      m.paymentChainSelector,
+      m.payer,
+      m.payee,
+      m.price,
+      m.paymentDeadline,
+    ],
   );
 export const encodeDecision = (kind: number, tradeId: string) =>
   coder.encode(["uint8", "bytes32"], [kind, tradeId]);
