@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {CcipEndpoint} from "./CcipEndpoint.sol";
 import {ICrossChainAssetEscrow} from "./ICrossChainAssetEscrow.sol";
 import {SettlementMessages as Msg} from "./SettlementMessages.sol";
@@ -78,6 +79,7 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         CrossChainAssetEscrowStorage storage $ = _s();
         Config memory cfg = $.config;
         _checkTerms(terms);
+        _checkNotSanctioned(cfg.token, terms.payee);
         address receiver = _peerOrRevert(terms.paymentChainSelector);
         uint256 count = uint256(cfg.tradeCount) + 1;
         $.config.tradeCount = uint64(count);
@@ -213,6 +215,16 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         if (terms.paymentDeadline <= block.timestamp || terms.paymentDeadline > latest) {
             revert InvalidDeadline(terms.paymentDeadline, latest);
         }
+    }
+
+    /// @dev The seller (the caller) and its payee on the payment chain are paid by the trade: neither may be on
+    /// the fund compliance's sanctions list or flagged by its oracle, whatever the compliance's sanctions switch
+    /// (DvPSettlement and the fund manager screen the wallets they pay the same way). The payee is screened by
+    /// its address, as sanctions lists name addresses whatever the chain.
+    function _checkNotSanctioned(IFundToken token_, address payee) private view {
+        IFundCompliance compliance = IFundCompliance(address(token_.compliance()));
+        if (compliance.isSanctioned(msg.sender)) revert WalletSanctioned(msg.sender);
+        if (payee != msg.sender && compliance.isSanctioned(payee)) revert WalletSanctioned(payee);
     }
 
     function _setConfirmationGrace(uint32 grace) private {

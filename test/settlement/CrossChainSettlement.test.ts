@@ -33,7 +33,12 @@ import {
   tradeTermsOf,
   type TradeTerms,
 } from "../../scripts/lib/cross-chain-terms";
-import type { CrossChainPaymentEscrow, MockBlockingStablecoin } from "../../typechain-types";
+import { RULES } from "../../scripts/lib/compliance-rules";
+import type {
+  CrossChainPaymentEscrow,
+  MockBlockingStablecoin,
+  MockSanctionsList,
+} from "../../typechain-types";
 
 const AMOUNT = 400n * ONE;
 const PRICE = USDC("400.04");
@@ -372,6 +377,76 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       await expect(f.asset.connect(f.seller).lock(await termsOf(f)))
         .to.be.revertedWithCustomError(f.fund.contracts.token, "WalletFrozen")
         .withArgs(f.seller.address);
+    });
+  });
+
+  describe("lock: sanctions screening (regression: issue 16 finding 7, the cross-chain lock did not screen the seller)", function () {
+    /** The fixture with the compliance's sanctions rule switched off by the issuer. */
+    async function sanctionsRuleOff() {
+      const f = await loadFixture(settlementFixture);
+      const { compliance } = f.fund.contracts;
+      await f.fund
+        .as("issuer")
+        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+      return f;
+    }
+
+    /** Expects the lock to be refused with WalletSanctioned(wallet) and nothing to have moved. */
+    async function expectRefused(f: F, t: Terms, wallet: string) {
+      await expect(f.asset.connect(f.seller).lock(t))
+        .to.be.revertedWithCustomError(f.asset, "WalletSanctioned")
+        .withArgs(wallet);
+      expect(await f.fund.contracts.token.balanceOf(f.seller.address)).to.equal(SELLER_TOKENS);
+      expect(await f.asset.tradeCount()).to.equal(0n);
+    }
+
+    it("issue 16 finding 7: should refuse a seller on the compliance's sanctions list even with the sanctions rule off", async function () {
+      const f = await sanctionsRuleOff();
+      const { compliance } = f.fund.contracts;
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+      // The token itself would let the seller's tokens move: only the escrow's screening stops the lock.
+      expect(
+        await f.fund.contracts.token.detectTransferRestriction(
+          f.seller.address,
+          await f.asset.getAddress(),
+          AMOUNT,
+        ),
+      ).to.equal(0n);
+      await expectRefused(f, await termsOf(f), f.seller.address);
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], false]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
+    });
+
+    it("issue 16 finding 7: should refuse a seller flagged by the sanctions oracle", async function () {
+      const f = await sanctionsRuleOff();
+      const oracle = (await hre.ethers.deployContract("MockSanctionsList")) as unknown as MockSanctionsList;
+      await f.fund
+        .as("issuer")
+        .callNow(f.fund.contracts.compliance, "setSanctionsOracle", [await oracle.getAddress()]);
+      await oracle.setSanctioned(f.seller.address, true);
+      await expectRefused(f, await termsOf(f), f.seller.address);
+    });
+
+    it("should refuse a payee (the seller's wallet paid on the payment chain) on the sanctions list", async function () {
+      const f = await sanctionsRuleOff();
+      const payee = f.outsider.address;
+      await f.fund
+        .as("complianceOfficer")
+        .call(f.fund.contracts.compliance, "setSanctioned", [[payee], true]);
+      await expectRefused(f, await termsOf(f, { payee }), payee);
+    });
+
+    it("should screen the buyer by the token's rules only, as DvPSettlement does: refused under the sanctions rule, not without it", async function () {
+      const f = await loadFixture(settlementFixture);
+      const { compliance } = f.fund.contracts;
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.buyer.address], true]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f)))
+        .to.be.revertedWithCustomError(f.asset, "ReleaseRestricted")
+        .withArgs(RESTRICTION.RECIPIENT_SANCTIONED);
+      await f.fund
+        .as("issuer")
+        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
     });
   });
 

@@ -51,7 +51,11 @@ export const PAYMENT_STATUS = { None: 0n, AwaitingPayment: 1n, Funded: 2n, Paid:
 /** SettlementMessages kinds. */
 export const KIND = { LOCK: 1, CONFIRM: 2, CANCEL: 3 } as const;
 /** TransferRestrictions codes used here. */
-export const RESTRICTION = { RECIPIENT_NOT_VERIFIED: 3, RECIPIENT_CLASS_MISSING: 13 } as const;
+export const RESTRICTION = {
+  RECIPIENT_NOT_VERIFIED: 3,
+  RECIPIENT_SANCTIONED: 10,
+  RECIPIENT_CLASS_MISSING: 13,
+} as const;
 /** Client.GENERIC_EXTRA_ARGS_V2_TAG. */
 const GENERIC_EXTRA_ARGS_V2_TAG = "0x181dcf10";
 
