@@ -14,6 +14,9 @@ import {ShareEscrow} from "./ShareEscrow.sol";
 /// are locked here and stay here until the payment chain decides: CONFIRM (the buyer paid, the seller was paid on
 /// the payment chain) releases them to the buyer; CANCEL (the payment failed or expired) returns them to the seller.
 /// If no decision arrives, the seller may be refunded after the payment deadline plus a confirmation grace.
+/// The LOCK message carries the seller, the buyer, the shares locked and their token amount with the payment terms,
+/// which the payer confirms on the payment chain; the seller and its payee are screened against the fund
+/// compliance's sanctions list and oracle at lock, whatever the compliance's sanctions rule.
 /// @dev The payment chain is the single decision point; this escrow follows it. A decision is recorded in the
 /// transaction that delivers it even when the token refuses the transfer at that moment (paused token, the
 /// buyer's KYC expired): the trade then stays ReleasePending (or RefundPending) and {complete} retries, so a

@@ -12,7 +12,8 @@ import {SettlementMessages as Msg} from "./SettlementMessages.sol";
 /// @notice The payment leg of a cross-chain delivery-versus-payment trade, on the payment chain: it holds the
 /// buyer's stablecoin only for the instant of the payment (or until a failed payment is cancelled), pays the
 /// seller, and tells the asset chain the outcome: CONFIRM (release the tokens to the buyer) or CANCEL (return
-/// them to the seller).
+/// them to the seller). The payer pays for exact terms: the LOCK message carries the delivery (seller, buyer,
+/// shares, token amount) with the payment terms, and {pay} refuses any hash but that of every term of the trade.
 /// @dev This escrow decides each trade exactly once: Paid (only until the deadline) or Cancelled (only after it).
 /// The asset chain lets its seller be refunded by timeout only a confirmation grace after that deadline, so a
 /// CONFIRM sent before the deadline arrives first as long as CCIP delivers within the grace.

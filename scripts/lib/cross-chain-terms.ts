@@ -43,6 +43,11 @@ export interface TradeTerms {
   paymentDeadline: bigint;
 }
 
+/** Any subset of the terms, numbers accepted for the integer ones. */
+export type AgreedTerms = Partial<{
+  [K in keyof TradeTerms]: TradeTerms[K] extends bigint ? bigint | number : TradeTerms[K];
+}>;
+
 /** The field names of TradeTerms, in the contract's order. */
 export const TRADE_TERMS_FIELDS = TRADE_TERMS_TYPES.TradeTerms.map((f) => f.name) as (keyof TradeTerms)[];
 
@@ -72,7 +77,7 @@ export function hashTradeTerms(terms: TradeTerms): string {
  * returns the hash of the agreed terms to give `pay`. Throws, naming every field that differs, instead of
  * returning a hash the escrow would accept for terms the payer did not agree to.
  */
-export function confirmTradeTerms(onChain: TradeTerms, agreed: Partial<TradeTerms>): string {
+export function confirmTradeTerms(onChain: TradeTerms, agreed: AgreedTerms): string {
   const expected = tradeTermsOf({ ...onChain, ...agreed });
   const differ = TRADE_TERMS_FIELDS.filter((k) => expected[k] !== onChain[k]);
   if (differ.length !== 0) {
