@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {CcipEndpoint} from "./CcipEndpoint.sol";
 import {ICrossChainAssetEscrow} from "./ICrossChainAssetEscrow.sol";
 import {SettlementMessages as Msg} from "./SettlementMessages.sol";
@@ -13,6 +14,9 @@ import {ShareEscrow} from "./ShareEscrow.sol";
 /// are locked here and stay here until the payment chain decides: CONFIRM (the buyer paid, the seller was paid on
 /// the payment chain) releases them to the buyer; CANCEL (the payment failed or expired) returns them to the seller.
 /// If no decision arrives, the seller may be refunded after the payment deadline plus a confirmation grace.
+/// The LOCK message carries the seller, the buyer, the shares locked and their token amount with the payment terms,
+/// which the payer confirms on the payment chain; the seller and its payee are screened against the fund
+/// compliance's sanctions list and oracle at lock, whatever the compliance's sanctions rule.
 /// @dev The payment chain is the single decision point; this escrow follows it. A decision is recorded in the
 /// transaction that delivers it even when the token refuses the transfer at that moment (paused token, the
 /// buyer's KYC expired): the trade then stays ReleasePending (or RefundPending) and {complete} retries, so a
@@ -78,6 +82,7 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         CrossChainAssetEscrowStorage storage $ = _s();
         Config memory cfg = $.config;
         _checkTerms(terms);
+        _checkNotSanctioned(cfg.token, terms.payee);
         address receiver = _peerOrRevert(terms.paymentChainSelector);
         uint256 count = uint256(cfg.tradeCount) + 1;
         $.config.tradeCount = uint64(count);
@@ -99,6 +104,11 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         bytes memory data = Msg.encodeLock(
             Msg.Lock({
                 tradeId: tradeId,
+                seller: msg.sender,
+                buyer: terms.buyer,
+                shares: shares,
+                amount: terms.amount,
+                paymentChainSelector: terms.paymentChainSelector,
                 payer: terms.payer,
                 payee: terms.payee,
                 price: terms.price,
@@ -202,12 +212,22 @@ contract CrossChainAssetEscrow is CcipEndpoint, ICrossChainAssetEscrow {
         if (terms.buyer == msg.sender) revert SelfTrade(msg.sender);
         if (terms.payer == address(0)) revert InvalidAddress(terms.payer);
         if (terms.payee == address(0)) revert InvalidAddress(terms.payee);
-        if (terms.amount == 0) revert InvalidAmount(terms.amount);
+        if (terms.amount == 0 || terms.amount > type(uint128).max) revert InvalidAmount(terms.amount);
         if (terms.price == 0 || terms.price > type(uint96).max) revert InvalidPrice(terms.price);
         uint256 latest = block.timestamp + MAX_PAYMENT_WINDOW;
         if (terms.paymentDeadline <= block.timestamp || terms.paymentDeadline > latest) {
             revert InvalidDeadline(terms.paymentDeadline, latest);
         }
+    }
+
+    /// @dev The seller (the caller) and its payee on the payment chain are paid by the trade: neither may be on
+    /// the fund compliance's sanctions list or flagged by its oracle, whatever the compliance's sanctions switch
+    /// (DvPSettlement and the fund manager screen the wallets they pay the same way). The payee is screened by
+    /// its address, as sanctions lists name addresses whatever the chain.
+    function _checkNotSanctioned(IFundToken token_, address payee) private view {
+        IFundCompliance compliance = IFundCompliance(address(token_.compliance()));
+        if (compliance.isSanctioned(msg.sender)) revert WalletSanctioned(msg.sender);
+        if (payee != msg.sender && compliance.isSanctioned(payee)) revert WalletSanctioned(payee);
     }
 
     function _setConfirmationGrace(uint32 grace) private {

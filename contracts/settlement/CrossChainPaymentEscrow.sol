@@ -12,7 +12,8 @@ import {SettlementMessages as Msg} from "./SettlementMessages.sol";
 /// @notice The payment leg of a cross-chain delivery-versus-payment trade, on the payment chain: it holds the
 /// buyer's stablecoin only for the instant of the payment (or until a failed payment is cancelled), pays the
 /// seller, and tells the asset chain the outcome: CONFIRM (release the tokens to the buyer) or CANCEL (return
-/// them to the seller).
+/// them to the seller). The payer pays for exact terms: the LOCK message carries the delivery (seller, buyer,
+/// shares, token amount) with the payment terms, and {pay} refuses any hash but that of every term of the trade.
 /// @dev This escrow decides each trade exactly once: Paid (only until the deadline) or Cancelled (only after it).
 /// The asset chain lets its seller be refunded by timeout only a confirmation grace after that deadline, so a
 /// CONFIRM sent before the deadline arrives first as long as CCIP delivers within the grace.
@@ -51,15 +52,17 @@ contract CrossChainPaymentEscrow is CcipEndpoint, ICrossChainPaymentEscrow {
     }
 
     /// @inheritdoc ICrossChainPaymentEscrow
-    function pay(bytes32 tradeId) external payable nonReentrant {
+    function pay(bytes32 tradeId, bytes32 confirmedTermsHash) external payable nonReentrant {
         CrossChainPaymentEscrowStorage storage $ = _s();
         Payment storage p = _payment($, tradeId);
         if (p.status != Status.AwaitingPayment) revert InvalidStatus(tradeId, p.status);
         if (msg.sender != p.payer) revert CallerNotPayer(tradeId, msg.sender);
         _requireOpen(tradeId, p.deadline);
+        bytes32 expected = Msg.hashTerms(_terms($, tradeId, p));
+        if (confirmedTermsHash != expected) revert TermsMismatch(tradeId, expected, confirmedTermsHash);
         p.status = Status.Funded;
         uint256 price = p.price;
-        emit PaymentFunded(tradeId, msg.sender, price);
+        emit PaymentFunded(tradeId, msg.sender, price, expected);
         $.paymentToken.safeTransferFrom(msg.sender, address(this), price);
         _execute($, tradeId, p, false);
     }
@@ -102,42 +105,61 @@ contract CrossChainPaymentEscrow is CcipEndpoint, ICrossChainPaymentEscrow {
     }
 
     /// @inheritdoc ICrossChainPaymentEscrow
+    function tradeTerms(bytes32 tradeId) external view returns (Msg.TradeTerms memory) {
+        CrossChainPaymentEscrowStorage storage $ = _s();
+        return _terms($, tradeId, _payment($, tradeId));
+    }
+
+    /// @inheritdoc ICrossChainPaymentEscrow
+    function termsHash(bytes32 tradeId) external view returns (bytes32) {
+        CrossChainPaymentEscrowStorage storage $ = _s();
+        return Msg.hashTerms(_terms($, tradeId, _payment($, tradeId)));
+    }
+
+    /// @inheritdoc ICrossChainPaymentEscrow
     function paymentToken() external view returns (IERC20) {
         return _s().paymentToken;
     }
 
-    /// @dev A LOCK from an allow-listed asset-chain escrow opens the payment request.
+    /// @dev A LOCK from an allow-listed asset-chain escrow opens the payment request. The asset chain and its
+    /// escrow are the ones CCIP authenticated ({_accept}); the rest of the terms is the message's.
     function _ccipReceive(Client.Any2EVMMessage memory message) internal override {
         (uint8 kind, bytes32 tradeId, address sender) = _accept(message);
         if (kind != Msg.LOCK) revert UnexpectedMessageKind(message.messageId, kind);
-        Msg.Lock memory terms = Msg.decodeLock(message.data);
+        Msg.Lock memory lock = Msg.decodeLock(message.data);
         if (
-            terms.payer == address(0) ||
-            terms.payee == address(0) ||
-            terms.price == 0 ||
-            terms.price > type(uint96).max
+            lock.seller == address(0) ||
+            lock.buyer == address(0) ||
+            lock.shares == 0 ||
+            lock.shares > type(uint128).max ||
+            lock.amount == 0 ||
+            lock.amount > type(uint128).max ||
+            lock.payer == address(0) ||
+            lock.payee == address(0) ||
+            lock.price == 0 ||
+            lock.price > type(uint96).max
         ) {
             revert MalformedMessage(message.messageId);
         }
-        Payment storage p = _s().payments[tradeId];
+        CrossChainPaymentEscrowStorage storage $ = _s();
+        Payment storage p = $.payments[tradeId];
         if (p.status != Status.None) revert TradeAlreadyKnown(tradeId);
-        _s().payments[tradeId] = Payment({
-            payer: terms.payer,
-            deadline: terms.paymentDeadline,
+        $.payments[tradeId] = Payment({
+            payer: lock.payer,
+            deadline: lock.paymentDeadline,
             status: Status.AwaitingPayment,
-            payee: terms.payee,
-            price: uint96(terms.price),
+            payee: lock.payee,
+            price: uint96(lock.price),
             assetEscrow: sender,
-            assetChainSelector: message.sourceChainSelector
+            assetChainSelector: message.sourceChainSelector,
+            seller: lock.seller,
+            paymentChainSelector: lock.paymentChainSelector,
+            buyer: lock.buyer,
+            shares: uint128(lock.shares),
+            amount: uint128(lock.amount)
         });
-        emit PaymentRequested(
-            tradeId,
-            message.sourceChainSelector,
-            terms.payer,
-            terms.payee,
-            terms.price,
-            terms.paymentDeadline
-        );
+        Msg.TradeTerms memory terms = _terms($, tradeId, p);
+        emit PaymentRequested(tradeId, message.sourceChainSelector, lock.payer, terms, Msg.hashTerms(terms));
     }
 
     /// @dev Pays the seller from the escrow and sends CONFIRM; on a refusal by the stablecoin, reverts when
@@ -173,6 +195,28 @@ contract CrossChainPaymentEscrow is CcipEndpoint, ICrossChainPaymentEscrow {
     ) private view returns (Payment storage p) {
         p = $.payments[tradeId];
         if (p.status == Status.None) revert UnknownTrade(tradeId);
+    }
+
+    /// @dev Every term of a stored payment request.
+    function _terms(
+        CrossChainPaymentEscrowStorage storage $,
+        bytes32 tradeId,
+        Payment storage p
+    ) private view returns (Msg.TradeTerms memory t) {
+        t.tradeId = tradeId;
+        t.assetChainSelector = p.assetChainSelector;
+        t.assetEscrow = p.assetEscrow;
+        t.paymentChainSelector = p.paymentChainSelector;
+        t.paymentEscrow = address(this);
+        t.paymentToken = address($.paymentToken);
+        t.seller = p.seller;
+        t.buyer = p.buyer;
+        t.shares = p.shares;
+        t.amount = p.amount;
+        t.payer = p.payer;
+        t.payee = p.payee;
+        t.price = p.price;
+        t.paymentDeadline = p.deadline;
     }
 
     function _requireOpen(bytes32 tradeId, uint40 deadline) private view {

@@ -62,7 +62,7 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
     error InvalidAddress(address value);
     /// @notice Seller and buyer are the same wallet.
     error SelfTrade(address wallet);
-    /// @notice The token amount is zero.
+    /// @notice The token amount is zero or does not fit 128 bits.
     error InvalidAmount(uint256 amount);
     /// @notice The price is zero or does not fit 96 bits.
     error InvalidPrice(uint256 price);
@@ -72,6 +72,8 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
     error InvalidConfirmationGrace(uint32 grace);
     /// @notice The release to the buyer would be refused by the token now (TransferRestrictions code).
     error ReleaseRestricted(uint8 restriction);
+    /// @notice The seller or its payee is on the fund compliance's sanctions list or flagged by its oracle.
+    error WalletSanctioned(address wallet);
     /// @notice No trade has this id.
     error UnknownTrade(bytes32 tradeId);
     /// @notice A decision for the trade came from another chain than its payment chain.
@@ -112,8 +114,10 @@ interface ICrossChainAssetEscrow is ICcipEndpoint {
     event ConfirmationGraceChanged(uint32 oldGrace, uint32 newGrace);
 
     /// @notice Locks the caller's tokens for a cross-chain trade and sends the LOCK message to the payment chain's
-    /// peer. The release to the buyer is pre-validated (the token must allow it now). Payable: the CCIP fee in
-    /// native gas (see {quoteFee} with kind LOCK); the excess is returned.
+    /// peer, carrying the seller, the buyer, the shares locked, the token amount and the payment terms (the payer
+    /// confirms all of them when it pays). Neither the seller nor the payee may be sanctioned (the compliance's
+    /// list and oracle, whatever its sanctions switch); the release to the buyer is pre-validated (the token must
+    /// allow it now). Payable: the CCIP fee in native gas (see {quoteFee} with kind LOCK); the excess is returned.
     /// @param terms The trade.
     /// @return tradeId The trade's id, unique across chains.
     function lock(LockTerms calldata terms) external payable returns (bytes32 tradeId);

@@ -15,6 +15,7 @@ import {
   encodeDecision,
   encodeLock,
   encodeSender,
+  type LockMessage,
   mockMessageId,
   any2EvmMessage,
   routerSigner,
@@ -40,7 +41,7 @@ const ANY2EVM_RECEIVER_ID = dataSlice(
 async function lockedTrade(days = 2) {
   const f = await loadFixture(settlementFixture);
   const deadline = (await time.latest()) + days * DAY;
-  await f.asset.connect(f.seller).lock({
+  const terms = {
     buyer: f.buyer.address,
     amount: AMOUNT,
     paymentChainSelector: f.selector,
@@ -48,13 +49,16 @@ async function lockedTrade(days = 2) {
     payee: f.seller.address,
     price: PRICE,
     paymentDeadline: deadline,
-  });
+  };
+  await f.asset.connect(f.seller).lock(terms);
   const tradeId = await crossChainTradeId(f.asset, 1n);
   const via = await routerSigner(f.router);
   const paymentAddress = await f.payment.getAddress();
   const assetAddress = await f.asset.getAddress();
-  const lockData = encodeLock(tradeId, f.buyer.address, f.seller.address, PRICE, deadline);
-  return { ...f, tradeId, deadline, via, paymentAddress, assetAddress, lockData };
+  const lock: LockMessage = { ...terms, tradeId, seller: f.seller.address, shares: AMOUNT };
+  const lockData = encodeLock(lock);
+  const hash = await f.payment.termsHash(tradeId);
+  return { ...f, tradeId, deadline, via, paymentAddress, assetAddress, lock, lockData, hash };
 }
 
 /** A fresh message id for hand-made deliveries. */
@@ -163,7 +167,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
         )
           .to.be.revertedWithCustomError(f.payment, "MessageAlreadyProcessed")
           .withArgs(lockId);
-        await f.payment.connect(f.buyer).pay(f.tradeId);
+        await f.payment.connect(f.buyer).pay(f.tradeId, f.hash);
         const confirmData = encodeDecision(KIND.CONFIRM, f.tradeId);
         const confirmId = mockMessageId(f.assetAddress, confirmData, 500_000n);
         expect(await f.asset.isProcessed(confirmId)).to.equal(true);
@@ -178,7 +182,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
 
       it("should ignore a second decision under a new id once the trade is decided", async function () {
         const f = await lockedTrade();
-        await f.payment.connect(f.buyer).pay(f.tradeId);
+        await f.payment.connect(f.buyer).pay(f.tradeId, f.hash);
         const cancel = any2EvmMessage(
           msgId(9),
           f.selector,
@@ -232,10 +236,44 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
         )
           .to.be.revertedWithCustomError(f.payment, "UnexpectedMessageKind")
           .withArgs(msgId(6), KIND.CONFIRM);
-        const badLock = encodeLock(f.tradeId, ZeroAddress, f.seller.address, PRICE, f.deadline);
-        await expect(p.ccipReceive(any2EvmMessage(msgId(7), f.selector, f.assetAddress, badLock)))
+        await expect(
+          p.ccipReceive(any2EvmMessage(msgId(7), f.selector, f.assetAddress, f.lockData + "00".repeat(32))),
+        )
           .to.be.revertedWithCustomError(f.payment, "MalformedMessage")
           .withArgs(msgId(7));
+      });
+
+      it("should refuse a LOCK with a zero party, zero or oversized shares or amount, or a zero or oversized price", async function () {
+        const f = await lockedTrade();
+        const p = f.payment.connect(f.via);
+        const other = await crossChainTradeId(f.asset, 2n);
+        const bad: Partial<LockMessage>[] = [
+          { seller: ZeroAddress },
+          { buyer: ZeroAddress },
+          { payer: ZeroAddress },
+          { payee: ZeroAddress },
+          { shares: 0n },
+          { shares: 2n ** 128n },
+          { amount: 0n },
+          { amount: 2n ** 128n },
+          { price: 0n },
+          { price: 2n ** 96n },
+        ];
+        for (const [i, change] of bad.entries()) {
+          const data = encodeLock({ ...f.lock, tradeId: other, ...change });
+          await expect(
+            p.ccipReceive(any2EvmMessage(msgId(10 + i), f.selector, f.assetAddress, data)),
+            JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+          )
+            .to.be.revertedWithCustomError(f.payment, "MalformedMessage")
+            .withArgs(msgId(10 + i));
+        }
+        // The same LOCK with sound values is accepted.
+        await expect(
+          p.ccipReceive(
+            any2EvmMessage(msgId(99), f.selector, f.assetAddress, encodeLock({ ...f.lock, tradeId: other })),
+          ),
+        ).to.emit(f.payment, "PaymentRequested");
       });
 
       it("should refuse a decision for an unknown trade", async function () {
@@ -324,7 +362,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
       const tradeId = await crossChainTradeId(f.asset, 1n);
       const expected = mockMessageId(
         await f.payment.getAddress(),
-        encodeLock(tradeId, f.buyer.address, f.seller.address, PRICE, deadline),
+        encodeLock({ ...terms, tradeId, seller: f.seller.address, shares: AMOUNT }),
         700_000n,
       );
       await expect(f.asset.connect(f.seller).lock(terms))
@@ -440,7 +478,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
       );
       expect((await f.asset.trade(f.tradeId)).status).to.equal(ASSET_STATUS.Locked);
       expect(await f.asset.peer(f.selector)).to.equal(f.paymentAddress);
-      await expect(f.payment.connect(f.buyer).pay(f.tradeId)).to.emit(f.asset, "TradeReleased");
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash)).to.emit(f.asset, "TradeReleased");
     });
   });
 });

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import { registerInvestor, mint, CLASS, COUNTRY, YEAR } from "../helpers/fund";
 import {
   settlementFixture,
   accrueYield,
   amountOf,
+  sharesFor,
   crossChainTradeId,
   encodeDecision,
   encodeLock,
@@ -25,7 +26,19 @@ import {
   BUYER_USDC,
   type SettlementFixture,
 } from "./fixtures";
-import type { CrossChainPaymentEscrow, MockBlockingStablecoin } from "../../typechain-types";
+import {
+  TRADE_TERMS_FIELDS,
+  confirmTradeTerms,
+  hashTradeTerms,
+  tradeTermsOf,
+  type TradeTerms,
+} from "../../scripts/lib/cross-chain-terms";
+import { RULES } from "../../scripts/lib/compliance-rules";
+import type {
+  CrossChainPaymentEscrow,
+  MockBlockingStablecoin,
+  MockSanctionsList,
+} from "../../typechain-types";
 
 const AMOUNT = 400n * ONE;
 const PRICE = USDC("400.04");
@@ -60,17 +73,51 @@ const tuple = (t: Terms) => [
   t.paymentDeadline,
 ];
 
-/** Locks the terms, returning the trade id and the messages' ids. */
+/**
+ * Every term of a trade the seller locked with `t`, from what the test knows (the lock terms, the shares the asset
+ * escrow recorded, the deployment): not read from the payment escrow.
+ */
+async function termsFor(
+  f: F,
+  tradeId: string,
+  t: Terms,
+  seller: string,
+  shares: bigint,
+): Promise<TradeTerms> {
+  return {
+    tradeId,
+    assetChainSelector: f.selector,
+    assetEscrow: await f.asset.getAddress(),
+    paymentChainSelector: t.paymentChainSelector,
+    paymentEscrow: await f.payment.getAddress(),
+    paymentToken: await f.payment.paymentToken(),
+    seller,
+    buyer: t.buyer,
+    shares,
+    amount: t.amount,
+    payer: t.payer,
+    payee: t.payee,
+    price: t.price,
+    paymentDeadline: BigInt(t.paymentDeadline),
+  };
+}
+
+/** The terms as the contract's TradeTerms tuple (event and view arguments). */
+const termsTuple = (terms: TradeTerms) => TRADE_TERMS_FIELDS.map((k) => terms[k]);
+
+/** Locks the terms, returning the trade id, the LOCK message's id, every term of the trade and their hash. */
 async function lock(f: F, t: Terms, seller = f.seller) {
   const n = (await f.asset.tradeCount()) + 1n;
   await f.asset.connect(seller).lock(t);
   const tradeId = await crossChainTradeId(f.asset, n);
+  const { shares } = await f.asset.trade(tradeId);
   const lockId = mockMessageId(
     await f.payment.getAddress(),
-    encodeLock(tradeId, t.payer, t.payee, t.price, t.paymentDeadline),
+    encodeLock({ ...t, tradeId, seller: seller.address, shares }),
     GAS_LIMIT,
   );
-  return { tradeId, lockId };
+  const terms = await termsFor(f, tradeId, t, seller.address, shares);
+  return { tradeId, lockId, terms, hash: hashTradeTerms(terms) };
 }
 
 async function locked() {
@@ -118,14 +165,16 @@ async function withBlockingStablecoin() {
 
 describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscrow over CCIPLocalSimulator)", function () {
   describe("when the buyer pays before the deadline (happy path)", function () {
-    it("should lock the tokens and open the payment request on the payment chain with one LOCK message", async function () {
+    it("should lock the tokens and open the payment request on the payment chain with one LOCK message carrying every term", async function () {
       const f = await loadFixture(settlementFixture);
       const { asset, payment, seller, buyer, selector, fund } = f;
       const t = await termsOf(f);
       const tradeId = await crossChainTradeId(asset, 1n);
+      const terms = await termsFor(f, tradeId, t, seller.address, AMOUNT);
+      const hash = hashTradeTerms(terms);
       const lockId = mockMessageId(
         await payment.getAddress(),
-        encodeLock(tradeId, buyer.address, seller.address, PRICE, t.paymentDeadline),
+        encodeLock({ ...t, tradeId, seller: seller.address, shares: AMOUNT }),
         GAS_LIMIT,
       );
       const tx = asset.connect(seller).lock(t);
@@ -138,7 +187,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
         .to.emit(payment, "MessageReceived")
         .withArgs(lockId, selector, await asset.getAddress(), KIND.LOCK, tradeId)
         .and.to.emit(payment, "PaymentRequested")
-        .withArgs(tradeId, selector, buyer.address, seller.address, PRICE, t.paymentDeadline);
+        .withArgs(tradeId, selector, buyer.address, termsTuple(terms), hash);
       expect(await fund.contracts.token.sharesOf(await asset.getAddress())).to.equal(AMOUNT);
       const tr = await asset.trade(tradeId);
       expect([
@@ -157,25 +206,46 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
         BigInt(t.paymentDeadline + GRACE),
       ]);
       const p = await payment.payment(tradeId);
-      expect([p.payer, p.payee, p.price, p.status, p.assetEscrow, p.assetChainSelector]).to.deep.equal([
+      expect([
+        p.payer,
+        p.payee,
+        p.price,
+        p.deadline,
+        p.status,
+        p.assetEscrow,
+        p.assetChainSelector,
+        p.seller,
+        p.paymentChainSelector,
+        p.buyer,
+        p.shares,
+        p.amount,
+      ]).to.deep.equal([
         buyer.address,
         seller.address,
         PRICE,
+        BigInt(t.paymentDeadline),
         PAYMENT_STATUS.AwaitingPayment,
         await asset.getAddress(),
         selector,
+        seller.address,
+        selector,
+        buyer.address,
+        AMOUNT,
+        AMOUNT,
       ]);
+      expect(tradeTermsOf(await payment.tradeTerms(tradeId))).to.deep.equal(terms);
+      expect(await payment.termsHash(tradeId)).to.equal(hash);
       expect(await payment.isProcessed(lockId)).to.equal(true);
     });
 
     it("should pay the seller on the payment chain and release the tokens to the buyer with one CONFIRM message", async function () {
       const f = await locked();
-      const { asset, payment, seller, buyer, selector, fund, usdc, tradeId } = f;
+      const { asset, payment, seller, buyer, selector, fund, usdc, tradeId, hash } = f;
       const confirmId = await decisionId(f, KIND.CONFIRM, tradeId);
-      const tx = payment.connect(buyer).pay(tradeId);
+      const tx = payment.connect(buyer).pay(tradeId, hash);
       await expect(tx)
         .to.emit(payment, "PaymentFunded")
-        .withArgs(tradeId, buyer.address, PRICE)
+        .withArgs(tradeId, buyer.address, PRICE, hash)
         .and.to.emit(payment, "PaymentExecuted")
         .withArgs(tradeId, seller.address, PRICE)
         .and.to.emit(payment, "MessageSent")
@@ -200,11 +270,11 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const f = await loadFixture(settlementFixture);
       await registerInvestor(f.fund, f.carol.address);
       const t = await termsOf(f, { buyer: f.carol.address });
-      const { tradeId } = await lock(f, t);
-      await expect(f.payment.connect(f.carol).pay(tradeId))
+      const { tradeId, hash } = await lock(f, t);
+      await expect(f.payment.connect(f.carol).pay(tradeId, hash))
         .to.be.revertedWithCustomError(f.payment, "CallerNotPayer")
         .withArgs(tradeId, f.carol.address);
-      await expect(f.payment.connect(f.buyer).pay(tradeId))
+      await expect(f.payment.connect(f.buyer).pay(tradeId, hash))
         .to.emit(f.asset, "TradeReleased")
         .withArgs(tradeId, f.carol.address, AMOUNT, AMOUNT);
     });
@@ -224,7 +294,8 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const lockTx = f.asset.connect(f.seller).lock(t, { value: 3n * fee });
       await expect(lockTx).to.changeEtherBalances([f.seller, f.router, f.asset], [-fee, fee, 0n]);
       const tradeId = await crossChainTradeId(f.asset, 1n);
-      const payTx = f.payment.connect(f.buyer).pay(tradeId, { value: fee });
+      const hash = await f.payment.termsHash(tradeId);
+      const payTx = f.payment.connect(f.buyer).pay(tradeId, hash, { value: fee });
       await expect(payTx).to.changeEtherBalances([f.buyer, f.router, f.payment], [-fee, fee, 0n]);
       await expect(payTx)
         .to.emit(f.payment, "MessageSent")
@@ -273,9 +344,11 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       await expect(s.lock(await termsOf(f, { buyer: f.seller.address })))
         .to.be.revertedWithCustomError(f.asset, "SelfTrade")
         .withArgs(f.seller.address);
-      await expect(s.lock(await termsOf(f, { amount: 0n })))
-        .to.be.revertedWithCustomError(f.asset, "InvalidAmount")
-        .withArgs(0n);
+      for (const amount of [0n, 2n ** 128n]) {
+        await expect(s.lock(await termsOf(f, { amount })))
+          .to.be.revertedWithCustomError(f.asset, "InvalidAmount")
+          .withArgs(amount);
+      }
       for (const price of [0n, 2n ** 96n]) {
         await expect(s.lock(await termsOf(f, { price })))
           .to.be.revertedWithCustomError(f.asset, "InvalidPrice")
@@ -307,18 +380,88 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
     });
   });
 
+  describe("lock: sanctions screening (regression: issue 16 finding 7, the cross-chain lock did not screen the seller)", function () {
+    /** The fixture with the compliance's sanctions rule switched off by the issuer. */
+    async function sanctionsRuleOff() {
+      const f = await loadFixture(settlementFixture);
+      const { compliance } = f.fund.contracts;
+      await f.fund
+        .as("issuer")
+        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+      return f;
+    }
+
+    /** Expects the lock to be refused with WalletSanctioned(wallet) and nothing to have moved. */
+    async function expectRefused(f: F, t: Terms, wallet: string) {
+      await expect(f.asset.connect(f.seller).lock(t))
+        .to.be.revertedWithCustomError(f.asset, "WalletSanctioned")
+        .withArgs(wallet);
+      expect(await f.fund.contracts.token.balanceOf(f.seller.address)).to.equal(SELLER_TOKENS);
+      expect(await f.asset.tradeCount()).to.equal(0n);
+    }
+
+    it("issue 16 finding 7: should refuse a seller on the compliance's sanctions list even with the sanctions rule off", async function () {
+      const f = await sanctionsRuleOff();
+      const { compliance } = f.fund.contracts;
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+      // The token itself would let the seller's tokens move: only the escrow's screening stops the lock.
+      expect(
+        await f.fund.contracts.token.detectTransferRestriction(
+          f.seller.address,
+          await f.asset.getAddress(),
+          AMOUNT,
+        ),
+      ).to.equal(0n);
+      await expectRefused(f, await termsOf(f), f.seller.address);
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], false]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
+    });
+
+    it("issue 16 finding 7: should refuse a seller flagged by the sanctions oracle", async function () {
+      const f = await sanctionsRuleOff();
+      const oracle = (await hre.ethers.deployContract("MockSanctionsList")) as unknown as MockSanctionsList;
+      await f.fund
+        .as("issuer")
+        .callNow(f.fund.contracts.compliance, "setSanctionsOracle", [await oracle.getAddress()]);
+      await oracle.setSanctioned(f.seller.address, true);
+      await expectRefused(f, await termsOf(f), f.seller.address);
+    });
+
+    it("should refuse a payee (the seller's wallet paid on the payment chain) on the sanctions list", async function () {
+      const f = await sanctionsRuleOff();
+      const payee = f.outsider.address;
+      await f.fund
+        .as("complianceOfficer")
+        .call(f.fund.contracts.compliance, "setSanctioned", [[payee], true]);
+      await expectRefused(f, await termsOf(f, { payee }), payee);
+    });
+
+    it("should screen the buyer by the token's rules only, as DvPSettlement does: refused under the sanctions rule, not without it", async function () {
+      const f = await loadFixture(settlementFixture);
+      const { compliance } = f.fund.contracts;
+      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.buyer.address], true]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f)))
+        .to.be.revertedWithCustomError(f.asset, "ReleaseRestricted")
+        .withArgs(RESTRICTION.RECIPIENT_SANCTIONED);
+      await f.fund
+        .as("issuer")
+        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+      await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
+    });
+  });
+
   describe("pay", function () {
     it("should refuse a caller who is not the payer, a second payment and an unknown trade", async function () {
       const f = await locked();
-      await expect(f.payment.connect(f.seller).pay(f.tradeId))
+      await expect(f.payment.connect(f.seller).pay(f.tradeId, f.hash))
         .to.be.revertedWithCustomError(f.payment, "CallerNotPayer")
         .withArgs(f.tradeId, f.seller.address);
-      await f.payment.connect(f.buyer).pay(f.tradeId);
-      await expect(f.payment.connect(f.buyer).pay(f.tradeId))
+      await f.payment.connect(f.buyer).pay(f.tradeId, f.hash);
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash))
         .to.be.revertedWithCustomError(f.payment, "InvalidStatus")
         .withArgs(f.tradeId, PAYMENT_STATUS.Paid);
       const unknown = await crossChainTradeId(f.asset, 99n);
-      await expect(f.payment.connect(f.buyer).pay(unknown))
+      await expect(f.payment.connect(f.buyer).pay(unknown, f.hash))
         .to.be.revertedWithCustomError(f.payment, "UnknownTrade")
         .withArgs(unknown);
     });
@@ -326,7 +469,162 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
     it("should accept a payment at the deadline itself", async function () {
       const f = await locked();
       await time.setNextBlockTimestamp(f.t.paymentDeadline);
-      await expect(f.payment.connect(f.buyer).pay(f.tradeId)).to.emit(f.asset, "TradeReleased");
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash)).to.emit(f.asset, "TradeReleased");
+    });
+  });
+
+  describe("pay: the terms the payer confirms (regression: issue 16 finding 3, the payment did not commit to who receives the tokens, or how many)", function () {
+    /** Every term, each changed to another plausible value. */
+    async function eachTermChanged(f: F & { terms: TradeTerms }): Promise<[keyof TradeTerms, TradeTerms][]> {
+      const { terms } = f;
+      const other: { [K in keyof TradeTerms]: TradeTerms[K] } = {
+        tradeId: await crossChainTradeId(f.asset, 2n),
+        assetChainSelector: terms.assetChainSelector + 1n,
+        assetEscrow: await f.dvp.getAddress(),
+        paymentChainSelector: terms.paymentChainSelector + 1n,
+        paymentEscrow: await f.asset.getAddress(),
+        paymentToken: await f.fund.contracts.token.getAddress(),
+        seller: f.carol.address,
+        buyer: f.carol.address,
+        shares: terms.shares - 1n,
+        amount: terms.amount + 1n,
+        payer: f.carol.address,
+        payee: f.carol.address,
+        price: terms.price - 1n,
+        paymentDeadline: terms.paymentDeadline + 1n,
+      };
+      return TRADE_TERMS_FIELDS.map((k) => [k, { ...terms, [k]: other[k] }]);
+    }
+
+    it("should refuse a hash that differs from the trade's in any one term (TermsMismatch with both hashes), changing nothing", async function () {
+      const f = await locked();
+      const changed = await eachTermChanged(f);
+      expect(changed.map(([k]) => k)).to.deep.equal([
+        "tradeId",
+        "assetChainSelector",
+        "assetEscrow",
+        "paymentChainSelector",
+        "paymentEscrow",
+        "paymentToken",
+        "seller",
+        "buyer",
+        "shares",
+        "amount",
+        "payer",
+        "payee",
+        "price",
+        "paymentDeadline",
+      ]);
+      for (const [field, terms] of changed) {
+        const wrong = hashTradeTerms(terms);
+        expect(wrong, field).to.not.equal(f.hash);
+        await expect(f.payment.connect(f.buyer).pay(f.tradeId, wrong), field)
+          .to.be.revertedWithCustomError(f.payment, "TermsMismatch")
+          .withArgs(f.tradeId, f.hash, wrong);
+      }
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, ZeroHash))
+        .to.be.revertedWithCustomError(f.payment, "TermsMismatch")
+        .withArgs(f.tradeId, f.hash, ZeroHash);
+      expect((await f.payment.payment(f.tradeId)).status).to.equal(PAYMENT_STATUS.AwaitingPayment);
+      expect(await f.usdc.balanceOf(f.buyer.address)).to.equal(BUYER_USDC);
+      expect((await f.asset.trade(f.tradeId)).status).to.equal(ASSET_STATUS.Locked);
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash))
+        .to.emit(f.payment, "PaymentFunded")
+        .withArgs(f.tradeId, f.buyer.address, PRICE, f.hash);
+    });
+
+    it("should refuse the hash of another trade with the very same terms (no replay across trades)", async function () {
+      const f = await loadFixture(settlementFixture);
+      const t = await termsOf(f);
+      const first = await lock(f, t);
+      const second = await lock(f, t);
+      expect(second.hash).to.not.equal(first.hash);
+      await expect(f.payment.connect(f.buyer).pay(second.tradeId, first.hash))
+        .to.be.revertedWithCustomError(f.payment, "TermsMismatch")
+        .withArgs(second.tradeId, second.hash, first.hash);
+      await f.payment.connect(f.buyer).pay(first.tradeId, first.hash);
+      await expect(f.payment.connect(f.buyer).pay(second.tradeId, first.hash))
+        .to.be.revertedWithCustomError(f.payment, "TermsMismatch")
+        .withArgs(second.tradeId, second.hash, first.hash);
+      await expect(f.payment.connect(f.buyer).pay(second.tradeId, second.hash))
+        .to.emit(f.asset, "TradeReleased")
+        .withArgs(second.tradeId, f.buyer.address, AMOUNT, AMOUNT);
+    });
+
+    it("should give the payer's wallet the terms to show (shares and amount apart once the index moved) and the hash an independent EIP-712 encoder gives", async function () {
+      const f = await loadFixture(settlementFixture);
+      await accrueYield(f.fund, "1.0004");
+      const shares = await sharesFor(f.fund, f.seller.address, AMOUNT);
+      expect(shares).to.be.lessThan(AMOUNT);
+      const { tradeId, hash } = await lock(f, await termsOf(f));
+      const onChain = tradeTermsOf(await f.payment.tradeTerms(tradeId));
+      expect([onChain.shares, onChain.amount]).to.deep.equal([shares, AMOUNT]);
+      const agreed = { buyer: f.buyer.address, amount: AMOUNT, payee: f.seller.address, price: PRICE };
+      expect(confirmTradeTerms(onChain, agreed)).to.equal(hash);
+      expect(await f.payment.termsHash(tradeId)).to.equal(hash);
+      await expect(f.payment.connect(f.buyer).pay(tradeId, confirmTradeTerms(onChain, agreed)))
+        .to.emit(f.asset, "TradeReleased")
+        .withArgs(tradeId, f.buyer.address, shares, await amountOf(f.fund, shares));
+    });
+
+    it("should refuse the views for an unknown trade", async function () {
+      const f = await loadFixture(settlementFixture);
+      const unknown = await crossChainTradeId(f.asset, 7n);
+      await expect(f.payment.tradeTerms(unknown))
+        .to.be.revertedWithCustomError(f.payment, "UnknownTrade")
+        .withArgs(unknown);
+      await expect(f.payment.termsHash(unknown))
+        .to.be.revertedWithCustomError(f.payment, "UnknownTrade")
+        .withArgs(unknown);
+    });
+
+    it("issue 16 finding 3: should refuse the 1-wei attack end to end (1 wei locked for the seller's own second wallet, the victim named payer)", async function () {
+      const f = await loadFixture(settlementFixture);
+      const { asset, payment, fund, usdc, seller } = f;
+      const victim = f.buyer;
+      const secondWallet = f.carol;
+      await registerInvestor(fund, secondWallet.address, { identity: seller.address });
+      expect(await fund.contracts.registry.identity(secondWallet.address)).to.equal(
+        await fund.contracts.registry.identity(seller.address),
+      );
+      // Agreed off-chain: AMOUNT tokens to the victim's wallet for PRICE. Locked: 1 wei to the seller's second wallet.
+      const t = await termsOf(f, { buyer: secondWallet.address, amount: 1n, payer: victim.address });
+      const { tradeId, terms, hash } = await lock(f, t);
+      // The payment chain carries, stores and emits what was really locked, so the payer's wallet can show it.
+      const onChain = tradeTermsOf(await payment.tradeTerms(tradeId));
+      expect([onChain.buyer, onChain.shares, onChain.amount, onChain.seller]).to.deep.equal([
+        secondWallet.address,
+        1n,
+        1n,
+        seller.address,
+      ]);
+      expect(onChain).to.deep.equal(terms);
+      const agreed = {
+        buyer: victim.address,
+        amount: AMOUNT,
+        shares: AMOUNT,
+        payee: seller.address,
+        price: PRICE,
+      };
+      expect(() => confirmTradeTerms(onChain, agreed)).to.throw(/in buyer .*shares .*amount /);
+      // A payment for the agreed terms is refused and moves nothing.
+      const agreedHash = hashTradeTerms({ ...onChain, ...agreed });
+      await expect(payment.connect(victim).pay(tradeId, agreedHash))
+        .to.be.revertedWithCustomError(payment, "TermsMismatch")
+        .withArgs(tradeId, hash, agreedHash);
+      expect(await usdc.balanceOf(victim.address)).to.equal(BUYER_USDC);
+      expect(await usdc.balanceOf(seller.address)).to.equal(0n);
+      expect((await payment.payment(tradeId)).status).to.equal(PAYMENT_STATUS.AwaitingPayment);
+      // After the deadline the trade is cancelled and the seller gets its 1 wei back; the victim paid nothing.
+      await time.increaseTo(t.paymentDeadline + 1);
+      await expect(payment.connect(f.outsider).cancel(tradeId))
+        .to.emit(payment, "PaymentCancelled")
+        .withArgs(tradeId, victim.address, 0n)
+        .and.to.emit(asset, "TradeRefunded")
+        .withArgs(tradeId, seller.address, 1n, 1n);
+      expect(await usdc.balanceOf(victim.address)).to.equal(BUYER_USDC);
+      expect(await fund.contracts.token.balanceOf(secondWallet.address)).to.equal(0n);
+      expect(await fund.contracts.token.balanceOf(seller.address)).to.equal(SELLER_TOKENS);
     });
   });
 
@@ -337,7 +635,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
         .to.be.revertedWithCustomError(f.payment, "PaymentDeadlineNotPassed")
         .withArgs(f.tradeId, f.t.paymentDeadline);
       await time.increaseTo(f.t.paymentDeadline + 1);
-      await expect(f.payment.connect(f.buyer).pay(f.tradeId))
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash))
         .to.be.revertedWithCustomError(f.payment, "PaymentDeadlinePassed")
         .withArgs(f.tradeId, f.t.paymentDeadline);
     });
@@ -375,12 +673,12 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const f = await withBlockingStablecoin();
       const { asset, payment, coin, seller, buyer, fund, selector } = f;
       const t = await termsOf(f);
-      const { tradeId } = await lock(f, t);
+      const { tradeId, hash } = await lock(f, t);
       await coin.connect(f.deployer).setBlocked(seller.address, true);
-      const payTx = payment.connect(buyer).pay(tradeId);
+      const payTx = payment.connect(buyer).pay(tradeId, hash);
       await expect(payTx)
         .to.emit(payment, "PaymentFunded")
-        .withArgs(tradeId, buyer.address, PRICE)
+        .withArgs(tradeId, buyer.address, PRICE, hash)
         .and.to.emit(payment, "PaymentFailed")
         .withArgs(tradeId, seller.address, PRICE);
       await expect(payTx).to.not.emit(payment, "MessageSent");
@@ -419,9 +717,9 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
 
     it("should let anyone retry the payment once the stablecoin accepts it, releasing the tokens", async function () {
       const f = await withBlockingStablecoin();
-      const { tradeId } = await lock(f, await termsOf(f));
+      const { tradeId, hash } = await lock(f, await termsOf(f));
       await f.coin.connect(f.deployer).setBlocked(f.seller.address, true);
-      await f.payment.connect(f.buyer).pay(tradeId);
+      await f.payment.connect(f.buyer).pay(tradeId, hash);
       await f.coin.connect(f.deployer).setBlocked(f.seller.address, false);
       const tx = f.payment.connect(f.outsider).executePayment(tradeId);
       await expect(tx).to.emit(f.payment, "PaymentExecuted").withArgs(tradeId, f.seller.address, PRICE);
@@ -434,10 +732,10 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
 
     it("should return the whole native value when the payment fails", async function () {
       const f = await withBlockingStablecoin();
-      const { tradeId } = await lock(f, await termsOf(f));
+      const { tradeId, hash } = await lock(f, await termsOf(f));
       await f.router.setFee(1000n);
       await f.coin.connect(f.deployer).setBlocked(f.seller.address, true);
-      await expect(f.payment.connect(f.buyer).pay(tradeId, { value: 5000n })).to.changeEtherBalances(
+      await expect(f.payment.connect(f.buyer).pay(tradeId, hash, { value: 5000n })).to.changeEtherBalances(
         [f.buyer, f.payment, f.router],
         [0n, 0n, 0n],
       );
@@ -485,7 +783,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
 
     it("should refuse a timeout refund of a released trade", async function () {
       const f = await locked();
-      await f.payment.connect(f.buyer).pay(f.tradeId);
+      await f.payment.connect(f.buyer).pay(f.tradeId, f.hash);
       await time.increaseTo(f.t.paymentDeadline + GRACE);
       await expect(f.asset.refundExpired(f.tradeId))
         .to.be.revertedWithCustomError(f.asset, "InvalidStatus")
@@ -500,13 +798,13 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const buyer = f.carol;
       await registerInvestor(fund, buyer.address, { kycExpiry: (await time.latest()) + DAY });
       const t = await termsOf(f, { buyer: buyer.address, payer: f.buyer.address });
-      const { tradeId } = await lock(f, t);
+      const { tradeId, hash } = await lock(f, t);
       await time.increase(DAY);
       const confirmId = await decisionId(f, KIND.CONFIRM, tradeId);
       const reason = fund.contracts.token.interface.encodeErrorResult("RecipientNotVerified", [
         buyer.address,
       ]);
-      const tx = payment.connect(f.buyer).pay(tradeId);
+      const tx = payment.connect(f.buyer).pay(tradeId, hash);
       await expect(tx).to.emit(asset, "PaymentConfirmed").withArgs(tradeId, confirmId);
       await expect(tx).to.emit(asset, "TransferFailed").withArgs(tradeId, buyer.address, reason);
       await expect(tx).to.not.emit(asset, "TradeReleased");
@@ -587,7 +885,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       await accrueYield(f.fund, "1.0004");
       const delivered = await amountOf(f.fund, AMOUNT);
       expect(delivered).to.be.greaterThan(AMOUNT);
-      await expect(f.payment.connect(f.buyer).pay(f.tradeId))
+      await expect(f.payment.connect(f.buyer).pay(f.tradeId, f.hash))
         .to.emit(f.asset, "TradeReleased")
         .withArgs(f.tradeId, f.buyer.address, AMOUNT, delivered);
       expect(await f.fund.contracts.token.balanceOf(f.buyer.address)).to.equal(delivered);

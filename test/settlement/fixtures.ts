@@ -51,7 +51,11 @@ export const PAYMENT_STATUS = { None: 0n, AwaitingPayment: 1n, Funded: 2n, Paid:
 /** SettlementMessages kinds. */
 export const KIND = { LOCK: 1, CONFIRM: 2, CANCEL: 3 } as const;
 /** TransferRestrictions codes used here. */
-export const RESTRICTION = { RECIPIENT_NOT_VERIFIED: 3, RECIPIENT_CLASS_MISSING: 13 } as const;
+export const RESTRICTION = {
+  RECIPIENT_NOT_VERIFIED: 3,
+  RECIPIENT_SANCTIONED: 10,
+  RECIPIENT_CLASS_MISSING: 13,
+} as const;
 /** Client.GENERIC_EXTRA_ARGS_V2_TAG. */
 const GENERIC_EXTRA_ARGS_V2_TAG = "0x181dcf10";
 
@@ -176,17 +180,49 @@ export function mockMessageId(receiver: string, data: string, gasLimit: bigint):
   );
 }
 
+/** The body of a LOCK message (SettlementMessages.Lock). */
+export interface LockMessage {
+  tradeId: string;
+  seller: string;
+  buyer: string;
+  shares: bigint;
+  amount: bigint;
+  paymentChainSelector: bigint;
+  payer: string;
+  payee: string;
+  price: bigint;
+  paymentDeadline: bigint | number;
+}
+
 /** SettlementMessages encodings. */
-export const encodeLock = (
-  tradeId: string,
-  payer: string,
-  payee: string,
-  price: bigint,
-  deadline: bigint | number,
-) =>
+export const encodeLock = (m: LockMessage) =>
   coder.encode(
-    ["uint8", "bytes32", "address", "address", "uint256", "uint40"],
-    [KIND.LOCK, tradeId, payer, payee, price, deadline],
+    [
+      "uint8",
+      "bytes32",
+      "address",
+      "address",
+      "uint256",
+      "uint256",
+      "uint64",
+      "address",
+      "address",
+      "uint256",
+      "uint40",
+    ],
+    [
+      KIND.LOCK,
+      m.tradeId,
+      m.seller,
+      m.buyer,
+      m.shares,
+      m.amount,
+      m.paymentChainSelector,
+      m.payer,
+      m.payee,
+      m.price,
+      m.paymentDeadline,
+    ],
   );
 export const encodeDecision = (kind: number, tradeId: string) =>
   coder.encode(["uint8", "bytes32"], [kind, tradeId]);
