@@ -2,7 +2,7 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseUnits } from "ethers";
-import { deployFundFixture, registerInvestor, DAY } from "../helpers/fund";
+import { deployFundFixture, registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
 import { HOLD } from "../helpers/fund-manager-enums";
 import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
@@ -169,6 +169,26 @@ describe("tasks: redemptions", function () {
           USDC("750"),
           USDC("1499250"),
         );
+    });
+
+    it("should settle at the last applied index when the reserve guard blocks the newer NAV round, and say so", async function () {
+      const { fm, fund, alice, bob } = await loadFixture(queueFixture);
+      const { token } = fund.contracts;
+      await time.increase(DAY);
+      // Reserves at the supply (8 decimals, rounded down): any growth exceeds them.
+      await publishReserves(fund, hre.ethers.formatUnits((await token.totalSupply()) / 10n ** 10n, 8));
+      await publishNav(fund, "1.001");
+      const result: SettleResult = await hre.run("redemptions:settle", { count: "2", fund: "900000" });
+      expect(output.lines).to.include(
+        `Note: the reserve guard blocks the accrual of NAV round ${(await fund.contracts.navPublisher!.latestRoundData())[0]}: ` +
+          "the settlement pays at the last applied index (1), below that round's NAV; publish the reserves " +
+          "(nav:publish-reserves) first to pay at the new NAV",
+      );
+      expect(result.settled.map((x) => [x.id, x.investor, x.net])).to.deep.equal([
+        [1n, alice, USDC("1499250")],
+      ]);
+      expect(await token.index()).to.equal(10n ** 18n);
+      expect((await fm.request(1)).r.status).to.equal(STATUS.Settled);
     });
 
     it("should stop at the count, leaving the next request pending", async function () {
