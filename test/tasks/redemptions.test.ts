@@ -184,8 +184,10 @@ describe("tasks: redemptions", function () {
           "the settlement pays at the last applied index (1), below that round's NAV; publish the reserves " +
           "(nav:publish-reserves) first to pay at the new NAV",
       );
+      // Paid at the applied index: the escrow's value did not take the refused round's +0.1%.
       expect(result.settled.map((x) => [x.id, x.investor, x.net])).to.deep.equal([
         [1n, alice, USDC("1499250")],
+        [2n, bob, USDC("399800")],
       ]);
       expect(await token.index()).to.equal(10n ** 18n);
       expect((await fm.request(1)).r.status).to.equal(STATUS.Settled);
