@@ -104,10 +104,12 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
     // =================================================================== subscriptions
 
     /// @notice Subscribes `amount` of `stablecoin` for fund tokens at the current NAV: applies the latest NAV round
-    /// first (refused when it is stale), takes the fee (rounded up) for the fee recipient, keeps what tops the
-    /// liquidity buffer up to its target, sends the rest to the custodian, and mints the net amount as tokens
-    /// (one token per net USD). The caller must be a verified investor whom the compliance accepts as recipient;
-    /// minimums, the position cap and the rolling daily limits apply, and the supply may not exceed the reserves.
+    /// first (refused when it is stale or the reserves block it), takes the fee (rounded up) for the fee recipient,
+    /// keeps what tops the liquidity buffer up to its target, sends the rest to the custodian, and mints the net
+    /// amount as tokens (one token per net USD at the applied round), less the NAV carry: the applied NAV carried
+    /// forward to now at the NAV carry rate (docs/FUND.md, "Pricing"). The caller must be a verified investor
+    /// whom the compliance accepts as recipient; minimums, the position cap and the rolling daily limits apply,
+    /// and the supply may not exceed the reserves.
     /// @param stablecoin An accepted stablecoin; the caller approved this contract for `amount`.
     /// @param amount Stablecoin units paid, fee included.
     /// @param minTokensOut Smallest number of tokens accepted (protects against a fee change in flight).
@@ -123,14 +125,14 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
         if (amount == 0 || amount > _MAX_AMOUNT) revert InvalidAmount(amount);
         IFundToken token = cfg.token;
-        _syncNav(token);
+        uint256 pricedAt = _syncNavForIssuance(token);
 
         Subscription memory s;
         s.amount = amount;
         s.scale = _scale(coin.decimals);
         s.fee = _feeUp(amount, cfg.subscriptionFeeBps);
         s.net = amount - s.fee;
-        s.tokens = s.net * s.scale;
+        s.tokens = _carriedTokens(s.net * s.scale, cfg.navCarryRateBps, pricedAt);
         if (s.tokens < minTokensOut) revert InsufficientOutput(s.tokens, minTokensOut);
         uint256 index = token.index();
         s.identity = _checkInvestor($, token, amount * s.scale, s.tokens, index);
@@ -145,7 +147,8 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
             s.fee,
             s.toBuffer,
             s.toCustodian,
-            s.tokens
+            s.tokens,
+            s.net * s.scale - s.tokens
         );
         return s.tokens;
     }
@@ -155,9 +158,12 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
     /// @notice Redeems `tokenAmount` tokens for `stablecoin` at NAV. The tokens are taken with `transferFrom`
     /// (the caller approved this contract), so the token's sender checks apply: a frozen holder or locked tokens
     /// cannot redeem; a sanctioned holder is refused first (WalletSanctioned), whether or not the compliance's
-    /// sanctions rule is on. Paid at once (burned, fee rounded up) when instant redemption is on, the free
-    /// buffer covers it and the daily limits allow; otherwise queued, the tokens held in escrow until the transfer
-    /// agent settles the request at the NAV of that day.
+    /// sanctions rule is on. The latest NAV round is applied first when it can be; no feed refuses a request: a
+    /// round the reserve guard blocks leaves the index where it was (paying at it favours the fund), and a NAV
+    /// round the oracle refuses makes the request wait in the queue. Paid at once (burned, fee rounded up) when
+    /// instant redemption is on, the index prices the fund, the free buffer covers it and the daily limits allow;
+    /// otherwise queued, the tokens held in escrow until the transfer agent settles the request at the NAV of
+    /// that day.
     /// @param tokenAmount Tokens to redeem.
     /// @param stablecoin An accepted stablecoin to be paid in.
     /// @param minOut Smallest net payout accepted, in stablecoin units (also checked at settlement).
@@ -217,13 +223,16 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         emit RedemptionCancelled(requestId, msg.sender, r.shares, amount);
     }
 
-    /// @notice Settles the queue in order, from its head, at the current NAV (applied first): examines at most
-    /// `count` positions; cancelled ones are passed; a request whose investor is no longer verified, is frozen or
-    /// sanctioned, whose payout fell below its minimum, or whose payment the stablecoin refused is set aside
-    /// (held, with an event) for the transfer agent; the others are paid from the manager's stablecoin balance
-    /// (fee rounded up to the fee recipient) and their escrowed shares burned. Stops at the first request the
-    /// balance cannot pay (FIFO: nobody is paid before it); reverts if that is the very first position.
-    /// TRANSFER_AGENT; refused while redemptions are paused.
+    /// @notice Settles the queue in order, from its head, at the current NAV (applied first; a round the reserve
+    /// guard blocks leaves the index where it was, which favours the fund): examines at most `count` positions;
+    /// settled, held and cancelled ones are passed; a request whose investor is no longer verified, is frozen or
+    /// sanctioned, whose payout fell below its minimum, or whose payment the stablecoin refused is set aside (held,
+    /// with an event) for the transfer agent; the others are paid from the manager's balance of their stablecoin
+    /// (fee rounded up to the fee recipient) and their escrowed shares burned. Each stablecoin keeps its own first
+    /// in, first out order: once a request cannot be paid from its stablecoin's balance, no later request in that
+    /// stablecoin is paid by this call, while requests in other stablecoins still are. The head stops at the first
+    /// request left pending. Reverts (InsufficientLiquidity, for the first request it could not pay) when it could
+    /// neither pay nor hold any request. TRANSFER_AGENT; refused while redemptions are paused.
     /// @param count Largest number of queue positions to examine.
     /// @return settled Requests paid.
     function settleRedemptions(uint256 count) external restricted nonReentrant returns (uint256 settled) {
@@ -233,28 +242,43 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         if (count == 0) revert ZeroCount();
         Queue memory q = $.queue;
         if (q.head == q.tail) revert QueueEmpty();
-        _syncNav(cfg.token);
+        _syncNavForPayout(cfg.token);
         SettlementContext memory c = _settlementContext($);
         Escrow memory e = $.escrow;
         uint256 end = q.tail - q.head > count ? q.head + count : q.tail;
         uint256 burnShares;
+        uint256 held;
+        // One bit per stablecoin id whose balance fell short in this call (ids are 1..255).
+        uint256 shortCoins;
+        uint64 firstOpen;
+        Short memory firstShort;
         uint64 id = q.head;
         for (; id < end; ++id) {
             RedemptionRequest memory r = $.requests[id];
             if (r.status != RequestStatus.Pending) continue;
-            Outcome o = _settleQueued($, c, id, r, id == q.head);
-            if (o == Outcome.Short) break;
-            q.pendingCount -= 1;
-            e.pendingShares -= r.shares;
-            if (o == Outcome.Paid) {
-                ++settled;
-                burnShares += r.shares;
-            } else {
-                q.heldCount += 1;
-                e.heldShares += r.shares;
+            if (shortCoins & (uint256(1) << r.coinId) == 0) {
+                Outcome o = _settleQueued($, c, id, r, firstShort);
+                if (o != Outcome.Short) {
+                    q.pendingCount -= 1;
+                    e.pendingShares -= r.shares;
+                    if (o == Outcome.Paid) {
+                        ++settled;
+                        burnShares += r.shares;
+                    } else {
+                        ++held;
+                        q.heldCount += 1;
+                        e.heldShares += r.shares;
+                    }
+                    continue;
+                }
+                shortCoins |= uint256(1) << r.coinId;
             }
+            if (firstOpen == 0) firstOpen = id;
         }
-        q.head = id;
+        if (settled == 0 && held == 0 && shortCoins != 0) {
+            revert InsufficientLiquidity(firstShort.stablecoin, firstShort.balance, firstShort.needed);
+        }
+        q.head = firstOpen == 0 ? id : firstOpen;
         $.queue = q;
         $.escrow = e;
         if (burnShares != 0) _burnEscrow(c.token, burnShares, c.index);
@@ -266,6 +290,13 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         Paid,
         Held,
         Short
+    }
+
+    /// @dev The first request a settlement could not pay: its stablecoin, the balance and the gross payout.
+    struct Short {
+        address stablecoin;
+        uint256 balance;
+        uint256 needed;
     }
 
     function _acceptedCoin(
@@ -353,7 +384,7 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         if (IFundCompliance(address(cfg.token.compliance())).isSanctioned(msg.sender)) {
             revert WalletSanctioned(msg.sender);
         }
-        _syncNav(cfg.token);
+        bool priced = _trySyncNav(cfg.token);
         Redemption memory x;
         x.stablecoin = stablecoin;
         x.tokenAmount = tokenAmount;
@@ -362,7 +393,7 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         x.net = x.gross - x.fee;
         if (x.net == 0) revert RedemptionTooSmall(tokenAmount);
         if (x.net < minOut) revert InsufficientOutput(x.net, minOut);
-        if (cfg.instantRedemption && _tryInstant($, cfg.token, coin, x)) {
+        if (priced && cfg.instantRedemption && _tryInstant($, cfg.token, coin, x)) {
             _payInstantly($, cfg.token, x);
             return (0, x.net);
         }
@@ -427,13 +458,14 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         emit RedemptionRequested(requestId, msg.sender, x.stablecoin, x.tokenAmount, shares, minOut);
     }
 
-    /// @dev Settles one pending request: paid, held, or (not enough balance) left at the head.
+    /// @dev Settles one pending request: paid, held, or (not enough balance) left pending; the first shortfall of
+    /// the call is recorded in `firstShort`.
     function _settleQueued(
         FundManagerStorage storage $,
         SettlementContext memory c,
         uint256 requestId,
         RedemptionRequest memory r,
-        bool revertIfShort
+        Short memory firstShort
     ) private returns (Outcome) {
         HoldReason reason = _holdReason(c, r.investor);
         Payout memory p = _payout($, r, c.index, c.feeBps);
@@ -441,7 +473,13 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         if (reason == HoldReason.None) {
             uint256 balance = IERC20(p.stablecoin).balanceOf(address(this));
             if (balance < p.gross) {
-                if (revertIfShort) revert InsufficientLiquidity(p.stablecoin, balance, p.gross);
+                if (firstShort.stablecoin == address(0)) {
+                    (firstShort.stablecoin, firstShort.balance, firstShort.needed) = (
+                        p.stablecoin,
+                        balance,
+                        p.gross
+                    );
+                }
                 return Outcome.Short;
             }
             // A stablecoin that refuses to pay this investor (e.g. its own blacklist) must not block the queue.

@@ -19,14 +19,16 @@ contract FundManagerAdmin is FundManagerBase {
 
     // =================================================================== held requests (TRANSFER_AGENT)
 
-    /// @notice Pays held requests at the current NAV (applied first) once their investors may be paid again,
-    /// burning their escrow. Reverts, changing nothing, if any of them is still blocked, cannot be paid from the
-    /// balance, or its payment fails. TRANSFER_AGENT; refused while redemptions are paused.
+    /// @notice Pays held requests at the current NAV (applied first; a round the reserve guard blocks leaves the
+    /// index where it was, which favours the fund) once their investors may be paid again, burning their escrow.
+    /// A request the transfer agent held explicitly is paid like any other. Reverts, changing nothing, if any of
+    /// them is still blocked, cannot be paid from the balance, or its payment fails. TRANSFER_AGENT; refused while
+    /// redemptions are paused.
     /// @param requestIds Held requests, in any order.
     function settleHeld(uint256[] calldata requestIds) external restricted nonReentrant {
         FundManagerStorage storage $ = _s();
         if ($.config.redemptionsPaused) revert RedemptionsPaused();
-        _syncNav($.config.token);
+        _syncNavForPayout($.config.token);
         SettlementContext memory c = _settlementContext($);
         uint256 burnShares;
         for (uint256 i; i < requestIds.length; ++i) {
@@ -45,6 +47,25 @@ contract FundManagerAdmin is FundManagerBase {
             burnShares += r.shares;
         }
         if (burnShares != 0) _burnEscrow(c.token, burnShares, c.index);
+    }
+
+    /// @notice Sets a pending request aside (held, reason TransferAgent), out of the queue's order: e.g. a request
+    /// in a stablecoin that cannot be paid for now (depegged, removed, short), so that the queue's head moves past
+    /// it. The investor can still cancel it; the transfer agent pays it later with {settleHeld} or returns its
+    /// escrow with {releaseHeld}. Allowed while redemptions are paused. TRANSFER_AGENT.
+    /// @param requestId A pending request.
+    function holdRequest(uint256 requestId) external restricted nonReentrant {
+        FundManagerStorage storage $ = _s();
+        RedemptionRequest memory r = _requestIn($, requestId, RequestStatus.Pending, RequestStatus.Pending);
+        $.requests[requestId].status = RequestStatus.Held;
+        Queue storage q = $.queue;
+        q.pendingCount -= 1;
+        q.heldCount += 1;
+        Escrow storage e = $.escrow;
+        e.pendingShares -= r.shares;
+        e.heldShares += r.shares;
+        $.stablecoins[$.stablecoinAt[r.coinId]].pendingShares -= r.shares;
+        emit RedemptionHeld(requestId, r.investor, HoldReason.TransferAgent);
     }
 
     /// @notice Moves a held request's escrowed shares to `to` and closes the request: back to the investor once
@@ -209,6 +230,17 @@ contract FundManagerAdmin is FundManagerBase {
         $.feeRecipient = feeRecipient;
     }
 
+    /// @notice Sets the NAV carry rate: subscriptions are priced at the applied NAV carried forward to their own
+    /// time at this annual rate, so that a subscription placed long after the applied round does not buy the
+    /// yield accrued since at the old price (docs/FUND.md, "Pricing"). Zero prices at the applied NAV. ISSUER.
+    /// @param bps Annual rate in basis points, at most {MAX_NAV_CARRY_RATE_BPS}.
+    function setNavCarryRate(uint16 bps) external restricted nonReentrant {
+        if (bps > MAX_NAV_CARRY_RATE_BPS) revert NavCarryRateTooHigh(bps, MAX_NAV_CARRY_RATE_BPS);
+        Config storage cfg = _s().config;
+        emit NavCarryRateChanged(cfg.navCarryRateBps, bps);
+        cfg.navCarryRateBps = bps;
+    }
+
     /// @notice Switches instant redemption on or off (off: every redemption is queued). ISSUER.
     /// @param enabled Whether redemptions may be paid at once from the buffer.
     function setInstantRedemption(bool enabled) external restricted nonReentrant {
@@ -259,6 +291,7 @@ contract FundManagerAdmin is FundManagerBase {
         p.subscriptionsPaused = cfg.subscriptionsPaused;
         p.redemptionsPaused = cfg.redemptionsPaused;
         p.instantRedemption = cfg.instantRedemption;
+        p.navCarryRateBps = cfg.navCarryRateBps;
         p.minFirstInvestment = $.minimums.minFirstInvestment;
         p.minTopUp = $.minimums.minTopUp;
         p.maxPerInvestor = $.custody.maxPerInvestor;
@@ -342,8 +375,10 @@ contract FundManagerAdmin is FundManagerBase {
         return ($.redemptionPerInvestor.available(_key(identity)), $.redemptionGlobal.available(_GLOBAL));
     }
 
-    /// @notice Fee and tokens of a subscription of `amount` (no limit or eligibility check). An amount above
-    /// 2^128 - 1, which {subscribe} refuses, is refused with InvalidAmount.
+    /// @notice Fee and tokens of a subscription of `amount` now, priced at the applied NAV round carried forward
+    /// to now (no limit or eligibility check). A newer round that the subscription would apply first only shortens
+    /// the carry, so {subscribe} mints at least `tokens` in the same block. An amount above 2^128 - 1, which
+    /// {subscribe} refuses, is refused with InvalidAmount.
     /// @param stablecoin An accepted stablecoin.
     /// @param amount Stablecoin units.
     function quoteSubscription(
@@ -354,8 +389,13 @@ contract FundManagerAdmin is FundManagerBase {
         StablecoinInfo memory coin = $.stablecoins[stablecoin];
         if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
         if (amount > _MAX_AMOUNT) revert InvalidAmount(amount);
-        fee = _feeUp(amount, $.config.subscriptionFeeBps);
-        tokens = (amount - fee) * _scale(coin.decimals);
+        Config memory cfg = $.config;
+        fee = _feeUp(amount, cfg.subscriptionFeeBps);
+        tokens = _carriedTokens(
+            (amount - fee) * _scale(coin.decimals),
+            cfg.navCarryRateBps,
+            cfg.token.appliedNav().updatedAt
+        );
     }
 
     /// @notice Gross, fee and net stablecoins of an instant redemption of `tokenAmount`.

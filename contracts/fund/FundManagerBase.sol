@@ -27,10 +27,14 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
 
     /// @notice Largest subscription or redemption fee, in basis points.
     uint16 public constant MAX_FEE_BPS = 100;
+    /// @notice Largest NAV carry rate, in basis points a year (20%: far above any Treasury bill yield).
+    uint16 public constant MAX_NAV_CARRY_RATE_BPS = 2_000;
     /// @notice Window of the daily limits: a used limit refills linearly over this time (never a calendar reset).
     uint48 public constant LIMIT_WINDOW = 1 days;
     /// @dev Basis points denominator.
     uint256 internal constant _BPS = 10_000;
+    /// @dev Carry proration denominator: basis points x seconds per year.
+    uint256 internal constant _CARRY_DENOMINATOR = 10_000 * 365 days;
     /// @dev Largest amount a single subscription or redemption may name.
     uint256 internal constant _MAX_AMOUNT = type(uint128).max;
     /// @dev The global entry of a rate limiter.
@@ -45,6 +49,7 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
         bool redemptionsPaused;
         bool instantRedemption;
         uint8 stablecoinCount;
+        uint16 navCarryRateBps;
     }
 
     /// @dev Subscription minimums (USD, 18 decimals): one word.
@@ -121,13 +126,55 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
 
     // =================================================================== NAV
 
-    /// @dev Makes the token's index reflect the latest NAV round: reverts when the oracle's latest round is stale or
-    /// invalid (the oracle's named error), applies it when it is newer than the applied one, and refuses when the
-    /// accrual could not apply it (reserve shortfall). After this, one token is worth exactly $1.
-    function _syncNav(IFundToken token) internal {
+    /// @dev Before an issuance: makes the token's index reflect the latest NAV round. Reverts when the oracle
+    /// refuses its latest round (the oracle's named error) and when the accrual could not apply it (the reserve
+    /// guard blocked it: NavAccrualBlocked), so that new tokens are never priced at an index behind a valid round.
+    /// After this, one token is worth exactly $1 as of the returned time.
+    /// @return pricedAt The timestamp of the applied round, the time the index prices the fund at.
+    function _syncNavForIssuance(IFundToken token) internal returns (uint256 pricedAt) {
         INavOracle.NavRound memory latest = token.navOracle().latestNav();
-        if (latest.updatedAt > token.appliedNav().updatedAt && !token.accrue())
-            revert NavAccrualBlocked(latest.roundId, latest.updatedAt);
+        pricedAt = token.appliedNav().updatedAt;
+        if (latest.updatedAt > pricedAt) {
+            if (!token.accrue()) revert NavAccrualBlocked(latest.roundId, latest.updatedAt);
+            pricedAt = latest.updatedAt;
+        }
+    }
+
+    /// @dev Before a payout by the transfer agent (queue settlement, held requests): applies the latest NAV round
+    /// when it can. Reverts when the oracle refuses its latest round or the accrual reverts (a payout needs a
+    /// usable NAV: the agent waits for a valid round), but not when the reserve guard blocked the growth: the
+    /// payout then proceeds at the last applied index, below the refused round's NAV, which favours the fund
+    /// (a decrease never asks the reserve guard, so a blocked accrual is always growth).
+    function _syncNavForPayout(IFundToken token) internal {
+        INavOracle.NavRound memory latest = token.navOracle().latestNav();
+        if (latest.updatedAt > token.appliedNav().updatedAt) token.accrue();
+    }
+
+    /// @dev Before an investor's redemption request: never reverts, so no feed can trap an exit. Returns whether
+    /// the token's index prices the fund: the latest round is applied, or its accrual was blocked by the reserve
+    /// guard (paying at the lower index favours the fund). Returns false when the oracle refuses its latest round
+    /// or the accrual reverts (a round outside the change bound, a disallowed decrease, too little gas): the
+    /// caller then queues the request instead of paying it, and the settlement prices it at a valid NAV.
+    function _trySyncNav(IFundToken token) internal returns (bool priced) {
+        try token.navOracle().latestNav() returns (INavOracle.NavRound memory latest) {
+            if (latest.updatedAt <= token.appliedNav().updatedAt) return true;
+            try token.accrue() returns (bool) {
+                return true;
+            } catch {
+                return false;
+            }
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Tokens for `value` USD paid at `pricedAt`: the applied NAV carried forward to now at `rateBps` a year,
+    /// rounded down. The carry charges a subscriber the yield that accrued since the applied round, which the
+    /// next round will pay to every holder: without it, subscribing just before a round and redeeming after it
+    /// earns the elapsed yield at the existing holders' expense (docs/FUND.md, "Pricing").
+    function _carriedTokens(uint256 value, uint16 rateBps, uint256 pricedAt) internal view returns (uint256) {
+        uint256 carry = rateBps * (block.timestamp - pricedAt);
+        return carry == 0 ? value : (value * _CARRY_DENOMINATOR) / (_CARRY_DENOMINATOR + carry);
     }
 
     // =================================================================== conversions

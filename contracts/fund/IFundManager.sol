@@ -52,8 +52,12 @@ interface IFundManager is IAccessManaged, IFundManagerTypes {
 
     // ------------------------------------------------------------------ transfer agent
 
-    /// @notice Settles up to `count` queue positions in order at the current NAV. TRANSFER_AGENT.
+    /// @notice Settles up to `count` queue positions at the current NAV, first in, first out per stablecoin.
+    /// TRANSFER_AGENT.
     function settleRedemptions(uint256 count) external returns (uint256 settled);
+
+    /// @notice Sets a pending request aside (held, reason TransferAgent). TRANSFER_AGENT.
+    function holdRequest(uint256 requestId) external;
 
     /// @notice Pays held requests whose investors may be paid again. TRANSFER_AGENT.
     function settleHeld(uint256[] calldata requestIds) external;
@@ -90,6 +94,9 @@ interface IFundManager is IAccessManaged, IFundManagerTypes {
     /// @notice Sets the fee recipient. ISSUER.
     function setFeeRecipient(address feeRecipient) external;
 
+    /// @notice Sets the annual rate at which subscriptions carry the applied NAV forward. ISSUER.
+    function setNavCarryRate(uint16 bps) external;
+
     /// @notice Switches instant redemption. ISSUER.
     function setInstantRedemption(bool enabled) external;
 
@@ -112,6 +119,9 @@ interface IFundManager is IAccessManaged, IFundManagerTypes {
 
     /// @notice Largest fee, in basis points.
     function MAX_FEE_BPS() external view returns (uint16);
+
+    /// @notice Largest NAV carry rate, in basis points a year.
+    function MAX_NAV_CARRY_RATE_BPS() external view returns (uint16);
 
     /// @notice Refill window of the daily limits.
     function LIMIT_WINDOW() external view returns (uint48);

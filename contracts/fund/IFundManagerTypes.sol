@@ -16,14 +16,16 @@ interface IFundManagerTypes {
         Released
     }
 
-    /// @notice Why a settlement set a request aside instead of paying it.
+    /// @notice Why a request was set aside instead of paid: by a settlement (investor no longer payable, payout
+    /// below its minimum, payment refused by the stablecoin) or explicitly by the transfer agent.
     enum HoldReason {
         None,
         NotVerified,
         Frozen,
         Sanctioned,
         BelowMinOut,
-        PaymentFailed
+        PaymentFailed,
+        TransferAgent
     }
 
     /// @notice The two flows the guardian can pause separately.
@@ -88,6 +90,7 @@ interface IFundManagerTypes {
         bool subscriptionsPaused;
         bool redemptionsPaused;
         bool instantRedemption;
+        uint16 navCarryRateBps;
         uint96 minFirstInvestment;
         uint96 minTopUp;
         uint96 maxPerInvestor;
@@ -149,6 +152,8 @@ interface IFundManagerTypes {
     error QueueEmpty();
     /// @notice A fee above {MAX_FEE_BPS}.
     error FeeTooHigh(uint16 bps, uint16 maxBps);
+    /// @notice A NAV carry rate above {MAX_NAV_CARRY_RATE_BPS}.
+    error NavCarryRateTooHigh(uint16 bps, uint16 maxBps);
     /// @notice Maximum per investor zero or below the minimum first investment.
     error InvalidInvestmentLimits(uint96 minFirstInvestment, uint96 minTopUp, uint96 maxPerInvestor);
     /// @notice A daily limit of zero, or a global limit below the per-investor limit.
@@ -165,7 +170,8 @@ interface IFundManagerTypes {
     // ------------------------------------------------------------------------------------------ events
 
     /// @notice An investor subscribed: `amount` of `stablecoin` in, `fee` to the fee recipient, `toBuffer` kept
-    /// for instant redemptions, `toCustodian` to the custodian, `tokens` minted.
+    /// for instant redemptions, `toCustodian` to the custodian, `tokens` minted. `carry` is what the NAV carried
+    /// forward from the applied round to the subscription withheld: the net amount in USD is `tokens + carry`.
     event Subscribed(
         address indexed investor,
         address indexed identity,
@@ -174,7 +180,8 @@ interface IFundManagerTypes {
         uint256 fee,
         uint256 toBuffer,
         uint256 toCustodian,
-        uint256 tokens
+        uint256 tokens,
+        uint256 carry
     );
     /// @notice An instant redemption: `tokenAmount` burned, `gross` stablecoins of which `fee` to the fee
     /// recipient and `net` to the investor.
@@ -208,7 +215,8 @@ interface IFundManagerTypes {
         uint256 fee,
         uint256 net
     );
-    /// @notice A settlement set a request aside; the transfer agent settles or releases it later.
+    /// @notice A request was set aside (by a settlement, or by the transfer agent: `reason` TransferAgent); the
+    /// transfer agent settles or releases it later, or the investor cancels it.
     event RedemptionHeld(uint256 indexed requestId, address indexed investor, HoldReason reason);
     /// @notice The investor cancelled a request; its escrowed shares (worth `amount`) went back.
     event RedemptionCancelled(
@@ -261,6 +269,8 @@ interface IFundManagerTypes {
     event CustodianChanged(address indexed oldCustodian, address indexed newCustodian);
     /// @notice The fee recipient changed.
     event FeeRecipientChanged(address indexed oldFeeRecipient, address indexed newFeeRecipient);
+    /// @notice The annual rate at which subscriptions carry the applied NAV forward to their own time changed.
+    event NavCarryRateChanged(uint16 oldBps, uint16 newBps);
     /// @notice Instant redemption was switched on or off.
     event InstantRedemptionChanged(bool oldEnabled, bool newEnabled);
     /// @notice A flow was paused or unpaused.

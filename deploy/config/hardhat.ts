@@ -104,6 +104,9 @@ const config: FundConfig = {
     // One million USDC kept for instant redemptions; larger ones queue for the transfer agent.
     liquidityBufferTarget: "1000000",
     instantRedemption: true,
+    // 6% a year, above the demo's 5.12% T-bill yield: subscribing before a NAV round and redeeming
+    // after it pays nothing (docs/FUND.md, "Pricing").
+    navCarryRateBps: 600,
   },
   settlement: {
     // T+1 off-chain payment with a day of margin, then the seller may be refunded.

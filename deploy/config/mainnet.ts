@@ -67,6 +67,8 @@ const config: FundConfig = {
     },
     liquidityBufferTarget: "5000000",
     instantRedemption: true,
+    // At or above the fund's gross yield (docs/FUND.md, "Pricing"); revisit when rates move.
+    navCarryRateBps: 600,
   },
   settlement: { offchainPaymentDeadlineSeconds: 2 * DAY },
 };

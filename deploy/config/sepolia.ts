@@ -77,6 +77,8 @@ const config: FundConfig = {
     },
     liquidityBufferTarget: "10000",
     instantRedemption: true,
+    // At or above the fund's gross yield (docs/FUND.md, "Pricing").
+    navCarryRateBps: 600,
   },
   settlement: { offchainPaymentDeadlineSeconds: 2 * DAY },
 };

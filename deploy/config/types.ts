@@ -266,10 +266,18 @@ export interface FundManagerSection {
   liquidityBufferTarget: DecimalString;
   /** Whether redemptions are paid at once from the buffer (otherwise they queue for the transfer agent). */
   instantRedemption: boolean;
+  /**
+   * Annual rate (basis points) at which subscriptions carry the applied NAV forward to their own time, at most
+   * {MAX_NAV_CARRY_RATE_BPS}. Set it at or above the fund's gross yield: subscribing before a NAV round and
+   * redeeming after it then pays nothing (docs/FUND.md, "Pricing"). 0 prices subscriptions at the applied NAV.
+   */
+  navCarryRateBps: number;
 }
 
 /** Cap on subscription and redemption fees. */
 export const MAX_FLOW_FEE_BPS = 100;
+/** Cap on the NAV carry rate (FundManager.MAX_NAV_CARRY_RATE_BPS). */
+export const MAX_NAV_CARRY_RATE_BPS = 2_000;
 
 // ------------------------------------------------------------------------------------------------ settlement
 

@@ -10,6 +10,7 @@ import { INVESTOR_CLASS_NAMES, isClassName } from "../../scripts/lib/classes";
 import {
   FundConfig,
   MAX_FLOW_FEE_BPS,
+  MAX_NAV_CARRY_RATE_BPS,
   MAX_GOVERNANCE_DELAY,
   OFAC_EMBARGOED_COUNTRIES,
   REPLACE_ME,
@@ -649,10 +650,14 @@ function checkFundManager(c: Checker, v: unknown): void {
     ...usdKeys,
     "dailyLimits",
     "instantRedemption",
+    "navCarryRateBps",
   ]);
   if (!o) return;
   for (const key of ["subscriptionFeeBps", "redemptionFeeBps"]) {
     if (isSet(o[key])) c.int(`${at}.${key}`, o[key], 0, MAX_FLOW_FEE_BPS, " (fee cap)");
+  }
+  if (isSet(o.navCarryRateBps)) {
+    c.int(`${at}.navCarryRateBps`, o.navCarryRateBps, 0, MAX_NAV_CARRY_RATE_BPS, " (carry rate cap)");
   }
   const usd: Record<string, bigint | undefined> = {};
   for (const key of usdKeys) {

@@ -125,7 +125,7 @@ export const CCIP_PAYMENT_ESCROW_ROLES: FunctionRoles = {
 
 /** FundManager (proxy + FundManagerAdmin extension); investors' functions are unrestricted. */
 export const FUND_MANAGER_ROLES: FunctionRoles = {
-  TRANSFER_AGENT: ["settleRedemptions", "settleHeld", "releaseHeld", "withdrawToCustodian"],
+  TRANSFER_AGENT: ["settleRedemptions", "holdRequest", "settleHeld", "releaseHeld", "withdrawToCustodian"],
   GUARDIAN: ["pauseSubscriptions", "pauseRedemptions"],
   ISSUER: [
     "unpauseSubscriptions",
@@ -139,6 +139,7 @@ export const FUND_MANAGER_ROLES: FunctionRoles = {
     "setCustodian",
     "setFeeRecipient",
     "setInstantRedemption",
+    "setNavCarryRate",
     UPGRADE,
   ],
 };

@@ -126,6 +126,12 @@ const func: DeployFunction = async (hre) => {
     );
     await ensure(
       ctx,
+      `FundManager: NAV carry rate ${cfg.navCarryRateBps} bps a year`,
+      async () => p.navCarryRateBps !== BigInt(cfg.navCarryRateBps),
+      () => fm.setNavCarryRate(cfg.navCarryRateBps),
+    );
+    await ensure(
+      ctx,
       `FundManager: custodian ${custodian}`,
       async () => p.custodian !== custodian,
       () => fm.setCustodian(custodian),

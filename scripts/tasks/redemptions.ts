@@ -1,8 +1,8 @@
 /**
  * The transfer agent's redemption queue on the fund manager (docs/FUND.md): list the queue with what its
- * requests are worth and what the manager holds to pay them, settle it in FIFO order (first funding the
- * manager from the transfer agent's Safe when asked), settle or release held requests, and send spare buffer
- * back to the custodian.
+ * requests are worth and what the manager holds to pay them, settle it first in, first out per stablecoin (first
+ * funding the manager from the transfer agent's Safe when asked), hold a pending request out of order, settle or
+ * release held requests, and send spare buffer back to the custodian.
  *
  * The settlement, the held requests and the withdrawal are TRANSFER_AGENT calls on the manager and go through
  * {@link perform}. Funding is a plain stablecoin transfer made by the transfer agent's Safe (no AccessManager
@@ -63,6 +63,7 @@ export const HOLD_REASON = [
   "Sanctioned",
   "BelowMinOut",
   "PaymentFailed",
+  "TransferAgent",
 ] as const;
 
 const builtinErrors = new Interface(["error Error(string message)", "error Panic(uint256 code)"]);
@@ -339,7 +340,9 @@ export async function listRedemptions(ctx: OpsContext, args: ListArgs): Promise<
   if (args.all) {
     requests = await readRequests(fm, coins, range(1n, q.tail), reasons);
   } else {
-    const heldIds = [...reasons.keys()].filter((id) => id < q.head).sort((a, b) => (a < b ? -1 : 1));
+    // Held requests can sit anywhere: a settlement holds them as it passes, the transfer agent holds any pending
+    // one (redemptions:hold), also beyond the head.
+    const heldIds = [...reasons.keys()].sort((a, b) => (a < b ? -1 : 1));
     const held = (await readRequests(fm, coins, heldIds, reasons)).filter((r) => r.status === "held");
     const open = (await readRequests(fm, coins, range(q.head, q.tail), reasons)).filter(
       (r) => r.status === "pending",
@@ -442,10 +445,15 @@ export async function listRedemptions(ctx: OpsContext, args: ListArgs): Promise<
 
 // ------------------------------------------------------------------------------------------------ projection
 
-/** What a settlement would do with one queue position, at the current index. */
+/**
+ * What a settlement would do with one queue position, at the current index: pay it, hold it, pass it (no longer
+ * pending), leave it pending because its stablecoin's balance is short ("short": the first such request of its
+ * stablecoin) or because an earlier request in the same stablecoin is short ("waiting": first in, first out per
+ * stablecoin).
+ */
 export interface ProjectedPosition {
   id: bigint;
-  outcome: "paid" | "held" | "passed" | "short";
+  outcome: "paid" | "held" | "passed" | "short" | "waiting";
   investor?: string;
   reason?: string;
   gross?: bigint;
@@ -456,9 +464,10 @@ export interface ProjectedPosition {
 
 /**
  * Replays `settleRedemptions(count)` on the current state with the given stablecoin balances: positions from
- * the head, cancelled ones passed, requests held for the reasons the manager checks, paid while the balance
- * covers them, stopping at the first it cannot pay. (A newer NAV round, applied first by the settlement, and a
- * stablecoin refusing a payment are not foreseen.)
+ * the head, settled, held and cancelled ones passed, requests held for the reasons the manager checks, paid while
+ * their stablecoin's balance covers them; once a stablecoin's balance is short, its later requests wait (first
+ * in, first out per stablecoin) while other stablecoins' requests are still paid. (A newer NAV round, applied
+ * first by the settlement, and a stablecoin refusing a payment are not foreseen.)
  */
 export async function projectSettlement(
   ctx: OpsContext,
@@ -470,6 +479,7 @@ export async function projectSettlement(
   const end = q.tail - q.head > BigInt(count) ? q.head + BigInt(count) : q.tail;
   const now = await chainNow(ctx);
   const left = new Map(balances);
+  const short = new Set<string>();
   const out: ProjectedPosition[] = [];
   for (let id = q.head; id < end; id++) {
     const [r, stablecoin] = await fm.request(id);
@@ -480,6 +490,10 @@ export async function projectSettlement(
     const [, gross, fee, net] = await fm.requestValue(id);
     const coin = getAddress(stablecoin);
     const base = { id, investor: getAddress(r.investor), gross, fee, net, stablecoin: coin };
+    if (short.has(coin)) {
+      out.push({ ...base, outcome: "waiting" });
+      continue;
+    }
     const reason = (await holdReasonOf(ctx, r.investor, now)) ?? (net < r.minOut ? "BelowMinOut" : undefined);
     if (reason) {
       out.push({ ...base, outcome: "held", reason });
@@ -487,8 +501,9 @@ export async function projectSettlement(
     }
     const balance = left.get(coin) ?? 0n;
     if (balance < gross) {
+      short.add(coin);
       out.push({ ...base, outcome: "short" });
-      break;
+      continue;
     }
     left.set(coin, balance - gross);
     out.push({ ...base, outcome: "paid" });
@@ -496,14 +511,26 @@ export async function projectSettlement(
   return out;
 }
 
-function projectionText(p: ProjectedPosition, coins: Coin[], first: boolean): string {
+/** Whether the settlement reverts (InsufficientLiquidity): it would neither pay nor hold any request. */
+export function settlementReverts(projection: ProjectedPosition[]): boolean {
+  return (
+    projection.some((p) => p.outcome === "short") &&
+    !projection.some((p) => p.outcome === "paid" || p.outcome === "held")
+  );
+}
+
+function projectionText(p: ProjectedPosition, coins: Coin[], reverts: boolean): string {
   if (p.outcome === "passed") return `  #${p.id}: no longer pending, passed`;
   const coin = coinAt(coins, p.stablecoin!);
   if (p.outcome === "held") return `  #${p.id} ${p.investor}: would be held (${p.reason})`;
   if (p.outcome === "short") {
-    return first
+    return reverts
       ? `  #${p.id} ${p.investor}: needs ${money(p.gross!, coin)}, more than the manager would hold: the settlement reverts`
-      : `  #${p.id} ${p.investor}: needs ${money(p.gross!, coin)}, more than is left: the settlement stops here`;
+      : `  #${p.id} ${p.investor}: needs ${money(p.gross!, coin)}, more than is left: stays pending, and so do ` +
+          `the later ${coin.symbol} requests (redemptions:hold sets it aside)`;
+  }
+  if (p.outcome === "waiting") {
+    return `  #${p.id} ${p.investor}: stays pending behind an earlier ${coin.symbol} request that cannot be paid`;
   }
   return (
     `  #${p.id} ${p.investor}: would be paid ${money(p.net!, coin)} ` +
@@ -635,15 +662,19 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     held: [],
   };
   if (funding) {
-    // The contract reverts when the position at the head cannot be paid (later ones only stop the settlement).
-    const first = projection[0];
-    if (first?.outcome === "short") {
+    // The contract reverts when it could neither pay nor hold any request (InsufficientLiquidity).
+    const first = projection.find((p) => p.outcome === "short");
+    if (first && settlementReverts(projection)) {
       const coin = coinAt(coins, first.stablecoin!);
       const after = balances.get(coin.address)!;
+      const fundingCoin = funding.coin.address === coin.address;
       throw new TaskInputError(
         `--fund: after the funding the manager would hold ${money(after, coin)}, less than the ` +
-          `${money(first.gross!, coin)} request #${first.id} at the head of the queue needs: fund at least ` +
-          `${units(first.gross! - after + funding.amount, coin.decimals)}; nothing was sent`,
+          `${money(first.gross!, coin)} request #${first.id} needs, and no other request would be paid: ` +
+          (fundingCoin
+            ? `fund at least ${units(first.gross! - after + funding.amount, coin.decimals)}`
+            : `fund ${coin.symbol} (--stablecoin ${coin.symbol})`) +
+          `; nothing was sent`,
       );
     }
     await requireCurrentNav(ctx);
@@ -685,7 +716,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
         `  would ${step.summary}: ${describeStep(ctx, step)}: not simulated (it needs the funding executed ` +
           `first); projected at the current index:`,
       );
-      projection.forEach((p, i) => say(projectionText(p, coins, i === 0)));
+      projection.forEach((p) => say(projectionText(p, coins, settlementReverts(projection))));
       result.outcomes.push(
         { status: "simulated", step: fundStep, via: "call" },
         { status: "simulated", step, via: "call" },
@@ -699,7 +730,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
       say(
         "  The settlement was not simulated (it needs the funding executed first); projected at the current index:",
       );
-      projection.forEach((p, i) => say(projectionText(p, coins, i === 0)));
+      projection.forEach((p) => say(projectionText(p, coins, settlementReverts(projection))));
       return result;
     }
     const sent =
@@ -740,7 +771,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     result.outcomes.push(...settled.outcomes);
     if (args.dryRun) {
       say("  projected at the current index:");
-      projection.forEach((p, i) => say(projectionText(p, coins, i === 0)));
+      projection.forEach((p) => say(projectionText(p, coins, settlementReverts(projection))));
     }
   }
 
@@ -790,8 +821,9 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
 }
 
 /**
- * What a settlement does first (`_syncNav`), checked before a funding is sent: the oracle's latest NAV round is
- * usable, and it is applied already or the token can apply it (the reserve guard does not block the accrual).
+ * What a settlement does first (`_syncNavForPayout`), checked before a funding is sent: the oracle's latest NAV
+ * round is usable, and it is applied already or the token's accrual does not revert. A round the reserve guard
+ * blocks does not stop the settlement: it pays at the last applied index (said, not refused).
  */
 async function requireCurrentNav(ctx: OpsContext): Promise<void> {
   const { token } = ctx.fund.contracts;
@@ -821,9 +853,10 @@ async function requireCurrentNav(ctx: OpsContext): Promise<void> {
       refuse("The token cannot apply the latest NAV round", error, "see nav:accrue --dry-run"),
     );
   if (!applies) {
-    throw new TaskInputError(
-      `The reserve guard blocks the accrual of NAV round ${latest.roundId}, so the settlement would revert ` +
-        `with NavAccrualBlocked: publish the reserves first (nav:publish-reserves); nothing was sent`,
+    say(
+      `Note: the reserve guard blocks the accrual of NAV round ${latest.roundId}: the settlement pays at the ` +
+        `last applied index (${tokens(await token.index())}), below that round's NAV; publish the reserves ` +
+        `(nav:publish-reserves) first to pay at the new NAV`,
     );
   }
 }
@@ -922,6 +955,54 @@ const REMEDY: Record<string, string> = {
   BelowMinOut:
     "its payout is below the investor's minOut: release it (--release-to) or let the investor cancel",
 };
+
+// ------------------------------------------------------------------------------------------------ hold
+
+export interface HoldArgs extends ExecFlags {
+  id: string;
+}
+
+/**
+ * Sets a pending request aside (`holdRequest`, TRANSFER_AGENT), out of the queue's order: for a request whose
+ * stablecoin cannot be paid for now (depegged, removed, short), so that the head moves past it. Settle it later
+ * with redemptions:held --settle, or return its escrow with --release-to.
+ */
+export async function holdRedemption(ctx: OpsContext, args: HoldArgs): Promise<PerformResult> {
+  const id = parseRequestId("id", args.id);
+  const fm = await requireFundManager(ctx);
+  const q = await fm.queue();
+  const [r, stablecoin] = await fm.request(id);
+  const status = REQUEST_STATUS[Number(r.status)];
+  if (status === "none") {
+    throw new TaskInputError(
+      `--id: there is no redemption request ${id} ` +
+        (q.tail > 1n ? `(requests are numbered 1 to ${q.tail - 1n})` : "(no request was ever made)"),
+    );
+  }
+  if (status !== "pending") throw new TaskInputError(`--id: request ${id} is ${status}, not pending`);
+  const coin = coinAt(await managerCoins(ctx, fm), stablecoin);
+  const investor = getAddress(r.investor);
+  const result = await perform(
+    ctx,
+    [
+      {
+        target: fm,
+        fn: "holdRequest",
+        args: [id],
+        summary: `hold pending request #${id} (${investor}, ${r.shares} shares, paid in ${coin.symbol})`,
+      },
+    ],
+    args,
+  );
+  const o = result.outcomes[0];
+  if (o.status === "executed") {
+    say(
+      `  request #${id} held (TransferAgent), tx ${o.txHash}; later: redemptions:held --id ${id} --settle ` +
+        `(or --release-to <wallet>)`,
+    );
+  }
+  return result;
+}
 
 /** Parses a request id: a positive integer. */
 function parseRequestId(name: string, value: unknown): bigint {
@@ -1089,7 +1170,7 @@ export function registerRedemptionTasks(): void {
   withExecutionFlags(
     task(
       "redemptions:settle",
-      "Settles queued redemptions in FIFO order, optionally funding first (TRANSFER_AGENT)",
+      "Settles queued redemptions, first in, first out per stablecoin, optionally funding first (TRANSFER_AGENT)",
     )
       .addParam("count", `Queue positions to examine (1 to ${MAX_SETTLE_COUNT})`, undefined, types.string)
       .addOptionalParam(
@@ -1105,6 +1186,13 @@ export function registerRedemptionTasks(): void {
         types.string,
       ),
   ).setAction((args, hre) => runTask(hre, (ctx) => settleRedemptions(ctx, args)));
+
+  withExecutionFlags(
+    task(
+      "redemptions:hold",
+      "Sets a pending redemption request aside, out of the queue's order (TRANSFER_AGENT)",
+    ).addParam("id", "Request id", undefined, types.string),
+  ).setAction((args, hre) => runTask(hre, (ctx) => holdRedemption(ctx, args)));
 
   withExecutionFlags(
     task("redemptions:held", "Settles a held redemption request or releases its escrow (TRANSFER_AGENT)")

@@ -437,6 +437,16 @@ describe("Fund config (deploy/config)", function () {
           "fundManager.dailyLimits.perInvestor.subscription: must be >= minFirstInvestment (999.99 < 1000)",
         ],
         [
+          "the NAV carry rate is above the contract's cap",
+          (c) => (c.fundManager.navCarryRateBps = 2_001),
+          "fundManager.navCarryRateBps: must be an integer between 0 and 2000 (carry rate cap), got 2001",
+        ],
+        [
+          "the NAV carry rate is missing",
+          (c) => delete (c.fundManager as Partial<typeof c.fundManager>).navCarryRateBps,
+          "fundManager.navCarryRateBps: is required",
+        ],
+        [
           "instant redemption has no buffer",
           (c) => (c.fundManager.liquidityBufferTarget = "0"),
           "fundManager.liquidityBufferTarget: must be > 0 when instantRedemption is on",

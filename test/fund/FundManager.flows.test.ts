@@ -2,12 +2,18 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { publishNav, DAY } from "../helpers/fund";
+import config from "../../deploy/config/hardhat";
 import { managerFixture, USDC, TOKENS, STATUS } from "./fixtures";
 
 /** The USDC value of `tokens` (18 decimals) rounded down, as the manager pays it. */
 const toUsdc = (tokens: bigint) => tokens / 10n ** 12n;
 /** A fee in basis points, rounded up. */
 const feeUp = (amount: bigint, bps: bigint) => (amount * bps + 9_999n) / 10_000n;
+/** Tokens for `value` USD subscribed `elapsed` seconds after the applied NAV round (FundManagerBase._carriedTokens). */
+const carried = (value: bigint, elapsed: bigint) => {
+  const denominator = 10_000n * 365n * BigInt(DAY);
+  return (value * denominator) / (denominator + BigInt(config.fundManager.navCarryRateBps) * elapsed);
+};
 
 describe("FundManager", function () {
   describe("full flows with the deployed configuration (deploy/config/hardhat.ts)", function () {
@@ -17,7 +23,12 @@ describe("FundManager", function () {
       const transferAgent = fund.as("transferAgent");
 
       // Subscriptions: no subscription fee; the first million fills the buffer, the rest goes to the custodian.
-      await expect(fm.connect(alice).subscribe(usdc, USDC("1500000"), TOKENS("1500000")))
+      // Tokens: the net amount, less the NAV carried forward from the deployment's round at the configured rate.
+      const navAt = Number((await fund.contracts.navPublisher!.latestRoundData())[3]);
+      const subscribedAt = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(subscribedAt);
+      const aliceTokens = carried(TOKENS("1500000"), BigInt(subscribedAt - navAt));
+      await expect(fm.connect(alice).subscribe(usdc, USDC("1500000"), aliceTokens))
         .to.emit(fm, "Subscribed")
         .withArgs(
           alice.address,
@@ -27,11 +38,14 @@ describe("FundManager", function () {
           0,
           USDC("1000000"),
           USDC("500000"),
-          TOKENS("1500000"),
+          aliceTokens,
+          TOKENS("1500000") - aliceTokens,
         );
+      await time.setNextBlockTimestamp(subscribedAt + 1);
       await fm.connect(bob).subscribe(usdc, USDC("200000"), 0);
+      const bobTokens = carried(TOKENS("200000"), BigInt(subscribedAt + 1 - navAt));
       expect(await usdc.balanceOf(custodian)).to.equal(USDC("700000"));
-      expect(await token.totalSupply()).to.equal(TOKENS("1700000"));
+      expect(await token.totalSupply()).to.equal(aliceTokens + bobTokens);
 
       // Instant redemption from the buffer, 5 bps fee to the fee wallet.
       await expect(fm.connect(alice).requestRedemption(TOKENS("100000"), usdc, USDC("99950")))
@@ -55,7 +69,7 @@ describe("FundManager", function () {
         .to.emit(fm, "RedemptionRequested")
         .withArgs(2, bob.address, usdc, TOKENS("50000"), TOKENS("50000"), 0);
       await fm.connect(bob).cancelRedemption(2);
-      expect(await token.balanceOf(bob.address)).to.equal(TOKENS("200000"));
+      expect(await token.balanceOf(bob.address)).to.equal(bobTokens);
 
       // A day later the NAV rose; the escrow earned it (net of the management fee) like every holding.
       await time.increase(DAY);
@@ -80,7 +94,9 @@ describe("FundManager", function () {
       expect((await fm.request(1)).r.status).to.equal(STATUS.Settled);
       expect((await fm.request(2)).r.status).to.equal(STATUS.Cancelled);
       expect(await token.sharesOf(fm)).to.be.lte(1n);
-      expect(await token.balanceOf(alice.address)).to.equal((TOKENS("400000") * index) / 10n ** 18n);
+      expect(await token.balanceOf(alice.address)).to.equal(
+        ((aliceTokens - TOKENS("1100000")) * index) / 10n ** 18n,
+      );
     });
   });
 

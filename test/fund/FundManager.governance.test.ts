@@ -63,6 +63,7 @@ describe("FundManager", function () {
         false,
         false,
       ]);
+      expect(p.navCarryRateBps).to.equal(c.navCarryRateBps);
     });
 
     it("should accept the configured stablecoins with their decimals and buffer target", async function () {

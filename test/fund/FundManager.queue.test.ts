@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, TransactionReceipt } from "ethers";
-import { registerInvestor, publishNav, DAY, CLASS } from "../helpers/fund";
+import { registerInvestor, publishNav, publishReserves, DAY, CLASS } from "../helpers/fund";
 import { queueFixture, asIssuer, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "./fixtures";
 import type { IFundManager } from "../../typechain-types";
 
@@ -273,6 +273,169 @@ describe("FundManager", function () {
           .to.be.revertedWithCustomError(fm, "AccessManagedUnauthorized")
           .withArgs(alice.address);
       });
+    });
+  });
+
+  describe("settleRedemptions with two stablecoins (issue 16 finding 5: one illiquid stablecoin no longer blocks the queue)", function () {
+    /**
+     * {queueFixture} with a second stablecoin, USDT (no buffer), and four requests: #1 bob 500 tokens in USDT,
+     * #2 alice 1,000 in USDC, #3 bob 200 in USDT, #4 alice 500 in USDC. The manager holds 2,000 USDC and no USDT
+     * (bob's USDT subscription went to the custodian).
+     */
+    async function twoCoinFixture() {
+      const f = await loadFixture(queueFixture);
+      const { fm, usdc, alice, bob, fund } = f;
+      const [deployer] = await hre.ethers.getSigners();
+      const usdt = await hre.ethers.deployContract("MockStablecoin", ["Tether", "USDT", 6, deployer.address]);
+      await asIssuer(fund, [[fm, "addStablecoin", [await usdt.getAddress(), 0]]]);
+      await publishNav(fund, "1.00");
+      await usdt.mint(bob.address, USDC("1000"));
+      await usdt.connect(bob).approve(fm, hre.ethers.MaxUint256);
+      await fm.connect(alice).subscribe(usdc, USDC("5000"), 0);
+      await fm.connect(bob).subscribe(usdt, USDC("1000"), 0);
+      await fm.connect(bob).requestRedemption(TOKENS("500"), usdt, 0);
+      await fm.connect(alice).requestRedemption(TOKENS("1000"), usdc, 0);
+      await fm.connect(bob).requestRedemption(TOKENS("200"), usdt, 0);
+      await fm.connect(alice).requestRedemption(TOKENS("500"), usdc, 0);
+      return { ...f, usdt };
+    }
+
+    it("should pay the requests of a stablecoin that can pay, past one that cannot, and keep the head at the first left pending", async function () {
+      const { fm, usdc, usdt, fund } = await loadFixture(twoCoinFixture);
+      expect(await usdt.balanceOf(fm)).to.equal(0);
+      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      expect(settledIds(fm, result.receipt)).to.deep.equal([2n, 4n]);
+      const queue = await fm.queue();
+      expect([queue.head, queue.tail, queue.pendingCount, queue.heldCount]).to.deep.equal([1n, 5n, 2n, 0n]);
+      expect(queue.pendingShares).to.equal(TOKENS("700"));
+      expect((await fm.request(1))[0].status).to.equal(STATUS.Pending);
+      expect((await fm.request(3))[0].status).to.equal(STATUS.Pending);
+      expect(await usdc.balanceOf(fm)).to.equal(USDC("500"));
+      expect((await fm.stablecoinInfo(usdt)).pendingShares).to.equal(TOKENS("700"));
+    });
+
+    it("should keep first in, first out within a stablecoin: a later request it could pay waits behind an earlier one it cannot", async function () {
+      const { fm, usdt, bob, fund } = await loadFixture(twoCoinFixture);
+      await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      // 200 USDT would pay #3 (200 gross) but not #1 (500 gross), which comes first.
+      await usdt.mint(fm, USDC("200"));
+      await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [4]))
+        .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
+        .withArgs(await usdt.getAddress(), USDC("200"), USDC("500"));
+      await usdt.mint(fm, USDC("500"));
+      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 3n]);
+      await expect(result.response)
+        .to.emit(fm, "RedemptionSettled")
+        .withArgs(
+          1,
+          bob.address,
+          usdt,
+          TOKENS("500"),
+          TOKENS("500"),
+          USDC("500"),
+          USDC("0.25"),
+          USDC("499.75"),
+        );
+      const queue = await fm.queue();
+      expect([queue.head, queue.pendingCount, queue.pendingShares]).to.deep.equal([5n, 0n, 0n]);
+    });
+
+    it("should settle a removed stablecoin's requests once funded, and pay the others meanwhile", async function () {
+      const { fm, usdt, fund } = await loadFixture(twoCoinFixture);
+      await asIssuer(fund, [[fm, "removeStablecoin", [await usdt.getAddress()]]]);
+      await publishNav(fund, "1.00");
+      await publishReserves(fund, "10000000");
+      const first = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      expect(settledIds(fm, first.receipt)).to.deep.equal([2n, 4n]);
+      await usdt.mint(fm, USDC("700"));
+      const second = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      expect(settledIds(fm, second.receipt)).to.deep.equal([1n, 3n]);
+      expect((await fm.queue()).head).to.equal(5);
+    });
+
+    it("should let the transfer agent hold a depegged stablecoin's requests so that the head moves past them", async function () {
+      const { fm, usdc, usdt, alice, bob, fund } = await loadFixture(twoCoinFixture);
+      await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      for (const id of [1, 3]) {
+        const held = await fund.as("transferAgent").call(fm, "holdRequest", [id]);
+        await expect(held.response)
+          .to.emit(fm, "RedemptionHeld")
+          .withArgs(id, bob.address, HOLD.TransferAgent);
+      }
+      await fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0);
+      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [10]);
+      expect(settledIds(fm, result.receipt)).to.deep.equal([5n]);
+      const queue = await fm.queue();
+      expect([queue.head, queue.pendingCount, queue.heldCount]).to.deep.equal([6n, 0n, 2n]);
+      expect(queue.heldShares).to.equal(TOKENS("700"));
+      expect((await fm.stablecoinInfo(usdt)).pendingShares).to.equal(0);
+      // The investor takes the escrow back and redeems in another stablecoin.
+      await expect(fm.connect(bob).cancelRedemption(1))
+        .to.emit(fm, "RedemptionCancelled")
+        .withArgs(1, bob.address, TOKENS("500"), TOKENS("500"));
+    });
+  });
+
+  describe("holdRequest", function () {
+    it("should set a pending request aside with reason TransferAgent, its escrow moving from pending to held", async function () {
+      const { fm, usdc, bob, fund } = await loadFixture(queuedFixture);
+      const result = await fund.as("transferAgent").call(fm, "holdRequest", [2]);
+      await expect(result.response)
+        .to.emit(fm, "RedemptionHeld")
+        .withArgs(2, bob.address, HOLD.TransferAgent);
+      expect((await fm.request(2))[0].status).to.equal(STATUS.Held);
+      const queue = await fm.queue();
+      expect([queue.head, queue.pendingCount, queue.heldCount]).to.deep.equal([1n, 2n, 1n]);
+      expect([queue.pendingShares, queue.heldShares]).to.deep.equal([TOKENS("2000"), TOKENS("500")]);
+      expect((await fm.stablecoinInfo(usdc)).pendingShares).to.equal(TOKENS("2000"));
+      // The settlement passes it: the 2,000 USDC pay #1 and #3.
+      const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+      expect(settledIds(fm, settled.receipt)).to.deep.equal([1n, 3n]);
+    });
+
+    it("should let settleHeld pay it later", async function () {
+      const { fm, usdc, bob, fund, custodian } = await loadFixture(queuedFixture);
+      await fund.as("transferAgent").call(fm, "holdRequest", [2]);
+      await usdc.connect(await hre.ethers.getSigner(custodian)).transfer(fm, USDC("500"));
+      const result = await fund.as("transferAgent").call(fm, "settleHeld", [[2]]);
+      await expect(result.response)
+        .to.emit(fm, "RedemptionSettled")
+        .withArgs(
+          2,
+          bob.address,
+          usdc,
+          TOKENS("500"),
+          TOKENS("500"),
+          USDC("500"),
+          USDC("0.25"),
+          USDC("499.75"),
+        );
+    });
+
+    it("should work while redemptions are paused", async function () {
+      const { fm, fund } = await loadFixture(queuedFixture);
+      await fund.as("guardian").call(fm, "pauseRedemptions");
+      const result = await fund.as("transferAgent").call(fm, "holdRequest", [1]);
+      await expect(result.response).to.emit(fm, "RedemptionHeld");
+    });
+
+    it("should revert with InvalidRequestStatus for a request that is not pending", async function () {
+      const { fm, fund } = await loadFixture(queuedFixture);
+      await fund.as("transferAgent").call(fm, "holdRequest", [1]);
+      await expect(fund.as("transferAgent").call(fm, "holdRequest", [1]))
+        .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
+        .withArgs(1, STATUS.Held);
+      await expect(fund.as("transferAgent").call(fm, "holdRequest", [9]))
+        .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
+        .withArgs(9, STATUS.None);
+    });
+
+    it("should revert with AccessManagedUnauthorized for a caller without the TRANSFER_AGENT role", async function () {
+      const { fm, bob } = await loadFixture(queuedFixture);
+      await expect(fm.connect(bob).holdRequest(2))
+        .to.be.revertedWithCustomError(fm, "AccessManagedUnauthorized")
+        .withArgs(bob.address);
     });
   });
 

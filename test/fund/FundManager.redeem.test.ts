@@ -1,9 +1,10 @@
 import { expect } from "chai";
+import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Signature, ZeroAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { DAY, publishNav } from "../helpers/fund";
+import { DAY, publishNav, publishReserves } from "../helpers/fund";
 import {
   managerFixture,
   limitsFixture,
@@ -208,6 +209,7 @@ describe("FundManager", function () {
             USDC("999"),
             0,
             TOKENS("999"),
+            0n,
           );
       });
     });
@@ -385,15 +387,96 @@ describe("FundManager", function () {
       }
     });
 
-    describe("when the NAV oracle's latest round is stale", function () {
-      it("should revert with NavStale", async function () {
+    describe("when the NAV oracle's latest round is stale (issue 16 finding 2: no feed traps an exit)", function () {
+      it("should queue the request instead of reverting, and the settlement should wait for a usable round", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const [roundId, , , updatedAt] = await fund.contracts.navPublisher!.latestRoundData();
         const maxAge = await fund.contracts.navOracle.maxAge();
         await at(Number(updatedAt + maxAge + 1n));
+        // The buffer (2,000 USDC) would pay 100 tokens at once; with no usable NAV the request waits instead.
         await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
+          .to.emit(fm, "RedemptionRequested")
+          .withArgs(1, alice.address, usdc, TOKENS("100"), TOKENS("100"), 0)
+          .and.not.to.emit(fm, "Redeemed");
+        await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [1]))
           .to.be.revertedWithCustomError(fund.contracts.navOracle, "NavStale")
-          .withArgs(roundId, updatedAt, maxAge, updatedAt + maxAge + 1n);
+          .withArgs(roundId, updatedAt, maxAge, anyUint);
+        await publishNav(fund, "1.00");
+        await publishReserves(fund, "10000000");
+        const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+        await expect(settled.response).to.emit(fm, "RedemptionSettled");
+      });
+    });
+
+    describe("when the reserve guard blocks the newer NAV round (issue 16 finding 2: a shortfall blocks growth, not exits)", function () {
+      /** Reserves published equal to the supply, then a NAV round of +0.1% that the accrual cannot apply. */
+      async function shortfallFixture(): Promise<ManagerFixture> {
+        const f = await loadFixture(holdersFixture);
+        await time.increase(DAY);
+        await publishReserves(f.fund, hre.ethers.formatUnits(await f.fund.contracts.token.totalSupply(), 18));
+        await publishNav(f.fund, "1.001");
+        return f;
+      }
+
+      it("should pay an instant redemption at the last applied index and leave the round unapplied", async function () {
+        const { fm, usdc, alice, fund } = await loadFixture(shortfallFixture);
+        const { token } = fund.contracts;
+        const applied = await token.appliedNav();
+        // 100 tokens at $1 each (the applied index): 100 USDC gross, 0.05 fee, 99.95 net.
+        await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
+          .to.emit(token, "AccrualBlockedByReserve")
+          .and.to.emit(fm, "Redeemed")
+          .withArgs(
+            alice.address,
+            alice.address,
+            usdc,
+            TOKENS("100"),
+            USDC("100"),
+            USDC("0.05"),
+            USDC("99.95"),
+          );
+        expect(await token.appliedNav()).to.deep.equal(applied);
+        expect(await token.index()).to.equal(10n ** 18n);
+      });
+
+      it("should queue a request the buffer cannot pay, with its escrow", async function () {
+        const { fm, usdc, alice, fund } = await loadFixture(shortfallFixture);
+        await expect(fm.connect(alice).requestRedemption(TOKENS("2500"), usdc, 0))
+          .to.emit(fm, "RedemptionRequested")
+          .withArgs(1, alice.address, usdc, TOKENS("2500"), TOKENS("2500"), 0);
+        expect(await fund.contracts.token.sharesOf(fm)).to.equal(TOKENS("2500"));
+      });
+
+      it("should still refuse a subscription with NavAccrualBlocked", async function () {
+        const { fm, usdc, carol, fund } = await loadFixture(shortfallFixture);
+        const [roundId, , , updatedAt] = await fund.contracts.navPublisher!.latestRoundData();
+        await expect(fm.connect(carol).subscribe(usdc, USDC("1000"), 0))
+          .to.be.revertedWithCustomError(fm, "NavAccrualBlocked")
+          .withArgs(roundId, updatedAt);
+      });
+
+      it("should settle the queue at the last applied index", async function () {
+        const { fm, usdc, alice, fund, custodian } = await loadFixture(holdersFixture);
+        await fm.connect(alice).requestRedemption(TOKENS("2500"), usdc, 0);
+        await usdc.connect(await hre.ethers.getSigner(custodian)).transfer(fm, USDC("500"));
+        await time.increase(DAY);
+        await publishReserves(fund, hre.ethers.formatUnits(await fund.contracts.token.totalSupply(), 18));
+        await publishNav(fund, "1.001");
+        const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+        await expect(settled.response)
+          .to.emit(fund.contracts.token, "AccrualBlockedByReserve")
+          .and.to.emit(fm, "RedemptionSettled")
+          .withArgs(
+            1,
+            alice.address,
+            usdc,
+            TOKENS("2500"),
+            TOKENS("2500"),
+            USDC("2500"),
+            USDC("1.25"),
+            USDC("2498.75"),
+          );
+        expect(await fund.contracts.token.index()).to.equal(10n ** 18n);
       });
     });
 

@@ -30,6 +30,7 @@ describe("FundManager", function () {
             USDC("999"),
             0,
             TOKENS("999"),
+            0n,
           )
           .and.to.emit(token, "Transfer")
           .withArgs(ZeroAddress, alice.address, TOKENS("999"));
@@ -55,6 +56,7 @@ describe("FundManager", function () {
             USDC("1001"),
             USDC("997"),
             TOKENS("1998"),
+            0n,
           );
         expect(await usdc.balanceOf(fm)).to.equal(USDC("2000"));
         expect(await usdc.balanceOf(custodian)).to.equal(USDC("997"));
@@ -76,6 +78,7 @@ describe("FundManager", function () {
             USDC("999"),
             0,
             TOKENS("999"),
+            0n,
           );
         expect(await usdc.balanceOf(feeWallet)).to.equal(1_000_001n);
         expect(await fm.quoteSubscription(usdc, 1_000_000_001n)).to.deep.equal([1_000_001n, TOKENS("999")]);
@@ -205,6 +208,7 @@ describe("FundManager", function () {
             USDC("99.9"),
             0,
             TOKENS("99.9"),
+            0n,
           );
       });
     });
@@ -234,6 +238,7 @@ describe("FundManager", function () {
             0,
             1_005_000_000n,
             TOKENS("1005"),
+            0n,
           );
         expect((await fund.contracts.compliance.investorState(alice.address)).shares).to.equal(
           TOKENS("6000"),

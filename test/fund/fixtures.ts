@@ -87,8 +87,8 @@ export async function asIssuer(fund: Fund, calls: Call[]) {
 /**
  * The manager with small limits, easy to reach exactly: minimum first 1,000, top-up 100, at most 1,000,000 per
  * investor; subscriptions 5,000 per investor and 8,000 for the fund per rolling day; instant redemptions 3,000
- * per investor and 4,000 for the fund; fees 10 bps in, 5 bps out; a 2,000 USDC buffer. The token's management
- * fee is set to 0 so that re-publishing the same NAV keeps the index at exactly 1; NAV and reserves (10 million)
+ * per investor and 4,000 for the fund; fees 10 bps in, 5 bps out; a 2,000 USDC buffer; no NAV carry. The token's
+ * management fee is set to 0 so that re-publishing the same NAV keeps the index at exactly 1; NAV and reserves (10 million)
  * are re-published at the end, so both are fresh.
  */
 export async function configure(f: ManagerFixture, extra: Call[] = []): Promise<ManagerFixture> {
@@ -100,6 +100,9 @@ export async function configure(f: ManagerFixture, extra: Call[] = []): Promise<
     [fm, "setFees", [10, 5]],
     [fm, "setLiquidityBufferTarget", [await usdc.getAddress(), USDC("2000")]],
     [fund.contracts.token, "setManagementFeeBps", [0]],
+    // Subscriptions priced at the applied NAV exactly (no carry), so that amounts are round; the carry has its
+    // own tests (FundManager.pricing.test.ts).
+    [fm, "setNavCarryRate", [0]],
     ...extra,
   ]);
   await publishNav(fund, "1.00");

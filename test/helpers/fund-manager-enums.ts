@@ -15,4 +15,5 @@ export const HOLD = {
   Sanctioned: 3,
   BelowMinOut: 4,
   PaymentFailed: 5,
+  TransferAgent: 6,
 } as const;

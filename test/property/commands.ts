@@ -998,8 +998,7 @@ const subscribe = cmd(
     await freshFeeds(w, p.fresh, p.dt, p.amount.n);
     const wallet = resolveWallet(w, p.wallet);
     const amount = resolvePay(w, p.amount, wallet, w.now + p.dt);
-    const g = w.model.state.manager;
-    const tokens = (amount - feeUp(amount, g.subscriptionFeeBps)) * w.model.scaleOf(g.coin);
+    const tokens = w.model.subscriptionTokens(amount, w.now + p.dt);
     await w.subscribe(wallet, coinAddress(w, p.coin), amount, minOf(p.min, tokens), p.dt);
   },
 );
@@ -1262,6 +1261,12 @@ const releaseHeld = cmd(
   },
 );
 
+/** The transfer agent sets a pending request aside (or tries a request that is not pending). */
+const holdRequest = cmd("holdRequest", fc.record({ request: requestArb, dt: dtArb }), async (w, p) => {
+  const id = resolveRequest(w, p.request, [REQUEST.Pending]);
+  await w.holdRequest(BigInt(id), p.dt);
+});
+
 const withdrawToCustodian = cmd(
   "withdrawToCustodian",
   fc.record({
@@ -1357,6 +1362,7 @@ export const fundCommands = [
   { arbitrary: custodianFunds, weight: 2 },
   { arbitrary: settleHeld, weight: 1 },
   { arbitrary: releaseHeld, weight: 1 },
+  { arbitrary: holdRequest, weight: 1 },
   { arbitrary: withdrawToCustodian, weight: 1 },
   { arbitrary: mintUsdc, weight: 1 },
   { arbitrary: pauseFlow, weight: 1 },

@@ -19,6 +19,7 @@ import {
   getAddress,
   keccak256,
   parseUnits,
+  Signature,
   toBeHex,
   type Result,
 } from "ethers";
@@ -37,6 +38,7 @@ import {
   RULE,
   ZERO_ADDRESS,
   feeUp,
+  carriedTokens,
   toAmount,
   type Limiter,
   type ManagerState,
@@ -371,6 +373,7 @@ async function initialManager(env: PropertyEnv): Promise<ManagerState> {
     subscriptionsPaused: p.subscriptionsPaused,
     redemptionsPaused: p.redemptionsPaused,
     instantRedemption: p.instantRedemption,
+    navCarryRateBps: p.navCarryRateBps,
     minFirstInvestment: p.minFirstInvestment,
     minTopUp: p.minTopUp,
     maxPerInvestor: p.maxPerInvestor,
@@ -616,6 +619,7 @@ export function decodeManager(v: ManagerView) {
     redemptionsPaused: bits(v.config, 200, 8) !== 0n,
     instantRedemption: bits(v.config, 208, 8) !== 0n,
     stablecoinCount: Number(bits(v.config, 216, 8)),
+    navCarryRateBps: bits(v.config, 224, 16),
     token: bits(v.config, 0, 160),
     minFirstInvestment: bits(v.minimums, 0, 96),
     minTopUp: bits(v.minimums, 96, 96),
@@ -1085,6 +1089,7 @@ export type OpName =
   | "settleRedemptions"
   | "settleHeld"
   | "releaseHeld"
+  | "holdRequest"
   | "withdrawToCustodian"
   | "pauseFlow"
   | "unpauseFlow"
@@ -1146,6 +1151,10 @@ export const PROFILE = {
 };
 /** Full public-view comparison every this many operations (and at the end of every sequence). */
 const FULL_VIEWS_EVERY = 40;
+/** Operations after which {World.checkExitsOpen} runs: what changes what the feeds say or how old they are. */
+const FEED_OPS: OpName[] = ["publishNav", "publishReserves", "time"];
+/** Wallets {World.checkExitsOpen} tries each time, in turn through the eligible ones (each costs a permit and a call). */
+const EXITS_CHECKED = 3;
 
 /** Counts of what the runs exercised, printed at the end. */
 export const stats = {
@@ -1155,6 +1164,8 @@ export const stats = {
   refusals: new Map<string, number>(),
   /** What the fund manager's accepted operations did (paid at once, queued, settled, held, ...). */
   manager: new Map<string, number>(),
+  /** Redemption requests simulated by {World.checkExitsOpen} (each one had to be accepted). */
+  exitChecks: 0,
 };
 
 function countManager(what: string, n = 1) {
@@ -1176,6 +1187,7 @@ function countRefusal(name: string) {
 export class World {
   trace: string[] = [];
   private steps = 0;
+  private permitDomain?: { name: string; version: string; chainId: bigint; verifyingContract: string };
 
   constructor(
     readonly env: PropertyEnv,
@@ -1371,6 +1383,8 @@ export class World {
     if (broken.length) this.fail(`invariant broken after ${info.label}:\n    ${broken.join("\n    ")}`);
     const t2 = cpuNow();
     this.steps += 1;
+    if (this.steps % FULL_VIEWS_EVERY === 0 || FEED_OPS.includes(info.name))
+      await this.checkExitsOpen(info.label);
     if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
     else {
       // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
@@ -1378,6 +1392,106 @@ export class World {
       if (parties.length) await this.checkBalances(info.label, parties);
     }
     PROFILE.views += cpuNow() - t2;
+  }
+
+  /**
+   * Issue 16 finding 2 as an invariant on the chain's own answers, whatever the NAV and reserve feeds say: while
+   * redemptions are not paused, a holder who is not sanctioned and whose tokens the token would let move to the fund
+   * manager (`detectTransferRestriction` returns 0: not paused, not frozen, verified, the compliance's rules passed)
+   * can ask to redeem them: `requestRedemptionWithPermit` (a permit signed for the amount) does not revert, paid at
+   * once or queued. Checked for half the balance (at least two micro-USDC's worth; half, so that the yield a pending
+   * NAV round adds first cannot leave a whole-balance redemption a remainder below the minimum holding) of
+   * EXITS_CHECKED investor wallets in turn, after every NAV or reserve publication and time jump, and every
+   * FULL_VIEWS_EVERY operations.
+   */
+  async checkExitsOpen(label: string) {
+    const env = this.env;
+    const fm = this.iface.manager;
+    const tokenIface = this.iface.token;
+    const call = async (from: string | undefined, to: string, data: string) => {
+      try {
+        const raw = (await hre.network.provider.request({
+          method: "eth_call",
+          params: [{ ...(from ? { from } : {}), to, data }, "latest"],
+        })) as string;
+        return { ok: true, raw };
+      } catch (e) {
+        const d = (e as { data?: unknown }).data;
+        if (typeof d === "string" && d.startsWith("0x")) return { ok: false, raw: d.toLowerCase() };
+        throw new Error(`${(e as Error).message ?? e} (no revert data)`);
+      }
+    };
+    const params = fm.decodeFunctionResult(
+      "parameters",
+      (await call(undefined, env.addr.manager, fm.encodeFunctionData("parameters"))).raw,
+    )[0];
+    if (params.redemptionsPaused) return;
+    const token = env.fund.contracts.token;
+    this.permitDomain ??= {
+      name: await token.name(),
+      version: "1",
+      chainId: (await hre.ethers.provider.getNetwork()).chainId,
+      verifyingContract: env.addr.token,
+    };
+    const domain = this.permitDomain;
+    const types = {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const refused: string[] = [];
+    // Cheap filters from the model (which agrees with the chain here: compared before this runs).
+    const m = this.model;
+    const candidates = env.wallets.filter(
+      (w) => w !== env.feeWallet && m.balanceOf(w) / 2n >= 2n * 10n ** 12n && !m.sanctionedWallet(w),
+    );
+    const start = candidates.length ? this.steps % candidates.length : 0;
+    const chosen = [...candidates.slice(start), ...candidates.slice(0, start)].slice(0, EXITS_CHECKED);
+    for (const wallet of chosen) {
+      const amount = m.balanceOf(wallet) / 2n;
+      const detect = await call(
+        undefined,
+        env.addr.token,
+        tokenIface.encodeFunctionData("detectTransferRestriction", [wallet, env.addr.manager, amount]),
+      );
+      if (!detect.ok || BigInt(detect.raw) !== 0n) continue;
+      stats.exitChecks += 1;
+      const deadline = BigInt(this.now + 10 * DAY);
+      const signer = await hre.ethers.getSigner(wallet);
+      const value = {
+        owner: wallet,
+        spender: env.addr.manager,
+        value: amount,
+        nonce: await token.nonces(wallet),
+        deadline,
+      };
+      const sig = Signature.from(await signer.signTypedData(domain, types, value));
+      const request = await call(
+        wallet,
+        env.addr.manager,
+        fm.encodeFunctionData("requestRedemptionWithPermit", [
+          amount,
+          env.addr.usdc,
+          0,
+          deadline,
+          sig.v,
+          sig.r,
+          sig.s,
+        ]),
+      );
+      if (!request.ok)
+        refused.push(`${short(wallet)} redeeming ${amount}: ${describeRevert(env.errors, request.raw)}`);
+    }
+    if (refused.length) {
+      this.fail(
+        `a holder free to move its tokens could not request a redemption after ${label} ` +
+          `(issue 16 finding 2):\n    ${refused.join("\n    ")}`,
+      );
+    }
   }
 
   /** sharesOf and balanceOf of the operation's parties agree with the model (after every accepted operation). */
@@ -1561,6 +1675,7 @@ export class World {
         `${p.subscriptionsPaused}/${p.redemptionsPaused}/${p.instantRedemption}`,
         `${g.subscriptionsPaused}/${g.redemptionsPaused}/${g.instantRedemption}`,
       );
+      eq("parameters() NAV carry rate", p.navCarryRateBps, g.navCarryRateBps);
       eq(
         "parameters() limits",
         [
@@ -1619,8 +1734,8 @@ export class World {
     const scale = m.scaleOf(g.coin);
     const qs = next();
     if (qs) {
-      const fee = feeUp(quote.subscription, g.subscriptionFeeBps);
-      eq("quoteSubscription", `${qs[0]}/${qs[1]}`, `${fee}/${(quote.subscription - fee) * scale}`);
+      const [fee, tokens] = m.quoteSubscription(quote.subscription);
+      eq("quoteSubscription", `${qs[0]}/${qs[1]}`, `${fee}/${tokens}`);
     }
     const qr = next();
     if (qr) {
@@ -2100,6 +2215,19 @@ export class World {
     );
   }
 
+  async holdRequest(requestId: bigint, dt: number) {
+    await this.op(
+      { name: "holdRequest", label: `holdRequest(${requestId})`, from: this.env.addr.manager },
+      {
+        from: this.env.actors.agent,
+        to: this.env.addr.manager,
+        data: this.iface.manager.encodeFunctionData("holdRequest", [requestId]),
+      },
+      dt,
+      (m) => m.holdRequest(requestId),
+    );
+  }
+
   async releaseHeld(requestId: bigint, to: string, dt: number) {
     await this.op(
       {
@@ -2275,6 +2403,7 @@ function diffManager(
   eq("subscriptions paused", c.subscriptionsPaused, g.subscriptionsPaused);
   eq("redemptions paused", c.redemptionsPaused, g.redemptionsPaused);
   eq("instant redemption", c.instantRedemption, g.instantRedemption);
+  eq("NAV carry rate", c.navCarryRateBps, g.navCarryRateBps);
   eq("stablecoin count", c.stablecoinCount, 1);
   eq(
     "investment limits",
@@ -2552,7 +2681,7 @@ export function checkInvariants(
     fail(`unfreezing the whole frozen amount left ${cur.wallets.get(op.from!)!.frozenShares} frozen shares`);
   if (op.name === "mint" && op.amount !== undefined && d(op.to) * prev.index > op.amount * ONE)
     fail(`mint: ${d(op.to)} shares credited are worth more than ${op.amount}`);
-  checkManagerFlows(env, prev, cur, op, accrued, fail);
+  checkManagerFlows(env, prev, cur, op, T, accrued, fail);
   if ((op.name === "mint" || op.name === "accrue" || SYNC_OPS.includes(op.name)) && supplyDelta > 0n) {
     const reserves = prev.reserveRound.answer * 10n ** 10n;
     const [before, after] = [toAmount(prev.totalShares, prev.index), toAmount(cur.totalShares, cur.index)];
@@ -2619,6 +2748,7 @@ const REQUEST_TRANSITIONS: Partial<Record<OpName, string[]>> = {
   settleRedemptions: [`${REQUEST.Pending}>${REQUEST.Settled}`, `${REQUEST.Pending}>${REQUEST.Held}`],
   settleHeld: [`${REQUEST.Held}>${REQUEST.Settled}`],
   releaseHeld: [`${REQUEST.Held}>${REQUEST.Released}`],
+  holdRequest: [`${REQUEST.Pending}>${REQUEST.Held}`],
 };
 
 /** Whether the manager's storage and the stablecoin's balances are the same in both states. */
@@ -2713,6 +2843,7 @@ function checkManagerFlows(
   prev: ChainView,
   cur: ChainView,
   op: OpInfo,
+  T: number,
   accrued: boolean,
   fail: (m: string) => void,
 ) {
@@ -2781,9 +2912,10 @@ function checkManagerFlows(
     const room = wanted > before ? wanted - before : 0n;
     if (kept !== (room < net ? room : net))
       fail(`subscribe kept ${kept} in the buffer, ${room} was wanted of a net ${net}`);
-    // Tokens at the NAV-based price: the shares credited are the floor of (net tokens) / index.
+    // Tokens at the NAV-based price, the applied round carried forward to the subscription's time at the
+    // manager's carry rate: the shares credited are the floor of (carried net tokens) / index.
     const credited = shares(op.to!);
-    const tokens = net * scale;
+    const tokens = carriedTokens(net * scale, g.navCarryRateBps, T - cur.appliedNav.updatedAt);
     if (credited * idx > tokens * ONE)
       fail(`subscribe credited ${credited} shares, worth more than the ${tokens} tokens paid for`);
     if ((credited + 1n) * idx <= tokens * ONE)

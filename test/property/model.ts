@@ -259,6 +259,8 @@ export interface ManagerState {
   subscriptionsPaused: boolean;
   redemptionsPaused: boolean;
   instantRedemption: boolean;
+  /** Annual rate (bps) at which subscriptions carry the applied NAV forward (FundManager, docs/FUND.md "Pricing"). */
+  navCarryRateBps: bigint;
   minFirstInvestment: bigint;
   minTopUp: bigint;
   maxPerInvestor: bigint;
@@ -1147,11 +1149,11 @@ export class FundModel {
       if (g.subscriptionsPaused) refuse("SubscriptionsPaused");
       const coin = m.acceptedCoin(stablecoin);
       if (amount === 0n || amount > MAX_UINT128) refuse("InvalidAmount", amount);
-      m.syncNav();
+      const pricedAt = m.syncNavForIssuance();
       const scale = m.scaleOf(coin);
       const fee = feeUp(amount, g.subscriptionFeeBps);
       const net = amount - fee;
-      const tokens = net * scale;
+      const tokens = carriedTokens(net * scale, g.navCarryRateBps, m.state.now - pricedAt);
       if (tokens < minTokensOut) refuse("InsufficientOutput", tokens, minTokensOut);
       const index = m.state.index;
       const usd = amount * scale;
@@ -1195,13 +1197,14 @@ export class FundModel {
       if (tokenAmount === 0n || tokenAmount > MAX_UINT128) refuse("InvalidAmount", tokenAmount);
       // Sanctioned holders are refused whatever the compliance's sanctions switch.
       if (m.sanctionedWallet(wallet)) refuse("WalletSanctioned", wallet);
-      m.syncNav();
+      // No feed refuses a request: the NAV is applied when it can be; otherwise the request is queued.
+      const priced = m.trySyncNav();
       const gross = tokenAmount / m.scaleOf(coin);
       const fee = feeUp(gross, g.redemptionFeeBps);
       const net = gross - fee;
       if (net === 0n) refuse("RedemptionTooSmall", tokenAmount);
       if (net < minOut) refuse("InsufficientOutput", net, minOut);
-      if (g.instantRedemption && m.tryInstant(wallet, tokenAmount, gross)) {
+      if (priced && g.instantRedemption && m.tryInstant(wallet, tokenAmount, gross)) {
         m.spendAndTransfer(g.address, wallet, g.address, tokenAmount);
         m.destroy(g.address, tokenAmount);
         m.usdcMove(g.address, wallet, net);
@@ -1255,28 +1258,42 @@ export class FundModel {
       if (count === 0n) refuse("ZeroCount");
       const q = g.queue;
       if (q.head === q.tail) refuse("QueueEmpty");
-      m.syncNav();
+      m.syncNavForPayout();
       const index = m.state.index;
       const end = BigInt(q.tail - q.head) > count ? q.head + Number(count) : q.tail;
       let burnShares = 0n;
       let settled = 0n;
+      let held = 0n;
+      // First in, first out per stablecoin: once a coin is short, its later requests wait.
+      const shortCoins = new Set<number>();
+      let firstShort: [string, bigint, bigint] | undefined;
+      let firstOpen = 0;
       let id = q.head;
       for (; id < end; id++) {
         const r = g.requests.get(id) ?? internal(`request ${id} missing below the tail`);
         if (r.status !== REQUEST.Pending) continue;
-        const outcome = m.settleQueued(r, index, id === q.head);
-        if (outcome === "short") break;
-        q.pendingCount -= 1;
-        g.escrow.pendingShares -= r.shares;
-        if (outcome === "paid") {
-          settled += 1n;
-          burnShares += r.shares;
-        } else {
-          q.heldCount += 1;
-          g.escrow.heldShares += r.shares;
+        if (!shortCoins.has(r.coinId)) {
+          const outcome = m.settleQueued(r, index);
+          if (outcome !== "short") {
+            q.pendingCount -= 1;
+            g.escrow.pendingShares -= r.shares;
+            if (outcome === "paid") {
+              settled += 1n;
+              burnShares += r.shares;
+            } else {
+              held += 1n;
+              q.heldCount += 1;
+              g.escrow.heldShares += r.shares;
+            }
+            continue;
+          }
+          shortCoins.add(r.coinId);
+          firstShort ??= [g.coin.address, m.usdcOf(g.address), m.payout(r, index).gross];
         }
+        if (firstOpen === 0) firstOpen = id;
       }
-      q.head = id;
+      if (settled === 0n && held === 0n && firstShort) refuse("InsufficientLiquidity", ...firstShort);
+      q.head = firstOpen === 0 ? id : firstOpen;
       if (burnShares !== 0n) m.burnEscrow(burnShares, index);
       return settled;
     });
@@ -1287,7 +1304,7 @@ export class FundModel {
     return this.tx((m) => {
       const g = m.state.manager;
       if (g.redemptionsPaused) refuse("RedemptionsPaused");
-      m.syncNav();
+      m.syncNavForPayout();
       const index = m.state.index;
       let burnShares = 0n;
       for (const id of requestIds) {
@@ -1307,6 +1324,44 @@ export class FundModel {
       }
       if (burnShares !== 0n) m.burnEscrow(burnShares, index);
     });
+  }
+
+  /** FundManagerAdmin.holdRequest (TRANSFER_AGENT): a pending request set aside, reason TransferAgent. */
+  holdRequest(requestId: bigint) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      const r = m.requestIn(requestId, REQUEST.Pending, REQUEST.Pending);
+      r.status = REQUEST.Held;
+      g.queue.pendingCount -= 1;
+      g.queue.heldCount += 1;
+      g.escrow.pendingShares -= r.shares;
+      g.escrow.heldShares += r.shares;
+      g.coin.pendingShares -= r.shares;
+    });
+  }
+
+  /**
+   * Tokens a subscription paying `amount` of the stablecoin at `at` would get, as {subscribe} prices them: the
+   * latest NAV round applied first (when newer), then the carry from it (callers use it for `minTokensOut`).
+   */
+  subscriptionTokens(amount: bigint, at = this.state.now): bigint {
+    const s = this.state;
+    const g = s.manager;
+    const pricedAt = Math.max(s.appliedNav.updatedAt, s.navFeed.latest.updatedAt);
+    const value = (amount - feeUp(amount, g.subscriptionFeeBps)) * this.scaleOf(g.coin);
+    return carriedTokens(value, g.navCarryRateBps, at - pricedAt);
+  }
+
+  /** FundManagerAdmin.quoteSubscription: fee and tokens at the applied round, carried to now. */
+  quoteSubscription(amount: bigint): [bigint, bigint] {
+    const g = this.state.manager;
+    const fee = feeUp(amount, g.subscriptionFeeBps);
+    const tokens = carriedTokens(
+      (amount - fee) * this.scaleOf(g.coin),
+      g.navCarryRateBps,
+      this.state.now - this.state.appliedNav.updatedAt,
+    );
+    return [fee, tokens];
   }
 
   /** FundManagerAdmin.releaseHeld (TRANSFER_AGENT): returns the tokens moved. */
@@ -1371,14 +1426,51 @@ export class FundModel {
     return coin;
   }
 
-  /** FundManagerBase._syncNav: the latest round must be fresh, and applied if newer than the applied one. */
-  private syncNav() {
+  /** NavOracle.latestNav's staleness check (the publisher's rounds are otherwise always usable). */
+  private requireFreshNav() {
     const s = this.state;
     const f = s.navFeed.latest;
     if (s.now - f.updatedAt > s.navOracle.maxAge)
       refuse("NavStale", f.roundId, BigInt(f.updatedAt), BigInt(s.navOracle.maxAge), BigInt(s.now));
+  }
+
+  /**
+   * FundManagerBase._syncNavForIssuance: the latest round must be fresh, and applied if newer than the applied
+   * one (a blocked accrual refuses); returns the applied round's timestamp.
+   */
+  private syncNavForIssuance(): number {
+    this.requireFreshNav();
+    const s = this.state;
+    const f = s.navFeed.latest;
     if (f.updatedAt > s.appliedNav.updatedAt && !this.applyNav())
       refuse("NavAccrualBlocked", f.roundId, BigInt(f.updatedAt));
+    return s.appliedNav.updatedAt;
+  }
+
+  /** FundManagerBase._syncNavForPayout: fresh, applied when newer; a blocked accrual proceeds at the old index. */
+  private syncNavForPayout() {
+    this.requireFreshNav();
+    const s = this.state;
+    if (s.navFeed.latest.updatedAt > s.appliedNav.updatedAt) this.applyNav();
+  }
+
+  /**
+   * FundManagerBase._trySyncNav: never refuses. False when the oracle refuses its latest round or the accrual
+   * reverts (the request is then queued); true otherwise, a blocked accrual included. (applyNav refuses before it
+   * changes anything, so a caught refusal leaves the state as it was.)
+   */
+  private trySyncNav(): boolean {
+    const s = this.state;
+    const f = s.navFeed.latest;
+    if (s.now - f.updatedAt > s.navOracle.maxAge) return false;
+    if (f.updatedAt <= s.appliedNav.updatedAt) return true;
+    try {
+      this.applyNav();
+      return true;
+    } catch (e) {
+      if (e instanceof Refusal) return false;
+      throw e;
+    }
   }
 
   /** RateLimiter.tryConsume, once the caller checked the quantity is available. */
@@ -1433,22 +1525,15 @@ export class FundModel {
     return HOLD.None;
   }
 
-  /** FundManager._settleQueued: paid, held, or (balance short) left at the head. */
-  private settleQueued(
-    r: RedemptionRequest,
-    index: bigint,
-    revertIfShort: boolean,
-  ): "paid" | "held" | "short" {
+  /** FundManager._settleQueued: paid, held, or (balance short) left pending. */
+  private settleQueued(r: RedemptionRequest, index: bigint): "paid" | "held" | "short" {
     const g = this.state.manager;
     let reason = this.holdReason(r.investor);
     const p = this.payout(r, index);
     if (reason === HOLD.None && p.net < r.minOut) reason = HOLD.BelowMinOut;
     if (reason === HOLD.None) {
       const balance = this.usdcOf(g.address);
-      if (balance < p.gross) {
-        if (revertIfShort) refuse("InsufficientLiquidity", g.coin.address, balance, p.gross);
-        return "short";
-      }
+      if (balance < p.gross) return "short";
       // trySafeTransfer: the mock stablecoin never refuses a covered transfer to a non-zero address.
       this.usdcMove(g.address, r.investor, p.net);
     }
@@ -1467,6 +1552,15 @@ export class FundModel {
     const amount = toAmount(shares, index);
     if (amount !== 0n) this.destroy(this.state.manager.address, amount);
   }
+}
+
+/** Basis points x seconds per year: the carry's denominator (FundManagerBase._CARRY_DENOMINATOR). */
+const CARRY_DENOMINATOR = BPS * 365n * BigInt(DAY);
+
+/** FundManagerBase._carriedTokens: `value` USD priced `elapsed` seconds after the applied round, rounded down. */
+export function carriedTokens(value: bigint, rateBps: bigint, elapsed: number): bigint {
+  const carry = rateBps * BigInt(elapsed);
+  return carry === 0n ? value : (value * CARRY_DENOMINATOR) / (CARRY_DENOMINATOR + carry);
 }
 
 /** FundManagerBase._feeUp: a fee in basis points, rounded up. */

@@ -2,7 +2,8 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseUnits } from "ethers";
-import { deployFundFixture, registerInvestor, DAY } from "../helpers/fund";
+import { deployFundFixture, registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
+import { HOLD } from "../helpers/fund-manager-enums";
 import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { HeldResult, QueueReport, SettleResult } from "../../scripts/tasks/redemptions";
@@ -170,6 +171,28 @@ describe("tasks: redemptions", function () {
         );
     });
 
+    it("should settle at the last applied index when the reserve guard blocks the newer NAV round, and say so", async function () {
+      const { fm, fund, alice, bob } = await loadFixture(queueFixture);
+      const { token } = fund.contracts;
+      await time.increase(DAY);
+      // Reserves at the supply (8 decimals, rounded down): any growth exceeds them.
+      await publishReserves(fund, hre.ethers.formatUnits((await token.totalSupply()) / 10n ** 10n, 8));
+      await publishNav(fund, "1.001");
+      const result: SettleResult = await hre.run("redemptions:settle", { count: "2", fund: "900000" });
+      expect(output.lines).to.include(
+        `Note: the reserve guard blocks the accrual of NAV round ${(await fund.contracts.navPublisher!.latestRoundData())[0]}: ` +
+          "the settlement pays at the last applied index (1), below that round's NAV; publish the reserves " +
+          "(nav:publish-reserves) first to pay at the new NAV",
+      );
+      // Paid at the applied index: the escrow's value did not take the refused round's +0.1%.
+      expect(result.settled.map((x) => [x.id, x.investor, x.net])).to.deep.equal([
+        [1n, alice, USDC("1499250")],
+        [2n, bob, USDC("399800")],
+      ]);
+      expect(await token.index()).to.equal(10n ** 18n);
+      expect((await fm.request(1)).r.status).to.equal(STATUS.Settled);
+    });
+
     it("should stop at the count, leaving the next request pending", async function () {
       const { fm } = await loadFixture(queueFixture);
       const result: SettleResult = await hre.run("redemptions:settle", { count: "1", fund: "500000" });
@@ -330,13 +353,13 @@ describe("tasks: redemptions", function () {
         );
       });
 
-      it("should refuse funding that would still leave the head of the queue unpaid", async function () {
+      it("should refuse funding with which the settlement would still pay nobody", async function () {
         await loadFixture(queueFixture);
         await expectRefused(
           "redemptions:settle",
           { count: "2", fund: "400000" },
-          "--fund: after the funding the manager would hold 1400000 USDC, less than the 1500000 USDC request #1 at " +
-            "the head of the queue needs: fund at least 500000; nothing was sent",
+          "--fund: after the funding the manager would hold 1400000 USDC, less than the 1500000 USDC request #1 " +
+            "needs, and no other request would be paid: fund at least 500000; nothing was sent",
         );
       });
 
@@ -422,6 +445,41 @@ describe("tasks: redemptions", function () {
       expect(output.lines).to.include(
         `  request #1 released: 1500000 tokens to ${carol}, tx ${result.released!.txHash}`,
       );
+    });
+  });
+
+  describe("redemptions:hold", function () {
+    it("should set a pending request aside through the transfer agent's Safe, so that the settlement passes it", async function () {
+      const { fm, alice, bob } = await loadFixture(queueFixture);
+      const dry: PerformResult = await expectNothingSent("redemptions:hold", { id: "1", dryRun: true });
+      expect(dry.outcomes[0].status).to.equal("simulated");
+      const result: PerformResult = await hre.run("redemptions:hold", { id: "1" });
+      const o = result.outcomes[0];
+      expect(o.status).to.equal("executed");
+      if (o.status !== "executed") return;
+      await expect((await hre.ethers.provider.getTransaction(o.txHash))!.wait())
+        .to.emit(fm, "RedemptionHeld")
+        .withArgs(1, alice, HOLD.TransferAgent);
+      expect(output.lines).to.include(
+        `  request #1 held (TransferAgent), tx ${o.txHash}; later: redemptions:held --id 1 --settle ` +
+          "(or --release-to <wallet>)",
+      );
+      // The 1,000,000 USDC the manager holds now pay bob's 400,000 request behind it.
+      const settled: SettleResult = await hre.run("redemptions:settle", { count: "2" });
+      expect(settled.settled.map((x) => [x.id, x.investor])).to.deep.equal([[2n, bob]]);
+      const list: QueueReport = await hre.run("redemptions:list", {});
+      expect(list.requests.map((r) => [r.id, r.status])).to.deep.equal([[1n, "held"]]);
+    });
+
+    it("should refuse an unknown request id and a request that is not pending", async function () {
+      await loadFixture(queueFixture);
+      await expectRefused(
+        "redemptions:hold",
+        { id: "3" },
+        "--id: there is no redemption request 3 (requests are numbered 1 to 2)",
+      );
+      await hre.run("redemptions:hold", { id: "2" });
+      await expectRefused("redemptions:hold", { id: "2" }, "--id: request 2 is held, not pending");
     });
   });
 
