@@ -30,6 +30,7 @@ import { loadFund, type Fund } from "./lib/fund";
 import type { TxResult, ManagedCallResult } from "./lib/governance";
 import { INVESTOR_CLASS_BITS } from "./lib/classes";
 import { restrictionMessage } from "./lib/compliance-rules";
+import { confirmTradeTerms, tradeTermsOf } from "./lib/cross-chain-terms";
 import { dualAxisChart, markdownTable } from "./lib/report";
 import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
 import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
@@ -647,20 +648,26 @@ async function crossChainTrade(
   await fundBuyer(fund, buyer, price);
   await (await token.connect(seller).approve(asset.target, TOKENS(amount))).wait();
   await (await usdc.connect(buyer).approve(payment.target, price)).wait();
+  // The terms both parties agreed; the seller locks them, the payer's wallet pays only for them.
+  const agreed = {
+    buyer: buyer.address,
+    amount: TOKENS(amount),
+    paymentChainSelector: selector,
+    payer: buyer.address,
+    payee: seller.address,
+    price,
+    paymentDeadline: (await now()) + 2 * DAY,
+  };
   const r = await rec(
     "DvP cross-chain: lock and send CCIP message (seller)",
-    asset.connect(seller).lock({
-      buyer: buyer.address,
-      amount: TOKENS(amount),
-      paymentChainSelector: selector,
-      payer: buyer.address,
-      payee: seller.address,
-      price,
-      paymentDeadline: (await now()) + 2 * DAY,
-    }),
+    asset.connect(seller).lock(agreed),
   );
   const id = await tradeIdFrom(r, asset, "TradeLocked");
-  await rec("DvP cross-chain: pay and confirm over CCIP (buyer)", payment.connect(buyer).pay(id));
+  // The payer's wallet reads every term from the payment escrow, checks the agreed ones (throwing on any
+  // difference) and pays with their hash: the escrow refuses any other terms (TermsMismatch).
+  const onChain = tradeTermsOf(await payment.tradeTerms(id));
+  const termsHash = confirmTradeTerms(onChain, agreed);
+  await rec("DvP cross-chain: pay and confirm over CCIP (buyer)", payment.connect(buyer).pay(id, termsHash));
   say(
     `  cross-chain DvP ${String(id).slice(0, 10)}…: tokens locked on the fund's chain, USDC paid on the payment chain, released by the CCIP confirmation`,
   );
