@@ -1640,13 +1640,20 @@ describe("IdentityRegistry", function () {
         expect(await registry.investorClasses(NEW_WALLET)).to.equal(CLASSES.PROTOCOL);
         expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(false);
         const calls = [
-          officer.updateIdentity(NEW_WALLET, BOB),
-          officer.updateCountry(NEW_WALLET, COUNTRY.FRANCE),
-          officer.updateInvestor(CAROL, [NEW_WALLET], fields.country, fields.classes, fields.kycExpiry + 1n),
-          officer.setRevoked(CAROL, [NEW_WALLET], false),
+          () => officer.updateIdentity(NEW_WALLET, BOB),
+          () => officer.updateCountry(NEW_WALLET, COUNTRY.FRANCE),
+          () =>
+            officer.updateInvestor(
+              CAROL,
+              [NEW_WALLET],
+              fields.country,
+              fields.classes,
+              fields.kycExpiry + 1n,
+            ),
+          () => officer.setRevoked(CAROL, [NEW_WALLET], false),
         ];
         for (const call of calls) {
-          await expect(call)
+          await expect(call())
             .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
             .withArgs(NEW_WALLET);
         }
