@@ -15,6 +15,9 @@ import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorReco
 /// @dev Records are stored per wallet, as ERC-3643 stores the country per wallet: registration is one storage
 /// write and verifying a transfer party one storage read. Investor-level updates name the identity and its
 /// wallets, and the registry checks every wallet belongs to that identity.
+/// The PROTOCOL class exempts a wallet from the investor rules, so it is the issuer's decision: a record carrying
+/// it is written only for a wallet the issuer listed ({setProtocolAccount}, behind the issuer's delay). The check
+/// is made when a record is written, never on the transfer path, which reads the record alone.
 contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     /// @notice Largest number of tokens whose holdings guard identity changes.
     uint256 public constant MAX_BOUND_TOKENS = 4;
@@ -26,6 +29,7 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         mapping(address wallet => InvestorRecord) records;
         address[] boundTokens;
         uint40 defaultKycValidity;
+        mapping(address wallet => bool) protocolAccounts;
     }
 
     // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -106,6 +110,7 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         address newIdentity = address(identity_);
         InvestorRecord old = _registered(userAddress);
         if (newIdentity == address(0)) revert InvalidIdentity(userAddress);
+        _requireListedIfProtocol(userAddress, old.classes());
         _requireNoHoldings(userAddress);
         InvestorRecord updated = InvestorRecordLib.pack(
             newIdentity,
@@ -125,6 +130,7 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     function updateCountry(address userAddress, uint16 country) external restricted {
         InvestorRecord old = _registered(userAddress);
         _checkCountry(userAddress, country);
+        _requireListedIfProtocol(userAddress, old.classes());
         InvestorRecord updated = InvestorRecordLib.pack(
             old.identity(),
             country,
@@ -176,6 +182,8 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
             address wallet = wallets[i];
             InvestorRecord old = _ofIdentity(wallet, identity_);
             _requireNoDuplicate(wallets, i);
+            // Reinstating gives the exemption back: it needs the list like any write of the class.
+            if (!revoked_) _requireListedIfProtocol(wallet, old.classes());
             InvestorRecord updated = InvestorRecordLib.pack(
                 identity_,
                 old.country(),
@@ -222,6 +230,18 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         if (!ok || data.length < 32) revert InvalidBoundToken(token);
         $.boundTokens.push(token);
         emit TokenBound(token);
+    }
+
+    /// @inheritdoc IInvestorRegistry
+    /// @dev The issuer's list is what the registry checks when a record with the PROTOCOL class is written. A
+    /// wallet stays listed while its record carries the class, so every such record is of a listed wallet.
+    function setProtocolAccount(address wallet, bool listed) external restricted {
+        if (wallet == address(0)) revert InvalidWallet();
+        IdentityRegistryStorage storage $ = _s();
+        if (!listed && $.records[wallet].isProtocol()) revert ProtocolAccountStillRegistered(wallet);
+        bool old = $.protocolAccounts[wallet];
+        $.protocolAccounts[wallet] = listed;
+        emit ProtocolAccountChanged(wallet, old, listed);
     }
 
     /// @inheritdoc IInvestorRegistry
@@ -304,6 +324,11 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         return _s().boundTokens;
     }
 
+    /// @inheritdoc IInvestorRegistry
+    function isProtocolAccount(address wallet) external view returns (bool) {
+        return _s().protocolAccounts[wallet];
+    }
+
     // ------------------------------------------------------------------ internals
 
     function _register(
@@ -329,6 +354,14 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         _checkCountry(wallet, country);
         if (classes & ~InvestorClasses.ALL != 0) revert InvalidClasses(wallet, classes);
         if (expiry <= block.timestamp) revert KycExpiryNotInFuture(wallet, expiry);
+        _requireListedIfProtocol(wallet, classes);
+    }
+
+    /// @dev A record carrying the PROTOCOL class is written only for a wallet the issuer listed.
+    function _requireListedIfProtocol(address wallet, uint16 classes) private view {
+        if (classes & InvestorClasses.PROTOCOL != 0 && !_s().protocolAccounts[wallet]) {
+            revert ProtocolAccountNotListed(wallet);
+        }
     }
 
     function _checkCountry(address wallet, uint16 country) private pure {

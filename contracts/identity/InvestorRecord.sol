@@ -21,7 +21,8 @@ library InvestorClasses {
     /// @notice US person (barred from a Reg S offering).
     uint16 internal constant US_PERSON = 1 << 3;
     /// @notice An account of the fund itself (escrow, fund manager, wrapper, fee wallet): exempt from the
-    /// investor rules (count, holding limits, class, country, lockup, outflow) but never from sanctions.
+    /// investor rules (count, holding limits, class, country, lockup, outflow) but never from sanctions. The registry
+    /// writes it only for a wallet the issuer listed (`IdentityRegistry.setProtocolAccount`).
     uint16 internal constant PROTOCOL = 1 << 4;
     /// @notice Every defined flag; any other bit is refused.
     uint16 internal constant ALL = (1 << 5) - 1;

@@ -50,6 +50,12 @@ interface IInvestorRegistry is IIdentityRegistry {
     error InvalidBoundToken(address token);
     /// @notice The token is not bound.
     error TokenNotBound(address token);
+    /// @notice The record would carry the PROTOCOL class (exempt from the investor rules) but the issuer has not
+    /// listed the wallet as an account of the fund ({setProtocolAccount}).
+    error ProtocolAccountNotListed(address wallet);
+    /// @notice The issuer cannot delist a wallet whose record carries the PROTOCOL class: the compliance officer
+    /// first reclassifies it ({updateInvestor}) or deletes its registration.
+    error ProtocolAccountStillRegistered(address wallet);
 
     /// @notice Any change of a wallet's record, with the packed record before and after (zero = unregistered).
     event InvestorRecordChanged(address indexed wallet, InvestorRecord oldRecord, InvestorRecord newRecord);
@@ -59,6 +65,8 @@ interface IInvestorRegistry is IIdentityRegistry {
     event TokenBound(address indexed token);
     /// @notice A token was unbound.
     event TokenUnbound(address indexed token);
+    /// @notice The issuer listed or delisted a wallet as an account of the fund (allowed the PROTOCOL class).
+    event ProtocolAccountChanged(address indexed wallet, bool oldListed, bool newListed);
 
     /// @notice Registers a wallet with all its investor data (the onboarding path).
     function registerInvestor(
@@ -94,6 +102,14 @@ interface IInvestorRegistry is IIdentityRegistry {
 
     /// @notice Unbinds a token.
     function unbindToken(address token) external;
+
+    /// @notice Lists (or delists) `wallet` as an account of the fund: only a listed wallet may be registered or
+    /// updated with the PROTOCOL class, which exempts it from the investor rules. The issuer's decision, behind
+    /// its execution delay. Delisting is refused while the wallet's record carries the PROTOCOL class.
+    function setProtocolAccount(address wallet, bool listed) external;
+
+    /// @notice Whether the issuer listed `wallet` as an account of the fund ({setProtocolAccount}).
+    function isProtocolAccount(address wallet) external view returns (bool);
 
     /// @notice The tokens bound by {bindToken}.
     function boundTokens() external view returns (address[] memory);

@@ -41,7 +41,7 @@ export const IDENTITY_REGISTRY_ROLES: FunctionRoles = {
     "setRevoked",
     "deleteIdentity",
   ],
-  ISSUER: ["setDefaultKycValidity", "bindToken", "unbindToken", UPGRADE],
+  ISSUER: ["setDefaultKycValidity", "bindToken", "unbindToken", "setProtocolAccount", UPGRADE],
 };
 
 export const COMPLIANCE_ROLES: FunctionRoles = {

@@ -42,9 +42,9 @@ const func: DeployFunction = async (hre) => {
   await wireFunctionRoles(ctx, "WrappedFundToken", vaultAddress, vault.interface, WRAPPER_ROLES);
   await deployPlain(ctx, "WrappedFundPriceFeed", "WrappedFundPriceFeed", [vaultAddress]);
 
-  // Registering a wallet is the compliance officer's function; on a re-run after the handover an already
-  // registered vault needs no role.
-  await asDeployerWithRoles(ctx, ["COMPLIANCE_OFFICER"], () =>
+  // Listing a protocol account is the issuer's function, registering a wallet the compliance officer's; on a
+  // re-run after the handover an already listed and registered vault needs no role.
+  await asDeployerWithRoles(ctx, ["ISSUER", "COMPLIANCE_OFFICER"], () =>
     registerFundAccount(ctx, registry, vaultAddress, "wrapper vault"),
   );
 };

@@ -11,6 +11,7 @@ import { registerComplianceTasks } from "./compliance";
 import { registerRoleTasks } from "./roles";
 import { registerCapTableTasks } from "./captable";
 import { registerRedemptionTasks } from "./redemptions";
+import { registerRegistryTasks } from "./registry";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -19,3 +20,4 @@ registerComplianceTasks();
 registerRoleTasks();
 registerCapTableTasks();
 registerRedemptionTasks();
+registerRegistryTasks();

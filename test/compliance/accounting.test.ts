@@ -18,6 +18,7 @@ import {
   labelled,
   register,
   tokens,
+  listProtocolAccounts,
 } from "./helpers";
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing sequence can be replayed. */
@@ -47,6 +48,7 @@ async function mixedFixture() {
   const cast = await loadFixture(castFixture);
   const { fund, spare } = cast;
   const [bob2, frank, escrow, alice3] = spare;
+  await listProtocolAccounts(fund, [escrow.address]);
   await register(fund, [
     { wallet: bob2.address, identity: IDS.bob, country: COUNTRY.GB, classes: CLASS.qualified_purchaser },
     {

@@ -11,10 +11,19 @@ import { getAddress, id, parseUnits, type BaseContract, type TransactionResponse
 import type { RoleHolderName } from "../../deploy/config/types";
 import type { Fund } from "../../scripts/lib/fund";
 import { RULES, RESTRICTION } from "../../scripts/lib/compliance-rules";
-import { CLASS, COUNTRY, DAY, ONE, YEAR, deployFundFixture, mint } from "../helpers/fund";
+import {
+  CLASS,
+  COUNTRY,
+  DAY,
+  ONE,
+  YEAR,
+  deployFundFixture,
+  listProtocolAccounts,
+  mint,
+} from "../helpers/fund";
 import { ModularComplianceAdmin__factory, type ModularComplianceAdmin } from "../../typechain-types";
 
-export { RULES, RESTRICTION as R, CLASS, COUNTRY, DAY, ONE, YEAR };
+export { RULES, RESTRICTION as R, CLASS, COUNTRY, DAY, ONE, YEAR, listProtocolAccounts };
 
 /** Rules the demo fund deploys with (deploy/config/hardhat.ts): every rule but the lockup. */
 export const DEPLOYED_RULES =

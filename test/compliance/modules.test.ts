@@ -14,6 +14,7 @@ import {
   rebase,
   register,
   tokens,
+  listProtocolAccounts,
 } from "./helpers";
 import type { MockComplianceModule, MockPresetModule } from "../../typechain-types";
 
@@ -287,6 +288,7 @@ describe("ModularCompliance: external ERC-3643 modules", function () {
         .withArgs(compliance, bob.address, tokens("10"));
       // Also for an account of the fund.
       const escrow = spare[0];
+      await listProtocolAccounts(fund, [escrow.address]);
       await register(fund, [
         { wallet: escrow.address, identity: escrow.address, country: COUNTRY.US, classes: CLASS.protocol },
       ]);

@@ -15,6 +15,7 @@ import {
   rebase,
   register,
   tokens,
+  listProtocolAccounts,
 } from "./helpers";
 
 const MIN = tokens("100");
@@ -30,6 +31,7 @@ async function protocolFixture() {
   const cast = await loadFixture(castFixture);
   const { fund, alice, bob, carol, spare } = cast;
   const escrow = spare[0];
+  await listProtocolAccounts(fund, [escrow.address]);
   await register(fund, [
     { wallet: escrow.address, identity: escrow.address, country: COUNTRY.IR, classes: CLASS.protocol },
   ]);

@@ -18,6 +18,7 @@ import { setFundConfigOverride } from "../../deploy/lib/context";
 import { ROLE_IDS } from "../../deploy/lib/roles";
 import { rejection } from "../governance/model";
 import { createSafe, deploySafeInfrastructure } from "../../scripts/lib/safe";
+import { loadFund } from "../../scripts/lib/fund";
 
 const { deployments, ethers, network, upgrades } = hre;
 
@@ -286,6 +287,38 @@ describe("deploy scripts (tag all)", function () {
         Object.entries(await deployments.all()).map(([n, d]) => [n, d.address]),
       );
       expect(after).to.deep.equal(before);
+    });
+
+    describe("when the config names a new account of the fund after the handover", function () {
+      afterEach(function () {
+        setFundConfigOverride(undefined);
+      });
+
+      it("should stop before sending anything, naming the issuer's listing, then the compliance officer's registration", async function () {
+        const signers = await ethers.getSigners();
+        const wallet = signers[38].address;
+        setFundConfigOverride(configWith((c) => (c.fund.feeWallet = { account: 38 })));
+        let block = await ethers.provider.getBlockNumber();
+        let error = await rejection(deployments.run(["all"], RUN_AGAIN));
+        expect(error.message).to.contain(
+          `Error: fee wallet ${wallet} is not on the IdentityRegistry's list of protocol accounts and the deployer no ` +
+            `longer holds ISSUER: the issuer's Safe lists it first (npx hardhat registry:protocol-account ` +
+            `--network hardhat --account ${wallet}, then again with --execute once the issuer's delay has ` +
+            `passed), then run the deployment again`,
+        );
+        expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+
+        const fund = await loadFund(hre);
+        await fund.as("issuer").callNow(fund.contracts.registry, "setProtocolAccount", [wallet, true]);
+        block = await ethers.provider.getBlockNumber();
+        error = await rejection(deployments.run(["all"], RUN_AGAIN));
+        expect(error.message).to.contain(
+          `Error: fee wallet ${wallet} is not registered and the deployer no longer holds COMPLIANCE_OFFICER: the ` +
+            `compliance officer's Safe registers it with IdentityRegistry.registerInvestor(${wallet}, ${wallet}, ` +
+            `840, 16, 4102444800), then run the deployment again`,
+        );
+        expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
+      });
     });
   });
 });

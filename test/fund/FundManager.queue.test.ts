@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, TransactionReceipt } from "ethers";
-import { registerInvestor, publishNav, publishReserves, DAY, CLASS } from "../helpers/fund";
+import { registerProtocolAccount, publishNav, publishReserves, DAY } from "../helpers/fund";
 import { queueFixture, asIssuer, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "./fixtures";
 import type { IFundManager } from "../../typechain-types";
 
@@ -592,7 +592,7 @@ describe("FundManager", function () {
     it("should move the escrow to the account the fund designates and close the request", async function () {
       const { fm, bob, investors, fund } = await loadFixture(sanctionedFixture);
       const blocked = investors[10].address;
-      await registerInvestor(fund, blocked, { classes: CLASS.protocol });
+      await registerProtocolAccount(fund, blocked);
       await expect((await fund.as("transferAgent").call(fm, "releaseHeld", [2, blocked])).response)
         .to.emit(fm, "RedemptionReleased")
         .withArgs(2, bob.address, blocked, TOKENS("500"), TOKENS("500"));
@@ -605,7 +605,7 @@ describe("FundManager", function () {
       const { fm, investors, fund } = await loadFixture(sanctionedFixture);
       const { token } = fund.contracts;
       const blocked = investors[10].address;
-      await registerInvestor(fund, blocked, { classes: CLASS.protocol });
+      await registerProtocolAccount(fund, blocked);
       await fund.as("guardian").call(token, "pause");
       await expect(
         fund.as("transferAgent").call(fm, "releaseHeld", [2, blocked]),

@@ -71,6 +71,39 @@ export async function registerInvestor(
     ]);
 }
 
+/**
+ * Lists `wallets` as protocol accounts in the identity registry through the issuer's Safe, as a registration with
+ * the PROTOCOL class requires: every call scheduled, the chain moved past the issuer's delay (2 days), then each
+ * executed.
+ */
+export async function listProtocolAccounts(fund: Fund, wallets: string[]) {
+  const issuer = fund.as("issuer");
+  const { registry } = fund.contracts;
+  let executableAt = 0n;
+  for (const wallet of wallets) {
+    const result = await issuer.call(registry, "setProtocolAccount", [wallet, true]);
+    if (result.status !== "scheduled")
+      throw new Error("setProtocolAccount is expected behind the issuer's delay");
+    if (result.executableAt > executableAt) executableAt = result.executableAt;
+  }
+  await time.increaseTo(executableAt);
+  for (const wallet of wallets) await issuer.execute(registry, "setProtocolAccount", [wallet, true]);
+}
+
+/**
+ * Registers `wallet` as an account of the fund (PROTOCOL class, its own identity unless given): listed by the
+ * issuer's Safe first ({@link listProtocolAccounts}: the chain moves 2 days), then registered by the compliance
+ * officer's Safe.
+ */
+export async function registerProtocolAccount(
+  fund: Fund,
+  wallet: string,
+  options: { identity?: string; country?: number; kycExpiry?: number } = {},
+) {
+  await listProtocolAccounts(fund, [wallet]);
+  return registerInvestor(fund, wallet, { ...options, classes: CLASS.protocol });
+}
+
 /** Mints `amount` tokens to `wallet` through the transfer agent's Safe (MINTER). */
 export async function mint(fund: Fund, wallet: string, amount: bigint) {
   return fund.as("transferAgent").call(fund.contracts.token, "mint", [wallet, amount]);

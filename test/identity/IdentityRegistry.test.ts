@@ -82,6 +82,22 @@ async function registeredFixture() {
   return { ...base, officer, alice, bob };
 }
 
+/**
+ * Writes `record` for `wallet` straight into the registry's storage, as a registry upgraded from a version without
+ * the list of protocol accounts would hold it: a PROTOCOL record of a wallet nobody listed.
+ */
+async function writeRecordBeforeTheList(registry: IdentityRegistry, wallet: string, record: RecordFields) {
+  const slot = erc7201Slot("fundsuite.storage.IdentityRegistry");
+  const recordSlot = ethers.keccak256(
+    ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [wallet, slot]),
+  );
+  await ethers.provider.send("hardhat_setStorageAt", [
+    await registry.getAddress(),
+    recordSlot,
+    ethers.toBeHex(packRecord(record), 32),
+  ]);
+}
+
 /** {registeredFixture} with the shares token bound by the issuer (nobody holds shares yet). */
 async function boundFixture() {
   const base = await registeredFixture();
@@ -159,6 +175,12 @@ const BAD_ROWS: BadRow[] = [
     args: [NEW_WALLET, 0x8000 | CLASSES.ACCREDITED],
   },
   {
+    when: "the classes carry PROTOCOL for a wallet the issuer has not listed",
+    make: (now) => row(NEW_WALLET, CAROL, now, { classes: CLASSES.PROTOCOL | CLASSES.ACCREDITED }),
+    error: "ProtocolAccountNotListed",
+    args: [NEW_WALLET],
+  },
+  {
     when: "the KYC expiry is now",
     make: (now) => row(NEW_WALLET, CAROL, now, { kycExpiry: now }),
     error: "KycExpiryNotInFuture",
@@ -221,6 +243,14 @@ describe("IdentityRegistry", function () {
         expect(await word(recordSlot)).to.equal(packRecord(alice));
         expect(await word(slot + 1n)).to.equal(1n); // boundTokens.length
         expect(await word(slot + 2n)).to.equal(BigInt(DEFAULT_KYC_VALIDITY));
+        // protocolAccounts, appended after defaultKycValidity: a mapping at slot + 3.
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
+        const listedSlot = BigInt(
+          ethers.keccak256(
+            ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [NEW_WALLET, slot + 3n]),
+          ),
+        );
+        expect(await word(listedSlot)).to.equal(1n);
       });
     });
 
@@ -290,8 +320,9 @@ describe("IdentityRegistry", function () {
       });
 
       it("should accept the boundary values: country 1 and 999, every class flag, expiry one second ahead", async function () {
-        const { registry, complianceOfficer } = await loadFixture(identityRegistryFixture);
+        const { registry, complianceOfficer, issuer } = await loadFixture(identityRegistryFixture);
         const officer = registry.connect(complianceOfficer);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
         let now = await nextTimestamp();
         await officer.registerInvestor(NEW_WALLET, CAROL, 999, CLASSES.ALL, now + 1);
         expect(unpackRecord(await registry.investorRecord(NEW_WALLET))).to.deep.equal({
@@ -468,7 +499,9 @@ describe("IdentityRegistry", function () {
   describe("batchRegisterInvestor", function () {
     describe("when every row is valid", function () {
       it("should register every row and emit the events of each, in order", async function () {
-        const { registry, officer } = await loadFixture(registeredFixture);
+        const { registry, officer, issuer } = await loadFixture(registeredFixture);
+        // The row with every class flag carries PROTOCOL: the issuer lists that wallet.
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET_2, true);
         const now = await time.latest();
         const rows = [
           row(NEW_WALLET, CAROL, now),
@@ -926,6 +959,12 @@ describe("IdentityRegistry", function () {
         args: () => [ALICE_1, 1 << 5],
       },
       {
+        when: "the classes carry PROTOCOL and the issuer has not listed the wallet",
+        data: (now) => [COUNTRY.FRANCE, CLASSES.PROTOCOL, now + DAY],
+        error: "ProtocolAccountNotListed",
+        args: () => [ALICE_1],
+      },
+      {
         when: "the KYC expiry is now",
         data: (now) => [COUNTRY.FRANCE, 0, now],
         error: "KycExpiryNotInFuture",
@@ -953,7 +992,9 @@ describe("IdentityRegistry", function () {
 
     describe("when the PROTOCOL flag changes on a wallet holding shares of a bound token", function () {
       it("should refuse to set it with WalletHoldsTokens", async function () {
-        const { registry, officer, sharesToken, alice } = await loadFixture(boundFixture);
+        const { registry, officer, issuer, sharesToken, alice } = await loadFixture(boundFixture);
+        for (const wallet of [ALICE_1, ALICE_2])
+          await registry.connect(issuer).setProtocolAccount(wallet, true);
         await sharesToken.setShares(ALICE_2, 42n);
         await expect(
           officer.updateInvestor(ALICE, [ALICE_1, ALICE_2], alice.country, CLASSES.PROTOCOL, alice.kycExpiry),
@@ -964,7 +1005,8 @@ describe("IdentityRegistry", function () {
       });
 
       it("should refuse to clear it with WalletHoldsTokens", async function () {
-        const { registry, officer, sharesToken } = await loadFixture(boundFixture);
+        const { registry, officer, issuer, sharesToken } = await loadFixture(boundFixture);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
         const expiry = BigInt((await time.latest()) + YEAR);
         await officer.registerInvestor(NEW_WALLET, CAROL, COUNTRY.UNITED_STATES, CLASSES.PROTOCOL, expiry);
         await sharesToken.setShares(NEW_WALLET, 1n);
@@ -977,7 +1019,8 @@ describe("IdentityRegistry", function () {
 
     describe("when the PROTOCOL flag changes on a wallet holding no shares", function () {
       it("should set and clear it", async function () {
-        const { registry, officer, sharesToken, alice } = await loadFixture(boundFixture);
+        const { registry, officer, issuer, sharesToken, alice } = await loadFixture(boundFixture);
+        await registry.connect(issuer).setProtocolAccount(ALICE_2, true);
         await sharesToken.setShares(ALICE_2, 42n);
         await sharesToken.setShares(ALICE_2, 0n);
         await officer.updateInvestor(ALICE, [ALICE_2], alice.country, CLASSES.PROTOCOL, alice.kycExpiry);
@@ -1002,7 +1045,8 @@ describe("IdentityRegistry", function () {
       });
 
       it("should keep the PROTOCOL flag of a protocol wallet holding shares", async function () {
-        const { registry, officer, sharesToken } = await loadFixture(boundFixture);
+        const { registry, officer, issuer, sharesToken } = await loadFixture(boundFixture);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
         const expiry = BigInt((await time.latest()) + YEAR);
         await officer.registerInvestor(NEW_WALLET, CAROL, COUNTRY.UNITED_STATES, CLASSES.PROTOCOL, expiry);
         await sharesToken.setShares(NEW_WALLET, 1n);
@@ -1207,6 +1251,7 @@ describe("IdentityRegistry", function () {
       expect(await registry.investorClasses(NEW_WALLET)).to.equal(0);
       expect(await registry.kycExpiry(NEW_WALLET)).to.equal(0);
       expect(await registry.isRevoked(NEW_WALLET)).to.equal(false);
+      expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(false);
     });
   });
 
@@ -1373,6 +1418,275 @@ describe("IdentityRegistry", function () {
     });
   });
 
+  describe("setProtocolAccount", function () {
+    describe("when the issuer lists a wallet", function () {
+      it("should list it and emit ProtocolAccountChanged(wallet, false, true)", async function () {
+        const { registry, issuer } = await loadFixture(registeredFixture);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, true))
+          .to.emit(registry, "ProtocolAccountChanged")
+          .withArgs(NEW_WALLET, false, true);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(true);
+        expect(await registry.isProtocolAccount(NEW_WALLET_2)).to.equal(false);
+      });
+
+      it("should change no record: the compliance officer still registers the wallet", async function () {
+        const { registry, issuer, alice } = await loadFixture(registeredFixture);
+        await registry.connect(issuer).setProtocolAccount(ALICE_1, true);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
+        expect(await recordsOf(registry, [ALICE_1, NEW_WALLET])).to.deep.equal([packRecord(alice), 0n]);
+      });
+
+      it("should emit ProtocolAccountChanged(wallet, true, true) when it is listed already", async function () {
+        const { registry, issuer } = await loadFixture(registeredFixture);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, true))
+          .to.emit(registry, "ProtocolAccountChanged")
+          .withArgs(NEW_WALLET, true, true);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(true);
+      });
+    });
+
+    describe("when the wallet is zero", function () {
+      it("should revert with InvalidWallet", async function () {
+        const { registry, issuer } = await loadFixture(registeredFixture);
+        await expect(registry.connect(issuer).setProtocolAccount(ZERO, true)).to.be.revertedWithCustomError(
+          registry,
+          "InvalidWallet",
+        );
+        await expect(registry.connect(issuer).setProtocolAccount(ZERO, false)).to.be.revertedWithCustomError(
+          registry,
+          "InvalidWallet",
+        );
+        expect(await registry.isProtocolAccount(ZERO)).to.equal(false);
+      });
+    });
+
+    describe("when the issuer delists a wallet that is not registered with the PROTOCOL class", function () {
+      it("should delist an unregistered wallet and emit ProtocolAccountChanged(wallet, true, false)", async function () {
+        const { registry, issuer } = await loadFixture(registeredFixture);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, false))
+          .to.emit(registry, "ProtocolAccountChanged")
+          .withArgs(NEW_WALLET, true, false);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(false);
+      });
+
+      it("should delist a wallet registered as an investor", async function () {
+        const { registry, issuer } = await loadFixture(registeredFixture);
+        await registry.connect(issuer).setProtocolAccount(ALICE_1, true);
+        await registry.connect(issuer).setProtocolAccount(ALICE_1, false);
+        expect(await registry.isProtocolAccount(ALICE_1)).to.equal(false);
+      });
+    });
+
+    describe("when the issuer delists a wallet whose record carries the PROTOCOL class", function () {
+      /** NEW_WALLET listed and registered by the compliance officer as an account of the fund (own identity). */
+      async function protocolFixture() {
+        const base = await loadFixture(boundFixture);
+        await base.registry.connect(base.issuer).setProtocolAccount(NEW_WALLET, true);
+        const expiry = BigInt((await time.latest()) + YEAR);
+        const fields: RecordFields = {
+          identity: NEW_WALLET,
+          country: COUNTRY.UNITED_STATES,
+          classes: CLASSES.PROTOCOL,
+          kycExpiry: expiry,
+          revoked: false,
+        };
+        await base.officer.registerInvestor(NEW_WALLET, NEW_WALLET, fields.country, fields.classes, expiry);
+        return { ...base, fields };
+      }
+
+      it("should revert with ProtocolAccountStillRegistered and keep it listed", async function () {
+        const { registry, issuer, fields } = await loadFixture(protocolFixture);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, false))
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountStillRegistered")
+          .withArgs(NEW_WALLET);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(true);
+        expect(await registry.investorRecord(NEW_WALLET)).to.equal(packRecord(fields));
+      });
+
+      it("should refuse it as well while the record is revoked", async function () {
+        const { registry, issuer, officer } = await loadFixture(protocolFixture);
+        await officer.setRevoked(NEW_WALLET, [NEW_WALLET], true);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, false))
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountStillRegistered")
+          .withArgs(NEW_WALLET);
+      });
+
+      it("should delist it once the compliance officer deleted the registration, and refuse the class again", async function () {
+        const { registry, issuer, officer, fields } = await loadFixture(protocolFixture);
+        await officer.deleteIdentity(NEW_WALLET);
+        await expect(registry.connect(issuer).setProtocolAccount(NEW_WALLET, false))
+          .to.emit(registry, "ProtocolAccountChanged")
+          .withArgs(NEW_WALLET, true, false);
+        await expect(
+          officer.registerInvestor(NEW_WALLET, NEW_WALLET, fields.country, fields.classes, fields.kycExpiry),
+        )
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(NEW_WALLET);
+        expect(await registry.contains(NEW_WALLET)).to.equal(false);
+      });
+
+      it("should delist it once the compliance officer reclassified it as an investor (empty wallet)", async function () {
+        const { registry, issuer, officer, fields } = await loadFixture(protocolFixture);
+        await officer.updateInvestor(
+          NEW_WALLET,
+          [NEW_WALLET],
+          fields.country,
+          CLASSES.INSTITUTIONAL,
+          fields.kycExpiry,
+        );
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, false);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(false);
+        await expect(
+          officer.updateInvestor(
+            NEW_WALLET,
+            [NEW_WALLET],
+            fields.country,
+            CLASSES.PROTOCOL,
+            fields.kycExpiry,
+          ),
+        )
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(NEW_WALLET);
+        expect(await registry.investorClasses(NEW_WALLET)).to.equal(CLASSES.INSTITUTIONAL);
+      });
+    });
+  });
+
+  describe("issue 16 finding 4: the compliance officer alone can no longer exempt a wallet from the investor rules", function () {
+    describe("when the issuer has not listed the wallet", function () {
+      it("should refuse registerInvestor with the PROTOCOL class (ProtocolAccountNotListed) and change nothing", async function () {
+        const { registry, officer } = await loadFixture(registeredFixture);
+        const expiry = (await time.latest()) + YEAR;
+        await expect(
+          officer.registerInvestor(NEW_WALLET, NEW_WALLET, COUNTRY.FRANCE, CLASSES.PROTOCOL, expiry),
+        )
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(NEW_WALLET);
+        expect(await registry.investorRecord(NEW_WALLET)).to.equal(0n);
+      });
+
+      it("should refuse batchRegisterInvestor with a PROTOCOL row (ProtocolAccountNotListed) and register no row", async function () {
+        const { registry, officer } = await loadFixture(registeredFixture);
+        const now = await time.latest();
+        const rows = [
+          row(NEW_WALLET, CAROL, now),
+          row(NEW_WALLET_2, NEW_WALLET_2, now, { classes: CLASSES.PROTOCOL }),
+        ];
+        await expect(officer.batchRegisterInvestor(rows))
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(NEW_WALLET_2);
+        expect(await recordsOf(registry, [NEW_WALLET, NEW_WALLET_2])).to.deep.equal([0n, 0n]);
+      });
+
+      it("should refuse updateInvestor adding the PROTOCOL class (ProtocolAccountNotListed) and change nothing", async function () {
+        const { registry, officer, bob } = await loadFixture(registeredFixture);
+        await expect(
+          officer.updateInvestor(BOB, [BOB_1], bob.country, bob.classes | CLASSES.PROTOCOL, bob.kycExpiry),
+        )
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(BOB_1);
+        expect(await registry.investorRecord(BOB_1)).to.equal(packRecord(bob));
+      });
+
+      it("should name the first wallet the issuer has not listed in an investor-level update", async function () {
+        const { registry, officer, issuer, alice } = await loadFixture(registeredFixture);
+        await registry.connect(issuer).setProtocolAccount(ALICE_1, true);
+        await expect(
+          officer.updateInvestor(ALICE, [ALICE_1, ALICE_2], alice.country, CLASSES.PROTOCOL, alice.kycExpiry),
+        )
+          .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+          .withArgs(ALICE_2);
+        expect(await recordsOf(registry, [ALICE_1, ALICE_2])).to.deep.equal([
+          packRecord(alice),
+          packRecord(alice),
+        ]);
+      });
+    });
+
+    describe("when the issuer has listed the wallet", function () {
+      it("should let the compliance officer register it, in a batch too, and update it with the PROTOCOL class", async function () {
+        const { registry, officer, issuer, bob } = await loadFixture(registeredFixture);
+        for (const w of [NEW_WALLET, NEW_WALLET_2, BOB_1])
+          await registry.connect(issuer).setProtocolAccount(w, true);
+        const expiry = BigInt((await time.latest()) + YEAR);
+        await officer.registerInvestor(NEW_WALLET, NEW_WALLET, COUNTRY.FRANCE, CLASSES.PROTOCOL, expiry);
+        await officer.batchRegisterInvestor([
+          row(NEW_WALLET_2, NEW_WALLET_2, 0, { classes: CLASSES.PROTOCOL, kycExpiry: expiry }),
+        ]);
+        await officer.updateInvestor(BOB, [BOB_1], bob.country, CLASSES.PROTOCOL, bob.kycExpiry);
+        for (const w of [NEW_WALLET, NEW_WALLET_2, BOB_1])
+          expect(await registry.investorClasses(w), w).to.equal(CLASSES.PROTOCOL);
+      });
+    });
+
+    describe("when a PROTOCOL record of a wallet nobody listed exists (written before an upgrade added the list)", function () {
+      async function legacyFixture() {
+        const base = await loadFixture(registeredFixture);
+        const fields: RecordFields = {
+          identity: CAROL,
+          country: COUNTRY.UNITED_STATES,
+          classes: CLASSES.PROTOCOL,
+          kycExpiry: BigInt((await time.latest()) + YEAR),
+          revoked: false,
+        };
+        await writeRecordBeforeTheList(base.registry, NEW_WALLET, fields);
+        return { ...base, fields };
+      }
+
+      it("should refuse every write that keeps the class: updateIdentity, updateCountry, updateInvestor, reinstatement", async function () {
+        const { registry, officer, fields } = await loadFixture(legacyFixture);
+        expect(await registry.investorClasses(NEW_WALLET)).to.equal(CLASSES.PROTOCOL);
+        expect(await registry.isProtocolAccount(NEW_WALLET)).to.equal(false);
+        const calls = [
+          () => officer.updateIdentity(NEW_WALLET, BOB),
+          () => officer.updateCountry(NEW_WALLET, COUNTRY.FRANCE),
+          () =>
+            officer.updateInvestor(
+              CAROL,
+              [NEW_WALLET],
+              fields.country,
+              fields.classes,
+              fields.kycExpiry + 1n,
+            ),
+          () => officer.setRevoked(CAROL, [NEW_WALLET], false),
+        ];
+        for (const call of calls) {
+          await expect(call())
+            .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
+            .withArgs(NEW_WALLET);
+        }
+        expect(await registry.investorRecord(NEW_WALLET)).to.equal(packRecord(fields));
+      });
+
+      it("should still let the compliance officer revoke, reclassify or delete it", async function () {
+        const { registry, officer, fields } = await loadFixture(legacyFixture);
+        await officer.setRevoked(CAROL, [NEW_WALLET], true);
+        expect(await registry.isRevoked(NEW_WALLET)).to.equal(true);
+        await officer.updateInvestor(
+          CAROL,
+          [NEW_WALLET],
+          fields.country,
+          CLASSES.INSTITUTIONAL,
+          fields.kycExpiry,
+        );
+        expect(await registry.investorClasses(NEW_WALLET)).to.equal(CLASSES.INSTITUTIONAL);
+        await officer.deleteIdentity(NEW_WALLET);
+        expect(await registry.contains(NEW_WALLET)).to.equal(false);
+      });
+
+      it("should accept those writes once the issuer lists the wallet", async function () {
+        const { registry, officer, issuer } = await loadFixture(legacyFixture);
+        await registry.connect(issuer).setProtocolAccount(NEW_WALLET, true);
+        await officer.updateCountry(NEW_WALLET, COUNTRY.FRANCE);
+        await officer.updateIdentity(NEW_WALLET, BOB);
+        expect(await registry.investorCountry(NEW_WALLET)).to.equal(COUNTRY.FRANCE);
+        expect(await registry.identity(NEW_WALLET)).to.equal(BOB);
+      });
+    });
+  });
+
   describe("access control", function () {
     type Ctx = Awaited<ReturnType<typeof registeredFixture>>;
     const expiry = BigInt(2 ** 39);
@@ -1393,6 +1707,7 @@ describe("IdentityRegistry", function () {
       setDefaultKycValidity: (r) => r.setDefaultKycValidity(DAY),
       bindToken: (r, ctx) => r.bindToken(ctx.sharesToken),
       unbindToken: (r, ctx) => r.unbindToken(ctx.sharesToken),
+      setProtocolAccount: (r) => r.setProtocolAccount(NEW_WALLET, true),
       upgradeToAndCall: async (r) =>
         r.upgradeToAndCall(await ethers.deployContract("IdentityRegistry"), "0x"),
     };

@@ -61,6 +61,7 @@ export const ISSUER_FUNCTIONS = [
   "setDefaultKycValidity",
   "bindToken",
   "unbindToken",
+  "setProtocolAccount",
   "upgradeToAndCall",
 ] as const;
 

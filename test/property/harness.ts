@@ -65,6 +65,12 @@ const FIRST_INVESTOR = 26;
 const INVESTOR_ACCOUNTS = 14;
 /** Synthetic investor identities (any non-zero address is an identity for the registry). */
 const IDENTITY_COUNT = 8;
+/**
+ * Investor accounts (offsets from FIRST_INVESTOR) the issuer Safe lists as protocol accounts, so that the PROTOCOL
+ * class can be given to them: one the preamble registers as an investor (w4) and five of the six it leaves
+ * unregistered (w8 to w12). The other wallets are refused the class (`ProtocolAccountNotListed`).
+ */
+const LISTED_PROTOCOL_INVESTORS = [4, 8, 9, 10, 11, 12] as const;
 /** Lockup the fixture turns on through the issuer Safe. */
 export const LOCK_PERIOD = 3 * DAY;
 /** Investor cap the fixture sets through the issuer Safe, small enough to be reached. */
@@ -186,6 +192,11 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     [fundManager, "setFees", [SUBSCRIPTION_FEE_BPS, (await fundManager.parameters()).redemptionFeeBps]],
     [fundManager, "setDailyLimits", [FLOW.subscription, ...SUBSCRIPTION_LIMITS]],
     [fundManager, "setDailyLimits", [FLOW.redemption, ...REDEMPTION_LIMITS]],
+    ...LISTED_PROTOCOL_INVESTORS.map((i): [BaseContract, string, unknown[]] => [
+      registry,
+      "setProtocolAccount",
+      [at(FIRST_INVESTOR + i), true],
+    ]),
   ];
   const admin = fund.as("admin");
   const issuer = fund.as("issuer");
@@ -283,6 +294,9 @@ async function initialModel(env: PropertyEnv): Promise<FundModel> {
   const cf = await compliance.classAndFlow();
   const listed = new Set<number>();
   for (let c = 1; c <= 999; c++) if (env.rules.denied.has(c)) listed.add(c);
+  const protocolAccounts = new Set<string>();
+  for (const account of env.accounts)
+    if (await registry.isProtocolAccount(account)) protocolAccounts.add(account);
   const feeRecord = await registry.investorRecord(env.feeWallet);
   const managerRecord = await registry.investorRecord(env.addr.manager);
   const state: ModelState = {
@@ -292,6 +306,7 @@ async function initialModel(env: PropertyEnv): Promise<FundModel> {
       [env.feeWallet, unpackRecord(feeRecord)!],
       [env.addr.manager, unpackRecord(managerRecord)!],
     ]),
+    protocolAccounts,
     accounts: new Map(),
     allowances: new Map(),
     totalShares: 0n,

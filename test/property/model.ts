@@ -287,6 +287,8 @@ export interface ModelState {
   token: string;
   // ---- identity registry
   records: Map<string, WalletRecord>;
+  /** The issuer's list of protocol accounts (`isProtocolAccount`): only they may carry the PROTOCOL class. */
+  protocolAccounts: Set<string>;
   // ---- token
   accounts: Map<string, Account>;
   /** `${owner}|${spender}` -> allowance in token units. */
@@ -462,6 +464,7 @@ export class FundModel {
       wallets.forEach((wallet, i) => {
         const old = m.ofIdentity(wallet, identity);
         m.requireNoDuplicate(wallets, i);
+        if (!revoked) m.requireListedIfProtocol(wallet, old.classes);
         m.state.records.set(wallet, { ...old, revoked });
       });
     });
@@ -479,6 +482,12 @@ export class FundModel {
     if (country === 0 || country > 999) refuse("InvalidCountry", wallet, country);
     if ((classes & ~CLASS.ALL) !== 0) refuse("InvalidClasses", wallet, classes);
     if (kycExpiry <= this.state.now) refuse("KycExpiryNotInFuture", wallet, kycExpiry);
+    this.requireListedIfProtocol(wallet, classes);
+  }
+
+  private requireListedIfProtocol(wallet: string, classes: number) {
+    if ((classes & CLASS.PROTOCOL) !== 0 && !this.state.protocolAccounts.has(wallet))
+      refuse("ProtocolAccountNotListed", wallet);
   }
 
   private ofIdentity(wallet: string, identity: string): WalletRecord {

@@ -3,7 +3,7 @@ import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ZeroAddress } from "ethers";
-import { deployFundFixture } from "../helpers/fund";
+import { deployFundFixture, listProtocolAccounts } from "../helpers/fund";
 import {
   DAY,
   HOUR,
@@ -253,6 +253,7 @@ describe("FundToken: daily accrual", function () {
     it("should pay the fee to a newly set fee wallet", async function () {
       const f = await loadFixture(investorsFixture);
       const wallet = ethers.Wallet.createRandom().address;
+      await listProtocolAccounts(f.fund, [wallet]);
       await registerMany(f.fund, [wallet], { classes: CLASS.protocol });
       await f.fund.as("issuer").callNow(f.token, "setFeeWallet", [wallet]);
       const last = await latestRound(f.fund.contracts.navPublisher!);

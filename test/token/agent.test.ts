@@ -5,6 +5,7 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ZeroAddress, type Interface, type ParamType } from "ethers";
 import { RESTRICTION } from "../../scripts/lib/compliance-rules";
 import { TOKEN_ROLES } from "../../deploy/lib/roles";
+import { listProtocolAccounts } from "../helpers/fund";
 import {
   CLASS,
   COUNTRY,
@@ -663,6 +664,7 @@ describe("FundToken: agent actions", function () {
       it("should refuse a new wallet of the other kind (an account of the fund)", async function () {
         const f = await loadFixture(rebasedFixture);
         const [a, n] = [f.alice.address, f.investors[5].address];
+        await listProtocolAccounts(f.fund, [n]);
         await registerMany(f.fund, [n], { identity: a, classes: CLASS.protocol });
         await expect(agent(f).call(f.token, "recoveryAddress", [a, n, a]))
           .to.be.revertedWithCustomError(f.token, "InvalidRecovery")

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
-import { deployFundFixture } from "../helpers/fund";
+import { deployFundFixture, listProtocolAccounts } from "../helpers/fund";
 import {
   CLASS,
   investorsFixture,
@@ -209,6 +209,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should set a verified PROTOCOL wallet and emit FeeWalletChanged(old, new)", async function () {
       const f = await loadFixture(investorsFixture);
       const wallet = ethers.Wallet.createRandom().address;
+      await listProtocolAccounts(f.fund, [wallet]);
       await registerMany(f.fund, [wallet], { classes: CLASS.protocol });
       await expect(tx(issuer(f).callNow(f.token, "setFeeWallet", [wallet])))
         .to.emit(f.token, "FeeWalletChanged")
@@ -226,6 +227,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should refuse an unregistered, a revoked PROTOCOL and the zero wallet with InvalidFeeWallet", async function () {
       const f = await loadFixture(investorsFixture);
       const revoked = ethers.Wallet.createRandom().address;
+      await listProtocolAccounts(f.fund, [revoked]);
       await registerMany(f.fund, [revoked], { classes: CLASS.protocol });
       await f.fund
         .as("complianceOfficer")

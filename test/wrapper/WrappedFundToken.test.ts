@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre, { ethers, upgrades } from "hardhat";
 import type { Interface } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { registerInvestor, mint } from "../helpers/fund";
+import { registerInvestor, registerProtocolAccount, mint } from "../helpers/fund";
 import { UnauthorizedManagedCallError } from "../../scripts/lib/governance";
 import { ROLE_IDS, WRAPPER_ROLES, type RoleName } from "../../deploy/lib/roles";
 import { wrappedTokenInfo } from "../../deploy/scripts/08_wrapper";
@@ -615,7 +615,7 @@ describe("WrappedFundToken", function () {
       it("should refuse it until the issuer allows it", async function () {
         const { fund, vault, alice, investors } = await loadFixture(holdersFixture);
         const market = investors[8];
-        await registerInvestor(fund, market.address, { classes: CLASS.protocol });
+        await registerProtocolAccount(fund, market.address);
         await expect(vault.connect(alice).transfer(market.address, 1n))
           .to.be.revertedWithCustomError(vault, "ProtocolAccountNotAllowed")
           .withArgs(market.address);
@@ -840,7 +840,7 @@ describe("WrappedFundToken", function () {
           .to.be.revertedWithCustomError(vault, "RecipientNotVerified")
           .withArgs(dave.address);
         const market = investors[8];
-        await registerInvestor(fund, market.address, { classes: CLASS.protocol });
+        await registerProtocolAccount(fund, market.address);
         await expect(agent.call(vault, "forcedTransfer", [alice.address, market.address, 1n]))
           .to.be.revertedWithCustomError(vault, "ProtocolAccountNotAllowed")
           .withArgs(market.address);
@@ -889,7 +889,7 @@ describe("WrappedFundToken", function () {
     it("should allow and disallow a PROTOCOL account, emitting the old and new value", async function () {
       const { fund, vault, investors } = await loadFixture(holdersFixture);
       const market = investors[8];
-      await registerInvestor(fund, market.address, { classes: CLASS.protocol });
+      await registerProtocolAccount(fund, market.address);
       let { response } = await fund
         .as("issuer")
         .callNow(vault, "setProtocolAccountAllowed", [market.address, true]);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { registerInvestor } from "../helpers/fund";
+import { registerProtocolAccount } from "../helpers/fund";
 import type { MockCollateralMarket } from "../../typechain-types";
-import { CLASS, DAY, NAV_UNIT, ONE, WHOLE_SHARE, nextBusinessDay, wrapperFixture } from "./fixtures";
+import { DAY, NAV_UNIT, ONE, WHOLE_SHARE, nextBusinessDay, wrapperFixture } from "./fixtures";
 
 /** A lending market's usual heartbeat for a daily NAV: four days cover a weekend and a holiday. */
 const MAX_AGE = 4 * DAY;
@@ -19,7 +19,7 @@ async function marketFixture() {
     MAX_AGE,
   )) as unknown as MockCollateralMarket;
   const marketAddress = await market.getAddress();
-  await registerInvestor(f.fund, marketAddress, { classes: CLASS.protocol });
+  await registerProtocolAccount(f.fund, marketAddress);
   await f.vault.connect(f.alice).deposit(10_000n * ONE, f.alice.address);
   await f.vault.connect(f.alice).approve(marketAddress, ethers.MaxUint256);
   return { ...f, market, marketAddress };

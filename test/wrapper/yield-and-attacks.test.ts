@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { registerInvestor } from "../helpers/fund";
+import { registerProtocolAccount } from "../helpers/fund";
 import type { WrappedFundToken } from "../../typechain-types";
 import type { IFundToken } from "../../typechain-types";
-import { CLASS, FUNDED, ONE, VIRTUAL_SHARES, nextBusinessDay, wrapperFixture } from "./fixtures";
+import { FUNDED, ONE, VIRTUAL_SHARES, nextBusinessDay, wrapperFixture } from "./fixtures";
 
 /** Fund-token shares a call moved into (negative) or out of (positive) `who`'s wallet. */
 async function fundSharesDelta(
@@ -226,7 +226,7 @@ describe("WrappedFundToken: first-depositor (inflation) attack", function () {
     const plain = await (await ethers.getContractFactory("MockVault")).deploy(await token.getAddress());
     const plainAddress = await plain.getAddress();
     // The plain vault is made an account of the fund so that it can hold the fund token at all.
-    await registerInvestor(fund, plainAddress, { classes: CLASS.protocol });
+    await registerProtocolAccount(fund, plainAddress);
     for (const who of [alice, bob]) await token.connect(who).approve(plainAddress, ethers.MaxUint256);
     const donation = 500_000n * ONE;
     await plain.connect(alice).deposit(1n, alice.address);
