@@ -48,6 +48,8 @@ interface IFundTokenTypes {
     error EmptyTokenInformation();
     /// @notice The new index does not fit or is zero.
     error IndexOutOfRange(uint256 index);
+    /// @notice The NAV oracle returned a NAV of zero or above 2^128 - 1 (the NavOracle refuses both itself).
+    error NavOutOfRange(uint256 nav);
     /// @notice Total shares would exceed 2^120 - 1, the width every per-wallet and per-investor share count is
     /// stored in (so no narrowing cast can truncate).
     error SharesOverflow(uint256 totalShares);

@@ -287,6 +287,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         AppliedNav memory last = $.appliedNav;
         AccrualConfig memory cfg = $.accrual;
         INavOracle.NavRound memory round = cfg.navOracle.nextNav(last.nav, last.updatedAt);
+        // Stored in 128 bits, and multiplied by the 96-bit index below: never truncated, never overflowing.
+        if (round.nav == 0 || round.nav > type(uint128).max) revert NavOutOfRange(round.nav);
         uint256 oldIndex = $.rebase.index;
         uint256 shares = $.totalShares;
         uint256 newIndex = oldIndex;

@@ -363,6 +363,26 @@ describe("FundToken: daily accrual", function () {
       expect(await f.token.index()).to.equal(index);
     });
 
+    describe("issue 16 finding 8: a NAV the token cannot store or multiply", function () {
+      for (const [label, nav] of [
+        ["2^128 (one above uint128)", 2n ** 128n],
+        ["2^256 - 1 (oldIndex x nav would overflow)", 2n ** 256n - 1n],
+        ["zero", 0n],
+      ] as const) {
+        it(`should refuse a NAV of ${label} with NavOutOfRange and apply nothing`, async function () {
+          const f = await loadFixture(rebasedFixture);
+          const { oracle, applied } = await unvalidatedSources(f);
+          await oracle.setRound(applied.roundId + 1n, nav, applied.updatedAt + BigInt(DAY));
+          const index = await f.token.index();
+          await expect(f.token.accrue())
+            .to.be.revertedWithCustomError(f.token, "NavOutOfRange")
+            .withArgs(nav);
+          expect(await f.token.index()).to.equal(index);
+          expect(await f.token.appliedNav()).to.deep.equal(applied);
+        });
+      }
+    });
+
     it("should refuse an index of zero with IndexOutOfRange", async function () {
       const f = await loadFixture(rebasedFixture);
       const { oracle, applied } = await unvalidatedSources(f);
