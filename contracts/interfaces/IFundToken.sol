@@ -18,7 +18,8 @@ import {IReserveGuard} from "./IReserveGuard.sol";
 /// through FundToken's fallback. This interface is the ABI of the whole token.
 interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Errors, IFundTokenTypes {
     /// @notice Applies the latest NAV round, if the oracle accepts it: every balance grows with the NAV, the
-    /// management fee for the elapsed time is minted to the fee wallet. Anyone may call it: the round is
+    /// management fee for the elapsed time is minted to the fee wallet; unless the oracle allows NAV decreases,
+    /// the fee is capped at the gross growth (the index never falls). Anyone may call it: the round is
     /// validated by the NAV oracle and applied at most once, so the outcome does not depend on the caller or
     /// the time of the call (the fee is prorated by the rounds' timestamps).
     /// @return applied False when the reserve guard blocked the growth (see {AccrualBlockedByReserve}).

@@ -9,6 +9,13 @@ import {INavOracle} from "../interfaces/INavOracle.sol";
 contract MockNavOracle {
     INavOracle.NavRound private _round;
 
+    /// @notice The decrease policy the token reads when the fee would take the index down.
+    bool public allowDecrease;
+
+    function setAllowDecrease(bool allow) external {
+        allowDecrease = allow;
+    }
+
     function setRound(uint80 roundId, uint256 nav, uint256 updatedAt) external {
         _round = INavOracle.NavRound(roundId, nav, updatedAt);
     }

@@ -277,7 +277,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     // =================================================================== daily accrual
 
     /// @notice Applies the latest NAV round if the NAV oracle accepts it: every balance grows with the NAV and
-    /// the management fee for the elapsed time is minted to the fee wallet. Anyone may call it: the round is
+    /// the management fee for the elapsed time is minted to the fee wallet. Unless the oracle allows NAV
+    /// decreases, the fee is capped at the gross growth, so the index never falls. Anyone may call it: the round is
     /// validated by the oracle and applied at most once, and the fee is prorated by the rounds' timestamps, so
     /// the outcome depends neither on the caller nor on the time of the call.
     /// @return applied False when the proof-of-reserve guard blocked the growth (AccrualBlockedByReserve).
@@ -302,6 +303,10 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
                 feeWallet_ == address(0) ? 0 : cfg.managementFeeBps * (round.updatedAt - last.updatedAt);
             if (feeTime > _FEE_DENOMINATOR) feeTime = _FEE_DENOMINATOR;
             newIndex = (grossIndex * (_FEE_DENOMINATOR - feeTime)) / _FEE_DENOMINATOR;
+            // Unless the oracle allows decreases, the fee is capped at the gross growth: it never takes the index
+            // below its previous value (a flat NAV charges no fee). The oracle is asked only in that case.
+            if (newIndex < oldIndex && !cfg.navOracle.allowDecrease())
+                newIndex = grossIndex < oldIndex ? grossIndex : oldIndex;
             if (newIndex == 0 || newIndex > type(uint96).max) revert IndexOutOfRange(newIndex);
             feeAmount = ShareMath.toAmount(shares, grossIndex) - ShareMath.toAmount(shares, newIndex);
             feeShares = ShareMath.toSharesDown(feeAmount, newIndex);

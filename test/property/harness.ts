@@ -181,6 +181,8 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     [compliance, "setLockPeriod", [LOCK_PERIOD]],
     [compliance, "setRules", [Number(await compliance.rules()) | RULE.LOCKUP]],
     [compliance, "setMaxInvestors", [MAX_INVESTORS]],
+    // Negative rebases on, so that the management fee takes a flat NAV's index below 1 (the runs toggle it).
+    [fund.contracts.navOracle, "setAllowDecrease", [true]],
     [fundManager, "setFees", [SUBSCRIPTION_FEE_BPS, (await fundManager.parameters()).redemptionFeeBps]],
     [fundManager, "setDailyLimits", [FLOW.subscription, ...SUBSCRIPTION_LIMITS]],
     [fundManager, "setDailyLimits", [FLOW.redemption, ...REDEMPTION_LIMITS]],
@@ -1076,6 +1078,7 @@ export type OpName =
   | "setSanctioned"
   | "pause"
   | "unpause"
+  | "setAllowDecrease"
   | "publishNav"
   | "publishReserves"
   | "time"
@@ -1304,17 +1307,29 @@ export class World {
     );
   }
 
+  /** The NAV oracle's decrease policy through the issuer Safe (2-day execution delay). */
+  async setAllowDecreaseThroughIssuer(allow: boolean) {
+    await this.throughIssuer(
+      this.env.fund.contracts.navOracle,
+      "setAllowDecrease",
+      { name: "setAllowDecrease", label: `setAllowDecrease(${allow})` },
+      (m) => m.setAllowDecrease(allow),
+      [allow],
+    );
+  }
+
   /** An ISSUER call through its Safe: scheduled, the delay passed, executed; slow, so rare. */
   private async throughIssuer(
     target: BaseContract,
     fn: string,
     info: OpInfo,
     predict: (m: FundModel) => Outcome,
+    args: unknown[] = [],
   ) {
     const t0 = cpuNow();
     let revert: string | null = null;
     try {
-      await this.env.fund.as("issuer").callNow(target, fn, []);
+      await this.env.fund.as("issuer").callNow(target, fn, args);
     } catch (e) {
       if (!(e instanceof CallRevertedError)) throw e;
       revert = e.revertData.toLowerCase();

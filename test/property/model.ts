@@ -998,6 +998,13 @@ export class FundModel {
     });
   }
 
+  /** NavOracle.setAllowDecrease (ISSUER): the negative-rebase policy, which also decides the fee cap. */
+  setAllowDecrease(allow: boolean) {
+    return this.tx((m) => {
+      m.state.navOracle.allowDecrease = allow;
+    });
+  }
+
   // ============================================================================ NAV, reserves, accrual
 
   /** NavPublisher.publish on the NAV feed (NAV_PUBLISHER). */
@@ -1063,7 +1070,10 @@ export class FundModel {
     let feeTime =
       s.feeWallet === ZERO_ADDRESS ? 0n : s.managementFeeBps * BigInt(round.updatedAt - last.updatedAt);
     if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
-    const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+    let newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+    // Unless the oracle allows decreases, the fee is capped at the gross growth: the index never falls by it.
+    if (newIndex < oldIndex && !s.navOracle.allowDecrease)
+      newIndex = grossIndex < oldIndex ? grossIndex : oldIndex;
     if (newIndex === 0n || newIndex > MAX_UINT96) refuse("IndexOutOfRange", newIndex);
     const feeAmount = toAmount(shares, grossIndex) - toAmount(shares, newIndex);
     const feeShares = toSharesDown(feeAmount, newIndex);

@@ -45,6 +45,7 @@ async function accrualInputs(f: InvestorsFixture) {
     lastUpdatedAt: applied.updatedAt,
     updatedAt: round.updatedAt,
     roundId: round.roundId,
+    allowDecrease: await f.fund.contracts.navOracle.allowDecrease(),
   };
 }
 
@@ -276,6 +277,66 @@ describe("FundToken: daily accrual", function () {
     });
   });
 
+  describe("issue 16 finding 8: when the NAV grows less than the management fee", function () {
+    /** At least a day after the last round, publishes the last NAV plus `step` (8 decimals) with fresh reserves. */
+    async function publishStep(f: InvestorsFixture, step: bigint) {
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      const dayAfter = Number(last.updatedAt) + DAY;
+      if ((await time.latest()) < dayAfter) await time.increaseTo(dayAfter);
+      await refreshReserves(f.fund);
+      return publishNavAnswer(f.fund, last.answer + step);
+    }
+
+    it("should leave the index unchanged and charge no fee on a flat NAV", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const round = await publishStep(f, 0n);
+      const index = await f.token.index();
+      const totalShares = await f.token.totalShares();
+      const feeShares = await f.token.sharesOf(f.feeWallet);
+      const t = f.token.connect(f.outsider).accrue();
+      await expect(t)
+        .to.emit(f.token, "YieldAccrued")
+        .withArgs(round.roundId, wad(round.answer), index, index, 0n, 0n, 0n);
+      await expect(t).not.to.emit(f.token, "Transfer");
+      expect(await f.token.index()).to.equal(index);
+      expect(await f.token.totalShares()).to.equal(totalShares);
+      expect(await f.token.sharesOf(f.feeWallet)).to.equal(feeShares);
+      const applied = await f.token.appliedNav();
+      expect([applied.roundId, applied.nav, applied.updatedAt]).to.deep.equal([
+        round.roundId,
+        wad(round.answer),
+        round.updatedAt,
+      ]);
+    });
+
+    it("should leave the index unchanged and take the whole growth as the fee", async function () {
+      const f = await loadFixture(rebasedFixture);
+      // 1e-8 of growth in a day, against a fee of 20 bps a year (5.5e-6 a day).
+      await publishStep(f, 1n);
+      const index = await f.token.index();
+      const m = await accrueAndCheck(f);
+      expect(m.newIndex).to.equal(index);
+      expect(m.grossIndex).to.be.greaterThan(index);
+      expect(m.feeAmount).to.equal(
+        toAmount(m.inputs.totalShares, m.grossIndex) - toAmount(m.inputs.totalShares, index),
+      );
+      expect(m.feeShares).to.be.greaterThan(0n);
+      // Uncapped, the fee would have taken the index below its previous value.
+      expect(accrualModel({ ...m.inputs, allowDecrease: true }).newIndex).to.be.lessThan(index);
+    });
+
+    it("should keep the fee whole, lowering the index, when the oracle allows decreases", async function () {
+      const f = await loadFixture(rebasedFixture);
+      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await publishStep(f, 0n);
+      const index = await f.token.index();
+      const m = await accrueAndCheck(f);
+      expect(m.newIndex).to.be.lessThan(index);
+      expect(m.feeShares).to.be.greaterThan(0n);
+      expect(m.holdersSupplyChange).to.be.lessThan(0n);
+    });
+  });
+
   describe("when the round cannot be applied", function () {
     it("should refuse a second accrual of the same round with NavRoundAlreadyApplied", async function () {
       const f = await loadFixture(investorsFixture);
@@ -383,6 +444,29 @@ describe("FundToken: daily accrual", function () {
       }
     });
 
+    it("issue 16 finding 8: should follow a decrease reported despite the no-decrease policy with no fee", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const { oracle, applied } = await unvalidatedSources(f);
+      const nav = applied.nav - applied.nav / 10_000n;
+      const updatedAt = applied.updatedAt + BigInt(DAY);
+      await oracle.setRound(applied.roundId + 1n, nav, updatedAt);
+      const index = await f.token.index();
+      const totalShares = await f.token.totalShares();
+      const gross = (index * nav) / applied.nav;
+      await expect(f.token.accrue())
+        .to.emit(f.token, "YieldAccrued")
+        .withArgs(
+          applied.roundId + 1n,
+          nav,
+          index,
+          gross,
+          toAmount(totalShares, gross) - toAmount(totalShares, index),
+          0n,
+          0n,
+        );
+      expect(await f.token.totalShares()).to.equal(totalShares);
+    });
+
     it("should refuse an index of zero with IndexOutOfRange", async function () {
       const f = await loadFixture(rebasedFixture);
       const { oracle, applied } = await unvalidatedSources(f);
@@ -400,12 +484,14 @@ describe("FundToken: daily accrual", function () {
       const totalShares = await f.token.totalShares();
       expect(2n ** 120n - 1n - totalShares <= 1n).to.equal(true);
       const updatedAt = applied.updatedAt + BigInt(DAY);
-      await oracle.setRound(applied.roundId + 1n, applied.nav, updatedAt);
+      // 10 bps of growth in a day: far more than a day of fee, so the whole fee is minted.
+      const nav = applied.nav + applied.nav / 1_000n;
+      await oracle.setRound(applied.roundId + 1n, nav, updatedAt);
       const m = accrualModel({
         index,
         totalShares,
         lastNav: applied.nav,
-        nav: applied.nav,
+        nav,
         lastUpdatedAt: applied.updatedAt,
         updatedAt,
       });
