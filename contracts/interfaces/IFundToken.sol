@@ -22,7 +22,10 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
     /// the fee is capped at the gross growth (the index never falls). Anyone may call it: the round is
     /// validated by the NAV oracle and applied at most once, so the outcome does not depend on the caller or
     /// the time of the call (the fee is prorated by the rounds' timestamps).
-    /// @return applied False when the reserve guard blocked the growth (see {AccrualBlockedByReserve}).
+    /// The reserve guard's failures (a stale or invalid reserve round, any revert, no answer within its gas
+    /// budget) block the growth like a shortfall: nothing is applied and the call returns false.
+    /// @return applied False when the reserve guard blocked the growth (see {AccrualBlockedByReserve} and
+    /// {AccrualBlockedByReserveGuard}).
     function accrue() external returns (bool applied);
 
     /// @notice Moves `sharesAmount` shares to `to` (same checks as transfer).

@@ -35,6 +35,12 @@ import {ShareMath} from "./ShareMath.sol";
 contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @dev Fee proration denominator: basis points x seconds per year.
     uint256 private constant _FEE_DENOMINATOR = 10_000 * 365 days;
+    /// @notice Gas the accrual gives the reserve guard's `checkSupply` (ReserveGuard uses about 11,000): a guard
+    /// that needs more counts as unable to confirm the reserves.
+    uint256 public constant RESERVE_CHECK_GAS = 100_000;
+    /// @dev Gas the accrual needs left before calling the guard, so that the guard always receives its whole
+    /// budget (EIP-150 keeps 1/64 back) after the call's own cost (cold account access, arguments).
+    uint256 private constant _RESERVE_CHECK_MIN_GAS_LEFT = (RESERVE_CHECK_GAS * 64) / 63 + 5_000;
 
     /// @notice FundTokenAdmin: agent and configuration functions, run in this contract's context.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -281,7 +287,13 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// decreases, the fee is capped at the gross growth, so the index never falls. Anyone may call it: the round is
     /// validated by the oracle and applied at most once, and the fee is prorated by the rounds' timestamps, so
     /// the outcome depends neither on the caller nor on the time of the call.
-    /// @return applied False when the proof-of-reserve guard blocked the growth (AccrualBlockedByReserve).
+    /// When the supply would grow, the reserve guard must confirm the reserves: a shortfall, or a guard that
+    /// cannot answer (it reverts, e.g. on a stale reserve round, runs out of its RESERVE_CHECK_GAS, or answers
+    /// something else than (bool, uint256)), applies nothing and returns false with an event; the accrual never
+    /// reverts because of the guard, except when the caller left too little gas to give the guard its budget
+    /// (InsufficientGasForReserveCheck).
+    /// @return applied False when the reserve guard blocked the growth (AccrualBlockedByReserve,
+    /// AccrualBlockedByReserveGuard).
     function accrue() external returns (bool applied) {
         FundTokenStorage storage $ = _s();
         if ($.routing.paused) revert EnforcedPause();
@@ -314,13 +326,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         uint256 oldSupply = ShareMath.toAmount(shares, oldIndex);
         if (shares + feeShares > type(uint120).max) revert SharesOverflow(shares + feeShares);
         uint256 newSupply = ShareMath.toAmount(shares + feeShares, newIndex);
-        if (newSupply > oldSupply) {
-            (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
-            if (!within) {
-                emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
-                return false;
-            }
-        }
+        if (newSupply > oldSupply && !_reservesCover($.reserveGuard, round, newSupply)) return false;
         $.rebase.index = uint96(newIndex);
         $.appliedNav = AppliedNav(uint128(round.nav), uint40(round.updatedAt), round.roundId);
         if (feeShares != 0) {
@@ -505,6 +511,35 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         InvestorRecord fr = $.routing.registry.investorRecord(from);
         rb.compliance.recordMovement(from, address(0), fr, InvestorRecord.wrap(0), shares);
         _emitTransfer(from, address(0), amount, shares);
+    }
+
+    /// @dev Whether the reserve guard confirms that `newSupply` stays within the reserves, asked with a fixed gas
+    /// budget and without letting the guard revert the accrual; emits the event of a block.
+    function _reservesCover(
+        IReserveGuard guard,
+        INavOracle.NavRound memory round,
+        uint256 newSupply
+    ) private returns (bool) {
+        // With less gas, the guard would run short because of the caller, not because of the reserves.
+        uint256 gasLeft = gasleft();
+        if (gasLeft < _RESERVE_CHECK_MIN_GAS_LEFT)
+            revert InsufficientGasForReserveCheck(gasLeft, _RESERVE_CHECK_MIN_GAS_LEFT);
+        // A low-level call: a `try` would let a guard without code or a malformed answer revert here.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory answer) = address(guard).staticcall{gas: RESERVE_CHECK_GAS}(
+            abi.encodeCall(IReserveGuard.checkSupply, (newSupply))
+        );
+        if (ok && answer.length >= 64) {
+            (uint256 verdict, uint256 reserves) = abi.decode(answer, (uint256, uint256));
+            if (verdict == 1) return true;
+            if (verdict == 0) {
+                emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
+                return false;
+            }
+        }
+        // Reverted (its revert data), or answered something else than (bool, uint256) (that answer).
+        emit AccrualBlockedByReserveGuard(round.roundId, round.nav, newSupply, answer);
+        return false;
     }
 
     function _spendAllowance(address owner, address spender, uint256 amount) private {

@@ -1053,7 +1053,10 @@ export class FundModel {
     return { roundId: f.roundId, nav, updatedAt: f.updatedAt };
   }
 
-  /** FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it). */
+  /**
+   * FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it: a shortfall,
+   * or stale reserves).
+   */
   accrue() {
     return this.tx((m) => m.applyNav());
   }
@@ -1079,7 +1082,17 @@ export class FundModel {
     const feeShares = toSharesDown(feeAmount, newIndex);
     const oldSupply = toAmount(shares, oldIndex);
     const newSupply = toAmount(shares + feeShares, newIndex);
-    if (newSupply > oldSupply && newSupply > this.reserves()) return false;
+    if (newSupply > oldSupply) {
+      // A reserve guard that reverts (stale reserves) blocks the growth like a shortfall (issue 16 finding 2).
+      let reserves: bigint;
+      try {
+        reserves = this.reserves();
+      } catch (e) {
+        if (e instanceof Refusal) return false;
+        throw e;
+      }
+      if (newSupply > reserves) return false;
+    }
     s.index = newIndex;
     s.appliedNav = { nav: round.nav, updatedAt: round.updatedAt, roundId: round.roundId };
     if (feeShares !== 0n) {

@@ -375,16 +375,213 @@ describe("FundToken: daily accrual", function () {
         .to.be.revertedWithCustomError(f.fund.contracts.navOracle, "NavStale")
         .withArgs(round.roundId, round.updatedAt, 4 * DAY, anyValue);
     });
+  });
 
-    it("should refuse growth on stale reserves with the guard's ReserveStale", async function () {
+  describe("issue 16 finding 2: when the reserve guard cannot confirm the reserves", function () {
+    /** Expects accrue() to return false, emit AccrualBlockedByReserveGuard with `reason` and change nothing. */
+    async function expectBlockedByGuard(f: InvestorsFixture, reason: string, at?: number) {
+      const inputs = await accrualInputs(f);
+      const m = accrualModel(inputs);
+      const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+      expect(newSupply).to.be.greaterThan(toAmount(inputs.totalShares, inputs.index));
+      const before = {
+        index: await f.token.index(),
+        totalShares: await f.token.totalShares(),
+        feeShares: await f.token.sharesOf(f.feeWallet),
+        applied: await f.token.appliedNav(),
+      };
+      expect(await f.token.accrue.staticCall()).to.equal(false);
+      if (at !== undefined) await time.setNextBlockTimestamp(at);
+      const t = f.token.connect(f.outsider).accrue();
+      await expect(t)
+        .to.emit(f.token, "AccrualBlockedByReserveGuard")
+        .withArgs(inputs.roundId, inputs.nav, newSupply, reason);
+      await expect(t).not.to.emit(f.token, "YieldAccrued");
+      await expect(t).not.to.emit(f.token, "AccrualBlockedByReserve");
+      expect(await f.token.index()).to.equal(before.index);
+      expect(await f.token.totalShares()).to.equal(before.totalShares);
+      expect(await f.token.sharesOf(f.feeWallet)).to.equal(before.feeShares);
+      expect(await f.token.appliedNav()).to.deep.equal(before.applied);
+    }
+
+    it("should not revert on stale reserves: false and AccrualBlockedByReserveGuard carrying ReserveStale", async function () {
+      const f = await loadFixture(investorsFixture);
+      const guard = f.fund.contracts.reserveGuard;
+      const reserves = await latestRound(f.fund.contracts.reservePublisher!);
+      await time.increaseTo(Number(reserves.updatedAt) + 4 * DAY + 1);
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      await publishNavAnswer(f.fund, last.answer + 4n * DAILY_NAV_STEP);
+      const at = (await time.latest()) + 5;
+      const reason = guard.interface.encodeErrorResult("ReserveStale", [
+        reserves.roundId,
+        reserves.updatedAt,
+        4 * DAY,
+        at,
+      ]);
+      await expectBlockedByGuard(f, reason, at);
+    });
+
+    it("should apply the same round once fresh reserves are published", async function () {
       const f = await loadFixture(investorsFixture);
       const reserves = await latestRound(f.fund.contracts.reservePublisher!);
       await time.increaseTo(Number(reserves.updatedAt) + 4 * DAY + 1);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await publishNavAnswer(f.fund, last.answer + 4n * DAILY_NAV_STEP);
-      await expect(f.token.accrue())
-        .to.be.revertedWithCustomError(f.fund.contracts.reserveGuard, "ReserveStale")
-        .withArgs(reserves.roundId, reserves.updatedAt, 4 * DAY, anyValue);
+      expect(await f.token.accrue.staticCall()).to.equal(false);
+      await f.token.accrue();
+      await refreshReserves(f.fund);
+      await accrueAndCheck(f);
+    });
+
+    describe("when the reserve round is unusable (the deployed ReserveGuard reading a test feed)", function () {
+      /** The fund's token pointed (through the issuer's delay) at a ReserveGuard over a settable 8-decimal feed. */
+      async function mockReserveFeedFixture() {
+        const f = await loadFixture(investorsFixture);
+        const feed = await (await ethers.getContractFactory("MockNavFeed")).deploy(8);
+        const guard = await (
+          await ethers.getContractFactory("ReserveGuard")
+        ).deploy(await f.fund.contracts.manager.getAddress(), await feed.getAddress(), 4 * DAY);
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        const last = await latestRound(f.fund.contracts.navPublisher!);
+        await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
+        return { ...f, feed, guard };
+      }
+
+      it("should block on a non-positive reserve answer (ReserveNotPositive)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        for (const answer of [0n, -1n]) {
+          await f.feed.setRoundData(5, answer, now, now, 5);
+          await expectBlockedByGuard(
+            f,
+            f.guard.interface.encodeErrorResult("ReserveNotPositive", [5, answer]),
+          );
+        }
+      });
+
+      it("should block on an incomplete reserve round (ReserveRoundIncomplete)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        const reason = f.guard.interface.encodeErrorResult("ReserveRoundIncomplete", [5]);
+        await f.feed.setRoundData(5, feedUnits("100000000"), now, now, 4);
+        await expectBlockedByGuard(f, reason);
+        await f.feed.setRoundData(5, feedUnits("100000000"), 0, 0, 5);
+        await expectBlockedByGuard(f, reason);
+      });
+
+      it("should block on a reserve round from the future (ReserveRoundFromFuture)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const at = (await time.latest()) + 10;
+        await f.feed.setRoundData(5, feedUnits("100000000"), at + 1, at + 1, 5);
+        const reason = f.guard.interface.encodeErrorResult("ReserveRoundFromFuture", [5, at + 1, at]);
+        await expectBlockedByGuard(f, reason, at);
+      });
+
+      it("should block on a reserve answer too large to scale (ReserveTooLarge)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        const answer = ethers.MaxUint256 / 10n ** 10n + 1n;
+        await f.feed.setRoundData(5, answer, now, now, 5);
+        await expectBlockedByGuard(f, f.guard.interface.encodeErrorResult("ReserveTooLarge", [5, answer]));
+      });
+
+      it("should apply once the reserve round is usable again", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        await f.feed.setRoundData(5, 0, now, now, 5);
+        await f.token.accrue();
+        await f.feed.setRoundData(6, feedUnits("100000000"), now, now, 6);
+        await accrueAndCheck(f);
+      });
+    });
+
+    describe("when the guard itself fails (a broken guard)", function () {
+      const Mode = {
+        Answer: 0,
+        NamedError: 1,
+        Panic: 2,
+        BareRevert: 3,
+        BurnGas: 4,
+        ShortAnswer: 5,
+        NotABool: 6,
+      };
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+
+      /** The fund's token pointed at MockFaultyReserveGuard (answering within reserves until told otherwise). */
+      async function faultyGuardFixture() {
+        const f = await loadFixture(investorsFixture);
+        const guard = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
+        await guard.set(Mode.Answer, true, ethers.MaxUint256);
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        const last = await latestRound(f.fund.contracts.navPublisher!);
+        await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
+        return { ...f, guard };
+      }
+
+      it("should block with the guard's own named error", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.NamedError, true, 0);
+        const inputs = await accrualInputs(f);
+        const m = accrualModel(inputs);
+        const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+        await expectBlockedByGuard(f, f.guard.interface.encodeErrorResult("GuardBroken", [newSupply]));
+      });
+
+      it("should block on a Panic", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.Panic, true, 5);
+        await expectBlockedByGuard(f, "0x4e487b71" + coder.encode(["uint256"], [0x12]).slice(2));
+      });
+
+      it("should block on a revert without data", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.BareRevert, true, 0);
+        await expectBlockedByGuard(f, "0x");
+      });
+
+      it("should block when the guard uses up its RESERVE_CHECK_GAS (100,000) whatever the caller's gas", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        expect(await f.tokenImpl.RESERVE_CHECK_GAS()).to.equal(100_000n);
+        await f.guard.set(Mode.BurnGas, true, 0);
+        await expectBlockedByGuard(f, "0x");
+      });
+
+      it("should block on an answer of one word", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.ShortAnswer, true, 0);
+        await expectBlockedByGuard(f, coder.encode(["uint256"], [1]));
+      });
+
+      it("should block on an answer whose verdict is neither 0 nor 1", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.NotABool, true, 123n);
+        await expectBlockedByGuard(f, coder.encode(["uint256", "uint256"], [2, 123n]));
+      });
+
+      it("should still block a shortfall the guard answers with AccrualBlockedByReserve", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.Answer, false, 7n);
+        const inputs = await accrualInputs(f);
+        const m = accrualModel(inputs);
+        const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+        await expect(f.token.accrue())
+          .to.emit(f.token, "AccrualBlockedByReserve")
+          .withArgs(inputs.roundId, inputs.nav, newSupply, 7n)
+          .and.not.to.emit(f.token, "AccrualBlockedByReserveGuard");
+      });
+
+      it("should refuse a caller that leaves too little gas for the guard's budget with InsufficientGasForReserveCheck", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        const needed = (100_000n * 64n) / 63n + 5_000n;
+        const applied = await f.token.appliedNav();
+        await expect(f.token.accrue({ gasLimit: 150_000 }))
+          .to.be.revertedWithCustomError(f.token, "InsufficientGasForReserveCheck")
+          .withArgs(anyValue, needed);
+        expect(await f.token.appliedNav()).to.deep.equal(applied);
+        // With the gas an estimate gives, the guard answers and the round applies.
+        const gasLimit = await f.token.accrue.estimateGas();
+        await expect(f.token.accrue({ gasLimit })).to.emit(f.token, "YieldAccrued");
+      });
     });
   });
 
