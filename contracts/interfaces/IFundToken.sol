@@ -69,6 +69,10 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
     /// @notice Points the accrual at another NAV oracle. ISSUER.
     function setNavOracle(address oracle) external;
 
+    /// @notice Re-bases the applied NAV on the NAV oracle's latest round after a switch to a feed on another scale,
+    /// without moving the index or minting a fee; only when the oracle refuses that round for its size. ISSUER.
+    function rebaselineNav() external;
+
     /// @notice Sets the proof-of-reserve guard. ISSUER.
     function setReserveGuard(address guard) external;
 
