@@ -20,7 +20,7 @@ import {ShareMath} from "../token/ShareMath.sol";
 /// 6. lockup: issued shares stay locked for a period; only unlocked shares leave the investor;
 /// 7. transfer limit: per-investor outflow cap over a rolling (linearly decaying) day.
 /// @dev This contract is the proxy's implementation and holds the token's hooks (the hot path). Binding,
-/// modules, rule configuration, the ERC-3643 generic hooks and the views live in ModularComplianceAdmin,
+/// modules, rule configuration, the ERC-3643 generic hooks (refused) and the views live in ModularComplianceAdmin,
 /// reached through the fallback by delegatecall in this contract's storage. The whole ABI is IFundCompliance.
 contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
     /// @notice ModularComplianceAdmin: configuration and views, run in this contract's context.
