@@ -73,7 +73,8 @@ contract ModularComplianceAdmin is ComplianceBase {
                 (code, ) = _evalIssue(c, tr, ShareMath.toSharesDown(amount, index), index, true);
         } else {
             code = _checkParties(c, from, to, fr, tr);
-            if (code == R.NONE && _changesTotals(fr, tr)) {
+            // A zero amount moves no share (checkTransfer applies no amount rule to it).
+            if (code == R.NONE && amount != 0 && _changesTotals(fr, tr)) {
                 // Shares exactly as the token computes them: a whole balance moves all the wallet's shares.
                 ISharesToken token = ISharesToken(c.token);
                 uint256 shares =

@@ -433,7 +433,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         Account memory a = $.accounts[from];
         uint256 balance = ShareMath.toAmount(a.shares, rb.index);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
-        uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, rb.index);
+        // A whole balance moves every share; a zero amount none, even from a wallet whose shares round to 0 tokens.
+        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, rb.index);
         _move($, rt, rb, from, to, a, shares, amount);
     }
 

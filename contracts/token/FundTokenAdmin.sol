@@ -229,7 +229,7 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         if (amount > balance) return R.INSUFFICIENT_BALANCE;
         if (a.frozen) return R.SENDER_FROZEN;
         if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
-        uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
+        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, idx);
         if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
         (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
         if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;

@@ -2518,11 +2518,13 @@ export function checkInvariants(
     moved !== undefined &&
     ["transfer", "transferFrom", "burn", "forcedTransfer"].includes(op.name)
   ) {
-    // The sender gives up shares worth at least the amount (ceil), every share for its whole balance.
+    // The sender gives up shares worth at least the amount (ceil), every share for its whole balance (a holder's
+    // zero-value transfer moves none, even from shares worth less than one unit: issue 16 finding 8).
     if (moved * prev.index < op.amount * ONE)
       fail(`${op.name}: ${moved} shares moved are worth less than ${op.amount}`);
     if (
       op.amount === toAmount(prev.wallets.get(op.from!)!.shares, prev.index) &&
+      (op.amount !== 0n || op.name === "burn" || op.name === "forcedTransfer") &&
       cur.wallets.get(op.from!)!.shares !== 0n
     )
       fail(`${op.name} of the whole balance left ${cur.wallets.get(op.from!)!.shares} shares`);

@@ -653,7 +653,8 @@ export class FundModel {
   /** ModularCompliance.checkTransfer. */
   private checkTransfer(from: string, to: string, shares: bigint, amount: bigint, index: bigint) {
     let code = this.checkParties(from, to);
-    const changes = this.changesTotals(from, to);
+    // Zero shares change no total: no amount rule applies, nothing is recorded (issue 16 finding 8).
+    const changes = shares !== 0n && this.changesTotals(from, to);
     let e: ReturnType<FundModel["evalMove"]> | undefined;
     if (code === R.NONE && changes) {
       e = this.evalMove(from, to, shares, amount, index, true);
@@ -813,7 +814,8 @@ export class FundModel {
     const a = this.account(from);
     const balance = toAmount(a.shares, idx);
     if (amount > balance) refuse("ERC20InsufficientBalance", from, balance, amount);
-    const shares = amount === balance ? a.shares : toSharesUp(amount, idx);
+    // A whole balance moves every share, a zero amount none (issue 16 finding 8).
+    const shares = amount === balance && amount !== 0n ? a.shares : toSharesUp(amount, idx);
     this.move(from, to, a, shares, amount);
   }
 
@@ -845,12 +847,12 @@ export class FundModel {
     if (amount > balance) return R.INSUFFICIENT_BALANCE;
     if (a.frozen) return R.SENDER_FROZEN;
     if (this.account(to).frozen) return R.RECIPIENT_FROZEN;
-    const shares = amount === balance ? a.shares : toSharesUp(amount, s.index);
+    const shares = amount === balance && amount !== 0n ? a.shares : toSharesUp(amount, s.index);
     if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
     if (!this.isVerified(from)) return R.SENDER_NOT_VERIFIED;
     if (!this.isVerified(to)) return R.RECIPIENT_NOT_VERIFIED;
     const code = this.checkParties(from, to);
-    if (code !== R.NONE || !this.changesTotals(from, to)) return code;
+    if (code !== R.NONE || shares === 0n || !this.changesTotals(from, to)) return code;
     return this.evalMove(from, to, shares, amount, s.index, true).code;
   }
 
