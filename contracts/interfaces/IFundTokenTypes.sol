@@ -48,7 +48,7 @@ interface IFundTokenTypes {
     error EmptyTokenInformation();
     /// @notice The new index does not fit or is zero.
     error IndexOutOfRange(uint256 index);
-    /// @notice The accrual was left too little gas to give the reserve guard its whole budget (RESERVE_CHECK_GAS):
+    /// @notice The accrual was left too little gas to give the reserve guard its whole budget (100,000 gas):
     /// retry with a higher gas limit.
     error InsufficientGasForReserveCheck(uint256 gasLeft, uint256 gasNeeded);
     /// @notice The NAV oracle accepts its latest round against the applied one: accrue it instead of re-basing.

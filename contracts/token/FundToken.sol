@@ -35,12 +35,12 @@ import {ShareMath} from "./ShareMath.sol";
 contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @dev Fee proration denominator: basis points x seconds per year.
     uint256 private constant _FEE_DENOMINATOR = 10_000 * 365 days;
-    /// @notice Gas the accrual gives the reserve guard's `checkSupply` (ReserveGuard uses about 11,000): a guard
-    /// that needs more counts as unable to confirm the reserves.
-    uint256 public constant RESERVE_CHECK_GAS = 100_000;
+    /// @dev Gas the accrual gives the reserve guard's `checkSupply` (ReserveGuard uses about 11,000): a guard that
+    /// needs more counts as unable to confirm the reserves. Not public: one more selector would cost every call.
+    uint256 private constant _RESERVE_CHECK_GAS = 100_000;
     /// @dev Gas the accrual needs left before calling the guard, so that the guard always receives its whole
     /// budget (EIP-150 keeps 1/64 back) after the call's own cost (cold account access, arguments).
-    uint256 private constant _RESERVE_CHECK_MIN_GAS_LEFT = (RESERVE_CHECK_GAS * 64) / 63 + 5_000;
+    uint256 private constant _RESERVE_CHECK_MIN_GAS_LEFT = (_RESERVE_CHECK_GAS * 64) / 63 + 5_000;
 
     /// @notice FundTokenAdmin: agent and configuration functions, run in this contract's context.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -288,7 +288,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     /// validated by the oracle and applied at most once, and the fee is prorated by the rounds' timestamps, so
     /// the outcome depends neither on the caller nor on the time of the call.
     /// When the supply would grow, the reserve guard must confirm the reserves: a shortfall, or a guard that
-    /// cannot answer (it reverts, e.g. on a stale reserve round, runs out of its RESERVE_CHECK_GAS, or answers
+    /// cannot answer (it reverts, e.g. on a stale reserve round, runs out of its gas budget of 100,000, or answers
     /// something else than (bool, uint256)), applies nothing and returns false with an event; the accrual never
     /// reverts because of the guard, except when the caller left too little gas to give the guard its budget
     /// (InsufficientGasForReserveCheck).
@@ -525,21 +525,37 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         uint256 gasLeft = gasleft();
         if (gasLeft < _RESERVE_CHECK_MIN_GAS_LEFT)
             revert InsufficientGasForReserveCheck(gasLeft, _RESERVE_CHECK_MIN_GAS_LEFT);
-        // A low-level call: a `try` would let a guard without code or a malformed answer revert here.
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory answer) = address(guard).staticcall{gas: RESERVE_CHECK_GAS}(
-            abi.encodeCall(IReserveGuard.checkSupply, (newSupply))
-        );
-        if (ok && answer.length >= 64) {
-            (uint256 verdict, uint256 reserves) = abi.decode(answer, (uint256, uint256));
-            if (verdict == 1) return true;
-            if (verdict == 0) {
-                emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
-                return false;
-            }
+        // A low-level call: a `try` would let a guard without code or a malformed answer revert here. Only the
+        // two words of a well-formed answer are copied; any other return data only on failure, for the event.
+        bytes4 selector = IReserveGuard.checkSupply.selector;
+        bool answered;
+        uint256 verdict;
+        uint256 reserves;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), newSupply)
+            let ok := staticcall(_RESERVE_CHECK_GAS, guard, ptr, 36, ptr, 64)
+            // After the call: Yul evaluates arguments right to left.
+            answered := and(ok, gt(returndatasize(), 63))
+            verdict := mload(ptr)
+            reserves := mload(add(ptr, 32))
+        }
+        if (answered && verdict == 1) return true;
+        if (answered && verdict == 0) {
+            emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
+            return false;
         }
         // Reverted (its revert data), or answered something else than (bool, uint256) (that answer).
-        emit AccrualBlockedByReserveGuard(round.roundId, round.nav, newSupply, answer);
+        uint256 size;
+        assembly ("memory-safe") {
+            size := returndatasize()
+        }
+        bytes memory reason = new bytes(size);
+        assembly ("memory-safe") {
+            returndatacopy(add(reason, 32), 0, size)
+        }
+        emit AccrualBlockedByReserveGuard(round.roundId, round.nav, newSupply, reason);
         return false;
     }
 
