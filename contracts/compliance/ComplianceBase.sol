@@ -10,7 +10,7 @@ import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {TransferRestrictions as R} from "./TransferRestrictions.sol";
 import {ShareMath} from "../token/ShareMath.sol";
 
-/// @notice The token's view of its identity registry, for the ERC-3643 hooks and views.
+/// @notice The token's view of its identity registry, for the views.
 interface IRegistryHolder {
     function identityRegistry() external view returns (IInvestorRegistry);
 }
@@ -334,8 +334,8 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
         return R.NONE;
     }
 
-    /// @dev Records a movement without enforcing rules (forced transfer, burn, issuance through the ERC-3643
-    /// hook). The accrual's fee issuance is not recorded: the fee wallet is a PROTOCOL account. A burn or forced transfer that takes locked shares consumes the oldest tranches.
+    /// @dev Records a movement without enforcing rules (forced transfer, burn; an issuance when `from` is zero,
+    /// which the token never reports through recordMovement). The accrual's fee issuance is not recorded: the fee wallet is a PROTOCOL account. A burn or forced transfer that takes locked shares consumes the oldest tranches.
     function _record(
         Core memory c,
         address from,

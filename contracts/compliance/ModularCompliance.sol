@@ -20,7 +20,7 @@ import {ShareMath} from "../token/ShareMath.sol";
 /// 6. lockup: issued shares stay locked for a period; only unlocked shares leave the investor;
 /// 7. transfer limit: per-investor outflow cap over a rolling (linearly decaying) day.
 /// @dev This contract is the proxy's implementation and holds the token's hooks (the hot path). Binding,
-/// modules, rule configuration, the ERC-3643 generic hooks and the views live in ModularComplianceAdmin,
+/// modules, rule configuration, the ERC-3643 generic hooks (refused) and the views live in ModularComplianceAdmin,
 /// reached through the fallback by delegatecall in this contract's storage. The whole ABI is IFundCompliance.
 contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
     /// @notice ModularComplianceAdmin: configuration and views, run in this contract's context.
@@ -83,13 +83,16 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
     }
 
     /// @notice Checks a holder's transfer against every enabled rule and records it; reverts with
-    /// TransferRestricted(code) when refused. Token only.
+    /// TransferRestricted(code) when refused. A movement of zero shares is checked against the parties' rules
+    /// (sanctions, country, class) and the modules only: it changes no investor total, so no amount rule
+    /// (holding limits, investor cap, lockup, outflow) applies and nothing is recorded. Token only.
     /// @param m The movement.
     function checkTransfer(Movement calldata m) external {
         Core memory c = _onlyToken();
         uint8 code = _checkParties(c, m.from, m.to, m.fromRecord, m.toRecord);
         MoveEval memory e;
-        bool changesTotals = _changesTotals(m.fromRecord, m.toRecord);
+        // A movement of no shares (a zero-value transfer) changes no total: the amount rules do not apply to it.
+        bool changesTotals = m.shares != 0 && _changesTotals(m.fromRecord, m.toRecord);
         if (code == R.NONE && changesTotals) {
             (code, e) = _evalMove(c, m.fromRecord, m.toRecord, m.shares, m.amount, m.index, true);
         }

@@ -17,42 +17,32 @@ interface IERC20Balance {
 }
 
 /// @title ModularComplianceAdmin
-/// @notice The compliance's binding, external modules, rule configuration, the ERC-3643 generic hooks and the
-/// views that explain a refusal. Reached only through ModularCompliance's fallback (delegatecall), so it runs
+/// @notice The compliance's binding, external modules, rule configuration, the ERC-3643 generic hooks (refused:
+/// the token never calls them) and the views that explain a refusal. Reached only through ModularCompliance's fallback (delegatecall), so it runs
 /// in the compliance proxy's storage and authority.
 /// @dev Has no state of its own; called directly, its restricted functions revert (no authority).
 contract ModularComplianceAdmin is ComplianceBase {
     // =============================================================== ERC-3643 hooks and views
 
-    /// @notice ERC-3643 hook: records a transfer the token already checked with {canTransfer}.
-    /// @param _from Sender wallet.
-    /// @param _to Recipient wallet.
-    /// @param _amount Token amount (converted to shares at the token's index, rounded up).
-    function transferred(address _from, address _to, uint256 _amount) external {
-        Core memory c = _onlyToken();
-        (InvestorRecord fr, InvestorRecord tr) = _registry(c).transferRecords(_from, _to);
-        uint256 shares = ShareMath.toSharesUp(_amount, ISharesToken(c.token).index());
-        _record(c, _from, _to, fr, tr, shares, _amount, false);
+    /// @notice ERC-3643 hook the fund token never calls: refused with UnsupportedHook to the bound token, and with
+    /// CallerNotBoundToken to anyone else, like every hook. The token records every movement with exact shares
+    /// through checkTransfer, checkMint and recordMovement; an amount-based record (converted to shares at the
+    /// index, with its own rounding) could only put the investors' totals out of step with the token's balances.
+    function transferred(address, address, uint256) external view {
+        _onlyToken();
+        revert UnsupportedHook(IModularCompliance.transferred.selector);
     }
 
-    /// @notice ERC-3643 hook: records an issuance (locked when the lockup rule is on).
-    /// @param _to Recipient wallet.
-    /// @param _amount Token amount (converted to shares rounded down).
-    function created(address _to, uint256 _amount) external {
-        Core memory c = _onlyToken();
-        InvestorRecord tr = _registry(c).investorRecord(_to);
-        uint256 shares = ShareMath.toSharesDown(_amount, ISharesToken(c.token).index());
-        _record(c, address(0), _to, InvestorRecord.wrap(0), tr, shares, _amount, true);
+    /// @notice ERC-3643 hook the fund token never calls (it uses checkMint): refused like {transferred}.
+    function created(address, uint256) external view {
+        _onlyToken();
+        revert UnsupportedHook(IModularCompliance.created.selector);
     }
 
-    /// @notice ERC-3643 hook: records a burn.
-    /// @param _from Wallet burned from.
-    /// @param _amount Token amount (converted to shares rounded up).
-    function destroyed(address _from, uint256 _amount) external {
-        Core memory c = _onlyToken();
-        InvestorRecord fr = _registry(c).investorRecord(_from);
-        uint256 shares = ShareMath.toSharesUp(_amount, ISharesToken(c.token).index());
-        _record(c, _from, address(0), fr, InvestorRecord.wrap(0), shares, _amount, false);
+    /// @notice ERC-3643 hook the fund token never calls (it uses recordMovement): refused like {transferred}.
+    function destroyed(address, uint256) external view {
+        _onlyToken();
+        revert UnsupportedHook(IModularCompliance.destroyed.selector);
     }
 
     /// @notice ERC-3643: whether every compliance rule allows the transfer (with `_from` zero: the issuance).
@@ -83,7 +73,8 @@ contract ModularComplianceAdmin is ComplianceBase {
                 (code, ) = _evalIssue(c, tr, ShareMath.toSharesDown(amount, index), index, true);
         } else {
             code = _checkParties(c, from, to, fr, tr);
-            if (code == R.NONE && _changesTotals(fr, tr)) {
+            // A zero amount moves no share (checkTransfer applies no amount rule to it).
+            if (code == R.NONE && amount != 0 && _changesTotals(fr, tr)) {
                 // Shares exactly as the token computes them: a whole balance moves all the wallet's shares.
                 ISharesToken token = ISharesToken(c.token);
                 uint256 shares =

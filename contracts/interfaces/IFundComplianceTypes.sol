@@ -40,6 +40,9 @@ interface IFundComplianceTypes {
     error TransferRestricted(uint8 restriction);
     /// @notice Only the bound token may call the hooks.
     error CallerNotBoundToken(address caller);
+    /// @notice The ERC-3643 hook `transferred`, `created` or `destroyed` (its selector), called by the bound token:
+    /// the fund token records movements with exact shares through the suite's own hooks, so these are refused.
+    error UnsupportedHook(bytes4 hook);
     /// @notice A token is already bound, or the address is not a contract.
     error InvalidToken(address token);
     /// @notice The token is not the bound one.

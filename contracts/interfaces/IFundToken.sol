@@ -18,10 +18,14 @@ import {IReserveGuard} from "./IReserveGuard.sol";
 /// through FundToken's fallback. This interface is the ABI of the whole token.
 interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Errors, IFundTokenTypes {
     /// @notice Applies the latest NAV round, if the oracle accepts it: every balance grows with the NAV, the
-    /// management fee for the elapsed time is minted to the fee wallet. Anyone may call it: the round is
+    /// management fee for the elapsed time is minted to the fee wallet; unless the oracle allows NAV decreases,
+    /// the fee is capped at the gross growth (the index never falls). Anyone may call it: the round is
     /// validated by the NAV oracle and applied at most once, so the outcome does not depend on the caller or
     /// the time of the call (the fee is prorated by the rounds' timestamps).
-    /// @return applied False when the reserve guard blocked the growth (see {AccrualBlockedByReserve}).
+    /// The reserve guard's failures (a stale or invalid reserve round, any revert, no answer within its gas
+    /// budget) block the growth like a shortfall: nothing is applied and the call returns false.
+    /// @return applied False when the reserve guard blocked the growth (see {AccrualBlockedByReserve} and
+    /// {AccrualBlockedByReserveGuard}).
     function accrue() external returns (bool applied);
 
     /// @notice Moves `sharesAmount` shares to `to` (same checks as transfer).
@@ -64,6 +68,10 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
 
     /// @notice Points the accrual at another NAV oracle. ISSUER.
     function setNavOracle(address oracle) external;
+
+    /// @notice Re-bases the applied NAV on the NAV oracle's latest round after a switch to a feed on another scale,
+    /// without moving the index or minting a fee; only when the oracle refuses that round for its size. ISSUER.
+    function rebaselineNav() external;
 
     /// @notice Sets the proof-of-reserve guard. ISSUER.
     function setReserveGuard(address guard) external;

@@ -48,6 +48,15 @@ interface IFundTokenTypes {
     error EmptyTokenInformation();
     /// @notice The new index does not fit or is zero.
     error IndexOutOfRange(uint256 index);
+    /// @notice The accrual was left too little gas to give the reserve guard its whole budget (100,000 gas):
+    /// retry with a higher gas limit.
+    error InsufficientGasForReserveCheck(uint256 gasLeft, uint256 gasNeeded);
+    /// @notice The NAV oracle accepts its latest round against the applied one: accrue it instead of re-basing.
+    error NavRebaselineNotNeeded(uint80 roundId);
+    /// @notice The new NAV is within a factor of two of the applied one: a NAV move, not a change of scale.
+    error NavRebaselineNotAScaleChange(uint256 appliedNav, uint256 nav);
+    /// @notice The NAV oracle returned a NAV of zero or above 2^128 - 1 (the NavOracle refuses both itself).
+    error NavOutOfRange(uint256 nav);
     /// @notice Total shares would exceed 2^120 - 1, the width every per-wallet and per-investor share count is
     /// stored in (so no narrowing cast can truncate).
     error SharesOverflow(uint256 totalShares);
@@ -68,6 +77,19 @@ interface IFundTokenTypes {
     );
     /// @notice A NAV round could not be applied because the supply would exceed the reserves.
     event AccrualBlockedByReserve(uint80 indexed roundId, uint256 nav, uint256 newSupply, uint256 reserves);
+    /// @notice A NAV round could not be applied because the reserve guard could not confirm the reserves:
+    /// `reason` is its revert data (e.g. an encoded `ReserveStale(...)`; empty when it ran out of gas), or its
+    /// answer when that was not (bool, uint256).
+    event AccrualBlockedByReserveGuard(uint80 indexed roundId, uint256 nav, uint256 newSupply, bytes reason);
+    /// @notice The applied NAV was re-based on the oracle's latest round (index unchanged, no fee).
+    event NavRebaselined(
+        uint80 indexed oldRoundId,
+        uint256 oldNav,
+        uint256 oldUpdatedAt,
+        uint80 indexed newRoundId,
+        uint256 newNav,
+        uint256 newUpdatedAt
+    );
     /// @notice The NAV oracle changed.
     event NavOracleChanged(address indexed oldOracle, address indexed newOracle);
     /// @notice The reserve guard changed.

@@ -31,7 +31,8 @@ interface IModularCompliance {
     /// @notice Calls a configuration function of a bound module.
     function callModuleFunction(bytes calldata callData, address _module) external;
 
-    /// @notice Hook: tokens moved between holders.
+    /// @notice Hook: tokens moved between holders. The suite's compliance refuses the three generic hooks
+    /// (`UnsupportedHook`): its token reports movements through `checkTransfer`, `checkMint` and `recordMovement`.
     function transferred(address _from, address _to, uint256 _amount) external;
 
     /// @notice Hook: tokens were issued.

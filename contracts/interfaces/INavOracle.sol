@@ -16,7 +16,8 @@ interface INavOracle {
 
     /// @notice The feed returned a zero or negative answer.
     error NavNotPositive(uint80 roundId, int256 answer);
-    /// @notice The answer is too large to be scaled to 18 decimals (scaling it would overflow uint256).
+    /// @notice The answer, scaled to 18 decimals, exceeds the oracle's maximum NAV (2^128 - 1), or scaling it
+    /// would overflow uint256.
     error NavTooLarge(uint80 roundId, int256 answer);
     /// @notice The round has no timestamp (updatedAt == 0): it was never completed.
     error NavRoundNoTimestamp(uint80 roundId);
@@ -59,7 +60,7 @@ interface INavOracle {
     function allowDecrease() external view returns (bool);
 
     /// @notice The latest round, checked for a positive answer, a timestamp, completeness, a timestamp
-    /// not in the future, and an age within `maxAge`.
+    /// not in the future, an age within `maxAge`, and a NAV (18 decimals) of at most 2^128 - 1.
     function latestNav() external view returns (NavRound memory);
 
     /// @notice The latest round checked as in {latestNav}, and additionally against the last round the caller

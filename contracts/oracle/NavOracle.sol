@@ -10,7 +10,7 @@ import {FeedMath} from "./FeedMath.sol";
 /// @title NavOracle
 /// @notice Validating consumer of a Chainlink-compatible NAV feed (a Chainlink aggregator or the fund's own
 /// {NavPublisher}). Every answer it hands out is positive, complete, not from the future, no older than
-/// `maxAge`, and scaled to 18 decimals; {nextNav} additionally checks a round against the last one the
+/// `maxAge`, scaled to 18 decimals and at most {MAX_NAV}; {nextNav} additionally checks a round against the last one the
 /// caller applied (newer by timestamp, within a change bound proportional to the time elapsed, and not
 /// lower unless negative rebases are allowed).
 /// @dev `maxAge` must span weekends and market holidays: Treasury money market funds strike NAV on business
@@ -33,6 +33,10 @@ contract NavOracle is INavOracle, AccessManaged {
 
     /// @notice Basis points in one unit (100%).
     uint256 private constant BPS = 10_000;
+
+    /// @notice Largest NAV (18 decimals) the oracle hands out: 2^128 - 1, about 3.4e20 dollars per token. A
+    /// consumer can store it in 128 bits, and multiply it by a 96-bit index (the token's) without overflow.
+    uint256 public constant MAX_NAV = type(uint128).max;
 
     // A plain state variable, not ERC-7201 namespaced storage: this contract is never behind a proxy, so its
     // layout is fixed at deployment and never has to line up with another implementation's (a replacement is a
@@ -181,7 +185,7 @@ contract NavOracle is INavOracle, AccessManaged {
             revert NavStale(roundId, updatedAt, maxAge_, block.timestamp);
 
         (bool fits, uint256 nav) = FeedMath.toWad(uint256(answer), decimals);
-        if (!fits) revert NavTooLarge(roundId, answer);
+        if (!fits || nav > MAX_NAV) revert NavTooLarge(roundId, answer);
         // A feed with more than 18 decimals can report a positive answer below 1e-18: unusable as well.
         if (nav == 0) revert NavNotPositive(roundId, answer);
         return NavRound({roundId: roundId, nav: nav, updatedAt: updatedAt});

@@ -35,6 +35,12 @@ import {ShareMath} from "./ShareMath.sol";
 contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @dev Fee proration denominator: basis points x seconds per year.
     uint256 private constant _FEE_DENOMINATOR = 10_000 * 365 days;
+    /// @dev Gas the accrual gives the reserve guard's `checkSupply` (ReserveGuard uses about 11,000): a guard that
+    /// needs more counts as unable to confirm the reserves. Not public: one more selector would cost every call.
+    uint256 private constant _RESERVE_CHECK_GAS = 100_000;
+    /// @dev Gas the accrual needs left before calling the guard, so that the guard always receives its whole
+    /// budget (EIP-150 keeps 1/64 back) after the call's own cost (cold account access, arguments).
+    uint256 private constant _RESERVE_CHECK_MIN_GAS_LEFT = (_RESERVE_CHECK_GAS * 64) / 63 + 5_000;
 
     /// @notice FundTokenAdmin: agent and configuration functions, run in this contract's context.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -277,16 +283,25 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
     // =================================================================== daily accrual
 
     /// @notice Applies the latest NAV round if the NAV oracle accepts it: every balance grows with the NAV and
-    /// the management fee for the elapsed time is minted to the fee wallet. Anyone may call it: the round is
+    /// the management fee for the elapsed time is minted to the fee wallet. Unless the oracle allows NAV
+    /// decreases, the fee is capped at the gross growth, so the index never falls. Anyone may call it: the round is
     /// validated by the oracle and applied at most once, and the fee is prorated by the rounds' timestamps, so
     /// the outcome depends neither on the caller nor on the time of the call.
-    /// @return applied False when the proof-of-reserve guard blocked the growth (AccrualBlockedByReserve).
+    /// When the supply would grow, the reserve guard must confirm the reserves: a shortfall, or a guard that
+    /// cannot answer (it reverts, e.g. on a stale reserve round, runs out of its gas budget of 100,000, or answers
+    /// something else than (bool, uint256)), applies nothing and returns false with an event; the accrual never
+    /// reverts because of the guard, except when the caller left too little gas to give the guard its budget
+    /// (InsufficientGasForReserveCheck).
+    /// @return applied False when the reserve guard blocked the growth (AccrualBlockedByReserve,
+    /// AccrualBlockedByReserveGuard).
     function accrue() external returns (bool applied) {
         FundTokenStorage storage $ = _s();
         if ($.routing.paused) revert EnforcedPause();
         AppliedNav memory last = $.appliedNav;
         AccrualConfig memory cfg = $.accrual;
         INavOracle.NavRound memory round = cfg.navOracle.nextNav(last.nav, last.updatedAt);
+        // Stored in 128 bits, and multiplied by the 96-bit index below: never truncated, never overflowing.
+        if (round.nav == 0 || round.nav > type(uint128).max) revert NavOutOfRange(round.nav);
         uint256 oldIndex = $.rebase.index;
         uint256 shares = $.totalShares;
         uint256 newIndex = oldIndex;
@@ -300,6 +315,10 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
                 feeWallet_ == address(0) ? 0 : cfg.managementFeeBps * (round.updatedAt - last.updatedAt);
             if (feeTime > _FEE_DENOMINATOR) feeTime = _FEE_DENOMINATOR;
             newIndex = (grossIndex * (_FEE_DENOMINATOR - feeTime)) / _FEE_DENOMINATOR;
+            // Unless the oracle allows decreases, the fee is capped at the gross growth: it never takes the index
+            // below its previous value (a flat NAV charges no fee). The oracle is asked only in that case.
+            if (newIndex < oldIndex && !cfg.navOracle.allowDecrease())
+                newIndex = grossIndex < oldIndex ? grossIndex : oldIndex;
             if (newIndex == 0 || newIndex > type(uint96).max) revert IndexOutOfRange(newIndex);
             feeAmount = ShareMath.toAmount(shares, grossIndex) - ShareMath.toAmount(shares, newIndex);
             feeShares = ShareMath.toSharesDown(feeAmount, newIndex);
@@ -307,13 +326,7 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         uint256 oldSupply = ShareMath.toAmount(shares, oldIndex);
         if (shares + feeShares > type(uint120).max) revert SharesOverflow(shares + feeShares);
         uint256 newSupply = ShareMath.toAmount(shares + feeShares, newIndex);
-        if (newSupply > oldSupply) {
-            (bool within, uint256 reserves) = $.reserveGuard.checkSupply(newSupply);
-            if (!within) {
-                emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
-                return false;
-            }
-        }
+        if (newSupply > oldSupply && !_reservesCover($.reserveGuard, round, newSupply)) return false;
         $.rebase.index = uint96(newIndex);
         $.appliedNav = AppliedNav(uint128(round.nav), uint40(round.updatedAt), round.roundId);
         if (feeShares != 0) {
@@ -420,7 +433,8 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         Account memory a = $.accounts[from];
         uint256 balance = ShareMath.toAmount(a.shares, rb.index);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
-        uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, rb.index);
+        // A whole balance moves every share; a zero amount none, even from a wallet whose shares round to 0 tokens.
+        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, rb.index);
         _move($, rt, rb, from, to, a, shares, amount);
     }
 
@@ -498,6 +512,51 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         InvestorRecord fr = $.routing.registry.investorRecord(from);
         rb.compliance.recordMovement(from, address(0), fr, InvestorRecord.wrap(0), shares);
         _emitTransfer(from, address(0), amount, shares);
+    }
+
+    /// @dev Whether the reserve guard confirms that `newSupply` stays within the reserves, asked with a fixed gas
+    /// budget and without letting the guard revert the accrual; emits the event of a block.
+    function _reservesCover(
+        IReserveGuard guard,
+        INavOracle.NavRound memory round,
+        uint256 newSupply
+    ) private returns (bool) {
+        // With less gas, the guard would run short because of the caller, not because of the reserves.
+        uint256 gasLeft = gasleft();
+        if (gasLeft < _RESERVE_CHECK_MIN_GAS_LEFT)
+            revert InsufficientGasForReserveCheck(gasLeft, _RESERVE_CHECK_MIN_GAS_LEFT);
+        // A low-level call: a `try` would let a guard without code or a malformed answer revert here. Only the
+        // two words of a well-formed answer are copied; any other return data only on failure, for the event.
+        bytes4 selector = IReserveGuard.checkSupply.selector;
+        bool answered;
+        uint256 verdict;
+        uint256 reserves;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), newSupply)
+            let ok := staticcall(_RESERVE_CHECK_GAS, guard, ptr, 36, ptr, 64)
+            // After the call: Yul evaluates arguments right to left.
+            answered := and(ok, gt(returndatasize(), 63))
+            verdict := mload(ptr)
+            reserves := mload(add(ptr, 32))
+        }
+        if (answered && verdict == 1) return true;
+        if (answered && verdict == 0) {
+            emit AccrualBlockedByReserve(round.roundId, round.nav, newSupply, reserves);
+            return false;
+        }
+        // Reverted (its revert data), or answered something else than (bool, uint256) (that answer).
+        uint256 size;
+        assembly ("memory-safe") {
+            size := returndatasize()
+        }
+        bytes memory reason = new bytes(size);
+        assembly ("memory-safe") {
+            returndatacopy(add(reason, 32), 0, size)
+        }
+        emit AccrualBlockedByReserveGuard(round.roundId, round.nav, newSupply, reason);
+        return false;
     }
 
     function _spendAllowance(address owner, address spender, uint256 amount) private {

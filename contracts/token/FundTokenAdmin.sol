@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
+import {INavOracle} from "../interfaces/INavOracle.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {TransferRestrictions as R} from "../compliance/TransferRestrictions.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
@@ -228,7 +229,7 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         if (amount > balance) return R.INSUFFICIENT_BALANCE;
         if (a.frozen) return R.SENDER_FROZEN;
         if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
-        uint256 shares = amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
+        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, idx);
         if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
         (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
         if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
@@ -303,6 +304,51 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @param bps Basis points per year (at most MAX_MANAGEMENT_FEE_BPS).
     function setManagementFeeBps(uint16 bps) external restricted {
         _setManagementFee(bps);
+    }
+
+    /// @notice Re-bases the applied NAV on the NAV oracle's latest round, without moving the index or minting a
+    /// fee: for a switch to a feed on another scale (e.g. a NAV quoted per 100 shares), after which the oracle can
+    /// never accept a round against the old applied NAV. ISSUER (behind its delay, cancellable by the guardian).
+    /// @dev Only when the oracle refuses its latest round against the applied one for its size
+    /// (NavChangeTooLarge, or NavDecreaseNotAllowed) and the new NAV is at least twice or at most half the applied
+    /// one (NavRebaselineNotAScaleChange otherwise): a round the oracle accepts must be accrued instead
+    /// (NavRebaselineNotNeeded), and any other refusal of the oracle (stale, incomplete, not newer than the applied
+    /// round...) is its named error. The time between the two rounds earns neither growth nor fee. Allowed
+    /// while paused: it moves no balance.
+    function rebaselineNav() external restricted {
+        FundTokenStorage storage $ = _s();
+        AppliedNav memory last = $.appliedNav;
+        INavOracle oracle = $.accrual.navOracle;
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool accepted, bytes memory answer) = address(oracle).staticcall(
+            abi.encodeCall(INavOracle.nextNav, (last.nav, last.updatedAt))
+        );
+        if (accepted) revert NavRebaselineNotNeeded(abi.decode(answer, (INavOracle.NavRound)).roundId);
+        bytes4 refusal = bytes4(answer);
+        if (
+            answer.length < 4 ||
+            (refusal != INavOracle.NavChangeTooLarge.selector &&
+                refusal != INavOracle.NavDecreaseNotAllowed.selector)
+        ) {
+            assembly {
+                revert(add(answer, 32), mload(answer))
+            }
+        }
+        INavOracle.NavRound memory round = oracle.latestNav();
+        if (round.nav == 0 || round.nav > type(uint128).max) revert NavOutOfRange(round.nav);
+        // A change of scale, not a NAV move beyond the oracle's bound (which governance passes on to holders by
+        // loosening the bound or the decrease policy, then accruing).
+        if (round.nav < 2 * last.nav && 2 * round.nav > last.nav)
+            revert NavRebaselineNotAScaleChange(last.nav, round.nav);
+        $.appliedNav = AppliedNav(uint128(round.nav), uint40(round.updatedAt), round.roundId);
+        emit NavRebaselined(
+            last.roundId,
+            last.nav,
+            last.updatedAt,
+            round.roundId,
+            round.nav,
+            round.updatedAt
+        );
     }
 
     /// @notice The token's ONCHAINID.

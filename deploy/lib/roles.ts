@@ -90,6 +90,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "setReserveGuard",
     "setFeeWallet",
     "setManagementFeeBps",
+    "rebaselineNav",
     UPGRADE,
   ],
 };

@@ -117,7 +117,7 @@ export interface AccrueArgs {
 }
 
 export interface AccrueResult {
-  /** "applied", "blocked" (reserve guard), or "simulated" (dry run). */
+  /** "applied", "blocked" (reserve shortfall or a reserve guard that cannot answer), or "simulated" (dry run). */
   status: "applied" | "blocked" | "simulated";
   roundId: bigint;
   /** NAV of the round, 18 decimals. */
@@ -174,7 +174,8 @@ export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<Accr
     say(
       willApply
         ? `Dry run: accrue() from ${sender.address} would apply round ${round.roundId}; nothing was sent`
-        : `Dry run: the reserve guard would block round ${round.roundId} (supply above reserves); nothing was sent`,
+        : `Dry run: the reserve guard would block round ${round.roundId} (supply above reserves, or the guard ` +
+            `cannot confirm them, e.g. stale reserves); nothing was sent`,
     );
     return {
       ...base,
@@ -192,13 +193,23 @@ export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<Accr
   const events = decodeEvents(ctx, receipt);
   const accrued = events.find((e) => e.name === "YieldAccrued");
   const blocked = events.find((e) => e.name === "AccrualBlockedByReserve");
+  const guardFailed = events.find((e) => e.name === "AccrualBlockedByReserveGuard");
   const supplyAfter = await token.totalSupply();
   say(`accrue() sent by ${sender.address}: tx ${receipt.hash} (block ${receipt.blockNumber})`);
-  if (blocked) {
-    say(
-      `  BLOCKED by the reserve guard: new supply ${tokens(blocked.args.newSupply as bigint)} above reserves ` +
-        `${tokens(blocked.args.reserves as bigint)}; publish the reserves (nav:publish-reserves) and accrue again`,
-    );
+  if (blocked || guardFailed) {
+    if (blocked) {
+      say(
+        `  BLOCKED by the reserve guard: new supply ${tokens(blocked.args.newSupply as bigint)} above reserves ` +
+          `${tokens(blocked.args.reserves as bigint)}; publish the reserves (nav:publish-reserves) and accrue again`,
+      );
+    } else {
+      const data = guardFailed!.args.reason as string;
+      const reason = describeRevert(data, fundInterfaces(ctx)) ?? (data === "0x" ? "no reason" : data);
+      say(
+        `  BLOCKED: the reserve guard could not confirm the reserves (${reason}); publish fresh reserves ` +
+          `(nav:publish-reserves) and accrue again`,
+      );
+    }
     return {
       ...base,
       status: "blocked",

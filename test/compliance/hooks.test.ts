@@ -52,20 +52,6 @@ describe("ModularCompliance: hooks", function () {
         ({ fund, outsider, alice, bob }) =>
           fund.contracts.compliance.connect(outsider).recordMovement(alice.address, bob.address, 0n, 0n, 1n),
       ],
-      [
-        "transferred",
-        ({ fund, outsider, alice, bob }) =>
-          fund.contracts.compliance.connect(outsider).transferred(alice.address, bob.address, 1n),
-      ],
-      [
-        "created",
-        ({ fund, outsider, bob }) => fund.contracts.compliance.connect(outsider).created(bob.address, 1n),
-      ],
-      [
-        "destroyed",
-        ({ fund, outsider, alice }) =>
-          fund.contracts.compliance.connect(outsider).destroyed(alice.address, 1n),
-      ],
     ];
     for (const [name, call] of calls) {
       it(`should refuse ${name} from anyone but the bound token with CallerNotBoundToken`, async function () {
@@ -117,53 +103,48 @@ describe("ModularCompliance: hooks", function () {
     });
   });
 
-  describe("ERC-3643 hooks (created, transferred, destroyed)", function () {
-    it("created should record an issuance without rule checks, lock it and notify the modules", async function () {
-      const { compliance, module, bob } = await loadFixture(hooksFixture);
-      const tx = compliance.created(bob.address, tokens("50"));
-      await expect(tx).to.emit(compliance, "InvestorCountChanged").withArgs(1, 2);
-      await expect(tx).to.emit(compliance, "SharesLocked");
-      await expect(tx)
-        .to.emit(module, "MintAction")
-        .withArgs(await compliance.getAddress(), bob.address, tokens("50"));
-      expect((await compliance.investorState(IDS.bob)).shares).to.equal(tokens("50"));
-      expect(await compliance.lockedShares(IDS.bob)).to.equal(tokens("50"));
-      // No rule is enforced by the hook (the ERC-3643 token asks canTransfer first): above the maximum holding.
-      await compliance.created(bob.address, tokens("200000000"));
-      expect((await compliance.investorState(IDS.bob)).shares).to.equal(tokens("200000050"));
-    });
+  describe("issue 16 finding 8: the ERC-3643 hooks transferred, created, destroyed", function () {
+    /** Each hook, called by `caller`, with the amounts the old hooks recorded. */
+    const hooks = (f: Awaited<ReturnType<typeof hooksFixture>>, caller: HardhatEthersSigner) => {
+      const c = f.fund.contracts.compliance.connect(caller);
+      return [
+        ["transferred", () => c.transferred(f.alice.address, f.bob.address, tokens("40"))],
+        ["created", () => c.created(f.bob.address, tokens("50"))],
+        ["destroyed", () => c.destroyed(f.alice.address, tokens("1000"))],
+      ] as const;
+    };
 
-    it("transferred should move the investor totals and notify the modules", async function () {
-      const { compliance, module, alice, alice2, bob } = await loadFixture(hooksFixture);
-      await expect(compliance.transferred(alice.address, bob.address, tokens("40")))
-        .to.emit(module, "TransferAction")
-        .withArgs(await compliance.getAddress(), alice.address, bob.address, tokens("40"));
-      expect((await compliance.investorState(IDS.alice)).shares).to.equal(tokens("960"));
-      expect((await compliance.investorState(IDS.bob)).shares).to.equal(tokens("40"));
-      expect((await compliance.investorState(IDS.bob)).counted).to.equal(true);
-      // Between two wallets of one investor nothing changes but the modules hear of it.
-      await expect(compliance.transferred(alice.address, alice2.address, tokens("10"))).to.emit(
-        module,
-        "TransferAction",
-      );
-      expect((await compliance.investorState(IDS.alice)).shares).to.equal(tokens("960"));
-    });
-
-    it("destroyed should reduce the investor total, uncount an emptied investor and notify the modules", async function () {
-      const { compliance, module, alice } = await loadFixture(hooksFixture);
-      const tx = compliance.destroyed(alice.address, tokens("1000"));
-      await expect(tx).to.emit(compliance, "InvestorCountChanged").withArgs(1, 0);
-      await expect(tx)
-        .to.emit(module, "BurnAction")
-        .withArgs(await compliance.getAddress(), alice.address, tokens("1000"));
-      expect((await compliance.investorState(IDS.alice)).shares).to.equal(0n);
-    });
-
-    it("destroyed should refuse more than the investor holds with InvestorSharesUnderflow", async function () {
-      const { compliance, alice } = await loadFixture(hooksFixture);
-      await expect(compliance.destroyed(alice.address, tokens("1000") + 1n))
-        .to.be.revertedWithCustomError(compliance, "InvestorSharesUnderflow")
-        .withArgs(IDS.alice, tokens("1000"), tokens("1000") + 1n);
-    });
+    for (const who of ["the bound token", "anyone else"] as const) {
+      const error = who === "the bound token" ? "UnsupportedHook" : "CallerNotBoundToken";
+      it(`should refuse each of them to ${who} with ${error} and change nothing`, async function () {
+        const f = await loadFixture(hooksFixture);
+        const { compliance, module } = f;
+        const caller = who === "the bound token" ? f.asToken : f.outsider;
+        const state = async () => [
+          await compliance.investorState(IDS.alice),
+          await compliance.investorState(IDS.bob),
+          await compliance.investorCount(),
+          await compliance.lockedShares(IDS.alice),
+          await compliance.lockedShares(IDS.bob),
+        ];
+        const before = await state();
+        for (const [name, call] of hooks(f, caller)) {
+          await expect(call(), name)
+            .to.be.revertedWithCustomError(compliance, error)
+            .withArgs(
+              who === "the bound token"
+                ? compliance.interface.getFunction(name)!.selector
+                : f.outsider.address,
+            );
+        }
+        expect(await state()).to.deep.equal(before);
+        for (const filter of [
+          module.filters.MintAction(),
+          module.filters.TransferAction(),
+          module.filters.BurnAction(),
+        ])
+          expect(await module.queryFilter(filter)).to.have.length(0);
+      });
+    }
   });
 });

@@ -213,17 +213,54 @@ describe("NavOracle", function () {
           .withArgs(1n, 99n);
       });
 
-      it("should refuse an answer whose scaling would overflow, and accept the largest that fits", async function () {
+      it("should refuse an answer whose scaling would overflow with NavTooLarge", async function () {
         const { oracle, issuer, mockFeed } = await loadFixture(navOracleFixture);
         await oracle.connect(issuer).setFeed(mockFeed);
         const now = await time.latest();
-        const largest = ethers.MaxUint256 / 10n ** 10n;
-        await mockFeed.setRoundData(4, largest, now, now, 4);
-        expectRound(await oracle.latestNav(), 4n, largest * 10n ** 10n, now);
-        await mockFeed.setRoundData(4, largest + 1n, now, now, 4);
+        const overflowing = ethers.MaxUint256 / 10n ** 10n + 1n;
+        await mockFeed.setRoundData(4, overflowing, now, now, 4);
         await expect(oracle.latestNav())
           .to.be.revertedWithCustomError(oracle, "NavTooLarge")
-          .withArgs(4n, largest + 1n);
+          .withArgs(4n, overflowing);
+      });
+
+      describe("issue 16 finding 8: a NAV above MAX_NAV (2^128 - 1)", function () {
+        const MAX_NAV = 2n ** 128n - 1n;
+
+        it("should publish MAX_NAV as 2^128 - 1", async function () {
+          const { oracle } = await loadFixture(navOracleFixture);
+          expect(await oracle.MAX_NAV()).to.equal(MAX_NAV);
+        });
+
+        it("should accept MAX_NAV exactly and refuse one wei more with NavTooLarge (18-decimal feed)", async function () {
+          const { oracle, issuer, mockFeed } = await loadFixture(navOracleFixture);
+          await mockFeed.setDecimals(18);
+          await oracle.connect(issuer).setFeed(mockFeed);
+          const now = await time.latest();
+          await mockFeed.setRoundData(4, MAX_NAV, now, now, 4);
+          expectRound(await oracle.latestNav(), 4n, MAX_NAV, now);
+          expectRound(await oracle.nextNav(0, 0), 4n, MAX_NAV, now);
+          await mockFeed.setRoundData(4, MAX_NAV + 1n, now, now, 4);
+          await expect(oracle.latestNav())
+            .to.be.revertedWithCustomError(oracle, "NavTooLarge")
+            .withArgs(4n, MAX_NAV + 1n);
+          await expect(oracle.nextNav(0, 0))
+            .to.be.revertedWithCustomError(oracle, "NavTooLarge")
+            .withArgs(4n, MAX_NAV + 1n);
+        });
+
+        it("should compare the scaled NAV with MAX_NAV (8-decimal feed)", async function () {
+          const { oracle, issuer, mockFeed } = await loadFixture(navOracleFixture);
+          await oracle.connect(issuer).setFeed(mockFeed);
+          const now = await time.latest();
+          const largest = MAX_NAV / 10n ** 10n;
+          await mockFeed.setRoundData(4, largest, now, now, 4);
+          expectRound(await oracle.latestNav(), 4n, largest * 10n ** 10n, now);
+          await mockFeed.setRoundData(4, largest + 1n, now, now, 4);
+          await expect(oracle.latestNav())
+            .to.be.revertedWithCustomError(oracle, "NavTooLarge")
+            .withArgs(4n, largest + 1n);
+        });
       });
 
       it("should keep the decimals cached when the feed was set", async function () {

@@ -744,6 +744,15 @@ const unpause = cmd(
 
 // ---------------------------------------------------------------------------------------------- NAV, reserves, accrual
 
+/**
+ * The NAV oracle's decrease policy, switched through the issuer Safe and its 2-day delay: with it on, NAV
+ * decreases apply and the management fee may lower the index; off, decreases are refused and the fee is capped at
+ * the gross growth.
+ */
+const setAllowDecrease = cmd("setAllowDecrease", fc.record({}), async (w) =>
+  w.setAllowDecreaseThroughIssuer(!w.model.state.navOracle.allowDecrease),
+);
+
 /** When to publish: right after the publisher's minimum interval (or one second early), or after `dt`. */
 const waitArb = fc.oneof(
   {
@@ -1353,6 +1362,7 @@ export const fundCommands = [
   { arbitrary: publishNav, weight: 10 },
   { arbitrary: accrue, weight: 10 },
   { arbitrary: publishReserves, weight: 8 },
+  { arbitrary: setAllowDecrease, weight: 2 },
   { arbitrary: pause, weight: 1 },
   { arbitrary: unpause, weight: 24 },
   { arbitrary: subscribe, weight: 12 },

@@ -664,7 +664,8 @@ export class FundModel {
   /** ModularCompliance.checkTransfer. */
   private checkTransfer(from: string, to: string, shares: bigint, amount: bigint, index: bigint) {
     let code = this.checkParties(from, to);
-    const changes = this.changesTotals(from, to);
+    // Zero shares change no total: no amount rule applies, nothing is recorded (issue 16 finding 8).
+    const changes = shares !== 0n && this.changesTotals(from, to);
     let e: ReturnType<FundModel["evalMove"]> | undefined;
     if (code === R.NONE && changes) {
       e = this.evalMove(from, to, shares, amount, index, true);
@@ -824,7 +825,8 @@ export class FundModel {
     const a = this.account(from);
     const balance = toAmount(a.shares, idx);
     if (amount > balance) refuse("ERC20InsufficientBalance", from, balance, amount);
-    const shares = amount === balance ? a.shares : toSharesUp(amount, idx);
+    // A whole balance moves every share, a zero amount none (issue 16 finding 8).
+    const shares = amount === balance && amount !== 0n ? a.shares : toSharesUp(amount, idx);
     this.move(from, to, a, shares, amount);
   }
 
@@ -856,12 +858,12 @@ export class FundModel {
     if (amount > balance) return R.INSUFFICIENT_BALANCE;
     if (a.frozen) return R.SENDER_FROZEN;
     if (this.account(to).frozen) return R.RECIPIENT_FROZEN;
-    const shares = amount === balance ? a.shares : toSharesUp(amount, s.index);
+    const shares = amount === balance && amount !== 0n ? a.shares : toSharesUp(amount, s.index);
     if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
     if (!this.isVerified(from)) return R.SENDER_NOT_VERIFIED;
     if (!this.isVerified(to)) return R.RECIPIENT_NOT_VERIFIED;
     const code = this.checkParties(from, to);
-    if (code !== R.NONE || !this.changesTotals(from, to)) return code;
+    if (code !== R.NONE || shares === 0n || !this.changesTotals(from, to)) return code;
     return this.evalMove(from, to, shares, amount, s.index, true).code;
   }
 
@@ -1009,6 +1011,13 @@ export class FundModel {
     });
   }
 
+  /** NavOracle.setAllowDecrease (ISSUER): the negative-rebase policy, which also decides the fee cap. */
+  setAllowDecrease(allow: boolean) {
+    return this.tx((m) => {
+      m.state.navOracle.allowDecrease = allow;
+    });
+  }
+
   // ============================================================================ NAV, reserves, accrual
 
   /** NavPublisher.publish on the NAV feed (NAV_PUBLISHER). */
@@ -1057,7 +1066,10 @@ export class FundModel {
     return { roundId: f.roundId, nav, updatedAt: f.updatedAt };
   }
 
-  /** FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it). */
+  /**
+   * FundToken.accrue: returns whether the round was applied (false when the reserve guard blocked it: a shortfall,
+   * or stale reserves).
+   */
   accrue() {
     return this.tx((m) => m.applyNav());
   }
@@ -1074,13 +1086,26 @@ export class FundModel {
     let feeTime =
       s.feeWallet === ZERO_ADDRESS ? 0n : s.managementFeeBps * BigInt(round.updatedAt - last.updatedAt);
     if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
-    const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+    let newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+    // Unless the oracle allows decreases, the fee is capped at the gross growth: the index never falls by it.
+    if (newIndex < oldIndex && !s.navOracle.allowDecrease)
+      newIndex = grossIndex < oldIndex ? grossIndex : oldIndex;
     if (newIndex === 0n || newIndex > MAX_UINT96) refuse("IndexOutOfRange", newIndex);
     const feeAmount = toAmount(shares, grossIndex) - toAmount(shares, newIndex);
     const feeShares = toSharesDown(feeAmount, newIndex);
     const oldSupply = toAmount(shares, oldIndex);
     const newSupply = toAmount(shares + feeShares, newIndex);
-    if (newSupply > oldSupply && newSupply > this.reserves()) return false;
+    if (newSupply > oldSupply) {
+      // A reserve guard that reverts (stale reserves) blocks the growth like a shortfall (issue 16 finding 2).
+      let reserves: bigint;
+      try {
+        reserves = this.reserves();
+      } catch (e) {
+        if (e instanceof Refusal) return false;
+        throw e;
+      }
+      if (newSupply > reserves) return false;
+    }
     s.index = newIndex;
     s.appliedNav = { nav: round.nav, updatedAt: round.updatedAt, roundId: round.roundId };
     if (feeShares !== 0n) {

@@ -122,6 +122,21 @@ describe("tasks: NAV", function () {
       expect(await fund.contracts.token.index()).to.equal(ONE);
     });
 
+    it("issue 16 finding 2: should report a stale reserve feed as a block with the guard's error, applying nothing", async function () {
+      const { fund } = await loadFixture(navFixture);
+      await time.increase(4 * DAY);
+      await publishNav(fund, "1.0002");
+      const [reserveRound, , , reservesAt] = await fund.contracts.reservePublisher!.latestRoundData();
+      const result: AccrueResult = await hre.run("nav:accrue", {});
+      expect(result.status).to.equal("blocked");
+      expect(result.indexAfter).to.equal(ONE);
+      expect(await fund.contracts.token.index()).to.equal(ONE);
+      const line = output.lines.find((l) => l.startsWith("  BLOCKED: the reserve guard could not confirm"));
+      expect(line).to.include(
+        `(ReserveStale(roundId=${reserveRound}, updatedAt=${reservesAt}, maxAge=${4 * DAY}, nowTimestamp=`,
+      );
+    });
+
     describe("when there is nothing to apply", function () {
       it("should refuse with the oracle's named error", async function () {
         const { fund } = await loadFixture(navFixture);

@@ -45,6 +45,7 @@ async function accrualInputs(f: InvestorsFixture) {
     lastUpdatedAt: applied.updatedAt,
     updatedAt: round.updatedAt,
     roundId: round.roundId,
+    allowDecrease: await f.fund.contracts.navOracle.allowDecrease(),
   };
 }
 
@@ -277,6 +278,66 @@ describe("FundToken: daily accrual", function () {
     });
   });
 
+  describe("issue 16 finding 8: when the NAV grows less than the management fee", function () {
+    /** At least a day after the last round, publishes the last NAV plus `step` (8 decimals) with fresh reserves. */
+    async function publishStep(f: InvestorsFixture, step: bigint) {
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      const dayAfter = Number(last.updatedAt) + DAY;
+      if ((await time.latest()) < dayAfter) await time.increaseTo(dayAfter);
+      await refreshReserves(f.fund);
+      return publishNavAnswer(f.fund, last.answer + step);
+    }
+
+    it("should leave the index unchanged and charge no fee on a flat NAV", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const round = await publishStep(f, 0n);
+      const index = await f.token.index();
+      const totalShares = await f.token.totalShares();
+      const feeShares = await f.token.sharesOf(f.feeWallet);
+      const t = f.token.connect(f.outsider).accrue();
+      await expect(t)
+        .to.emit(f.token, "YieldAccrued")
+        .withArgs(round.roundId, wad(round.answer), index, index, 0n, 0n, 0n);
+      await expect(t).not.to.emit(f.token, "Transfer");
+      expect(await f.token.index()).to.equal(index);
+      expect(await f.token.totalShares()).to.equal(totalShares);
+      expect(await f.token.sharesOf(f.feeWallet)).to.equal(feeShares);
+      const applied = await f.token.appliedNav();
+      expect([applied.roundId, applied.nav, applied.updatedAt]).to.deep.equal([
+        round.roundId,
+        wad(round.answer),
+        round.updatedAt,
+      ]);
+    });
+
+    it("should leave the index unchanged and take the whole growth as the fee", async function () {
+      const f = await loadFixture(rebasedFixture);
+      // 1e-8 of growth in a day, against a fee of 20 bps a year (5.5e-6 a day).
+      await publishStep(f, 1n);
+      const index = await f.token.index();
+      const m = await accrueAndCheck(f);
+      expect(m.newIndex).to.equal(index);
+      expect(m.grossIndex).to.be.greaterThan(index);
+      expect(m.feeAmount).to.equal(
+        toAmount(m.inputs.totalShares, m.grossIndex) - toAmount(m.inputs.totalShares, index),
+      );
+      expect(m.feeShares).to.be.greaterThan(0n);
+      // Uncapped, the fee would have taken the index below its previous value.
+      expect(accrualModel({ ...m.inputs, allowDecrease: true }).newIndex).to.be.lessThan(index);
+    });
+
+    it("should keep the fee whole, lowering the index, when the oracle allows decreases", async function () {
+      const f = await loadFixture(rebasedFixture);
+      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await publishStep(f, 0n);
+      const index = await f.token.index();
+      const m = await accrueAndCheck(f);
+      expect(m.newIndex).to.be.lessThan(index);
+      expect(m.feeShares).to.be.greaterThan(0n);
+      expect(m.holdersSupplyChange).to.be.lessThan(0n);
+    });
+  });
+
   describe("when the round cannot be applied", function () {
     it("should refuse a second accrual of the same round with NavRoundAlreadyApplied", async function () {
       const f = await loadFixture(investorsFixture);
@@ -315,16 +376,215 @@ describe("FundToken: daily accrual", function () {
         .to.be.revertedWithCustomError(f.fund.contracts.navOracle, "NavStale")
         .withArgs(round.roundId, round.updatedAt, 4 * DAY, anyValue);
     });
+  });
 
-    it("should refuse growth on stale reserves with the guard's ReserveStale", async function () {
+  describe("issue 16 finding 2: when the reserve guard cannot confirm the reserves", function () {
+    /** Expects accrue() to return false, emit AccrualBlockedByReserveGuard with `reason` and change nothing. */
+    async function expectBlockedByGuard(f: InvestorsFixture, reason: string, at?: number) {
+      const inputs = await accrualInputs(f);
+      const m = accrualModel(inputs);
+      const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+      expect(newSupply).to.be.greaterThan(toAmount(inputs.totalShares, inputs.index));
+      const before = {
+        index: await f.token.index(),
+        totalShares: await f.token.totalShares(),
+        feeShares: await f.token.sharesOf(f.feeWallet),
+        applied: await f.token.appliedNav(),
+      };
+      expect(await f.token.accrue.staticCall()).to.equal(false);
+      if (at !== undefined) await time.setNextBlockTimestamp(at);
+      const t = f.token.connect(f.outsider).accrue();
+      await expect(t)
+        .to.emit(f.token, "AccrualBlockedByReserveGuard")
+        .withArgs(inputs.roundId, inputs.nav, newSupply, reason);
+      await expect(t).not.to.emit(f.token, "YieldAccrued");
+      await expect(t).not.to.emit(f.token, "AccrualBlockedByReserve");
+      expect(await f.token.index()).to.equal(before.index);
+      expect(await f.token.totalShares()).to.equal(before.totalShares);
+      expect(await f.token.sharesOf(f.feeWallet)).to.equal(before.feeShares);
+      expect(await f.token.appliedNav()).to.deep.equal(before.applied);
+    }
+
+    it("should not revert on stale reserves: false and AccrualBlockedByReserveGuard carrying ReserveStale", async function () {
+      const f = await loadFixture(investorsFixture);
+      const guard = f.fund.contracts.reserveGuard;
+      const reserves = await latestRound(f.fund.contracts.reservePublisher!);
+      await time.increaseTo(Number(reserves.updatedAt) + 4 * DAY + 1);
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      await publishNavAnswer(f.fund, last.answer + 4n * DAILY_NAV_STEP);
+      const at = (await time.latest()) + 5;
+      const reason = guard.interface.encodeErrorResult("ReserveStale", [
+        reserves.roundId,
+        reserves.updatedAt,
+        4 * DAY,
+        at,
+      ]);
+      await expectBlockedByGuard(f, reason, at);
+    });
+
+    it("should apply the same round once fresh reserves are published", async function () {
       const f = await loadFixture(investorsFixture);
       const reserves = await latestRound(f.fund.contracts.reservePublisher!);
       await time.increaseTo(Number(reserves.updatedAt) + 4 * DAY + 1);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await publishNavAnswer(f.fund, last.answer + 4n * DAILY_NAV_STEP);
-      await expect(f.token.accrue())
-        .to.be.revertedWithCustomError(f.fund.contracts.reserveGuard, "ReserveStale")
-        .withArgs(reserves.roundId, reserves.updatedAt, 4 * DAY, anyValue);
+      expect(await f.token.accrue.staticCall()).to.equal(false);
+      await f.token.accrue();
+      await refreshReserves(f.fund);
+      await accrueAndCheck(f);
+    });
+
+    describe("when the reserve round is unusable (the deployed ReserveGuard reading a test feed)", function () {
+      /** The fund's token pointed (through the issuer's delay) at a ReserveGuard over a settable 8-decimal feed. */
+      async function mockReserveFeedFixture() {
+        const f = await loadFixture(investorsFixture);
+        const feed = await (await ethers.getContractFactory("MockNavFeed")).deploy(8);
+        const guard = await (
+          await ethers.getContractFactory("ReserveGuard")
+        ).deploy(await f.fund.contracts.manager.getAddress(), await feed.getAddress(), 4 * DAY);
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        const last = await latestRound(f.fund.contracts.navPublisher!);
+        await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
+        return { ...f, feed, guard };
+      }
+
+      it("should block on a non-positive reserve answer (ReserveNotPositive)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        for (const answer of [0n, -1n]) {
+          await f.feed.setRoundData(5, answer, now, now, 5);
+          await expectBlockedByGuard(
+            f,
+            f.guard.interface.encodeErrorResult("ReserveNotPositive", [5, answer]),
+          );
+        }
+      });
+
+      it("should block on an incomplete reserve round (ReserveRoundIncomplete)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        const reason = f.guard.interface.encodeErrorResult("ReserveRoundIncomplete", [5]);
+        await f.feed.setRoundData(5, feedUnits("100000000"), now, now, 4);
+        await expectBlockedByGuard(f, reason);
+        await f.feed.setRoundData(5, feedUnits("100000000"), 0, 0, 5);
+        await expectBlockedByGuard(f, reason);
+      });
+
+      it("should block on a reserve round from the future (ReserveRoundFromFuture)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const at = (await time.latest()) + 10;
+        await f.feed.setRoundData(5, feedUnits("100000000"), at + 1, at + 1, 5);
+        const reason = f.guard.interface.encodeErrorResult("ReserveRoundFromFuture", [5, at + 1, at]);
+        await expectBlockedByGuard(f, reason, at);
+      });
+
+      it("should block on a reserve answer too large to scale (ReserveTooLarge)", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        const answer = ethers.MaxUint256 / 10n ** 10n + 1n;
+        await f.feed.setRoundData(5, answer, now, now, 5);
+        await expectBlockedByGuard(f, f.guard.interface.encodeErrorResult("ReserveTooLarge", [5, answer]));
+      });
+
+      it("should apply once the reserve round is usable again", async function () {
+        const f = await loadFixture(mockReserveFeedFixture);
+        const now = await time.latest();
+        await f.feed.setRoundData(5, 0, now, now, 5);
+        await f.token.accrue();
+        await f.feed.setRoundData(6, feedUnits("100000000"), now, now, 6);
+        await accrueAndCheck(f);
+      });
+    });
+
+    describe("when the guard itself fails (a broken guard)", function () {
+      const Mode = {
+        Answer: 0,
+        NamedError: 1,
+        Panic: 2,
+        BareRevert: 3,
+        BurnGas: 4,
+        ShortAnswer: 5,
+        NotABool: 6,
+      };
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+
+      /** The fund's token pointed at MockFaultyReserveGuard (answering within reserves until told otherwise). */
+      async function faultyGuardFixture() {
+        const f = await loadFixture(investorsFixture);
+        const guard = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
+        await guard.set(Mode.Answer, true, ethers.MaxUint256);
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        const last = await latestRound(f.fund.contracts.navPublisher!);
+        await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
+        return { ...f, guard };
+      }
+
+      it("should block with the guard's own named error", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.NamedError, true, 0);
+        const inputs = await accrualInputs(f);
+        const m = accrualModel(inputs);
+        const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+        await expectBlockedByGuard(f, f.guard.interface.encodeErrorResult("GuardBroken", [newSupply]));
+      });
+
+      it("should block on a Panic", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.Panic, true, 5);
+        await expectBlockedByGuard(f, "0x4e487b71" + coder.encode(["uint256"], [0x12]).slice(2));
+      });
+
+      it("should block on a revert without data", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.BareRevert, true, 0);
+        await expectBlockedByGuard(f, "0x");
+      });
+
+      it("should block when the guard uses up its gas budget (100,000) whatever the caller's gas", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.BurnGas, true, 0);
+        await expectBlockedByGuard(f, "0x");
+        // Given 5,000,000 gas, the accrual still spends only the guard's budget on it, not 63/64 of everything.
+        const receipt = await (await f.token.accrue({ gasLimit: 5_000_000 })).wait();
+        expect(receipt!.gasUsed).to.be.lessThan(250_000n);
+      });
+
+      it("should block on an answer of one word", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.ShortAnswer, true, 0);
+        await expectBlockedByGuard(f, coder.encode(["uint256"], [1]));
+      });
+
+      it("should block on an answer whose verdict is neither 0 nor 1", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.NotABool, true, 123n);
+        await expectBlockedByGuard(f, coder.encode(["uint256", "uint256"], [2, 123n]));
+      });
+
+      it("should still block a shortfall the guard answers with AccrualBlockedByReserve", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        await f.guard.set(Mode.Answer, false, 7n);
+        const inputs = await accrualInputs(f);
+        const m = accrualModel(inputs);
+        const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+        await expect(f.token.accrue())
+          .to.emit(f.token, "AccrualBlockedByReserve")
+          .withArgs(inputs.roundId, inputs.nav, newSupply, 7n)
+          .and.not.to.emit(f.token, "AccrualBlockedByReserveGuard");
+      });
+
+      it("should refuse a caller that leaves too little gas for the guard's budget with InsufficientGasForReserveCheck", async function () {
+        const f = await loadFixture(faultyGuardFixture);
+        const needed = (100_000n * 64n) / 63n + 5_000n;
+        const applied = await f.token.appliedNav();
+        await expect(f.token.accrue({ gasLimit: 150_000 }))
+          .to.be.revertedWithCustomError(f.token, "InsufficientGasForReserveCheck")
+          .withArgs(anyValue, needed);
+        expect(await f.token.appliedNav()).to.deep.equal(applied);
+        // With the gas an estimate gives, the guard answers and the round applies.
+        const gasLimit = await f.token.accrue.estimateGas();
+        await expect(f.token.accrue({ gasLimit })).to.emit(f.token, "YieldAccrued");
+      });
     });
   });
 
@@ -364,6 +624,49 @@ describe("FundToken: daily accrual", function () {
       expect(await f.token.index()).to.equal(index);
     });
 
+    describe("issue 16 finding 8: a NAV the token cannot store or multiply", function () {
+      for (const [label, nav] of [
+        ["2^128 (one above uint128)", 2n ** 128n],
+        ["2^256 - 1 (oldIndex x nav would overflow)", 2n ** 256n - 1n],
+        ["zero", 0n],
+      ] as const) {
+        it(`should refuse a NAV of ${label} with NavOutOfRange and apply nothing`, async function () {
+          const f = await loadFixture(rebasedFixture);
+          const { oracle, applied } = await unvalidatedSources(f);
+          await oracle.setRound(applied.roundId + 1n, nav, applied.updatedAt + BigInt(DAY));
+          const index = await f.token.index();
+          await expect(f.token.accrue())
+            .to.be.revertedWithCustomError(f.token, "NavOutOfRange")
+            .withArgs(nav);
+          expect(await f.token.index()).to.equal(index);
+          expect(await f.token.appliedNav()).to.deep.equal(applied);
+        });
+      }
+    });
+
+    it("issue 16 finding 8: should follow a decrease reported despite the no-decrease policy with no fee", async function () {
+      const f = await loadFixture(rebasedFixture);
+      const { oracle, applied } = await unvalidatedSources(f);
+      const nav = applied.nav - applied.nav / 10_000n;
+      const updatedAt = applied.updatedAt + BigInt(DAY);
+      await oracle.setRound(applied.roundId + 1n, nav, updatedAt);
+      const index = await f.token.index();
+      const totalShares = await f.token.totalShares();
+      const gross = (index * nav) / applied.nav;
+      await expect(f.token.accrue())
+        .to.emit(f.token, "YieldAccrued")
+        .withArgs(
+          applied.roundId + 1n,
+          nav,
+          index,
+          gross,
+          toAmount(totalShares, gross) - toAmount(totalShares, index),
+          0n,
+          0n,
+        );
+      expect(await f.token.totalShares()).to.equal(totalShares);
+    });
+
     it("should refuse an index of zero with IndexOutOfRange", async function () {
       const f = await loadFixture(rebasedFixture);
       const { oracle, applied } = await unvalidatedSources(f);
@@ -381,12 +684,14 @@ describe("FundToken: daily accrual", function () {
       const totalShares = await f.token.totalShares();
       expect(2n ** 120n - 1n - totalShares <= 1n).to.equal(true);
       const updatedAt = applied.updatedAt + BigInt(DAY);
-      await oracle.setRound(applied.roundId + 1n, applied.nav, updatedAt);
+      // 10 bps of growth in a day: far more than a day of fee, so the whole fee is minted.
+      const nav = applied.nav + applied.nav / 1_000n;
+      await oracle.setRound(applied.roundId + 1n, nav, updatedAt);
       const m = accrualModel({
         index,
         totalShares,
         lastNav: applied.nav,
-        nav: applied.nav,
+        nav,
         lastUpdatedAt: applied.updatedAt,
         updatedAt,
       });

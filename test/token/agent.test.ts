@@ -13,6 +13,7 @@ import {
   ONE,
   feedUnits,
   investorsFixture,
+  issuerCalls,
   publishReserveAnswer,
   rebasedFixture,
   registerMany,
@@ -195,6 +196,38 @@ describe("FundToken: agent actions", function () {
         await expect(agent(f).call(f.token, "mint", [f.alice.address, ONE]))
           .to.be.revertedWithCustomError(f.fund.contracts.reserveGuard, "ReserveStale")
           .withArgs(round.roundId, round.updatedAt, 4 * DAY, anyValue);
+      });
+
+      it("issue 16 finding 2: should keep refusing issuance on an unusable reserve round or a failing guard, with its error", async function () {
+        const f = await loadFixture(investorsFixture);
+        const feed = await (await ethers.getContractFactory("MockNavFeed")).deploy(8);
+        const guard = await (
+          await ethers.getContractFactory("ReserveGuard")
+        ).deploy(await f.fund.contracts.manager.getAddress(), await feed.getAddress(), 4 * DAY);
+        const faulty = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        const now = await time.latest();
+        const supply = await f.token.totalSupply();
+        for (const [round, error, args] of [
+          [[5, 0, now, now, 5], "ReserveNotPositive", [5, 0]],
+          [[5, feedUnits("100000000"), now, now, 4], "ReserveRoundIncomplete", [5]],
+          [
+            [5, feedUnits("100000000"), now + 3600, now + 3600, 5],
+            "ReserveRoundFromFuture",
+            [5, now + 3600, anyValue],
+          ],
+        ] as const) {
+          await feed.setRoundData(...round);
+          await expect(agent(f).call(f.token, "mint", [f.alice.address, ONE]))
+            .to.be.revertedWithCustomError(guard, error)
+            .withArgs(...args);
+        }
+        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await faulty.getAddress()]]]);
+        await faulty.set(1, true, 0); // NamedError
+        await expect(agent(f).call(f.token, "mint", [f.alice.address, ONE]))
+          .to.be.revertedWithCustomError(faulty, "GuardBroken")
+          .withArgs(supply + ONE);
+        expect(await f.token.totalSupply()).to.equal(supply);
       });
 
       it("should refuse a sanctioned recipient with TransferRestricted(RECIPIENT_SANCTIONED)", async function () {

@@ -62,12 +62,16 @@ export function accrualModel(p: {
   lastUpdatedAt: bigint;
   updatedAt: bigint;
   feeBps?: bigint;
+  /** The NAV oracle's decrease policy (false by default, as deployed). */
+  allowDecrease?: boolean;
 }): AccrualModel {
   const feeBps = p.feeBps ?? MANAGEMENT_FEE_BPS;
   const grossIndex = (p.index * p.nav) / p.lastNav;
   let feeTime = feeBps * (p.updatedAt - p.lastUpdatedAt);
   if (feeTime > FEE_DENOMINATOR) feeTime = FEE_DENOMINATOR;
-  const newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+  let newIndex = (grossIndex * (FEE_DENOMINATOR - feeTime)) / FEE_DENOMINATOR;
+  // Unless decreases are allowed, the fee is capped at the gross growth: the index never falls because of it.
+  if (newIndex < p.index && !p.allowDecrease) newIndex = grossIndex < p.index ? grossIndex : p.index;
   const feeAmount = toAmount(p.totalShares, grossIndex) - toAmount(p.totalShares, newIndex);
   const feeShares = toSharesDown(feeAmount, newIndex);
   return {
