@@ -439,6 +439,31 @@ describe("FundManager", function () {
         expect(await token.index()).to.equal(10n ** 18n);
       });
 
+      it("should pay at the last applied index when the reserve feed is stale, and refuse subscriptions", async function () {
+        const { fm, usdc, alice, carol, fund } = await loadFixture(holdersFixture);
+        const { token, reserveGuard } = fund.contracts;
+        // The reserve round goes stale; a NAV round is published after it (the NAV feed stays fresh).
+        await time.increase(Number(await reserveGuard.maxAge()) + 3_600);
+        await publishNav(fund, "1.0005");
+        const [roundId, , , updatedAt] = await fund.contracts.navPublisher!.latestRoundData();
+        await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
+          .to.emit(token, "AccrualBlockedByReserveGuard")
+          .and.to.emit(fm, "Redeemed")
+          .withArgs(
+            alice.address,
+            alice.address,
+            usdc,
+            TOKENS("100"),
+            USDC("100"),
+            USDC("0.05"),
+            USDC("99.95"),
+          );
+        expect(await token.index()).to.equal(10n ** 18n);
+        await expect(fm.connect(carol).subscribe(usdc, USDC("1000"), 0))
+          .to.be.revertedWithCustomError(fm, "NavAccrualBlocked")
+          .withArgs(roundId, updatedAt);
+      });
+
       it("should queue a request the buffer cannot pay, with its escrow", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(shortfallFixture);
         await expect(fm.connect(alice).requestRedemption(TOKENS("2500"), usdc, 0))
