@@ -78,7 +78,7 @@ describe("fund (model-based property test)", function () {
       console.log(
         `      CPU per transaction (ms): send ${per(PROFILE.send)}, restriction view ${per(PROFILE.detect)}, ` +
           `model ${per(PROFILE.model)}, stored state ${per(PROFILE.read)} (dump ${per(PROFILE.dump)}), comparison and invariants ` +
-          `${per(PROFILE.check)}, public views ${per(PROFILE.views)}; unpause through the issuer Safe ` +
+          `${per(PROFILE.check)}, public views ${per(PROFILE.views - PROFILE.exits)}, exits-open invariant ${per(PROFILE.exits)}; unpause through the issuer Safe ` +
           `${(PROFILE.unpause / 1000).toFixed(1)} s, fixture restores ${(PROFILE.fresh / 1000).toFixed(1)} s in all`,
       );
       console.log(`      refusals: ${refusals.map(([k, v]) => `${k} ${v}`).join(", ")}`);
