@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { RESTRICTION, RULES } from "../../scripts/lib/compliance-rules";
+import { listProtocolAccounts } from "../helpers/fund";
 import {
   CLASS,
   COUNTRY,
@@ -268,6 +269,8 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
       expect(await f.token.index()).to.be.lessThan(ONE);
       // An account of the fund (exempt from the holding limits) receives one share: worth 0 tokens.
       const dust = f.investors[7];
+      // The PROTOCOL class is written only for a wallet the issuer listed (issue 16 finding 4).
+      await listProtocolAccounts(f.fund, [dust.address]);
       await registerMany(f.fund, [dust.address], { classes: CLASS.protocol });
       await f.token.connect(f.alice).transferShares(dust.address, 1n);
       expect(await f.token.balanceOf(dust.address)).to.equal(0n);
