@@ -194,6 +194,17 @@ describe("FundManager", function () {
           .withArgs(2, bob.address, usdc, TOKENS("100"), TOKENS("100"), 0);
       });
 
+      it("issue 16 finding 8 (docs sweep): should reserve the value owed to the queue rounded up to a whole stablecoin unit", async function () {
+        const { fm, usdc, alice } = await loadFixture(holdersFixture);
+        // 2,000.0000015 tokens are worth 2,000,000,001.5 micro-USDC: 2,000,000,002 are reserved, so the free
+        // balance is never overstated (docs/FUND.md, Rounding).
+        await expect(fm.connect(alice).requestRedemption(TOKENS("2000.0000015"), usdc, 0)).to.emit(
+          fm,
+          "RedemptionRequested",
+        );
+        expect(await fm.liquidity(usdc)).to.deep.equal([USDC("2000"), 2_000_000_002n, 0n]);
+      });
+
       it("should use new subscriptions to cover the queue before keeping a buffer", async function () {
         const { fm, usdc, alice, carol } = await loadFixture(holdersFixture);
         await fm.connect(alice).requestRedemption(TOKENS("2000.000001"), usdc, 0);

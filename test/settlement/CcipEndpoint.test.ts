@@ -195,6 +195,74 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
         expect(await f.fund.contracts.token.balanceOf(f.buyer.address)).to.equal(AMOUNT);
       });
 
+      it("issue 16 finding 8 (docs sweep): should ignore a CANCEL while a confirmed release is pending (a confirmed payment never turns into a refund)", async function () {
+        const f = await lockedTrade();
+        const token = f.fund.contracts.token;
+        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.buyer.address, true]);
+        const confirm = any2EvmMessage(
+          msgId(7),
+          f.selector,
+          f.paymentAddress,
+          encodeDecision(KIND.CONFIRM, f.tradeId),
+        );
+        await expect(f.asset.connect(f.via).ccipReceive(confirm))
+          .to.emit(f.asset, "TransferFailed")
+          .withArgs(
+            f.tradeId,
+            f.buyer.address,
+            token.interface.encodeErrorResult("WalletFrozen", [f.buyer.address]),
+          );
+        const cancel = any2EvmMessage(
+          msgId(8),
+          f.selector,
+          f.paymentAddress,
+          encodeDecision(KIND.CANCEL, f.tradeId),
+        );
+        await expect(f.asset.connect(f.via).ccipReceive(cancel))
+          .to.emit(f.asset, "DecisionIgnored")
+          .withArgs(f.tradeId, msgId(8), KIND.CANCEL, ASSET_STATUS.ReleasePending);
+        await expect(f.asset.refundExpired(f.tradeId))
+          .to.be.revertedWithCustomError(f.asset, "InvalidStatus")
+          .withArgs(f.tradeId, ASSET_STATUS.ReleasePending);
+        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.buyer.address, false]);
+        await expect(f.asset.complete(f.tradeId))
+          .to.emit(f.asset, "TradeReleased")
+          .withArgs(f.tradeId, f.buyer.address, AMOUNT, AMOUNT);
+      });
+
+      it("issue 16 finding 8 (docs sweep): should ignore a CONFIRM while a cancelled refund is pending (a cancellation never turns into a release)", async function () {
+        const f = await lockedTrade();
+        const token = f.fund.contracts.token;
+        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.seller.address, true]);
+        const cancel = any2EvmMessage(
+          msgId(7),
+          f.selector,
+          f.paymentAddress,
+          encodeDecision(KIND.CANCEL, f.tradeId),
+        );
+        await expect(f.asset.connect(f.via).ccipReceive(cancel))
+          .to.emit(f.asset, "TransferFailed")
+          .withArgs(
+            f.tradeId,
+            f.seller.address,
+            token.interface.encodeErrorResult("WalletFrozen", [f.seller.address]),
+          );
+        const confirm = any2EvmMessage(
+          msgId(8),
+          f.selector,
+          f.paymentAddress,
+          encodeDecision(KIND.CONFIRM, f.tradeId),
+        );
+        await expect(f.asset.connect(f.via).ccipReceive(confirm))
+          .to.emit(f.asset, "DecisionIgnored")
+          .withArgs(f.tradeId, msgId(8), KIND.CONFIRM, ASSET_STATUS.RefundPending);
+        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.seller.address, false]);
+        await expect(f.asset.complete(f.tradeId))
+          .to.emit(f.asset, "TradeRefunded")
+          .withArgs(f.tradeId, f.seller.address, AMOUNT, AMOUNT);
+        expect(await token.balanceOf(f.buyer.address)).to.equal(0n);
+      });
+
       it("should refuse a LOCK for a trade the payment escrow already knows", async function () {
         const f = await lockedTrade();
         await expect(

@@ -15,6 +15,7 @@ import {
   issuerCalls,
   mint,
   rebasedFixture,
+  revertingGuardFixture,
   latestRound,
   publishNavAnswer,
   publishReserveAnswer,
@@ -585,6 +586,73 @@ describe("FundToken: daily accrual", function () {
         const gasLimit = await f.token.accrue.estimateGas();
         await expect(f.token.accrue({ gasLimit })).to.emit(f.token, "YieldAccrued");
       });
+    });
+  });
+
+  describe("issue 16 finding 8 (docs sweep): when the round does not grow the supply", function () {
+    // docs/FUND.md and SECURITY.md: a round the reserve guard blocks is always growth, because the accrual asks the
+    // guard only when the supply would grow. The guard here reverts whatever it is asked.
+
+    it("should apply a NAV decrease (allowed by the oracle) without asking the reserve guard", async function () {
+      const f = await loadFixture(revertingGuardFixture);
+      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      await publishNavAnswer(f.fund, last.answer - 5_000n);
+      const m = await accrueAndCheck(f);
+      expect(m.newIndex).to.be.lessThan(ONE);
+      expect(m.feeShares).to.be.greaterThan(0n);
+    });
+
+    it("should apply a flat round (no fee under the no-decrease policy) without asking the reserve guard", async function () {
+      const f = await loadFixture(revertingGuardFixture);
+      const last = await latestRound(f.fund.contracts.navPublisher!);
+      await publishNavAnswer(f.fund, last.answer);
+      const m = await accrueAndCheck(f);
+      expect([m.newIndex, m.feeShares]).to.deep.equal([ONE, 0n]);
+    });
+
+    it("should block a round that grows the supply, asking the guard (AccrualBlockedByReserveGuard)", async function () {
+      const f = await loadFixture(revertingGuardFixture);
+      // Three days after the deployment's round: the issuer's delay (two days) has passed.
+      await publishAfter(f, 3);
+      const inputs = await accrualInputs(f);
+      const m = accrualModel(inputs);
+      const newSupply = toAmount(inputs.totalShares + m.feeShares, m.newIndex);
+      await expect(f.token.accrue())
+        .to.emit(f.token, "AccrualBlockedByReserveGuard")
+        .withArgs(
+          inputs.roundId,
+          inputs.nav,
+          newSupply,
+          f.guard.interface.encodeErrorResult("GuardBroken", [newSupply]),
+        );
+      expect(await f.token.index()).to.equal(ONE);
+    });
+  });
+
+  describe("issue 16 finding 8 (docs sweep): when the fee wallet is revoked (the exception to SECURITY.md invariant 3)", function () {
+    it("should keep minting the fee to it, which it cannot send (SenderNotVerified) but the transfer agent can move", async function () {
+      const f = await loadFixture(investorsFixture);
+      const registry = f.fund.contracts.registry;
+      const feeWallet = (await ethers.getSigners())[9];
+      expect(feeWallet.address).to.equal(f.feeWallet);
+      const identity = await registry.identity(f.feeWallet);
+      await f.fund.as("complianceOfficer").call(registry, "setRevoked", [identity, [f.feeWallet], true]);
+      expect(await registry.isVerified(f.feeWallet)).to.equal(false);
+      await publishAfter(f, 1);
+      const m = await accrueAndCheck(f);
+      expect(m.feeShares).to.be.greaterThan(0n);
+      const fee = await f.token.balanceOf(f.feeWallet);
+      await expect(f.token.connect(feeWallet).transfer(f.bob.address, fee))
+        .to.be.revertedWithCustomError(f.token, "SenderNotVerified")
+        .withArgs(f.feeWallet);
+      const forced = await f.fund
+        .as("transferAgent")
+        .call(f.token, "forcedTransfer", [f.feeWallet, f.bob.address, fee]);
+      await expect(forced.response)
+        .to.emit(f.token, "TransferShares")
+        .withArgs(f.feeWallet, f.bob.address, m.feeShares);
+      expect(await f.token.sharesOf(f.feeWallet)).to.equal(0n);
     });
   });
 

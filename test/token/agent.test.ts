@@ -17,6 +17,7 @@ import {
   publishReserveAnswer,
   rebasedFixture,
   registerMany,
+  revertingGuardFixture,
   safeDirect,
   toAmount,
   toSharesDown,
@@ -363,6 +364,26 @@ describe("FundToken: agent actions", function () {
       await agent(f).call(f.token, "burn", [f.carol.address, f.amounts.carol]);
       expect(await f.token.balanceOf(f.carol.address)).to.equal(0n);
       expect(await f.token.isFrozen(f.carol.address)).to.equal(true);
+    });
+
+    describe("when the reserve guard reverts (issue 16 finding 8, docs sweep: burns never call it)", function () {
+      it("should burn, and force a transfer, as usual while a mint reverts with the guard's error", async function () {
+        const f = await loadFixture(revertingGuardFixture);
+        const supply = await f.token.totalSupply();
+        await expect(agent(f).call(f.token, "mint", [f.dave.address, ONE]))
+          .to.be.revertedWithCustomError(f.guard, "GuardBroken")
+          .withArgs(supply + ONE);
+        await expect(tx(agent(f).call(f.token, "burn", [f.carol.address, 1_000n * ONE])))
+          .to.emit(f.token, "Transfer")
+          .withArgs(f.carol.address, ZeroAddress, 1_000n * ONE);
+        await expect(
+          tx(agent(f).call(f.token, "forcedTransfer", [f.carol.address, f.bob.address, 2_000n * ONE])),
+        )
+          .to.emit(f.token, "ForcedTransfer")
+          .withArgs(f.carol.address, f.bob.address, 2_000n * ONE, agent(f).address);
+        expect(await f.token.totalSupply()).to.equal(supply - 1_000n * ONE);
+        expect(await f.token.balanceOf(f.carol.address)).to.equal(f.amounts.carol - 3_000n * ONE);
+      });
     });
   });
 

@@ -1,8 +1,17 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress } from "ethers";
 import { RESTRICTION } from "../../scripts/lib/compliance-rules";
-import { COUNTRY, ONE, investorsFixture, mint, registerMany, type InvestorsFixture } from "./fixtures";
+import {
+  COUNTRY,
+  ONE,
+  investorsFixture,
+  mint,
+  registerMany,
+  revertingGuardFixture,
+  type InvestorsFixture,
+} from "./fixtures";
 
 /** Freezes a wallet through the transfer agent's Safe. */
 async function freeze(f: InvestorsFixture, wallet: string) {
@@ -26,6 +35,25 @@ async function revoke(f: InvestorsFixture, wallet: string) {
 
 async function pause(f: InvestorsFixture) {
   await f.fund.as("guardian").call(f.token, "pause", []);
+}
+
+/**
+ * The calls (CALL and STATICCALL) a mined transaction made to each address, from its opcode trace: the target of
+ * a call is the second word of the stack when the opcode runs.
+ */
+async function callsByTarget(hash: string): Promise<Map<string, number>> {
+  const trace = (await ethers.provider.send("debug_traceTransaction", [
+    hash,
+    { disableMemory: true, disableStorage: true },
+  ])) as { structLogs: { op: string; stack?: string[] }[] };
+  const calls = new Map<string, number>();
+  for (const log of trace.structLogs) {
+    if ((log.op !== "CALL" && log.op !== "STATICCALL") || !log.stack) continue;
+    const word = log.stack[log.stack.length - 2];
+    const target = ethers.getAddress(ethers.toBeHex(BigInt(word.startsWith("0x") ? word : "0x" + word), 20));
+    calls.set(target, (calls.get(target) ?? 0) + 1);
+  }
+  return calls;
 }
 
 describe("FundToken: ERC-20", function () {
@@ -136,6 +164,15 @@ describe("FundToken: ERC-20", function () {
           .to.emit(token, "Transfer")
           .withArgs(alice.address, bob.address, 0n);
         expect(await token.balanceOf(bob.address)).to.equal(amounts.bob);
+      });
+
+      it("should call the registry once (transferRecords) and the compliance once, which reads no registry itself", async function () {
+        // Issue 16 finding 8 (docs sweep), docs/TOKEN.md: "the compliance never calls the registry again".
+        const { token, fund, alice, bob } = await loadFixture(investorsFixture);
+        const receipt = await (await token.connect(alice).transfer(bob.address, 100n * ONE)).wait();
+        const calls = await callsByTarget(receipt!.hash);
+        expect(calls.get(await fund.contracts.registry.getAddress())).to.equal(1);
+        expect(calls.get(await fund.contracts.compliance.getAddress())).to.equal(1);
       });
     });
 
@@ -333,6 +370,33 @@ describe("FundToken: ERC-20", function () {
         await expect(f.token.connect(f.alice).transfer(f.bob.address, 1n))
           .to.be.revertedWithCustomError(f.token, "SenderNotVerified")
           .withArgs(f.alice.address);
+      });
+    });
+  });
+
+  describe("transfer, transferFrom and transferShares", function () {
+    describe("when the reserve guard reverts (issue 16 finding 8, docs sweep: holder transfers never call it)", function () {
+      it("should move the tokens as usual, while a mint reverts with the guard's error", async function () {
+        const f = await loadFixture(revertingGuardFixture);
+        const { token, alice, bob, carol, dave, guard } = f;
+        const supply = await token.totalSupply();
+        await expect(mint(f.fund, dave.address, ONE))
+          .to.be.revertedWithCustomError(guard, "GuardBroken")
+          .withArgs(supply + ONE);
+        await expect(token.connect(alice).transfer(bob.address, 10n * ONE))
+          .to.emit(token, "Transfer")
+          .withArgs(alice.address, bob.address, 10n * ONE);
+        await token.connect(alice).approve(dave.address, 5n * ONE);
+        await expect(token.connect(dave).transferFrom(alice.address, carol.address, 5n * ONE))
+          .to.emit(token, "Transfer")
+          .withArgs(alice.address, carol.address, 5n * ONE);
+        await expect(token.connect(bob).transferShares(dave.address, 3n * ONE))
+          .to.emit(token, "TransferShares")
+          .withArgs(bob.address, dave.address, 3n * ONE);
+        expect(await token.balanceOf(alice.address)).to.equal(f.amounts.alice - 15n * ONE);
+        expect(await token.balanceOf(bob.address)).to.equal(f.amounts.bob + 7n * ONE);
+        expect(await token.balanceOf(carol.address)).to.equal(f.amounts.carol + 5n * ONE);
+        expect(await token.balanceOf(dave.address)).to.equal(3n * ONE);
       });
     });
   });

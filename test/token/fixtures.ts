@@ -260,6 +260,19 @@ export async function rebasedFixture(): Promise<InvestorsFixture> {
   return withInvestors(base);
 }
 
+/**
+ * The same investors, with the token pointed (through the issuer's delay) at a reserve guard that reverts with
+ * `GuardBroken(newSupply)` whatever it is asked (MockFaultyReserveGuard in its NamedError mode): any path that
+ * consults the guard either reverts or, for the accrual, is blocked.
+ */
+export async function revertingGuardFixture() {
+  const f = await loadFixture(investorsFixture);
+  const guard = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
+  await guard.set(1, false, 0);
+  await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+  return { ...f, guard };
+}
+
 /** Mints through the transfer agent's Safe (re-exported for the tests). */
 export { mint };
 
