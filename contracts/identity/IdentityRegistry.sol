@@ -6,6 +6,8 @@ import {IIdentity} from "../interfaces/IIdentity.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
 import {IFeeWalletSource} from "../interfaces/IFeeWalletSource.sol";
+import {IRegistrySources} from "../interfaces/IRegistrySources.sol";
+import {IVerificationSource} from "../interfaces/IVerificationSource.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
 
 /// @title IdentityRegistry
@@ -18,11 +20,19 @@ import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorReco
 /// The PROTOCOL class exempts a wallet from the investor rules, so it is the issuer's decision: a record carrying
 /// it is written only for a wallet the issuer listed ({setProtocolAccount}, behind the issuer's delay). The check
 /// is made when a record is written, never on the transfer path, which reads the record alone.
-contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
+/// Verification sources (ONCHAINID claims, EAS attestations: contracts/identity/sources/) the issuer lists write
+/// the same record, with their id in it; the transfer path never reads a claim or an attestation.
+contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySources {
     /// @notice Largest number of tokens whose holdings guard identity changes.
     uint256 public constant MAX_BOUND_TOKENS = 4;
     /// @notice Longest KYC validity {registerIdentity} may grant.
     uint40 public constant MAX_KYC_VALIDITY = 5 * 365 days;
+    /// @notice Policy bit: a source may replace an officer's record of the same identity (not revoked, not PROTOCOL).
+    uint8 public constant SOURCE_MAY_REPLACE_OFFICER = 1;
+    /// @notice Policy bit: {investorRecord} and {isVerified} check a source's record at its source.
+    uint8 public constant LIVE_CHECK = 2;
+    /// @notice Gas budget of a live check at the source (an investor's identity contract cannot make it dearer).
+    uint256 public constant LIVE_CHECK_GAS = 1_000_000;
 
     /// @custom:storage-location erc7201:fundsuite.storage.IdentityRegistry
     struct IdentityRegistryStorage {
@@ -30,6 +40,9 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         address[] boundTokens;
         uint40 defaultKycValidity;
         mapping(address wallet => bool) protocolAccounts;
+        mapping(uint8 id => address) sources;
+        mapping(address source => uint8) sourceIds;
+        uint8 sourcePolicy;
     }
 
     // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -259,6 +272,115 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         revert TokenNotBound(token);
     }
 
+    // ------------------------------------------------------------------ verification sources
+
+    /// @inheritdoc IRegistrySources
+    function setVerificationSource(uint8 id, address source) external restricted {
+        if (id == 0) revert InvalidSourceId(id);
+        IdentityRegistryStorage storage $ = _s();
+        if (source != address(0)) {
+            if (source.code.length == 0) revert InvalidSource(source);
+            uint8 listed = $.sourceIds[source];
+            if (listed != 0 && listed != id) revert SourceAlreadyListed(source, listed);
+        }
+        address old = $.sources[id];
+        if (old != address(0)) delete $.sourceIds[old];
+        $.sources[id] = source;
+        if (source != address(0)) $.sourceIds[source] = id;
+        emit VerificationSourceChanged(id, old, source);
+    }
+
+    /// @inheritdoc IRegistrySources
+    function setSourcePolicy(uint8 policy) external restricted {
+        if (policy & ~(SOURCE_MAY_REPLACE_OFFICER | LIVE_CHECK) != 0) revert InvalidSourcePolicy(policy);
+        IdentityRegistryStorage storage $ = _s();
+        emit SourcePolicyChanged($.sourcePolicy, policy);
+        $.sourcePolicy = policy;
+    }
+
+    /// @inheritdoc IRegistrySources
+    function writeFromSource(
+        address wallet,
+        address identity_,
+        uint16 country,
+        uint16 classes,
+        uint40 kycExpiry_
+    ) external {
+        IdentityRegistryStorage storage $ = _s();
+        uint8 id = _callerSource($);
+        if (wallet == address(0)) revert InvalidWallet();
+        if (identity_ == address(0)) revert InvalidIdentity(wallet);
+        if (classes & InvestorClasses.PROTOCOL != 0) revert ProtocolClassFromSource(wallet);
+        _checkData(wallet, country, classes, kycExpiry_);
+        InvestorRecord old = $.records[wallet];
+        bool registered = old.isRegistered();
+        if (registered) {
+            if (old.identity() != identity_) revert WalletAlreadyRegistered(wallet, old.identity());
+            if (
+                old.source() == 0 &&
+                ($.sourcePolicy & SOURCE_MAY_REPLACE_OFFICER == 0 || old.revoked() || old.isProtocol())
+            ) revert RecordHeldByOfficer(wallet);
+        }
+        InvestorRecord updated = InvestorRecordLib.packFromSource(
+            identity_,
+            country,
+            classes,
+            kycExpiry_,
+            id
+        );
+        $.records[wallet] = updated;
+        if (!registered) emit IdentityRegistered(wallet, IIdentity(identity_));
+        else if (old.country() != country) emit CountryUpdated(wallet, country);
+        emit InvestorRecordChanged(wallet, old, updated);
+    }
+
+    /// @inheritdoc IRegistrySources
+    function revokeFromSource(address wallet) external {
+        IdentityRegistryStorage storage $ = _s();
+        uint8 id = _callerSource($);
+        InvestorRecord old = _registered(wallet);
+        if (old.source() != id) revert RecordNotFromSource(wallet, id, old.source());
+        _revokeSourced($, wallet, old);
+    }
+
+    /// @inheritdoc IRegistrySources
+    function revokeFromRemovedSource(address wallet) external {
+        IdentityRegistryStorage storage $ = _s();
+        InvestorRecord old = _registered(wallet);
+        uint8 id = old.source();
+        if (id == 0) revert RecordNotFromSource(wallet, 0, 0);
+        address source = $.sources[id];
+        if (source != address(0)) revert SourceStillListed(wallet, id, source);
+        _revokeSourced($, wallet, old);
+    }
+
+    /// @inheritdoc IRegistrySources
+    function verificationSource(uint8 id) external view returns (address) {
+        return _s().sources[id];
+    }
+
+    /// @inheritdoc IRegistrySources
+    function sourceIdOf(address source) external view returns (uint8) {
+        return _s().sourceIds[source];
+    }
+
+    /// @inheritdoc IRegistrySources
+    function sourcePolicy() external view returns (uint8) {
+        return _s().sourcePolicy;
+    }
+
+    /// @inheritdoc IRegistrySources
+    function recordSource(address wallet) external view returns (uint8 id, address source) {
+        IdentityRegistryStorage storage $ = _s();
+        id = $.records[wallet].source();
+        if (id != 0) source = $.sources[id];
+    }
+
+    /// @inheritdoc IRegistrySources
+    function storedRecord(address wallet) external view returns (uint256) {
+        return InvestorRecord.unwrap(_s().records[wallet]);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IInvestorRegistry
@@ -271,8 +393,10 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     }
 
     /// @inheritdoc IInvestorRegistry
+    /// @dev With the {LIVE_CHECK} policy, a source's record is checked at its source and returned revoked when
+    /// its evidence no longer holds (issuance, subscriptions and redemption settlement read this view).
     function investorRecord(address wallet) external view returns (InvestorRecord) {
-        return _s().records[wallet];
+        return _current(wallet);
     }
 
     /// @notice Whether the wallet is registered.
@@ -283,8 +407,9 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
 
     /// @notice Registered, KYC expiry strictly in the future, not revoked.
     /// @param userAddress The wallet.
+    /// @dev With the {LIVE_CHECK} policy, a source's record is checked at its source, see {investorRecord}.
     function isVerified(address userAddress) external view returns (bool) {
-        return _s().records[userAddress].isVerified();
+        return _current(userAddress).isVerified();
     }
 
     /// @notice The wallet's investor identity.
@@ -330,6 +455,46 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev The stored record, revoked when the live-check policy is on, the record is a source's and the
+    /// source (removed, reverting, or out of its gas budget) does not confirm its evidence.
+    function _current(address wallet) private view returns (InvestorRecord r) {
+        IdentityRegistryStorage storage $ = _s();
+        r = $.records[wallet];
+        uint8 id = r.source();
+        if (id == 0 || r.revoked() || $.sourcePolicy & LIVE_CHECK == 0) return r;
+        address source = $.sources[id];
+        bool valid;
+        if (source != address(0)) {
+            uint256 needed = (LIVE_CHECK_GAS * 64) / 63 + 5_000;
+            uint256 gasLeft = gasleft();
+            if (gasLeft < needed) revert InsufficientGasForLiveCheck(gasLeft, needed);
+            try IVerificationSource(source).evaluate{gas: LIVE_CHECK_GAS}(wallet, r.identity()) returns (
+                bool ok,
+                uint8,
+                uint16,
+                uint16,
+                uint40
+            ) {
+                valid = ok;
+            } catch {
+                valid = false;
+            }
+        }
+        if (!valid) r = r.asRevoked();
+    }
+
+    function _callerSource(IdentityRegistryStorage storage $) private view returns (uint8 id) {
+        id = $.sourceIds[msg.sender];
+        if (id == 0) revert CallerNotSource(msg.sender);
+    }
+
+    function _revokeSourced(IdentityRegistryStorage storage $, address wallet, InvestorRecord old) private {
+        if (old.revoked()) return;
+        InvestorRecord updated = old.asRevoked();
+        $.records[wallet] = updated;
+        emit InvestorRecordChanged(wallet, old, updated);
+    }
 
     function _register(
         address wallet,

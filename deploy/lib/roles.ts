@@ -41,7 +41,25 @@ export const IDENTITY_REGISTRY_ROLES: FunctionRoles = {
     "setRevoked",
     "deleteIdentity",
   ],
-  ISSUER: ["setDefaultKycValidity", "bindToken", "unbindToken", "setProtocolAccount", UPGRADE],
+  ISSUER: [
+    "setDefaultKycValidity",
+    "bindToken",
+    "unbindToken",
+    "setProtocolAccount",
+    UPGRADE,
+    "setVerificationSource",
+    "setSourcePolicy",
+  ],
+};
+
+/** The ONCHAINID claim source (deploy/scripts/01b_identity_sources.ts): the fund's claim topics and trusted issuers. */
+export const ONCHAINID_SOURCE_ROLES: FunctionRoles = {
+  ISSUER: ["setClaimTopics", "setTrustedIssuer", "setMaxRecordValidity", UPGRADE],
+};
+
+/** The EAS attestation source: the fund's schemas, trusted attesters and country-code table. */
+export const ATTESTATION_SOURCE_ROLES: FunctionRoles = {
+  ISSUER: ["setSchemaRules", "setTrustedAttester", "setCountryCodes", "setMaxRecordValidity", UPGRADE],
 };
 
 export const COMPLIANCE_ROLES: FunctionRoles = {
@@ -169,4 +187,6 @@ export const DEPLOYMENT_ROLES: Readonly<Record<string, FunctionRoles>> = {
   CrossChainAssetEscrow: CCIP_ASSET_ESCROW_ROLES,
   CrossChainPaymentEscrow: CCIP_PAYMENT_ESCROW_ROLES,
   WrappedFundToken: WRAPPER_ROLES,
+  OnchainIdSource: ONCHAINID_SOURCE_ROLES,
+  AttestationSource: ATTESTATION_SOURCE_ROLES,
 };

@@ -21,6 +21,8 @@ import type {
   CrossChainPaymentEscrow,
   WrappedFundToken,
   WrappedFundPriceFeed,
+  OnchainIdSource,
+  AttestationSource,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -62,6 +64,9 @@ export interface FundContracts {
   /** The non-rebasing wrapper and its price feed (deploy/scripts/08_wrapper.ts). */
   wrapper?: WrappedFundToken;
   wrapperFeed?: WrappedFundPriceFeed;
+  /** The registry's verification sources (deploy/scripts/01b_identity_sources.ts, docs/IDENTITY.md). */
+  onchainIdSource?: OnchainIdSource;
+  attestationSource?: AttestationSource;
 }
 
 /** A role holder acting through the AccessManager. */
@@ -180,6 +185,8 @@ export class Fund {
       c.assetEscrow,
       c.paymentEscrow,
       c.wrapper,
+      c.onchainIdSource,
+      c.attestationSource,
     ].filter((x) => x !== undefined);
     return [
       c.token.interface,
@@ -226,6 +233,8 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
     paymentEscrow: await optional("CrossChainPaymentEscrow", "CrossChainPaymentEscrow"),
     wrapper: await optional("WrappedFundToken", "WrappedFundToken"),
     wrapperFeed: await optional("WrappedFundPriceFeed", "WrappedFundPriceFeed"),
+    onchainIdSource: await optional("OnchainIdSource", "OnchainIdSource"),
+    attestationSource: await optional("AttestationSource", "AttestationSource"),
   };
   const holders = {} as Record<RoleHolderName, HolderRecord>;
   for (const role of ROLE_HOLDERS) {

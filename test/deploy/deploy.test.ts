@@ -38,6 +38,11 @@ const EXPECTED_RECORDS = [
   "RoleHolder.settlementAgent",
   // 01_identity
   "IdentityRegistry",
+  // 01b_identity_sources (EAS deployed from its package's bytecode on a local network)
+  "OnchainIdSource",
+  "EAS.SchemaRegistry",
+  "EAS",
+  "AttestationSource",
   // 02_compliance
   "ModularComplianceAdmin",
   "ModularCompliance",
@@ -73,6 +78,8 @@ const PROXIES = [
   "CrossChainAssetEscrow",
   "CrossChainPaymentEscrow",
   "WrappedFundToken",
+  "OnchainIdSource",
+  "AttestationSource",
 ];
 
 const RUN_FRESH = { resetMemory: true, deletePreviousDeployments: false, writeDeploymentsToFiles: false };
