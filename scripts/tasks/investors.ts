@@ -24,6 +24,7 @@ import {
   parseInteger,
 } from "./inputs";
 import { chainNow, recordOf, requireRegistered, walletIndex, type WalletRecord } from "./chain";
+import { sourceLine } from "./sources";
 
 /** Largest batch of `batchRegisterInvestor` (about 60,000 gas a row: 200 rows stay far below a block). */
 export const MAX_BATCH_SIZE = 200;
@@ -343,6 +344,8 @@ export interface InvestorView {
   frozen: boolean;
   frozenTokens: bigint;
   sanctioned: boolean;
+  /** Who verified the record: the compliance officer or a verification source (docs/IDENTITY.md). */
+  source: string;
   /** Compliance state of the identity (shares across wallets, outflow window, counted, locked shares). */
   compliance: {
     shares: bigint;
@@ -378,6 +381,7 @@ export async function showInvestor(ctx: OpsContext, args: { wallet: string }): P
     frozen,
     frozenTokens,
     sanctioned,
+    source: await sourceLine(ctx, wallet),
     compliance: {
       shares: state.shares,
       outflowUsed: state.outflowUsed,
@@ -394,6 +398,7 @@ export async function showInvestor(ctx: OpsContext, args: { wallet: string }): P
     `  KYC expiry    ${isoTime(record.kycExpiry)}${record.kycExpiry <= (await chainNow(ctx)) ? " (EXPIRED)" : ""}`,
   );
   say(`  revoked       ${record.revoked}`);
+  say(`  verified by   ${view.source}`);
   say(`  verified      ${record.verified}`);
   say(`  sanctioned    ${sanctioned}`);
   say(`  balance       ${tokens(balance)} (${shares} shares at index ${tokens(index)})`);

@@ -97,6 +97,8 @@ const CASES: UpgradeCase[] = [
     v2: "WrappedFundTokenV2",
     v2Args: async (proxy) => [await proxy.fundToken()],
   },
+  { record: "OnchainIdSource", implementation: "OnchainIdSource", v2: "OnchainIdSourceV2" },
+  { record: "AttestationSource", implementation: "AttestationSource", v2: "AttestationSourceV2" },
 ];
 
 /**
