@@ -5,7 +5,7 @@
  * before anything is sent, then sends from a local account (the first one unless `--sender` names another).
  */
 import { task, types } from "hardhat/config";
-import { getAddress, type Contract, type Log, type Signer } from "ethers";
+import { getAddress, keccak256, type Contract, type Log, type Signer } from "ethers";
 import { OpsContext, TaskInputError, isoTime, runTask, say } from "./context";
 import { parseAddress } from "./inputs";
 import { recordOf } from "./chain";
@@ -258,6 +258,7 @@ async function scanSources(ctx: OpsContext, fromBlock: number): Promise<SourceWa
   const toBlock = await provider.getBlockNumber();
   const wallets = new Map<string, { identity: string; sourceId: number }>();
   const events = new Map<string, string[]>();
+  const verifiedAt = new Map<string, number>();
   const claims = ctx.fund.contracts.onchainIdSource;
   const attestations = ctx.fund.contracts.attestationSource;
   const { registry } = ctx.fund.contracts;
@@ -274,6 +275,7 @@ async function scanSources(ctx: OpsContext, fromBlock: number): Promise<SourceWa
       const wallet = getAddress(ev.args.wallet as string);
       const identity = getAddress(ev.args.identity as string);
       wallets.set(wallet, { identity, sourceId });
+      verifiedAt.set(wallet, log.blockNumber);
       identities.set(identity, [...new Set([...(identities.get(identity) ?? []), wallet])]);
     }
     // Claims added, changed or removed, keys removed: on the identities; revocations: at the trusted issuers.
@@ -284,12 +286,16 @@ async function scanSources(ctx: OpsContext, fromBlock: number): Promise<SourceWa
       for (const log of await scanLogs(provider, identity, { fromBlock: start, toBlock })) {
         const ev = safeParse(identityAbi, log);
         if (!ev) continue;
-        if (ev.name === "ClaimAdded" || ev.name === "ClaimChanged")
-          signatures.set(String(ev.args[4]), identity);
+        // ClaimRevoked indexes the signature: keep the signatures' hashes.
+        if (ev.name === "ClaimAdded" || ev.name === "ClaimChanged") {
+          signatures.set(keccak256(ev.args[4] as string), identity);
+        }
         if (log.blockNumber < fromBlock) continue;
         if (["ClaimAdded", "ClaimChanged", "ClaimRemoved", "KeyRemoved"].includes(ev.name)) {
-          for (const w of ws)
+          for (const w of ws) {
+            if (log.blockNumber <= (verifiedAt.get(w) ?? 0)) continue;
             note(events, w, `${ev.name} on identity ${identity} (block ${log.blockNumber})`);
+          }
         }
       }
     }
@@ -297,7 +303,7 @@ async function scanSources(ctx: OpsContext, fromBlock: number): Promise<SourceWa
       for (const log of await scanLogs(provider, issuer, { fromBlock, toBlock })) {
         const ev = safeParse(issuerAbi, log);
         if (ev?.name !== "ClaimRevoked") continue;
-        const identity = signatures.get(String(ev.args[0]));
+        const identity = signatures.get((ev.args[0] as { hash: string }).hash);
         if (!identity) continue;
         for (const w of identities.get(identity) ?? []) {
           note(events, w, `ClaimRevoked by issuer ${getAddress(issuer)} (block ${log.blockNumber})`);
