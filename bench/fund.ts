@@ -13,6 +13,7 @@ import { ROLE_IDS } from "../deploy/lib/roles";
 import { RULES, ALL_RULES } from "../scripts/lib/compliance-rules";
 import { INVESTOR_CLASS_BITS } from "../scripts/lib/classes";
 import { batchInvestorAddresses, benchAccounts, check, isolated, measureGas } from "./common";
+import { measureSources } from "./sources";
 import {
   BATCH_SIZE,
   COUNTRIES,
@@ -41,7 +42,7 @@ async function measureFundHere(): Promise<GasRecord> {
   await hre.deployments.fixture(["all"]);
   const fund = await loadFund(hre);
   const { token, compliance, registry, manager } = fund.contracts;
-  const { agent, alice, bob, carol, dave } = await benchAccounts();
+  const { agent, alice, bob, carol, dave, claimIssuer } = await benchAccounts();
   const agentAddress = await agent.getAddress();
   const [a, b, c, d] = await Promise.all([alice, bob, carol, dave].map((s) => s.getAddress()));
 
@@ -107,8 +108,11 @@ async function measureFundHere(): Promise<GasRecord> {
     registry.connect(agent).batchRegisterInvestor(batch),
   );
 
-  // Accrual at 10, 1,000 and 10,000 holders (the compliance is not involved in the accrual).
+  // The verification sources (bench/sources.ts), on a network reverted afterwards.
   await setRules(fund, 0);
+  const sources = await isolated(() => measureSources(fund, agent, claimIssuer, () => refreshReserves(fund)));
+
+  // Accrual at 10, 1,000 and 10,000 holders (the compliance is not involved in the accrual).
   const accrual: Record<number, number> = {};
   let holders = Number(await countHolders(fund, [a, b, c]));
   let nav = 100_000_000n; // 1.00000000 (8 decimals)
@@ -140,6 +144,10 @@ async function measureFundHere(): Promise<GasRecord> {
     mint,
     register_investor: register,
     register_investor_batch_per_item: Math.round(batchTotal / BATCH_SIZE),
+    register_from_claims: sources.registerFromClaims,
+    register_from_attestation: sources.registerFromAttestation,
+    refresh: sources.refresh,
+    mint_live_check: sources.mintLiveCheck,
     accrue_10_holders: accrual[10],
     accrue_1000_holders: accrual[1_000],
     accrue_10000_holders: accrual[10_000],

@@ -15,6 +15,10 @@ export const OPERATION_KEYS = [
   "mint",
   "register_investor",
   "register_investor_batch_per_item",
+  "register_from_claims",
+  "register_from_attestation",
+  "refresh",
+  "mint_live_check",
   "accrue_10_holders",
   "accrue_1000_holders",
   "accrue_10000_holders",
@@ -34,6 +38,14 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   mint: "agent mint to an existing verified holder, no modules",
   register_investor: "register one new investor (identity already deployed)",
   register_investor_batch_per_item: "batch-register 50 investors, gas per investor",
+  register_from_claims:
+    "register an investor from its ONCHAINID identity's KYC claim (one topic, one trusted issuer), sent by the investor",
+  register_from_attestation:
+    "register an investor from one EAS attestation of the suite's schema, sent by the investor",
+  refresh:
+    "permissionless refresh of a claim-verified investor whose claim its issuer revoked: the record is revoked",
+  mint_live_check:
+    "agent mint to a claim-verified holder with the issuer's LIVE_CHECK policy (claim checked at issuance)",
   accrue_10_holders: "daily accrual with 10 holders",
   accrue_1000_holders: "daily accrual with 1,000 holders",
   accrue_10000_holders: "daily accrual with 10,000 holders",

@@ -13,7 +13,9 @@
  * 6. settles secondary trades: on-chain DvP, off-chain payment confirmed by the settlement agent, and a
  *    cross-chain trade over CCIP (local simulator);
  * 7. recovers a lost wallet; redeems instantly and through the queue the transfer agent settles;
- * 8. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
+ * 8. onboards one investor from an ONCHAINID claim and one from EAS attestations (issue 20, docs/IDENTITY.md), and
+ *    shows a revocation at the source stopping a transfer once a keeper refreshes;
+ * 9. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
  *    gas per operation), nav-supply.svg, cap-table.csv.
  *
  * The demo does not depend on when it is started: before deploying it moves the chain's clock to the launch day
@@ -35,6 +37,22 @@ import { dualAxisChart, markdownTable } from "./lib/report";
 import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
 import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
 import { setTaskOutput } from "./tasks/context";
+import { easArtifact } from "../deploy/lib/eas";
+import {
+  SCHEMA_KIND,
+  VERIFIED_ACCOUNT_SCHEMA,
+  VERIFIED_COUNTRY_SCHEMA,
+  alpha2Key,
+  attest,
+  deployClaimIssuer,
+  deployIdentity,
+  encodeClaimData,
+  encodeCountryAttestation,
+  encodeFlagAttestation,
+  issueClaim,
+  registerSchema,
+  revokeAttestation,
+} from "./lib/identity-sources";
 
 process.env.DEPLOY_QUIET = "true";
 
@@ -420,6 +438,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     restore3();
   }
 
+  section("7. Reusable identity: an ONCHAINID claim, EAS attestations, a revocation at the source");
+  await reusableIdentity(fund, people.chloe.wallet, w[9], w[10], w[11], w[12]);
+
   section("Summary");
   const endIndex = await token.index();
   const days = (Number((await token.appliedNav()).updatedAt) - baseline) / DAY;
@@ -756,4 +777,146 @@ if (require.main === module) {
     console.error(error);
     process.exitCode = 1;
   });
+}
+
+// ------------------------------------------------------------------------------------------------ issue 20
+
+/**
+ * Issue 20 (docs/IDENTITY.md): Grace is onboarded from the KYC claim a KYC provider signed on her ONCHAINID
+ * identity, Hugo from Coinbase Verification-style EAS attestations (verified account, verified country), with no
+ * compliance officer involved. The issuer's Safe configures the sources behind its delay. A holder sends Grace
+ * tokens, Grace sends Hugo some; then the attester revokes Hugo's verified account: until someone refreshes, the
+ * registry's record stands (the transfer path never reads an attestation); a keeper's `investor:refresh` finds
+ * the revocation from EAS's events and revokes the record, and the next transfer to Hugo is refused.
+ */
+async function reusableIdentity(
+  fund: Fund,
+  holder: HardhatEthersSigner,
+  grace: HardhatEthersSigner,
+  hugo: HardhatEthersSigner,
+  kycProviderKey: HardhatEthersSigner,
+  attester: HardhatEthersSigner,
+) {
+  const [deployer] = await ethers.getSigners();
+  const { token } = fund.contracts;
+  const claims = fund.contracts.onchainIdSource!;
+  const attestations = fund.contracts.attestationSource!;
+  const KYC_TOPIC = 1n;
+  // The KYC provider's ONCHAINID claim issuer, Grace's ONCHAINID identity (@onchain-id/solidity's contracts).
+  const claimIssuer = await deployClaimIssuer(deployer, kycProviderKey.address);
+  const identity = await deployIdentity(deployer, grace.address);
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  await issueClaim({
+    identity,
+    holder: grace,
+    issuer: await claimIssuer.getAddress(),
+    issuerKey: kycProviderKey,
+    topic: KYC_TOPIC,
+    data: encodeClaimData({ chainId, country: 840, classes: INVESTOR_CLASS_BITS.accredited }),
+  });
+  say(
+    `  Grace's ONCHAINID ${await identity.getAddress()} holds a KYC claim (topic 1: US, accredited, chain ${chainId}) ` +
+      `signed by the KYC provider's ClaimIssuer ${await claimIssuer.getAddress()}`,
+  );
+  // EAS (deployed from its package's bytecode) with Coinbase Verification's two schemas.
+  const eas = new ethers.Contract(
+    (await hre.deployments.get("EAS")).address,
+    easArtifact("EAS.sol/EAS.json").abi as never,
+    deployer,
+  );
+  const schemaRegistry = new ethers.Contract(
+    (await hre.deployments.get("EAS.SchemaRegistry")).address,
+    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
+    deployer,
+  );
+  const accountSchema = await registerSchema(schemaRegistry, VERIFIED_ACCOUNT_SCHEMA);
+  const countrySchema = await registerSchema(schemaRegistry, VERIFIED_COUNTRY_SCHEMA);
+
+  const calls: [typeof claims | typeof attestations, string, unknown[]][] = [
+    [claims, "setClaimTopics", [[KYC_TOPIC]]],
+    [claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]],
+    [
+      attestations,
+      "setSchemaRules",
+      [
+        [
+          { schema: accountSchema, kind: SCHEMA_KIND.Flag, classes: INVESTOR_CLASS_BITS.accredited },
+          { schema: countrySchema, kind: SCHEMA_KIND.CountryCode, classes: 0 },
+        ],
+      ],
+    ],
+    [attestations, "setTrustedAttester", [accountSchema, attester.address, true]],
+    [attestations, "setTrustedAttester", [countrySchema, attester.address, true]],
+    [
+      attestations,
+      "setCountryCodes",
+      [
+        [alpha2Key("GB"), alpha2Key("US")],
+        [826, 840],
+      ],
+    ],
+  ];
+  let due = 0n;
+  for (const [target, fn, args] of calls) {
+    const result = await fund.as("issuer").call(target, fn, args);
+    if (result.status === "scheduled" && result.executableAt > due) due = result.executableAt;
+  }
+  say(
+    `  issuer Safe scheduled the sources' configuration (${calls.length} calls), executable ${iso(Number(due))}`,
+  );
+  await setTime(Number(due));
+  for (const [target, fn, args] of calls) {
+    await rec(`identity sources: ${fn} (issuer Safe)`, fund.as("issuer").execute(target, fn, args));
+  }
+  say(
+    `  configured: topic 1 from the KYC provider; EAS verified account (grants accredited) + verified country`,
+  );
+
+  const account = await attest(eas, attester, {
+    schema: accountSchema,
+    recipient: hugo.address,
+    data: encodeFlagAttestation(true),
+  });
+  const country = await attest(eas, attester, {
+    schema: countrySchema,
+    recipient: hugo.address,
+    data: encodeCountryAttestation("GB"),
+  });
+  const restore = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("investor:verify-claims", {
+      wallet: grace.address,
+      identity: await identity.getAddress(),
+      sender: grace.address,
+    });
+    await hre.run("investor:verify-attestation", {
+      wallet: hugo.address,
+      uids: `${account},${country}`,
+      sender: hugo.address,
+    });
+    await hre.run("investor:show", { wallet: grace.address });
+  } finally {
+    restore();
+  }
+
+  await rec("transfer (holder)", token.connect(holder).transfer(grace.address, TOKENS("1000")));
+  await rec("transfer (holder)", token.connect(grace).transfer(hugo.address, TOKENS("100")));
+  say(`  ${fmt(TOKENS("1000"))} tokens to Grace, who sends Hugo ${fmt(TOKENS("100"))}`);
+
+  await revokeAttestation(eas, attester, accountSchema, account);
+  say(`  the attester revokes Hugo's verified-account attestation ${account.slice(0, 10)}…`);
+  await rec("transfer (holder)", token.connect(grace).transfer(hugo.address, TOKENS("10")));
+  say(
+    `  before any refresh, Grace can still send Hugo ${fmt(TOKENS("10"))}: the record stands until refreshed`,
+  );
+  const restore2 = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("investor:refresh", { sender: grace.address });
+  } finally {
+    restore2();
+  }
+  say(
+    `  after the keeper's refresh, a transfer to Hugo is refused: ` +
+      (await refusal(fund, () => token.connect(grace).transfer.staticCall(hugo.address, TOKENS("10")))),
+  );
 }

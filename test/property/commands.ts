@@ -1378,3 +1378,86 @@ export const fundCommands = [
   { arbitrary: pauseFlow, weight: 1 },
   { arbitrary: unpauseFlow, weight: 24 },
 ];
+
+// ============================================================================================== issue 20: EAS source
+
+/**
+ * The EAS verification source: the trusted attester attests a record for a wallet and anyone registers it
+ * (country and classes drawn, sometimes without a country or with the PROTOCOL class, which the source refuses;
+ * sometimes expiring within the run), the attester revokes a registered wallet's attestation, anyone refreshes a
+ * wallet. The wallets are the source's own (each its identity); sometimes another registered wallet, which the
+ * registry refuses (another identity, or the compliance officer's record).
+ */
+const sourceWallet = (w: World, n: number): string => {
+  const own = w.env.source.wallets;
+  if (n % 5 !== 4) return own[n % own.length];
+  const others = [...w.model.state.records.keys()].filter(
+    (x) => w.env.wallets.includes(x) && !own.includes(x),
+  );
+  return others.length ? others[n % others.length] : own[0];
+};
+
+const attestAndRegister = cmd(
+  "registerFromAttestation",
+  fc.record({
+    wallet: fc.nat(1_000),
+    country: fc.oneof(
+      { arbitrary: fc.constantFrom(...COUNTRIES), weight: 10 },
+      { arbitrary: fc.constant(0), weight: 1 },
+    ),
+    classes: fc.oneof(
+      {
+        arbitrary: fc.constantFrom(CLASS.ACCREDITED, CLASS.QUALIFIED_PURCHASER, CLASS.INSTITUTIONAL),
+        weight: 10,
+      },
+      { arbitrary: fc.constant(CLASS.US_PERSON), weight: 1 },
+      { arbitrary: fc.constant(CLASS.PROTOCOL), weight: 1 },
+    ),
+    expiresIn: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 3 },
+      { arbitrary: fc.integer({ min: 1, max: 10 * DAY }), weight: 1 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const wallet = sourceWallet(w, p.wallet);
+    const uid = await w.attest(
+      wallet,
+      { country: p.country, classes: p.classes, expiresIn: p.expiresIn },
+      p.dt,
+    );
+    await w.registerFromAttestation(wallet, uid, 1);
+  },
+);
+
+const revokeAtSource = cmd(
+  "revokeAttestation",
+  fc.record({
+    wallet: fc.nat(1_000),
+    // Most revocations are followed by someone's refresh (a counterparty, a keeper), after a while.
+    refreshAfter: fc.oneof(
+      { arbitrary: fc.constant(-1), weight: 1 },
+      { arbitrary: fc.integer({ min: 1, max: 2 * DAY }), weight: 3 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const evidence = w.model.state.attestationSource?.evidence;
+    const wallets = w.env.source.wallets.filter((x) => evidence?.has(x));
+    // Nothing attested yet: a refresh (refused or not) instead.
+    if (wallets.length === 0) return w.refreshSource(w.env.source.wallets[p.wallet % 2], p.dt);
+    const wallet = wallets[p.wallet % wallets.length];
+    await w.revokeAttestation(wallet, p.dt);
+    if (p.refreshAfter >= 0) await w.refreshSource(wallet, p.refreshAfter);
+  },
+);
+
+const refreshSource = cmd("refreshSource", fc.record({ wallet: fc.nat(1_000), dt: dtArb }), async (w, p) =>
+  w.refreshSource(sourceWallet(w, p.wallet), p.dt),
+);
+
+fundCommands.push(
+  { arbitrary: attestAndRegister, weight: 4 },
+  { arbitrary: revokeAtSource, weight: 3 },
+  { arbitrary: refreshSource, weight: 2 },
+);

@@ -88,6 +88,9 @@ describe("fund (model-based property test)", function () {
       console.log(
         `      redemption requests simulated by the exits-open invariant: ${stats.exitChecks}, all accepted`,
       );
+      console.log(
+        `      wallet-steps with a record its source revoked (issue 20 invariant): ${stats.sourceRevokedChecks}`,
+      );
     };
     console.log(`      property run: seed ${SEED}, at least ${TARGET} commands, ${RUNS} sequences a batch`);
     let runs = 0;

@@ -24,6 +24,12 @@ import {
   type Result,
 } from "ethers";
 import { deployFundFixture } from "../helpers/fund";
+import { easArtifact } from "../../deploy/lib/eas";
+import {
+  SCHEMA_KIND,
+  SUITE_RECORD_SCHEMA,
+  encodeRecordAttestation,
+} from "../../scripts/lib/identity-sources";
 import { CallRevertedError } from "../../scripts/lib/safe";
 import type { Fund } from "../../scripts/lib/fund";
 import type { FundStateReader, IFundManager, MockStablecoin } from "../../typechain-types";
@@ -47,7 +53,10 @@ import {
   type Outcome,
   type Tranche,
   type WalletRecord,
+  EAS_SOURCE_ID,
 } from "./model";
+
+const ZERO_BYTES32 = "0x" + "00".repeat(32);
 
 // ============================================================================================== fixture
 
@@ -151,6 +160,84 @@ export interface PropertyEnv {
   t0: number;
   /** Model and chain state after the fixture's preamble; every run starts from a copy. */
   base: { model: FundModel; view: ChainView; trace: string[] };
+  /** Issue 20: the EAS verification source the runs register investors through. */
+  source: AttestationSourceEnv;
+}
+
+// ============================================================================================== issue 20: EAS source
+
+/** Investor accounts (indices of `wallets`) the EAS source registers, each its own identity (kept in `identities`). */
+const SOURCE_WALLET_INDICES = [13, 12] as const;
+/** The trusted attester of the suite's record schema (an account with no role). */
+const ATTESTER_ACCOUNT = 24;
+
+export interface AttestationSourceEnv {
+  attestationSource: string;
+  eas: string;
+  easIface: Interface;
+  attester: string;
+  schema: string;
+  /** The wallets the source may register (their own identities). */
+  wallets: string[];
+}
+
+/**
+ * Registers the suite's record schema in EAS (deployed by the deploy scripts from its package's bytecode) and
+ * returns the issuer calls that make the attestation source require it from one trusted attester.
+ */
+async function prepareAttestationSource(
+  fund: Fund,
+  at: (i: number) => string,
+): Promise<{ env: AttestationSourceEnv; calls: [BaseContract, string, unknown[]][] }> {
+  const [deployer] = await hre.ethers.getSigners();
+  const easIface = new Interface(easArtifact("EAS.sol/EAS.json").abi as never);
+  const schemaRegistry = new hre.ethers.Contract(
+    (await hre.deployments.get("EAS.SchemaRegistry")).address,
+    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
+    deployer,
+  );
+  const receipt = await (await schemaRegistry.register(SUITE_RECORD_SCHEMA, ZERO_ADDRESS, true)).wait();
+  const schema = schemaRegistry.interface.parseLog(receipt!.logs[0])!.args.uid as string;
+  const source = fund.contracts.attestationSource!;
+  const attester = at(ATTESTER_ACCOUNT);
+  return {
+    env: {
+      attestationSource: getAddress(await source.getAddress()),
+      eas: getAddress((await hre.deployments.get("EAS")).address),
+      easIface,
+      attester,
+      schema,
+      wallets: SOURCE_WALLET_INDICES.map((i) => at(FIRST_INVESTOR + i)),
+    },
+    calls: [
+      [source, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]],
+      [source, "setTrustedAttester", [schema, attester, true]],
+    ],
+  };
+}
+
+/**
+ * Issue 20 invariant, on the chain's own records: a wallet whose record its verification source revoked (EAS
+ * provenance, revoked: only a refresh after a revocation at the source writes that) neither receives nor sends
+ * shares, except by the transfer agent's and the minter's remedies.
+ */
+function checkSourceRevocations(
+  env: PropertyEnv,
+  prev: ChainView,
+  cur: ChainView,
+  op: OpInfo,
+  fail: (m: string) => void,
+) {
+  for (const w of env.accounts) {
+    const before = prev.wallets.get(w)!;
+    if (Number(bits(before.record, 240, 8)) !== EAS_SOURCE_ID || bits(before.record, 232, 1) !== 1n) continue;
+    stats.sourceRevokedChecks += 1;
+    const after = cur.wallets.get(w)!;
+    if (after.shares !== before.shares && !AGENT_OPS.includes(op.name))
+      fail(
+        `${short(w)}, whose record its source revoked, ${after.shares > before.shares ? "received" : "sent"} shares through ${op.name}`,
+      );
+  }
 }
 
 /**
@@ -200,6 +287,9 @@ export async function propertyFixture(): Promise<PropertyEnv> {
       [at(FIRST_INVESTOR + i), true],
     ]),
   ];
+  // Issue 20: the EAS source requires the suite's record schema from one attester (same issuer delay).
+  const source = await prepareAttestationSource(fund, at);
+  issuerCalls.push(...source.calls);
   const admin = fund.as("admin");
   const issuer = fund.as("issuer");
   for (const [role, who] of grants) await admin.call(manager, "grantRole", [role, who, 0]);
@@ -236,6 +326,8 @@ export async function propertyFixture(): Promise<PropertyEnv> {
   const identities = [
     ...Array.from({ length: IDENTITY_COUNT }, (_, i) => getAddress(toBeHex(0x1d00 + i + 1, 20))),
     feeWallet,
+    // Issue 20: a wallet the EAS source registers is its own identity.
+    ...source.env.wallets,
   ];
 
   const limits = await compliance.limits();
@@ -268,6 +360,7 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     errors: errorInterface(fund),
     t0: await latestTimestamp(),
     base: undefined as unknown as PropertyEnv["base"],
+    source: source.env,
   };
   const model = await initialModel(env);
   const world = new World(env, model, await readChain(env, model, undefined, model.state.now));
@@ -498,6 +591,7 @@ function errorInterface(fund: Fund): Interface {
     c.reserveGuard.interface,
     c.fundManager!.interface,
     c.stablecoins.USDC.interface,
+    c.attestationSource!.interface,
   ]) {
     iface.forEachError((e: ErrorFragment) => {
       const sig = e.format("sighash");
@@ -1058,7 +1152,8 @@ export function packRecord(r: WalletRecord | undefined): bigint {
     (BigInt(r.country) << 160n) |
     (BigInt(r.classes) << 176n) |
     (BigInt(r.kycExpiry) << 192n) |
-    (r.revoked ? 1n << 232n : 0n)
+    (r.revoked ? 1n << 232n : 0n) |
+    (BigInt(r.source ?? 0) << 240n)
   );
 }
 
@@ -1071,6 +1166,7 @@ function unpackRecord(word: bigint, checksum = true): WalletRecord | undefined {
     classes: Number((word >> 176n) & 0xffffn),
     kycExpiry: Number((word >> 192n) & ((1n << 40n) - 1n)),
     revoked: ((word >> 232n) & 1n) === 1n,
+    ...((word >> 240n) & 0xffn ? { source: Number((word >> 240n) & 0xffn) } : {}),
   };
 }
 
@@ -1112,7 +1208,12 @@ export type OpName =
   | "pauseFlow"
   | "unpauseFlow"
   | "usdcTransfer"
-  | "usdcMint";
+  | "usdcMint"
+  // issue 20: the EAS verification source
+  | "attest"
+  | "revokeAttestation"
+  | "registerFromAttestation"
+  | "refreshSource";
 
 export interface OpInfo {
   name: OpName;
@@ -1186,6 +1287,8 @@ export const stats = {
   manager: new Map<string, number>(),
   /** Redemption requests simulated by {World.checkExitsOpen} (each one had to be accepted). */
   exitChecks: 0,
+  /** Issue 20: wallet-steps checked by {checkSourceRevocations} (a record its source revoked). */
+  sourceRevokedChecks: 0,
 };
 
 function countManager(what: string, n = 1) {
@@ -1842,6 +1945,93 @@ export class World {
 
   fail(message: string): never {
     throw new Error(`${message}\n  trace (most recent last):\n    ${this.trace.join("\n    ")}`);
+  }
+
+  // ------------------------------------------------------------------------------------- issue 20: EAS source
+
+  /** EAS: the trusted attester attests a record for `wallet` (the fund's state must not move); returns the uid. */
+  async attest(wallet: string, a: { country: number; classes: number; expiresIn: number }, dt: number) {
+    const src = this.env.source;
+    const T = this.now + Math.max(1, dt);
+    const expiration = a.expiresIn === 0 ? 0 : T + a.expiresIn;
+    const data = src.easIface.encodeFunctionData("attest", [
+      {
+        schema: src.schema,
+        data: {
+          recipient: wallet,
+          expirationTime: expiration,
+          revocable: true,
+          refUID: ZERO_BYTES32,
+          data: encodeRecordAttestation(a.country, a.classes),
+          value: 0,
+        },
+      },
+    ]);
+    const revert = await this.send(src.attester, src.eas, data, T);
+    if (revert !== null) this.fail(`EAS refused the attestation: ${revert}`);
+    const logs = await hre.ethers.provider.getLogs({
+      address: src.eas,
+      fromBlock: "latest",
+      toBlock: "latest",
+    });
+    const uid = src.easIface.parseLog(logs[0])!.args.uid as string;
+    this.model.state.now = T;
+    this.model.attested(uid, { recipient: wallet, country: a.country, classes: a.classes, expiration });
+    const label = `EAS attest ${short(wallet)} (${a.country}, classes ${a.classes}, expires ${expiration ? `t+${a.expiresIn}` : "never"}) ${uid.slice(0, 10)}`;
+    this.trace.push(`${this.stamp(T)} ${label}`);
+    await this.after({ name: "attest", label }, T, true);
+    return uid;
+  }
+
+  /** EAS: the attester revokes the attestation `wallet` was registered with. */
+  async revokeAttestation(wallet: string, dt: number) {
+    const src = this.env.source;
+    const uid = this.model.state.attestationSource!.evidence.get(wallet)!;
+    const T = this.now + Math.max(1, dt);
+    const data = src.easIface.encodeFunctionData("revoke", [{ schema: src.schema, data: { uid, value: 0 } }]);
+    const revert = await this.send(src.attester, src.eas, data, T);
+    const already = this.model.state.attestationSource!.attestations.get(uid)!.revoked;
+    if ((revert === null) === already)
+      this.fail(`EAS revoke of ${uid} ${revert === null ? "accepted" : "refused"}`);
+    this.model.state.now = T;
+    this.model.attestationRevoked(uid);
+    const label = `EAS revoke ${uid.slice(0, 10)} of ${short(wallet)}`;
+    this.trace.push(`${this.stamp(T)} ${label} -> ${revert === null ? "ok" : "already revoked"}`);
+    await this.after({ name: "revokeAttestation", label }, T, true);
+  }
+
+  async registerFromAttestation(wallet: string, uid: string, dt: number) {
+    const src = this.env.source;
+    await this.op(
+      {
+        name: "registerFromAttestation",
+        label: `registerFromAttestation(${short(wallet)}, ${uid.slice(0, 10)})`,
+        to: wallet,
+      },
+      {
+        from: this.env.actors.caller,
+        to: src.attestationSource,
+        data: this.env.fund.contracts.attestationSource!.interface.encodeFunctionData(
+          "registerFromAttestation",
+          [wallet, [uid]],
+        ),
+      },
+      dt,
+      (m) => m.registerFromAttestation(wallet, uid),
+    );
+  }
+
+  async refreshSource(wallet: string, dt: number) {
+    await this.op(
+      { name: "refreshSource", label: `refresh(${short(wallet)})`, to: wallet },
+      {
+        from: this.env.actors.caller,
+        to: this.env.source.attestationSource,
+        data: this.env.fund.contracts.attestationSource!.interface.encodeFunctionData("refresh", [wallet]),
+      },
+      dt,
+      (m) => m.refreshFromSource(wallet),
+    );
   }
 
   // ------------------------------------------------------------------------------------- typed operations
@@ -2559,6 +2749,7 @@ export function checkInvariants(
   if (counted !== cur.investorCount)
     fail(`investorCount ${cur.investorCount} but ${counted} investors hold shares`);
   checkManagerAlways(env, prev, cur, op, ok, fail);
+  checkSourceRevocations(env, prev, cur, op, fail);
 
   // ---- a refused operation changes nothing
   const sharesChanged = env.accounts.some((w) => {

@@ -159,6 +159,8 @@ export interface WalletRecord {
   classes: number;
   kycExpiry: number;
   revoked: boolean;
+  /** Provenance (issue 20): the verification source that wrote the record; absent or 0 = the compliance officer. */
+  source?: number;
 }
 
 /** FundTokenBase.Account. */
@@ -313,6 +315,33 @@ export interface ModelState {
   // ---- fund manager and its stablecoin
   manager: ManagerState;
   usdc: StablecoinState;
+  // ---- the EAS verification source (issue 20); absent until the first attestation
+  attestationSource?: AttestationSourceState;
+}
+
+// ============================================================================================== issue 20: EAS source
+
+/** AttestationSource's registry id (deploy/scripts/01b_identity_sources.ts). */
+export const EAS_SOURCE_ID = 2;
+/** AttestationSource.AttestationStatus values the runs reach. */
+export const ATTESTATION_STATUS = { Revoked: 7, Expired: 8, MalformedData: 9 } as const;
+
+/** One attestation of the suite's record schema (`uint16 country,uint16 classes`) by the trusted attester. */
+export interface AttestationModel {
+  recipient: string;
+  country: number;
+  classes: number;
+  /** 0: never expires. */
+  expiration: number;
+  revoked: boolean;
+}
+
+export interface AttestationSourceState {
+  /** The source's longest record validity (the deploy config's defaultKycValiditySeconds). */
+  maxRecordValidity: number;
+  attestations: Map<string, AttestationModel>;
+  /** The uid each wallet was registered with (`evidenceOf`). */
+  evidence: Map<string, string>;
 }
 
 /** Outcome of an operation: accepted (with its return value, if any) or refused with an error. */
@@ -465,7 +494,8 @@ export class FundModel {
         const old = m.ofIdentity(wallet, identity);
         m.requireNoDuplicate(wallets, i);
         if (!revoked) m.requireListedIfProtocol(wallet, old.classes);
-        m.state.records.set(wallet, { ...old, revoked });
+        // The officer's write makes the record the officer's (provenance 0, issue 20).
+        m.state.records.set(wallet, { ...old, revoked, source: undefined });
       });
     });
   }
@@ -506,6 +536,90 @@ export class FundModel {
     const shares = this.account(wallet).shares;
     if (shares !== 0n) refuse("WalletHoldsTokens", wallet, this.state.token, shares);
     if (wallet === this.state.feeWallet) refuse("WalletIsFeeWallet", wallet, this.state.token);
+  }
+
+  // ============================================================================ issue 20: the EAS verification source
+
+  /** The source's state, created with the deployed validity on first use. */
+  private eas(): AttestationSourceState {
+    this.state.attestationSource ??= {
+      maxRecordValidity: 365 * 86_400,
+      attestations: new Map(),
+      evidence: new Map(),
+    };
+    return this.state.attestationSource;
+  }
+
+  /** EAS: the trusted attester attested `uid` for `recipient` (always accepted; not a registry operation). */
+  attested(uid: string, a: Omit<AttestationModel, "revoked">) {
+    this.eas().attestations.set(uid, { ...a, revoked: false });
+  }
+
+  /** EAS: the attester revoked `uid`. */
+  attestationRevoked(uid: string) {
+    const a = this.eas().attestations.get(uid);
+    if (a) a.revoked = true;
+  }
+
+  /** Whether the wallet's attestation is revoked or expired (what the invariant of issue 20 tracks). */
+  sourceEvidenceValid(wallet: string): boolean {
+    const uid = this.eas().evidence.get(wallet);
+    const a = uid === undefined ? undefined : this.eas().attestations.get(uid);
+    return a !== undefined && this.attestationStatus(a) === 0;
+  }
+
+  /** AttestationSource.registerFromAttestation(wallet, [uid]) then IdentityRegistry.writeFromSource. */
+  registerFromAttestation(wallet: string, uid: string) {
+    return this.tx((m) => {
+      const src = m.eas();
+      const a = src.attestations.get(uid)!;
+      const status = m.attestationStatus(a);
+      if (status !== 0) refuse("AttestationRefused", uid, status);
+      m.writeFromSource(wallet, a);
+      src.evidence.set(wallet, uid);
+    });
+  }
+
+  /** AttestationSource.refresh(wallet). */
+  refreshFromSource(wallet: string) {
+    return this.tx((m) => {
+      const r = m.record(wallet);
+      // Unregistered or the officer's: the error names the source listed under the record's id (none).
+      if (!r || (r.source ?? 0) !== EAS_SOURCE_ID) refuse("RecordNotFromThisSource", wallet, ZERO_ADDRESS);
+      const src = m.eas();
+      const a = src.attestations.get(src.evidence.get(wallet)!)!;
+      if (m.attestationStatus(a) === 0) m.writeFromSource(wallet, a);
+      else if (!r.revoked) m.state.records.set(wallet, { ...r, revoked: true });
+    });
+  }
+
+  private attestationStatus(a: AttestationModel): number {
+    if (a.revoked) return ATTESTATION_STATUS.Revoked;
+    if (a.expiration !== 0 && a.expiration <= this.state.now) return ATTESTATION_STATUS.Expired;
+    const allowed = CLASS.ALL & ~CLASS.PROTOCOL;
+    if (a.country === 0 || a.country > 999 || (a.classes & ~allowed) !== 0)
+      return ATTESTATION_STATUS.MalformedData;
+    return 0;
+  }
+
+  /** IdentityRegistry.writeFromSource from the EAS source: identity = the wallet. */
+  private writeFromSource(wallet: string, a: AttestationModel) {
+    const cap = this.state.now + this.eas().maxRecordValidity;
+    const kycExpiry = a.expiration !== 0 && a.expiration < cap ? a.expiration : cap;
+    const old = this.record(wallet);
+    if (old) {
+      if (old.identity !== wallet) refuse("WalletAlreadyRegistered", wallet, old.identity);
+      // The default policy: an officer's record wins.
+      if ((old.source ?? 0) === 0) refuse("RecordHeldByOfficer", wallet);
+    }
+    this.state.records.set(wallet, {
+      identity: wallet,
+      country: a.country,
+      classes: a.classes,
+      kycExpiry,
+      revoked: false,
+      source: EAS_SOURCE_ID,
+    });
   }
 
   // ============================================================================ compliance (COMPLIANCE_OFFICER)
