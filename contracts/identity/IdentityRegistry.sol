@@ -9,6 +9,7 @@ import {IFeeWalletSource} from "../interfaces/IFeeWalletSource.sol";
 import {IRegistrySources} from "../interfaces/IRegistrySources.sol";
 import {IVerificationSource} from "../interfaces/IVerificationSource.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
+import {IdentityRegistryLayout} from "./IdentityRegistryLayout.sol";
 
 /// @title IdentityRegistry
 /// @notice Who may hold the fund: each wallet maps to an investor identity with country, class flags, KYC
@@ -20,39 +21,25 @@ import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorReco
 /// The PROTOCOL class exempts a wallet from the investor rules, so it is the issuer's decision: a record carrying
 /// it is written only for a wallet the issuer listed ({setProtocolAccount}, behind the issuer's delay). The check
 /// is made when a record is written, never on the transfer path, which reads the record alone.
-/// Verification sources (ONCHAINID claims, EAS attestations: contracts/identity/sources/) the issuer lists write
-/// the same record, with their id in it; the transfer path never reads a claim or an attestation.
-contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySources {
+/// Verification sources the issuer lists (ONCHAINID claims, EAS attestations: contracts/identity/sources/) write the
+/// same record with their id in it, through IdentityRegistrySources ({IRegistrySources}), which this contract's
+/// fallback reaches by delegatecall: its own functions, and so their dispatch and the transfer path's gas, are
+/// those of the registry without sources. A transfer never reads a claim or an attestation.
+contract IdentityRegistry is ManagedUpgradeable, IdentityRegistryLayout, IInvestorRegistry {
     /// @notice Largest number of tokens whose holdings guard identity changes.
     uint256 public constant MAX_BOUND_TOKENS = 4;
     /// @notice Longest KYC validity {registerIdentity} may grant.
     uint40 public constant MAX_KYC_VALIDITY = 5 * 365 days;
-    /// @notice Policy bit: a source may replace an officer's record of the same identity (not revoked, not PROTOCOL).
-    uint8 public constant SOURCE_MAY_REPLACE_OFFICER = 1;
-    /// @notice Policy bit: {investorRecord} and {isVerified} check a source's record at its source.
-    uint8 public constant LIVE_CHECK = 2;
-    /// @notice Gas budget of a live check at the source (an investor's identity contract cannot make it dearer).
-    uint256 public constant LIVE_CHECK_GAS = 1_000_000;
 
-    /// @custom:storage-location erc7201:fundsuite.storage.IdentityRegistry
-    struct IdentityRegistryStorage {
-        mapping(address wallet => InvestorRecord) records;
-        address[] boundTokens;
-        uint40 defaultKycValidity;
-        mapping(address wallet => bool) protocolAccounts;
-        mapping(uint8 id => address) sources;
-        mapping(address source => uint8) sourceIds;
-        uint8 sourcePolicy;
-    }
+    /// @notice IdentityRegistrySources: the verification sources' functions, run in this contract's context.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable extension;
 
-    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE_SLOT =
-        0xfaba77f3940fa5ab207445583ce06dfb702968389575238722332325edbeb700;
-
-    function _s() private pure returns (IdentityRegistryStorage storage $) {
-        assembly {
-            $.slot := _STORAGE_SLOT
-        }
+    /// @param extension_ The IdentityRegistrySources deployment this implementation delegates to.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address extension_) {
+        if (extension_.code.length == 0) revert IRegistrySources.InvalidSource(extension_);
+        extension = extension_;
     }
 
     /// @notice Initialises the registry behind its proxy.
@@ -272,115 +259,6 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySou
         revert TokenNotBound(token);
     }
 
-    // ------------------------------------------------------------------ verification sources
-
-    /// @inheritdoc IRegistrySources
-    function setVerificationSource(uint8 id, address source) external restricted {
-        if (id == 0) revert InvalidSourceId(id);
-        IdentityRegistryStorage storage $ = _s();
-        if (source != address(0)) {
-            if (source.code.length == 0) revert InvalidSource(source);
-            uint8 listed = $.sourceIds[source];
-            if (listed != 0 && listed != id) revert SourceAlreadyListed(source, listed);
-        }
-        address old = $.sources[id];
-        if (old != address(0)) delete $.sourceIds[old];
-        $.sources[id] = source;
-        if (source != address(0)) $.sourceIds[source] = id;
-        emit VerificationSourceChanged(id, old, source);
-    }
-
-    /// @inheritdoc IRegistrySources
-    function setSourcePolicy(uint8 policy) external restricted {
-        if (policy & ~(SOURCE_MAY_REPLACE_OFFICER | LIVE_CHECK) != 0) revert InvalidSourcePolicy(policy);
-        IdentityRegistryStorage storage $ = _s();
-        emit SourcePolicyChanged($.sourcePolicy, policy);
-        $.sourcePolicy = policy;
-    }
-
-    /// @inheritdoc IRegistrySources
-    function writeFromSource(
-        address wallet,
-        address identity_,
-        uint16 country,
-        uint16 classes,
-        uint40 kycExpiry_
-    ) external {
-        IdentityRegistryStorage storage $ = _s();
-        uint8 id = _callerSource($);
-        if (wallet == address(0)) revert InvalidWallet();
-        if (identity_ == address(0)) revert InvalidIdentity(wallet);
-        if (classes & InvestorClasses.PROTOCOL != 0) revert ProtocolClassFromSource(wallet);
-        _checkData(wallet, country, classes, kycExpiry_);
-        InvestorRecord old = $.records[wallet];
-        bool registered = old.isRegistered();
-        if (registered) {
-            if (old.identity() != identity_) revert WalletAlreadyRegistered(wallet, old.identity());
-            if (
-                old.source() == 0 &&
-                ($.sourcePolicy & SOURCE_MAY_REPLACE_OFFICER == 0 || old.revoked() || old.isProtocol())
-            ) revert RecordHeldByOfficer(wallet);
-        }
-        InvestorRecord updated = InvestorRecordLib.packFromSource(
-            identity_,
-            country,
-            classes,
-            kycExpiry_,
-            id
-        );
-        $.records[wallet] = updated;
-        if (!registered) emit IdentityRegistered(wallet, IIdentity(identity_));
-        else if (old.country() != country) emit CountryUpdated(wallet, country);
-        emit InvestorRecordChanged(wallet, old, updated);
-    }
-
-    /// @inheritdoc IRegistrySources
-    function revokeFromSource(address wallet) external {
-        IdentityRegistryStorage storage $ = _s();
-        uint8 id = _callerSource($);
-        InvestorRecord old = _registered(wallet);
-        if (old.source() != id) revert RecordNotFromSource(wallet, id, old.source());
-        _revokeSourced($, wallet, old);
-    }
-
-    /// @inheritdoc IRegistrySources
-    function revokeFromRemovedSource(address wallet) external {
-        IdentityRegistryStorage storage $ = _s();
-        InvestorRecord old = _registered(wallet);
-        uint8 id = old.source();
-        if (id == 0) revert RecordNotFromSource(wallet, 0, 0);
-        address source = $.sources[id];
-        if (source != address(0)) revert SourceStillListed(wallet, id, source);
-        _revokeSourced($, wallet, old);
-    }
-
-    /// @inheritdoc IRegistrySources
-    function verificationSource(uint8 id) external view returns (address) {
-        return _s().sources[id];
-    }
-
-    /// @inheritdoc IRegistrySources
-    function sourceIdOf(address source) external view returns (uint8) {
-        return _s().sourceIds[source];
-    }
-
-    /// @inheritdoc IRegistrySources
-    function sourcePolicy() external view returns (uint8) {
-        return _s().sourcePolicy;
-    }
-
-    /// @inheritdoc IRegistrySources
-    function recordSource(address wallet) external view returns (uint8 id, address source) {
-        IdentityRegistryStorage storage $ = _s();
-        id = $.records[wallet].source();
-        if (id != 0) source = $.sources[id];
-    }
-
-    /// @inheritdoc IRegistrySources
-    function storedRecord(address wallet) external view returns (uint256) {
-        return InvestorRecord.unwrap(_s().records[wallet]);
-    }
-
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IInvestorRegistry
@@ -393,10 +271,11 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySou
     }
 
     /// @inheritdoc IInvestorRegistry
-    /// @dev With the {LIVE_CHECK} policy, a source's record is checked at its source and returned revoked when
-    /// its evidence no longer holds (issuance, subscriptions and redemption settlement read this view).
-    function investorRecord(address wallet) external view returns (InvestorRecord) {
-        return _current(wallet);
+    /// @dev With the sources policy's live check, a source's record is checked at its source and returned revoked
+    /// when its evidence no longer holds (issuance, subscriptions and redemption settlement read this view).
+    function investorRecord(address wallet) external view returns (InvestorRecord r) {
+        r = _s().records[wallet];
+        if (r.source() != 0) r = _live(wallet, r);
     }
 
     /// @notice Whether the wallet is registered.
@@ -407,9 +286,11 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySou
 
     /// @notice Registered, KYC expiry strictly in the future, not revoked.
     /// @param userAddress The wallet.
-    /// @dev With the {LIVE_CHECK} policy, a source's record is checked at its source, see {investorRecord}.
+    /// @dev With the sources policy's live check, a source's record is checked at its source, see {investorRecord}.
     function isVerified(address userAddress) external view returns (bool) {
-        return _current(userAddress).isVerified();
+        InvestorRecord r = _s().records[userAddress];
+        if (r.source() != 0) r = _live(userAddress, r);
+        return r.isVerified();
     }
 
     /// @notice The wallet's investor identity.
@@ -454,46 +335,49 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySou
         return _s().protocolAccounts[wallet];
     }
 
+    /// @notice Everything not implemented here (the verification sources' functions, {IRegistrySources}) runs
+    /// in IdentityRegistrySources, in this contract's storage.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address ext = extension;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
     // ------------------------------------------------------------------ internals
 
-    /// @dev The stored record, revoked when the live-check policy is on, the record is a source's and the
-    /// source (removed, reverting, or out of its gas budget) does not confirm its evidence.
-    function _current(address wallet) private view returns (InvestorRecord r) {
+    /// @dev `r`, a source's record, as the live check sees it: unchanged without the policy's live check or when
+    /// revoked already; otherwise revoked unless its source (listed, answering within its gas budget) confirms the
+    /// evidence.
+    function _live(address wallet, InvestorRecord r) private view returns (InvestorRecord) {
         IdentityRegistryStorage storage $ = _s();
-        r = $.records[wallet];
-        uint8 id = r.source();
-        if (id == 0 || r.revoked() || $.sourcePolicy & LIVE_CHECK == 0) return r;
-        address source = $.sources[id];
-        bool valid;
+        if ($.sourcePolicy & _LIVE_CHECK == 0 || r.revoked()) return r;
+        address source = $.sources[r.source()];
         if (source != address(0)) {
-            uint256 needed = (LIVE_CHECK_GAS * 64) / 63 + 5_000;
+            uint256 needed = (_LIVE_CHECK_GAS * 64) / 63 + 5_000;
             uint256 gasLeft = gasleft();
-            if (gasLeft < needed) revert InsufficientGasForLiveCheck(gasLeft, needed);
-            try IVerificationSource(source).evaluate{gas: LIVE_CHECK_GAS}(wallet, r.identity()) returns (
-                bool ok,
+            if (gasLeft < needed) revert IRegistrySources.InsufficientGasForLiveCheck(gasLeft, needed);
+            try IVerificationSource(source).evaluate{gas: _LIVE_CHECK_GAS}(wallet, r.identity()) returns (
+                bool valid,
                 uint8,
                 uint16,
                 uint16,
                 uint40
             ) {
-                valid = ok;
+                if (valid) return r;
             } catch {
-                valid = false;
+                // A source that cannot answer does not confirm the evidence.
             }
         }
-        if (!valid) r = r.asRevoked();
-    }
-
-    function _callerSource(IdentityRegistryStorage storage $) private view returns (uint8 id) {
-        id = $.sourceIds[msg.sender];
-        if (id == 0) revert CallerNotSource(msg.sender);
-    }
-
-    function _revokeSourced(IdentityRegistryStorage storage $, address wallet, InvestorRecord old) private {
-        if (old.revoked()) return;
-        InvestorRecord updated = old.asRevoked();
-        $.records[wallet] = updated;
-        emit InvestorRecordChanged(wallet, old, updated);
+        return r.asRevoked();
     }
 
     function _register(
@@ -513,29 +397,6 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry, IRegistrySou
         records[wallet] = record;
         emit IdentityRegistered(wallet, IIdentity(identity_));
         emit InvestorRecordChanged(wallet, InvestorRecord.wrap(0), record);
-    }
-
-    function _checkData(address wallet, uint16 country, uint16 classes, uint40 expiry) private view {
-        _checkCountry(wallet, country);
-        if (classes & ~InvestorClasses.ALL != 0) revert InvalidClasses(wallet, classes);
-        if (expiry <= block.timestamp) revert KycExpiryNotInFuture(wallet, expiry);
-        _requireListedIfProtocol(wallet, classes);
-    }
-
-    /// @dev A record carrying the PROTOCOL class is written only for a wallet the issuer listed.
-    function _requireListedIfProtocol(address wallet, uint16 classes) private view {
-        if (classes & InvestorClasses.PROTOCOL != 0 && !_s().protocolAccounts[wallet]) {
-            revert ProtocolAccountNotListed(wallet);
-        }
-    }
-
-    function _checkCountry(address wallet, uint16 country) private pure {
-        if (country == 0 || country > 999) revert InvalidCountry(wallet, country);
-    }
-
-    function _registered(address wallet) private view returns (InvestorRecord record) {
-        record = _s().records[wallet];
-        if (!record.isRegistered()) revert WalletNotRegistered(wallet);
     }
 
     function _ofIdentity(address wallet, address identity_) private view returns (InvestorRecord record) {

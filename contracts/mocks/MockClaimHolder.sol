@@ -64,7 +64,7 @@ contract MockClaimHolder {
     }
 
     function _misbehave() private view {
-        if (mode == Mode.Revert) revert("hostile identity");
+        if (mode == Mode.Revert) revert HostileIdentity();
         if (mode == Mode.BurnGas) {
             uint256 x;
             while (gasleft() > 1_000) x++;

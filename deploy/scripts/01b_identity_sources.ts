@@ -10,7 +10,7 @@ import {
 } from "../lib/deploy";
 import { ATTESTATION_SOURCE_ROLES, ONCHAINID_SOURCE_ROLES } from "../lib/roles";
 import { deployEasFromArtifacts, easArtifact, recordedEasAddress } from "../lib/eas";
-import type { AttestationSource, IdentityRegistry, OnchainIdSource } from "../../typechain-types";
+import type { AttestationSource, IRegistrySources, OnchainIdSource } from "../../typechain-types";
 
 /** Registry ids of the two verification sources: the provenance a record carries (0 is the compliance officer). */
 export const SOURCE_IDS = { OnchainIdSource: 1, AttestationSource: 2 } as const;
@@ -51,7 +51,8 @@ const func: DeployFunction = async (hre) => {
   const ctx = await loadContext(hre);
   const manager = await accessManager(ctx);
   const authority = await manager.getAddress();
-  const registry = await recorded<IdentityRegistry>(ctx, "IdentityRegistry");
+  // The registry's sources functions (its IdentityRegistrySources extension, in the record's merged ABI).
+  const registry = await recorded<IRegistrySources>(ctx, "IdentityRegistry");
   const registryAddress = await registry.getAddress();
   const validity = ctx.config.identity.defaultKycValiditySeconds;
 

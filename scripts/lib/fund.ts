@@ -23,6 +23,7 @@ import type {
   WrappedFundPriceFeed,
   OnchainIdSource,
   AttestationSource,
+  IRegistrySources,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -44,6 +45,8 @@ export interface HolderRecord {
 export interface FundContracts {
   manager: AccessManager;
   registry: IdentityRegistry;
+  /** The registry's verification-sources functions (its IdentityRegistrySources extension), at the registry's address. */
+  registrySources: IRegistrySources;
   compliance: IFundCompliance;
   token: IFundToken;
   navOracle: NavOracle;
@@ -192,6 +195,7 @@ export class Fund {
       c.token.interface,
       c.compliance.interface,
       c.registry.interface,
+      c.registrySources.interface,
       c.navOracle.interface,
       c.reserveGuard.interface,
       c.manager.interface,
@@ -220,6 +224,7 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
   const contracts: FundContracts = {
     manager: await at("AccessManager", "AccessManager"),
     registry: await at("IdentityRegistry", "IdentityRegistry"),
+    registrySources: await at("IdentityRegistry", "IRegistrySources"),
     compliance: await at("ModularCompliance", "IFundCompliance"),
     token: await at("FundToken", "IFundToken"),
     navOracle: await at("NavOracle", "NavOracle"),

@@ -194,7 +194,9 @@ export async function verifyFromAttestation(
   } catch (error) {
     const data = (error as { data?: string }).data;
     const parsed = data
-      ? (source.interface.parseError(data) ?? ctx.fund.contracts.registry.interface.parseError(data))
+      ? (source.interface.parseError(data) ??
+        ctx.fund.contracts.registry.interface.parseError(data) ??
+        ctx.fund.contracts.registrySources.interface.parseError(data))
       : null;
     if (!parsed) throw error;
     const why =
@@ -261,7 +263,7 @@ async function scanSources(ctx: OpsContext, fromBlock: number): Promise<SourceWa
   const verifiedAt = new Map<string, number>();
   const claims = ctx.fund.contracts.onchainIdSource;
   const attestations = ctx.fund.contracts.attestationSource;
-  const { registry } = ctx.fund.contracts;
+  const registry = ctx.fund.contracts.registrySources;
 
   if (claims) {
     const address = await claims.getAddress();
@@ -356,7 +358,7 @@ export async function refreshCandidates(ctx: OpsContext, fromBlock?: number): Pr
   const provider = ctx.hre.ethers.provider;
   const start = fromBlock ?? (await deploymentBlock(ctx.hre.deployments, provider, "IdentityRegistry"));
   const { wallets, events } = await scanSources(ctx, start);
-  const { registry } = ctx.fund.contracts;
+  const registry = ctx.fund.contracts.registrySources;
   const now = (await provider.getBlock("latest"))!.timestamp;
   const out: RefreshCandidate[] = [];
   for (const [wallet, { identity, sourceId }] of wallets) {
@@ -384,7 +386,7 @@ export async function refreshCandidates(ctx: OpsContext, fromBlock?: number): Pr
 
 /** `investor:refresh`: re-checks one wallet's evidence at its source, or every wallet whose evidence changed. */
 export async function refreshInvestors(ctx: OpsContext, args: RefreshArgs): Promise<SourceTxResult[]> {
-  const { registry } = ctx.fund.contracts;
+  const registry = ctx.fund.contracts.registrySources;
   const signer = args.dryRun ? undefined : await senderOf(ctx, args.sender);
   const results: SourceTxResult[] = [];
   if (args.wallet !== undefined) {
@@ -440,7 +442,7 @@ export async function refreshInvestors(ctx: OpsContext, args: RefreshArgs): Prom
 
 /** One line naming who verified a wallet's record, for `investor:show`. */
 export async function sourceLine(ctx: OpsContext, wallet: string): Promise<string> {
-  const [id, source] = await ctx.fund.contracts.registry.recordSource(wallet);
+  const [id, source] = await ctx.fund.contracts.registrySources.recordSource(wallet);
   const name = SOURCE_NAMES[Number(id)] ?? `source ${id}`;
   if (id === 0n) return name;
   return source === ZERO

@@ -37,6 +37,7 @@ const EXPECTED_RECORDS = [
   "RoleHolder.navPublisher",
   "RoleHolder.settlementAgent",
   // 01_identity
+  "IdentityRegistrySources",
   "IdentityRegistry",
   // 01b_identity_sources (EAS deployed from its package's bytecode on a local network)
   "OnchainIdSource",

@@ -51,7 +51,14 @@ interface UpgradeCase {
 
 /** One case per UUPS proxy of the deployment; the suite checks that no proxy is left out. */
 const CASES: UpgradeCase[] = [
-  { record: "IdentityRegistry", implementation: "IdentityRegistry", v2: "IdentityRegistryV2" },
+  {
+    record: "IdentityRegistry",
+    implementation: "IdentityRegistry",
+    extension: "IdentityRegistrySources",
+    v2: "IdentityRegistryV2",
+    v2Extension: "IdentityRegistrySourcesV2",
+    v2ExtensionArgs: () => [],
+  },
   {
     record: "ModularCompliance",
     implementation: "ModularCompliance",

@@ -61,7 +61,7 @@ describe("AttestationSource", function () {
           .withArgs(wallet.address, [uid], COUNTRY.UNITED_KINGDOM, CLASSES.INSTITUTIONAL, expiry)
           .and.to.emit(f.registry, "IdentityRegistered")
           .withArgs(wallet.address, wallet.address);
-        expect(await f.registry.storedRecord(wallet.address)).to.equal(
+        expect(await f.registrySources.storedRecord(wallet.address)).to.equal(
           withSource(
             packRecord({
               identity: wallet.address,
@@ -239,7 +239,7 @@ describe("AttestationSource", function () {
         .to.emit(f.attestations, "Refreshed")
         .withArgs(wallet.address, wallet.address, false, ATTESTATION.Revoked);
       expect(await f.registry.isVerified(wallet.address)).to.equal(false);
-      expect(sourceOf(await f.registry.storedRecord(wallet.address))).to.equal(EAS_ID);
+      expect(sourceOf(await f.registrySources.storedRecord(wallet.address))).to.equal(EAS_ID);
     });
 
     it("should revoke the record once the attestation expired", async function () {

@@ -68,7 +68,7 @@ describe("OnchainIdSource", function () {
           )
           .and.to.emit(f.registry, "IdentityRegistered")
           .withArgs(wallet.address, id);
-        const word = await f.registry.storedRecord(wallet.address);
+        const word = await f.registrySources.storedRecord(wallet.address);
         expect(word).to.equal(
           withSource(
             packRecord({
@@ -82,7 +82,7 @@ describe("OnchainIdSource", function () {
           ),
         );
         expect(await f.registry.isVerified(wallet.address)).to.equal(true);
-        expect(await f.registry.recordSource(wallet.address)).to.deep.equal([
+        expect(await f.registrySources.recordSource(wallet.address)).to.deep.equal([
           BigInt(ONCHAINID_ID),
           await f.claims.getAddress(),
         ]);
@@ -352,25 +352,25 @@ describe("OnchainIdSource", function () {
         const { wallet, identity } = await officerRecord();
         const before = await recordsOf(f.registry, [wallet.address]);
         await expect(register(wallet.address, identity))
-          .to.be.revertedWithCustomError(f.registry, "RecordHeldByOfficer")
+          .to.be.revertedWithCustomError(f.registrySources, "RecordHeldByOfficer")
           .withArgs(wallet.address);
         expect(await recordsOf(f.registry, [wallet.address])).to.deep.equal(before);
       });
 
       it("should let the source replace it when the issuer's policy says so, and the record then names the source", async function () {
         const { wallet, identity } = await officerRecord();
-        await f.registry.connect(f.issuer).setSourcePolicy(1);
+        await f.registrySources.connect(f.issuer).setSourcePolicy(1);
         await register(wallet.address, identity);
-        expect(sourceOf(await f.registry.storedRecord(wallet.address))).to.equal(ONCHAINID_ID);
+        expect(sourceOf(await f.registrySources.storedRecord(wallet.address))).to.equal(ONCHAINID_ID);
         expect(await f.registry.investorCountry(wallet.address)).to.equal(COUNTRY.UNITED_STATES);
       });
 
       it("should never let a source replace a record the officer revoked, whatever the policy", async function () {
         const { wallet, identity, id } = await officerRecord();
-        await f.registry.connect(f.issuer).setSourcePolicy(1);
+        await f.registrySources.connect(f.issuer).setSourcePolicy(1);
         await f.registry.connect(f.complianceOfficer).setRevoked(id, [wallet.address], true);
         await expect(register(wallet.address, identity))
-          .to.be.revertedWithCustomError(f.registry, "RecordHeldByOfficer")
+          .to.be.revertedWithCustomError(f.registrySources, "RecordHeldByOfficer")
           .withArgs(wallet.address);
       });
     });
@@ -392,7 +392,7 @@ describe("OnchainIdSource", function () {
         ).wait();
         // The window: the registry still says verified until someone refreshes.
         expect(await f.registry.isVerified(wallet.address)).to.equal(true);
-        const before = await f.registry.storedRecord(wallet.address);
+        const before = await f.registrySources.storedRecord(wallet.address);
         await expect(f.claims.connect(f.outsider).refresh(wallet.address))
           .to.emit(f.claims, "Refreshed")
           .withArgs(wallet.address, id, false, CLAIM.Revoked)
@@ -400,7 +400,7 @@ describe("OnchainIdSource", function () {
           .withArgs(wallet.address, before, before | (1n << 232n));
         expect(await f.registry.isVerified(wallet.address)).to.equal(false);
         expect(await f.registry.isRevoked(wallet.address)).to.equal(true);
-        expect(sourceOf(await f.registry.storedRecord(wallet.address))).to.equal(ONCHAINID_ID);
+        expect(sourceOf(await f.registrySources.storedRecord(wallet.address))).to.equal(ONCHAINID_ID);
       });
 
       it("should reinstate the record once the identity holds a new valid claim", async function () {
@@ -526,7 +526,7 @@ describe("OnchainIdSource", function () {
     it("should leave the record to the officer once the officer revoked it (the officer's write takes the record over)", async function () {
       const { wallet, id } = await registered();
       await f.registry.connect(f.complianceOfficer).setRevoked(id, [wallet.address], true);
-      expect(sourceOf(await f.registry.storedRecord(wallet.address))).to.equal(0);
+      expect(sourceOf(await f.registrySources.storedRecord(wallet.address))).to.equal(0);
       await expect(f.claims.refresh(wallet.address))
         .to.be.revertedWithCustomError(f.claims, "RecordNotFromThisSource")
         .withArgs(wallet.address, ethers.ZeroAddress);

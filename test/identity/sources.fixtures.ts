@@ -12,6 +12,7 @@ import type {
   AccessManager,
   AttestationSource,
   IdentityRegistry,
+  IRegistrySources,
   OnchainIdSource,
 } from "../../typechain-types";
 import { deployEasFromArtifacts, easArtifact } from "../../deploy/lib/eas";
@@ -101,6 +102,8 @@ export const ATTESTATION_SOURCE_ISSUER_FUNCTIONS = [
 export interface SourcesFixture {
   manager: AccessManager;
   registry: IdentityRegistry;
+  /** The registry's verification-sources functions (IdentityRegistrySources, through the registry's fallback). */
+  registrySources: IRegistrySources;
   claims: OnchainIdSource;
   attestations: AttestationSource;
   eas: Contract;
@@ -135,6 +138,10 @@ export async function sourcesFixture(): Promise<SourcesFixture> {
   const authority = await manager.getAddress();
   const registry = await deployIdentityRegistry(authority);
   const registryAddress = await registry.getAddress();
+  const registrySources = (await ethers.getContractAt(
+    "IRegistrySources",
+    registryAddress,
+  )) as unknown as IRegistrySources;
   const { schemaRegistry: schemaRegistryAddress, eas: easAddress } = await deployEasFromArtifacts(hre, admin);
   const claims = (await upgrades.deployProxy(
     await ethers.getContractFactory("OnchainIdSource"),
@@ -152,9 +159,10 @@ export async function sourcesFixture(): Promise<SourcesFixture> {
     selectors(registry, COMPLIANCE_FUNCTIONS),
     ROLES.COMPLIANCE_OFFICER,
   );
+  await manager.setTargetFunctionRole(registry, selectors(registry, ISSUER_FUNCTIONS), ROLES.ISSUER);
   await manager.setTargetFunctionRole(
     registry,
-    selectors(registry, [...ISSUER_FUNCTIONS, "setVerificationSource", "setSourcePolicy"]),
+    selectors(registrySources, ["setVerificationSource", "setSourcePolicy"]),
     ROLES.ISSUER,
   );
   await manager.setTargetFunctionRole(
@@ -170,8 +178,8 @@ export async function sourcesFixture(): Promise<SourcesFixture> {
   await manager.grantRole(ROLES.COMPLIANCE_OFFICER, complianceOfficer.address, 0);
   await manager.grantRole(ROLES.ISSUER, issuer.address, 0);
 
-  await registry.connect(issuer).setVerificationSource(ONCHAINID_ID, claims);
-  await registry.connect(issuer).setVerificationSource(EAS_ID, attestations);
+  await registrySources.connect(issuer).setVerificationSource(ONCHAINID_ID, claims);
+  await registrySources.connect(issuer).setVerificationSource(EAS_ID, attestations);
 
   const trustedIssuer = await deployClaimIssuer(admin, kycKey.address);
   const untrustedIssuer = await deployClaimIssuer(admin, otherKey.address);
@@ -196,6 +204,7 @@ export async function sourcesFixture(): Promise<SourcesFixture> {
   return {
     manager,
     registry,
+    registrySources,
     claims,
     attestations,
     eas,

@@ -100,9 +100,9 @@ describe("Verification sources in the deployed fund", function () {
   describe("when investors are onboarded from an ONCHAINID claim and an EAS attestation", function () {
     it("should let them subscribe and trade like officer-registered investors, each record naming its source", async function () {
       const { fm, usdc, dave, erin, fund } = await loadFixture(fundSourcesFixture);
-      const { registry, token } = fund.contracts;
-      expect((await registry.recordSource(dave.address))[0]).to.equal(1n);
-      expect((await registry.recordSource(erin.address))[0]).to.equal(2n);
+      const { registrySources, token } = fund.contracts;
+      expect((await registrySources.recordSource(dave.address))[0]).to.equal(1n);
+      expect((await registrySources.recordSource(erin.address))[0]).to.equal(2n);
       await fm.connect(dave).subscribe(usdc, USDC("3000"), 0);
       await fm.connect(erin).subscribe(usdc, USDC("3000"), 0);
       await expect(token.connect(dave).transfer(erin.address, TOKENS("100"))).to.emit(token, "Transfer");
@@ -135,7 +135,7 @@ describe("Verification sources in the deployed fund", function () {
       const f = await loadFixture(fundSourcesFixture);
       // Live checks on, and every redemption queued (settled by the transfer agent).
       await asIssuer(f.fund, [
-        [f.fund.contracts.registry, "setSourcePolicy", [SOURCE_POLICY.LIVE_CHECK]],
+        [f.fund.contracts.registrySources, "setSourcePolicy", [SOURCE_POLICY.LIVE_CHECK]],
         [f.fm, "setInstantRedemption", [false]],
       ]);
       await publishNav(f.fund, "1.00");

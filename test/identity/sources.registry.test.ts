@@ -33,34 +33,36 @@ describe("IdentityRegistry verification sources", function () {
     it("should list, replace and remove a source with old and new addresses", async function () {
       const claims = await f.claims.getAddress();
       const attestations = await f.attestations.getAddress();
-      expect(await f.registry.verificationSource(ONCHAINID_ID)).to.equal(claims);
-      expect(await f.registry.sourceIdOf(attestations)).to.equal(EAS_ID);
-      await expect(f.registry.connect(f.issuer).setVerificationSource(ONCHAINID_ID, ethers.ZeroAddress))
-        .to.emit(f.registry, "VerificationSourceChanged")
+      expect(await f.registrySources.verificationSource(ONCHAINID_ID)).to.equal(claims);
+      expect(await f.registrySources.sourceIdOf(attestations)).to.equal(EAS_ID);
+      await expect(
+        f.registrySources.connect(f.issuer).setVerificationSource(ONCHAINID_ID, ethers.ZeroAddress),
+      )
+        .to.emit(f.registrySources, "VerificationSourceChanged")
         .withArgs(ONCHAINID_ID, claims, ethers.ZeroAddress);
-      expect(await f.registry.sourceIdOf(claims)).to.equal(0);
-      await expect(f.registry.connect(f.issuer).setVerificationSource(7, claims))
-        .to.emit(f.registry, "VerificationSourceChanged")
+      expect(await f.registrySources.sourceIdOf(claims)).to.equal(0);
+      await expect(f.registrySources.connect(f.issuer).setVerificationSource(7, claims))
+        .to.emit(f.registrySources, "VerificationSourceChanged")
         .withArgs(7, ethers.ZeroAddress, claims);
-      expect(await f.registry.sourceIdOf(claims)).to.equal(7);
+      expect(await f.registrySources.sourceIdOf(claims)).to.equal(7);
     });
 
     it("should refuse id 0, an address without code, and a source listed under another id", async function () {
-      await expect(f.registry.connect(f.issuer).setVerificationSource(0, await f.claims.getAddress()))
-        .to.be.revertedWithCustomError(f.registry, "InvalidSourceId")
+      await expect(f.registrySources.connect(f.issuer).setVerificationSource(0, await f.claims.getAddress()))
+        .to.be.revertedWithCustomError(f.registrySources, "InvalidSourceId")
         .withArgs(0);
-      await expect(f.registry.connect(f.issuer).setVerificationSource(3, f.outsider.address))
-        .to.be.revertedWithCustomError(f.registry, "InvalidSource")
+      await expect(f.registrySources.connect(f.issuer).setVerificationSource(3, f.outsider.address))
+        .to.be.revertedWithCustomError(f.registrySources, "InvalidSource")
         .withArgs(f.outsider.address);
-      await expect(f.registry.connect(f.issuer).setVerificationSource(3, await f.claims.getAddress()))
-        .to.be.revertedWithCustomError(f.registry, "SourceAlreadyListed")
+      await expect(f.registrySources.connect(f.issuer).setVerificationSource(3, await f.claims.getAddress()))
+        .to.be.revertedWithCustomError(f.registrySources, "SourceAlreadyListed")
         .withArgs(await f.claims.getAddress(), ONCHAINID_ID);
-      expect(await f.registry.verificationSource(3)).to.equal(ethers.ZeroAddress);
+      expect(await f.registrySources.verificationSource(3)).to.equal(ethers.ZeroAddress);
     });
 
     it("should refuse anyone but the issuer", async function () {
       await expect(
-        f.registry.connect(f.complianceOfficer).setVerificationSource(3, await f.claims.getAddress()),
+        f.registrySources.connect(f.complianceOfficer).setVerificationSource(3, await f.claims.getAddress()),
       )
         .to.be.revertedWithCustomError(f.registry, "AccessManagedUnauthorized")
         .withArgs(f.complianceOfficer.address);
@@ -69,13 +71,13 @@ describe("IdentityRegistry verification sources", function () {
 
   describe("setSourcePolicy", function () {
     it("should set the policy bits with old and new values and refuse an undefined bit", async function () {
-      await expect(f.registry.connect(f.issuer).setSourcePolicy(3))
-        .to.emit(f.registry, "SourcePolicyChanged")
+      await expect(f.registrySources.connect(f.issuer).setSourcePolicy(3))
+        .to.emit(f.registrySources, "SourcePolicyChanged")
         .withArgs(0, 3);
-      await expect(f.registry.connect(f.issuer).setSourcePolicy(4))
-        .to.be.revertedWithCustomError(f.registry, "InvalidSourcePolicy")
+      await expect(f.registrySources.connect(f.issuer).setSourcePolicy(4))
+        .to.be.revertedWithCustomError(f.registrySources, "InvalidSourcePolicy")
         .withArgs(4);
-      expect(await f.registry.sourcePolicy()).to.equal(3);
+      expect(await f.registrySources.sourcePolicy()).to.equal(3);
     });
   });
 
@@ -84,14 +86,14 @@ describe("IdentityRegistry verification sources", function () {
       const expiry = (await time.latest()) + DAY;
       for (const caller of [f.outsider, f.complianceOfficer, f.issuer]) {
         await expect(
-          f.registry
+          f.registrySources
             .connect(caller)
             .writeFromSource(caller.address, caller.address, COUNTRY.FRANCE, CLASSES.ACCREDITED, expiry),
         )
-          .to.be.revertedWithCustomError(f.registry, "CallerNotSource")
+          .to.be.revertedWithCustomError(f.registrySources, "CallerNotSource")
           .withArgs(caller.address);
-        await expect(f.registry.connect(caller).revokeFromSource(caller.address))
-          .to.be.revertedWithCustomError(f.registry, "CallerNotSource")
+        await expect(f.registrySources.connect(caller).revokeFromSource(caller.address))
+          .to.be.revertedWithCustomError(f.registrySources, "CallerNotSource")
           .withArgs(caller.address);
       }
     });
@@ -107,11 +109,11 @@ describe("IdentityRegistry verification sources", function () {
       const asSource = await ethers.getSigner(source);
       const expiry = (await time.latest()) + DAY;
       await expect(
-        f.registry
+        f.registrySources
           .connect(asSource)
           .writeFromSource(wallet.address, wallet.address, COUNTRY.FRANCE, CLASSES.PROTOCOL, expiry),
       )
-        .to.be.revertedWithCustomError(f.registry, "ProtocolClassFromSource")
+        .to.be.revertedWithCustomError(f.registrySources, "ProtocolClassFromSource")
         .withArgs(wallet.address);
       expect(await recordsOf(f.registry, [wallet.address])).to.deep.equal([0n]);
       await ethers.provider.send("hardhat_stopImpersonatingAccount", [source]);
@@ -123,16 +125,16 @@ describe("IdentityRegistry verification sources", function () {
       const [wallet] = f.wallets;
       const uid = await recordAttestation(f, wallet.address);
       await f.attestations.registerFromAttestation(wallet.address, [uid]);
-      await expect(f.registry.connect(f.outsider).revokeFromRemovedSource(wallet.address))
-        .to.be.revertedWithCustomError(f.registry, "SourceStillListed")
+      await expect(f.registrySources.connect(f.outsider).revokeFromRemovedSource(wallet.address))
+        .to.be.revertedWithCustomError(f.registrySources, "SourceStillListed")
         .withArgs(wallet.address, EAS_ID, await f.attestations.getAddress());
-      await f.registry.connect(f.issuer).setVerificationSource(EAS_ID, ethers.ZeroAddress);
+      await f.registrySources.connect(f.issuer).setVerificationSource(EAS_ID, ethers.ZeroAddress);
       // The removed source can no longer write or revoke anything.
       await expect(f.attestations.refresh(wallet.address))
         .to.be.revertedWithCustomError(f.attestations, "RecordNotFromThisSource")
         .withArgs(wallet.address, ethers.ZeroAddress);
-      const before = await f.registry.storedRecord(wallet.address);
-      await expect(f.registry.connect(f.outsider).revokeFromRemovedSource(wallet.address))
+      const before = await f.registrySources.storedRecord(wallet.address);
+      await expect(f.registrySources.connect(f.outsider).revokeFromRemovedSource(wallet.address))
         .to.emit(f.registry, "InvestorRecordChanged")
         .withArgs(wallet.address, before, before | REVOKED_BIT);
       expect(await f.registry.isVerified(wallet.address)).to.equal(false);
@@ -149,10 +151,10 @@ describe("IdentityRegistry verification sources", function () {
           CLASSES.ACCREDITED,
           (await time.latest()) + DAY,
         );
-      await expect(f.registry.revokeFromRemovedSource(wallet.address))
-        .to.be.revertedWithCustomError(f.registry, "RecordNotFromSource")
+      await expect(f.registrySources.revokeFromRemovedSource(wallet.address))
+        .to.be.revertedWithCustomError(f.registrySources, "RecordNotFromSource")
         .withArgs(wallet.address, 0, 0);
-      await expect(f.registry.revokeFromRemovedSource(unregistered.address))
+      await expect(f.registrySources.revokeFromRemovedSource(unregistered.address))
         .to.be.revertedWithCustomError(f.registry, "WalletNotRegistered")
         .withArgs(unregistered.address);
     });
@@ -164,11 +166,11 @@ describe("IdentityRegistry verification sources", function () {
       const { identity } = await claimedIdentity(f, a);
       await f.claims.registerFromClaims(a.address, await identity.getAddress());
       await f.attestations.registerFromAttestation(b.address, [await recordAttestation(f, b.address)]);
-      expect(await f.registry.recordSource(a.address)).to.deep.equal([
+      expect(await f.registrySources.recordSource(a.address)).to.deep.equal([
         BigInt(ONCHAINID_ID),
         await f.claims.getAddress(),
       ]);
-      expect(await f.registry.recordSource(b.address)).to.deep.equal([
+      expect(await f.registrySources.recordSource(b.address)).to.deep.equal([
         BigInt(EAS_ID),
         await f.attestations.getAddress(),
       ]);
@@ -185,7 +187,7 @@ describe("IdentityRegistry verification sources", function () {
           CLASSES.INSTITUTIONAL,
           (await time.latest()) + DAY,
         );
-      expect(await f.registry.recordSource(b.address)).to.deep.equal([0n, ethers.ZeroAddress]);
+      expect(await f.registrySources.recordSource(b.address)).to.deep.equal([0n, ethers.ZeroAddress]);
     });
   });
 
@@ -202,14 +204,14 @@ describe("IdentityRegistry verification sources", function () {
       const wallet = await revokedAtSource();
       expect(await f.registry.isVerified(wallet.address)).to.equal(true);
       expect(await f.registry.investorRecord(wallet.address)).to.equal(
-        await f.registry.storedRecord(wallet.address),
+        await f.registrySources.storedRecord(wallet.address),
       );
     });
 
     it("should report a source's record revoked as soon as its evidence is, without any refresh", async function () {
       const wallet = await revokedAtSource();
-      await f.registry.connect(f.issuer).setSourcePolicy(2);
-      const stored = await f.registry.storedRecord(wallet.address);
+      await f.registrySources.connect(f.issuer).setSourcePolicy(2);
+      const stored = await f.registrySources.storedRecord(wallet.address);
       expect(await f.registry.isVerified(wallet.address)).to.equal(false);
       expect(await f.registry.investorRecord(wallet.address)).to.equal(stored | REVOKED_BIT);
       // The stored record is unchanged; the transfer path's transferRecords does not check live.
@@ -221,9 +223,9 @@ describe("IdentityRegistry verification sources", function () {
       await f.attestations.registerFromAttestation(wallet.address, [
         await recordAttestation(f, wallet.address),
       ]);
-      await f.registry.connect(f.issuer).setSourcePolicy(2);
+      await f.registrySources.connect(f.issuer).setSourcePolicy(2);
       expect(await f.registry.isVerified(wallet.address)).to.equal(true);
-      await f.registry.connect(f.issuer).setVerificationSource(EAS_ID, ethers.ZeroAddress);
+      await f.registrySources.connect(f.issuer).setVerificationSource(EAS_ID, ethers.ZeroAddress);
       expect(await f.registry.isVerified(wallet.address)).to.equal(false);
     });
 
@@ -232,15 +234,15 @@ describe("IdentityRegistry verification sources", function () {
       await f.attestations.registerFromAttestation(wallet.address, [
         await recordAttestation(f, wallet.address),
       ]);
-      await f.registry.connect(f.issuer).setSourcePolicy(2);
+      await f.registrySources.connect(f.issuer).setSourcePolicy(2);
       await expect(
         f.registry.isVerified.staticCall(wallet.address, { gasLimit: 500_000 }),
-      ).to.be.revertedWithCustomError(f.registry, "InsufficientGasForLiveCheck");
+      ).to.be.revertedWithCustomError(f.registrySources, "InsufficientGasForLiveCheck");
     });
 
     it("should leave the compliance officer's records out of the live check", async function () {
       const [wallet] = f.wallets;
-      await f.registry.connect(f.issuer).setSourcePolicy(2);
+      await f.registrySources.connect(f.issuer).setSourcePolicy(2);
       await f.registry
         .connect(f.complianceOfficer)
         .registerInvestor(
