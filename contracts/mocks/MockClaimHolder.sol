@@ -21,6 +21,9 @@ contract MockClaimHolder {
         BurnGas
     }
 
+    /// @notice The hostile identity reverts.
+    error HostileIdentity();
+
     mapping(bytes32 key => bool) public keys;
     mapping(bytes32 claimId => Claim) private _claims;
     mapping(uint256 topic => bytes32[]) private _byTopic;
