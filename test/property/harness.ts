@@ -592,6 +592,7 @@ function errorInterface(fund: Fund): Interface {
     c.fundManager!.interface,
     c.stablecoins.USDC.interface,
     c.attestationSource!.interface,
+    c.registrySources.interface,
   ]) {
     iface.forEachError((e: ErrorFragment) => {
       const sig = e.format("sighash");
