@@ -88,6 +88,20 @@ describe("demo (scripts/demo.ts)", function () {
         expect((await fund.contracts.token.appliedNav()).updatedAt).to.equal(BigInt(published.at(-1)!));
         expect(await fund.contracts.compliance.investorCount()).to.be.greaterThan(0n);
 
+        // Issue 20's episode: Grace (account 35) verified by her ONCHAINID claim (source 1), Hugo (36) by EAS
+        // attestations (source 2); the attester's revocation, once refreshed, revoked Hugo's record and the
+        // demo's last transfer to him was refused.
+        const signers = await hre.ethers.getSigners();
+        const [grace, hugo] = [signers[35].address, signers[36].address];
+        const { registry, registrySources } = fund.contracts;
+        expect((await registrySources.recordSource(grace))[0]).to.equal(1n);
+        expect(await registry.isVerified(grace)).to.equal(true);
+        expect((await registrySources.recordSource(hugo))[0]).to.equal(2n);
+        expect(await registry.isRevoked(hugo)).to.equal(true);
+        expect(lines).to.include(
+          `  after the keeper's refresh, a transfer to Hugo is refused: RecipientNotVerified(${hugo})`,
+        );
+
         // The report states the dates it used.
         const report = fs.readFileSync(result.report, "utf8");
         const closures = schedule.days.flatMap((d) => closureOn(d.date) ?? []);
