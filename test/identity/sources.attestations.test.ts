@@ -97,6 +97,27 @@ describe("AttestationSource", function () {
         // The attestation's own expiry, earlier than the cap, is the record's.
         expect(await f.registry.kycExpiry(wallet.address)).to.equal(until);
       });
+
+      it("should take the last registration's attestations as the evidence, whoever presents them (an attester revokes what it supersedes)", async function () {
+        const [wallet] = f.wallets;
+        const older = await recordAttestation(f, wallet.address, { country: COUNTRY.UNITED_KINGDOM });
+        const newer = await recordAttestation(f, wallet.address, { country: COUNTRY.SINGAPORE });
+        await f.attestations.connect(wallet).registerFromAttestation(wallet.address, [newer]);
+        // Both attestations are valid: anyone may present the older one, and the record follows it.
+        await f.attestations.connect(f.outsider).registerFromAttestation(wallet.address, [older]);
+        expect(await f.registry.investorCountry(wallet.address)).to.equal(COUNTRY.UNITED_KINGDOM);
+        expect(await f.attestations.evidenceOf(wallet.address)).to.deep.equal([older]);
+        // Once the attester revokes the superseded attestation, it no longer verifies.
+        await revokeAttestation(f.eas, f.attester, f.recordSchema, older);
+        await expect(f.attestations.connect(f.outsider).registerFromAttestation(wallet.address, [older]))
+          .to.be.revertedWithCustomError(f.attestations, "AttestationRefused")
+          .withArgs(older, ATTESTATION.Revoked);
+        await f.attestations.connect(f.outsider).refresh(wallet.address);
+        expect(await f.registry.isVerified(wallet.address)).to.equal(false);
+        await f.attestations.connect(wallet).registerFromAttestation(wallet.address, [newer]);
+        expect(await f.registry.isVerified(wallet.address)).to.equal(true);
+        expect(await f.registry.investorCountry(wallet.address)).to.equal(COUNTRY.SINGAPORE);
+      });
     });
 
     describe("when a check fails, it should refuse with a named error and write nothing", function () {
