@@ -66,7 +66,7 @@ export const COMPLIANCE_ROLES: FunctionRoles = {
 };
 
 export const TOKEN_ROLES: FunctionRoles = {
-  MINTER: ["mint", "batchMint", "burn", "batchBurn"],
+  MINTER: ["mint", "batchMint", "burn", "batchBurn", "escrowFrom"],
   TRANSFER_AGENT: [
     "forcedTransfer",
     "batchForcedTransfer",
@@ -77,6 +77,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "batchFreezePartialTokens",
     "unfreezePartialTokens",
     "batchUnfreezePartialTokens",
+    "setFrozenTokens",
   ],
   GUARDIAN: ["pause"],
   ISSUER: [
@@ -92,6 +93,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "setManagementFeeBps",
     "rebaselineNav",
     UPGRADE,
+    "setVault",
   ],
 };
 
@@ -147,7 +149,7 @@ export const FUND_MANAGER_ROLES: FunctionRoles = {
 
 /** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
 export const WRAPPER_ROLES: FunctionRoles = {
-  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer", "setFrozenTokens"],
   GUARDIAN: ["pause"],
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
 };

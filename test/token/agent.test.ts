@@ -380,7 +380,7 @@ describe("FundToken: agent actions", function () {
           tx(agent(f).call(f.token, "forcedTransfer", [f.carol.address, f.bob.address, 2_000n * ONE])),
         )
           .to.emit(f.token, "ForcedTransfer")
-          .withArgs(f.carol.address, f.bob.address, 2_000n * ONE, agent(f).address);
+          .withArgs(f.carol.address, f.bob.address, 2_000n * ONE);
         expect(await f.token.totalSupply()).to.equal(supply - 1_000n * ONE);
         expect(await f.token.balanceOf(f.carol.address)).to.equal(f.amounts.carol - 3_000n * ONE);
       });
@@ -411,7 +411,7 @@ describe("FundToken: agent actions", function () {
   });
 
   describe("forcedTransfer", function () {
-    it("should move the amount and emit Transfer, TransferShares and ForcedTransfer(from, to, amount, agent)", async function () {
+    it("should move the amount and emit Transfer, TransferShares and ERC-7943's ForcedTransfer(from, to, amount)", async function () {
       const f = await loadFixture(investorsFixture);
       await expect(tx(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, 10n * ONE])))
         .to.emit(f.token, "Transfer")
@@ -419,7 +419,7 @@ describe("FundToken: agent actions", function () {
         .and.to.emit(f.token, "TransferShares")
         .withArgs(f.bob.address, f.dave.address, 10n * ONE)
         .and.to.emit(f.token, "ForcedTransfer")
-        .withArgs(f.bob.address, f.dave.address, 10n * ONE, agent(f).address);
+        .withArgs(f.bob.address, f.dave.address, 10n * ONE);
       expect(await f.token.balanceOf(f.dave.address)).to.equal(10n * ONE);
       expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob - 10n * ONE);
     });
