@@ -14,8 +14,9 @@ import {IFundManager} from "../IFundManager.sol";
 
 /// @title FundVault
 /// @notice The fund's ERC-7575 entry point for one stablecoin (its `asset`), sharing the fund token as `share` with
-/// the entry points of the other stablecoins. Subscriptions are synchronous ERC-4626 `deposit` / `mint`, as the
-/// fund manager's own subscription (priced at the applied NAV carried forward to now). Redemptions are asynchronous
+/// the entry points of the other stablecoins. Subscriptions are synchronous ERC-4626 `deposit` / `mint` (with
+/// ERC-7540's overloads, a `controller` paying), as the fund manager's own subscription (priced at the applied NAV
+/// carried forward to now). Redemptions are asynchronous
 /// ERC-7540 requests (`requestRedeem`) in the manager's redemption queue, which the transfer agent settles first in,
 /// first out per stablecoin: a settled request becomes Claimable and its controller claims the stablecoins with
 /// `redeem` or `withdraw`. Pending requests can be cancelled (ERC-7887, synchronous: the escrow becomes claimable at
@@ -124,7 +125,23 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
     /// @param receiver The investor receiving the tokens.
     /// @return shares The receiver's balance increase.
     function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
-        shares = _subscribe(assets, receiver, 0);
+        shares = _subscribe(msg.sender, assets, receiver, 0);
+    }
+
+    /// @notice ERC-7540's overload, for this synchronous vault: {deposit} paid with the stablecoins of
+    /// `controller` (who approved this vault), by `controller` or an operator it approved. Emits
+    /// `Deposit(controller, receiver, assets, shares)`.
+    /// @param assets Stablecoin units paid, fee included.
+    /// @param receiver The investor receiving the tokens.
+    /// @param controller The wallet paying.
+    /// @return shares The receiver's balance increase.
+    function deposit(
+        uint256 assets,
+        address receiver,
+        address controller
+    ) external nonReentrant returns (uint256 shares) {
+        _authorize(controller);
+        shares = _subscribe(controller, assets, receiver, 0);
     }
 
     /// @notice The largest `mint` for `receiver` that would not revert now: the tokens of {maxDeposit}, less the
@@ -161,7 +178,23 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
     /// @return assets Stablecoin units paid.
     function mint(uint256 shares, address receiver) external nonReentrant returns (uint256 assets) {
         assets = previewMint(shares);
-        _subscribe(assets, receiver, shares + _rounding());
+        _subscribe(msg.sender, assets, receiver, shares + _rounding());
+    }
+
+    /// @notice ERC-7540's overload, for this synchronous vault: {mint} paid with the stablecoins of `controller`,
+    /// by `controller` or an operator it approved. Emits `Deposit(controller, receiver, assets, shares)`.
+    /// @param shares Fund tokens wanted.
+    /// @param receiver The investor receiving the tokens.
+    /// @param controller The wallet paying.
+    /// @return assets Stablecoin units paid.
+    function mint(
+        uint256 shares,
+        address receiver,
+        address controller
+    ) external nonReentrant returns (uint256 assets) {
+        _authorize(controller);
+        assets = previewMint(shares);
+        _subscribe(controller, assets, receiver, shares + _rounding());
     }
 
     // =================================================================== redemptions (ERC-7540, asynchronous)
@@ -336,20 +369,21 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
 
     // =================================================================== internals
 
-    /// @dev Takes `assets` from the caller and subscribes them for `receiver`; returns its balance increase.
+    /// @dev Takes `assets` from `payer` and subscribes them for `receiver`; returns its balance increase.
     function _subscribe(
+        address payer,
         uint256 assets,
         address receiver,
         uint256 minTokensOut
     ) private returns (uint256 shares) {
         uint256 before = _ASSET.balanceOf(address(this));
-        _ASSET.safeTransferFrom(msg.sender, address(this), assets);
+        _ASSET.safeTransferFrom(payer, address(this), assets);
         uint256 received = _ASSET.balanceOf(address(this)) - before;
         if (received != assets) revert AssetNotReceived(assets, received);
         uint256 held = _SHARE.balanceOf(receiver);
-        manager.subscribeFor(address(_ASSET), assets, minTokensOut, receiver, msg.sender);
+        manager.subscribeFor(address(_ASSET), assets, minTokensOut, receiver, payer);
         shares = _SHARE.balanceOf(receiver) - held;
-        emit Deposit(msg.sender, receiver, assets, shares);
+        emit Deposit(payer, receiver, assets, shares);
     }
 
     function _pay(address receiver, address controller, uint256 assets, uint256 shares) private {

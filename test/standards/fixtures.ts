@@ -1,0 +1,79 @@
+/**
+ * Fixtures of the standards tests (ERC-7943 on the token and the wrapper, ERC-7575 / ERC-7540 / ERC-7887 on the
+ * fund's entry points): the fund deployed by the real deploy scripts, its manager with the small limits of the
+ * fund manager tests (test/fund/fixtures.ts `configure`), and the USDC entry point `FundVault.USDC` that
+ * deploy/scripts/09_vaults.ts deployed and listed on the token.
+ */
+import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { MaxUint256, type BaseContract, type ContractTransactionResponse } from "ethers";
+import { configure, managerFixture, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "../fund/fixtures";
+import { registerInvestor } from "../helpers/fund";
+import type { TxResult } from "../../scripts/lib/governance";
+import type { FundVault } from "../../typechain-types";
+
+export { USDC, TOKENS, STATUS, HOLD };
+
+export interface VaultFixture extends ManagerFixture {
+  vault: FundVault;
+  vaultAddress: string;
+  usdcAddress: string;
+  /** Verified investors (accredited, US) without USDC. */
+  dave: ManagerFixture["investors"][number];
+  erin: ManagerFixture["investors"][number];
+}
+
+/**
+ * The manager with the small limits of `configure` (minimum first 1,000, top-up 100, at most 1,000,000 per investor;
+ * subscriptions 5,000 per investor and 8,000 for the fund a day; fees 10 bps in, 5 bps out; no NAV carry; index 1),
+ * instant redemption on, and alice, bob and carol approving the USDC entry point for their USDC. dave and erin are
+ * verified investors holding nothing.
+ */
+export async function vaultFixture(): Promise<VaultFixture> {
+  const f = await configure(await loadFixture(managerFixture));
+  const vault = (await hre.ethers.getContractAt(
+    "FundVault",
+    (await hre.deployments.get("FundVault.USDC")).address,
+  )) as unknown as FundVault;
+  const vaultAddress = await vault.getAddress();
+  for (const investor of [f.alice, f.bob, f.carol]) {
+    await f.usdc.connect(investor).approve(vaultAddress, MaxUint256);
+  }
+  const [dave, erin] = f.investors.slice(3, 5);
+  for (const investor of [dave, erin]) await registerInvestor(f.fund, investor.address);
+  return { ...f, vault, vaultAddress, usdcAddress: await f.usdc.getAddress(), dave, erin };
+}
+
+/**
+ * {vaultFixture} with holdings: alice and bob subscribed 4,000 USDC each through the vault (3,996 tokens each after
+ * the 10 bps fee).
+ */
+export async function holdersFixture(): Promise<VaultFixture> {
+  const f = await loadFixture(vaultFixture);
+  await f.vault.connect(f.alice)["deposit(uint256,address)"](USDC("4000"), f.alice.address);
+  await f.vault.connect(f.bob)["deposit(uint256,address)"](USDC("4000"), f.bob.address);
+  return f;
+}
+
+/** The transaction of a role holder's call (executed through its Safe). */
+export function txOf(result: TxResult | { response: ContractTransactionResponse }) {
+  return result.response;
+}
+
+/** Settles `count` queue positions through the transfer agent's Safe. */
+export async function settle(f: ManagerFixture, count = 10) {
+  return f.fund.as("transferAgent").call(f.fm as unknown as BaseContract, "settleRedemptions", [count]);
+}
+
+/** The token units the USDC amount `usdc` buys at index 1 with a 10 bps subscription fee and no carry. */
+export function tokensFor(usdc: bigint): bigint {
+  const fee = (usdc * 10n + 9_999n) / 10_000n;
+  return (usdc - fee) * 10n ** 12n;
+}
+
+/** Net USDC of redeeming `tokens` at index 1 with the 5 bps redemption fee (gross rounded down, fee up). */
+export function netFor(tokens: bigint): bigint {
+  const gross = tokens / 10n ** 12n;
+  const fee = (gross * 5n + 9_999n) / 10_000n;
+  return gross - fee;
+}
