@@ -6,7 +6,13 @@
  */
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { MaxUint256, type BaseContract, type ContractTransactionResponse } from "ethers";
+import {
+  Interface,
+  MaxUint256,
+  type BaseContract,
+  type ContractTransactionResponse,
+  type TransactionReceipt,
+} from "ethers";
 import { configure, managerFixture, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "../fund/fixtures";
 import { registerInvestor } from "../helpers/fund";
 import type { TxResult } from "../../scripts/lib/governance";
@@ -76,4 +82,34 @@ export function netFor(tokens: bigint): bigint {
   const gross = tokens / 10n ** 12n;
   const fee = (gross * 5n + 9_999n) / 10_000n;
   return gross - fee;
+}
+
+/** The selectors of the functions of an artifact's ABI. */
+async function selectorsOf(artifact: string): Promise<Set<string>> {
+  const iface = new Interface((await hre.artifacts.readArtifact(artifact)).abi);
+  const out = new Set<string>();
+  iface.forEachFunction((f) => out.add(f.selector));
+  return out;
+}
+
+/**
+ * ERC-165 identifier of an interface computed from its ABI, as Solidity defines `type(I).interfaceId`: the XOR of
+ * the selectors of the functions I declares itself (those of its `parents` excluded).
+ */
+export async function interfaceIdOf(artifact: string, parents: string[] = []): Promise<string> {
+  const own = await selectorsOf(artifact);
+  for (const parent of parents) for (const s of await selectorsOf(parent)) own.delete(s);
+  let id = 0;
+  for (const s of own) id ^= Number.parseInt(s.slice(2), 16);
+  return "0x" + (id >>> 0).toString(16).padStart(8, "0");
+}
+
+export const IERC165 = "@openzeppelin/contracts/utils/introspection/IERC165.sol:IERC165";
+
+/** Names of the logs a contract emitted in a receipt, in order. */
+export function logNames(contract: BaseContract, receipt: TransactionReceipt | null): string[] {
+  const address = String(contract.target).toLowerCase();
+  return receipt!.logs
+    .filter((log) => log.address.toLowerCase() === address)
+    .map((log) => contract.interface.parseLog(log)?.name ?? "?");
 }
