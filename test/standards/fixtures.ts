@@ -33,7 +33,7 @@ export interface VaultFixture extends ManagerFixture {
  * The manager with the small limits of `configure` (minimum first 1,000, top-up 100, at most 1,000,000 per investor;
  * subscriptions 5,000 per investor and 8,000 for the fund a day; fees 10 bps in, 5 bps out; no NAV carry; index 1),
  * instant redemption on, and alice, bob and carol approving the USDC entry point for their USDC. dave and erin are
- * verified investors holding nothing.
+ * verified investors holding nothing. The NAV round published last is applied.
  */
 export async function vaultFixture(): Promise<VaultFixture> {
   const f = await configure(await loadFixture(managerFixture));
@@ -47,6 +47,9 @@ export async function vaultFixture(): Promise<VaultFixture> {
   }
   const [dave, erin] = f.investors.slice(3, 5);
   for (const investor of [dave, erin]) await registerInvestor(f.fund, investor.address);
+  // Apply the NAV round `configure` published (anyone may): the steady state between two rounds, in which the
+  // entry points' max* views answer the room left (while a round waits to be applied they answer 0).
+  await f.fund.contracts.token.accrue();
   return { ...f, vault, vaultAddress, usdcAddress: await f.usdc.getAddress(), dave, erin };
 }
 
