@@ -21,6 +21,7 @@ import type {
   CrossChainPaymentEscrow,
   WrappedFundToken,
   WrappedFundPriceFeed,
+  FundVault,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -62,6 +63,8 @@ export interface FundContracts {
   /** The non-rebasing wrapper and its price feed (deploy/scripts/08_wrapper.ts). */
   wrapper?: WrappedFundToken;
   wrapperFeed?: WrappedFundPriceFeed;
+  /** The ERC-7575 / ERC-7540 entry points by stablecoin symbol (deploy/scripts/09_vaults.ts). */
+  vaults: Record<string, FundVault>;
 }
 
 /** A role holder acting through the AccessManager. */
@@ -210,6 +213,15 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
       )) as unknown as MockStablecoin;
     }
   }
+  const vaults: Record<string, FundVault> = {};
+  for (const [name, d] of Object.entries(await deployments.all())) {
+    if (name.startsWith("FundVault.")) {
+      vaults[name.slice("FundVault.".length)] = (await ethers.getContractAt(
+        "FundVault",
+        d.address,
+      )) as unknown as FundVault;
+    }
+  }
   const contracts: FundContracts = {
     manager: await at("AccessManager", "AccessManager"),
     registry: await at("IdentityRegistry", "IdentityRegistry"),
@@ -226,6 +238,7 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
     paymentEscrow: await optional("CrossChainPaymentEscrow", "CrossChainPaymentEscrow"),
     wrapper: await optional("WrappedFundToken", "WrappedFundToken"),
     wrapperFeed: await optional("WrappedFundPriceFeed", "WrappedFundPriceFeed"),
+    vaults,
   };
   const holders = {} as Record<RoleHolderName, HolderRecord>;
   for (const role of ROLE_HOLDERS) {
