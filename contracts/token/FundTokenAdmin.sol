@@ -61,10 +61,12 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     // =================================================================== agent remedies (TRANSFER_AGENT)
 
-    /// @notice Moves tokens without the holder's consent (ERC-3643 and ERC-7943): bypasses the compliance rules
-    /// and freezes, taking frozen tokens last and unfreezing them first (`TokensUnfrozen`, then ERC-7943's
-    /// `Frozen` with the frozen amount left, before `Transfer`), but never sends to an unverified wallet; emits
-    /// ERC-7943's `ForcedTransfer(from, to, amount)`. TRANSFER_AGENT; allowed while paused.
+    /// @notice Moves tokens without the holder's consent (ERC-3643 and ERC-7943): bypasses the sender's rules,
+    /// the amount rules and the sender's freezes, taking frozen tokens last and unfreezing them first
+    /// (`TokensUnfrozen`, then ERC-7943's `Frozen` with the frozen amount left, before `Transfer`), but only to a
+    /// wallet that can receive: verified (RecipientNotVerified), then ERC-7943's `canReceive` (not frozen, the
+    /// compliance's recipient rules: ERC7943CannotReceive); emits ERC-7943's `ForcedTransfer(from, to, amount)`.
+    /// TRANSFER_AGENT; allowed while paused.
     /// @param _from Holder.
     /// @param _to Verified recipient, not `_from`.
     /// @param _amount Token amount.
@@ -517,6 +519,9 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         Rebase memory rb = $.rebase;
         (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
         if (!tr.isVerified()) revert RecipientNotVerified(to);
+        // ERC-7943: a forced transfer reverts when canReceive(to) is false (wallet frozen, the compliance's
+        // recipient rules: sanctions, country, investor class).
+        if (!canReceive(to)) revert IERC7943Fungible.ERC7943CannotReceive(to);
         Account memory a = $.accounts[from];
         uint256 shares = _sharesToTake(from, a, amount, rb.index);
         _takeShares(from, a, shares, rb.index);

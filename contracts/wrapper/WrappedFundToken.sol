@@ -277,8 +277,9 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         emit WalletFrozenChanged(wallet, old, frozen, _msgSender());
     }
 
-    /// @notice ERC-7943: moves wrapped shares without the holder, bypassing the wallet freeze and both pauses, to
-    /// a wallet eligible by identity (verified, a PROTOCOL account only when allowed, not sanctioned); frozen
+    /// @notice ERC-7943: moves wrapped shares without the holder, bypassing the holder's wallet freeze and both
+    /// pauses, to a wallet that can receive (`canReceive`: verified, a PROTOCOL account only when allowed, not
+    /// sanctioned, not frozen in the wrapper: ERC7943CannotReceive); frozen
     /// shares it has to take are unfrozen first (`Frozen(from, frozenAfter)` before `Transfer`). Emits ERC-7943's
     /// `ForcedTransfer(from, to, shares)`. TRANSFER_AGENT.
     /// @param from Holder.
@@ -294,6 +295,8 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         if (!r.isVerified()) revert RecipientNotVerified(to);
         if (r.isProtocol() && !$.wallets[to].protocolAllowed) revert ProtocolAccountNotAllowed(to);
         if (_compliance().isSanctioned(to)) revert WalletSanctioned(to);
+        // ERC-7943: reverts when canReceive(to) is false; what is left of it is the wrapper's wallet freeze.
+        if ($.wallets[to].frozen) revert ERC7943CannotReceive(to);
         uint256 balance = balanceOf(from);
         if (shares > balance) revert ERC20InsufficientBalance(from, balance, shares);
         WalletFlags storage f = $.wallets[from];

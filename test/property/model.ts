@@ -908,12 +908,17 @@ export class FundModel {
     this.recordMovement(from, ZERO_ADDRESS, shares);
   }
 
-  /** FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses rules and freezes, never to an unverified wallet. */
+  /**
+   * FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses the sender's rules and freezes and the amount rules,
+   * never to an unverified wallet, nor (issue 19, ERC-7943) to one `canReceive` refuses: frozen, or refused by the
+   * compliance's recipient rules.
+   */
   forcedTransfer(from: string, to: string, amount: bigint) {
     return this.tx((m) => {
       if (from === to) refuse("ForcedTransferToSelf", from);
       if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
       if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
+      if (m.account(to).frozen || m.checkRecipient(to) !== R.NONE) refuse("ERC7943CannotReceive", to);
       const a = m.account(from);
       const shares = m.sharesToTake(from, a, amount);
       m.takeShares(from, a, shares);

@@ -244,6 +244,16 @@ function conformance(name: string, load: () => Promise<Subject>) {
           agent.call(token, "forcedTransfer", [holder.address, unverified.address, 1n]),
         ).to.be.revertedWithCustomError(token, "RecipientNotVerified");
       });
+
+      it('"MUST revert in cases where validations and/or canReceive checks return false or fail" (issue 19: a verified recipient whose wallet is frozen, ERC7943CannotReceive)', async function () {
+        const s = await load();
+        const { token, holder, other, agent } = s;
+        await s.freezeWallet(other.address);
+        expect(await token.canReceive(other.address)).to.equal(false);
+        await expect(agent.call(token, "forcedTransfer", [holder.address, other.address, s.unit]))
+          .to.be.revertedWithCustomError(token, "ERC7943CannotReceive")
+          .withArgs(other.address);
+      });
     });
 
     describe("setFrozenTokens", function () {
@@ -413,13 +423,15 @@ describe("ERC-3643 beside ERC-7943 on the fund token (docs/TOKEN.md)", function 
     expect(await token.detectTransferRestriction(alice.address, dave.address, ONE)).to.equal(4n); // SENDER_FROZEN
   });
 
-  it("should let ERC-3643's forcedTransfer move frozen tokens to a verified wallet the compliance refuses (ERC-3643 semantics, the verification part of canReceive only)", async function () {
+  it("issue 19: should refuse ERC-3643's forcedTransfer (the same function) to a verified wallet the compliance refuses, as ERC-7943 requires (canReceive false: ERC7943CannotReceive)", async function () {
     const { fund, token, alice, investors } = await loadFixture(investorsFixture);
     const iran = investors[6];
     await registerInvestor(fund, iran.address, { country: COUNTRY.IR });
     expect(await token.canReceive(iran.address)).to.equal(false);
-    await fund.as("transferAgent").call(token, "forcedTransfer", [alice.address, iran.address, ONE]);
-    expect(await token.balanceOf(iran.address)).to.equal(ONE);
+    await expect(fund.as("transferAgent").call(token, "forcedTransfer", [alice.address, iran.address, ONE]))
+      .to.be.revertedWithCustomError(token, "ERC7943CannotReceive")
+      .withArgs(iran.address);
+    expect(await token.balanceOf(iran.address)).to.equal(0n);
   });
 
   it("should move frozen amounts with the wallet on recovery, emitting Frozen for both wallets (and cap absurd sums)", async function () {
