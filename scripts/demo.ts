@@ -52,6 +52,8 @@ const EVENT_LABELS: Record<DemoEvent, string> = {
   recoverWallet: "wallet recovery",
   redemptions: "redemptions",
   settleQueue: "queue settled",
+  integratorRequest: "ERC-7540 request",
+  integratorClaim: "ERC-7540 claim",
 };
 
 // ------------------------------------------------------------------------------------------------ recording
@@ -350,6 +352,8 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     recoverWallet: () => recoverWallet(fund, people.alice, aliceRecovery),
     redemptions: () => redemptions(fund, people),
     settleQueue: () => settleQueue(fund),
+    integratorRequest: () => integratorRequest(fund, people),
+    integratorClaim: () => integratorClaim(fund, people),
   };
   for (const { date, closed, events, eventsAt, strikeAt, accrueAt } of schedule.days) {
     // Weekends and market closures: no NAV, no event.
@@ -747,6 +751,57 @@ async function settleQueue(fund: Fund) {
   );
   say(
     `  custodian sold bills for ${fmt(funding, 6)} USDC; the transfer agent settled the queue at today's NAV (${fmt(owed)} tokens owed)`,
+  );
+}
+
+// ------------------------------------------------------------------ issue 19: an integrator through the standards
+
+/**
+ * A fund platform speaking the standards only (docs/INTEGRATION.md): it checks Eve's transfer with ERC-7943, finds
+ * the USDC entry point from the share token (ERC-7575 `vault(asset)`) and requests a redemption of her tokens
+ * through it (ERC-7540 `requestRedeem`): queued with the manager's other requests, first in, first out.
+ */
+async function integratorRequest(fund: Fund, people: Record<string, Investor>) {
+  const { token } = fund.contracts;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const eve = people.eve.wallet;
+  const vault = fund.contracts.vaults.USDC;
+  const checks = await Promise.all([
+    token.canSend(eve.address),
+    token.canReceive(people.alice.wallet.address),
+    token.canTransfer(eve.address, people.alice.wallet.address, TOKENS("1000")),
+  ]);
+  say(
+    `  ERC-7943 pre-flight of Eve -> Alice, 1,000 tokens: canSend ${checks[0]}, canReceive ${checks[1]}, canTransfer ${checks[2]}`,
+  );
+  if ((await token.vault(usdc.target)) !== (await vault.getAddress()))
+    throw new Error("USDC entry point not listed");
+  const r = await rec(
+    "ERC-7540 requestRedeem through the USDC entry point (investor)",
+    vault.connect(eve).requestRedeem(TOKENS("100000"), eve.address, eve.address),
+  );
+  void r;
+  const q = await fund.contracts.fundManager!.queue();
+  const id = q.tail - 1n;
+  say(
+    `  Eve's platform requests the redemption of 100,000 tokens through the USDC entry point (ERC-7540): request ${id}, ` +
+      `pending ${fmt(await vault.pendingRedeemRequest(id, eve.address))} tokens, in the queue with the direct requests`,
+  );
+}
+
+/** After the transfer agent settled the queue: the payout waits in the entry point until Eve claims it (ERC-7540). */
+async function integratorClaim(fund: Fund, people: Record<string, Investor>) {
+  const usdc = fund.contracts.stablecoins.USDC;
+  const eve = people.eve.wallet;
+  const vault = fund.contracts.vaults.USDC;
+  const shares = await vault.maxRedeem(eve.address);
+  const before = await usdc.balanceOf(eve.address);
+  await rec(
+    "ERC-7540 redeem (claim) from the USDC entry point (investor)",
+    vault.connect(eve).redeem(shares, eve.address, eve.address),
+  );
+  say(
+    `  Eve claims her settled request: ${fmt(shares)} tokens' worth, paid ${fmt((await usdc.balanceOf(eve.address)) - before, 6)} USDC from the entry point`,
   );
 }
 

@@ -37,6 +37,11 @@ export const VAULT_ABI = [
 
 const ERC20_ABI = ["function approve(address spender, uint256 amount) returns (bool)"];
 
+/** The contract with `signer` sending its transactions. */
+function signed(contract: Contract, signer: Signer): Contract {
+  return contract.connect(signer) as Contract;
+}
+
 /** ERC-165 ids the fund publishes (docs/INTEGRATION.md). */
 export const IDS = {
   erc7943: "0x3edbb4c4",
@@ -81,15 +86,15 @@ export async function subscribe(vault: Contract, investor: Signer, assets: bigin
   const stablecoin = new Contract(await vault.asset(), ERC20_ABI, investor);
   await (await stablecoin.approve(await vault.getAddress(), assets)).wait();
   const minimum: bigint = await vault.previewDeposit(assets);
-  const shares: bigint = await vault.connect(investor).deposit.staticCall(assets, receiver);
-  await (await vault.connect(investor).deposit(assets, receiver)).wait();
+  const shares: bigint = await signed(vault, investor).deposit.staticCall(assets, receiver);
+  await (await signed(vault, investor).deposit(assets, receiver)).wait();
   return { minimum, shares };
 }
 
 /** Requests the redemption of `shares` of the investor's tokens (ERC-7540), controlled by the investor. */
 export async function requestRedemption(vault: Contract, investor: Signer, shares: bigint): Promise<bigint> {
   const me = await investor.getAddress();
-  const receipt = await (await vault.connect(investor).requestRedeem(shares, me, me)).wait();
+  const receipt = await (await signed(vault, investor).requestRedeem(shares, me, me)).wait();
   for (const log of receipt!.logs) {
     const event = vault.interface.parseLog(log);
     if (event?.name === "RedeemRequest") return event.args.requestId as bigint;
@@ -112,19 +117,19 @@ export async function claimAll(vault: Contract, controller: Signer, receiver: st
   const me = await controller.getAddress();
   const shares: bigint = await vault.maxRedeem(me);
   if (shares === 0n) return 0n;
-  const assets: bigint = await vault.connect(controller).redeem.staticCall(shares, receiver, me);
-  await (await vault.connect(controller).redeem(shares, receiver, me)).wait();
+  const assets: bigint = await signed(vault, controller).redeem.staticCall(shares, receiver, me);
+  await (await signed(vault, controller).redeem(shares, receiver, me)).wait();
   return assets;
 }
 
 /** Cancels a pending request (ERC-7887) and takes its tokens back at once. */
 export async function cancelAndReclaim(vault: Contract, controller: Signer, requestId: bigint) {
   const me = await controller.getAddress();
-  await (await vault.connect(controller).cancelRedeemRequest(requestId, me)).wait();
-  await (await vault.connect(controller).claimCancelRedeemRequest(requestId, me, me)).wait();
+  await (await signed(vault, controller).cancelRedeemRequest(requestId, me)).wait();
+  await (await signed(vault, controller).claimCancelRedeemRequest(requestId, me, me)).wait();
 }
 
 /** An operator (a custodian, a router) the investor lets manage its requests and claims in this entry point. */
 export async function approveOperator(vault: Contract, investor: Signer, operator: string) {
-  await (await vault.connect(investor).setOperator(operator, true)).wait();
+  await (await signed(vault, investor).setOperator(operator, true)).wait();
 }
