@@ -1392,7 +1392,8 @@ const vaultDeposit = cmd(
     // The payer: the caller, or (the overload) a controller the caller acts for.
     // (The fee wallet never approved the entry point for its stablecoins: an investor pays instead.)
     const chosen = resolveWallet(w, p.wallet);
-    const payer = chosen === w.env.feeWallet ? w.env.wallets[p.amount.n % (w.env.wallets.length - 1)] : chosen;
+    const payer =
+      chosen === w.env.feeWallet ? w.env.wallets[p.amount.n % (w.env.wallets.length - 1)] : chosen;
     const receiver = resolveParty(w, p.receiver, payer);
     const caller = p.overload === "none" ? payer : resolveActor(w, p.overload, payer, p.amount.n);
     const amount = resolvePay(w, p.amount, receiver, w.now + p.dt);

@@ -3077,9 +3077,15 @@ function checkManagerAlways(
   if (held !== g.heldShares) fail(`held escrow ${g.heldShares}, held requests hold ${held}`);
   if (nPending !== g.pendingCount || nHeld !== g.heldCount)
     fail(`queue counts ${g.pendingCount}/${g.heldCount}, requests ${nPending}/${nHeld}`);
+  // (Issue 19: the escrow of requests cancelled through the entry point waits in the manager until claimed.)
+  const cancelled = (v: ChainView) =>
+    [...v.manager.requests.values()]
+      .map((words) => decodeRequest(words))
+      .filter((r) => r.status === REQUEST.CancelClaimable)
+      .reduce((sum, r) => sum + r.shares, 0n);
   const escrow = (v: ChainView) => {
     const d = decodeManager(v.manager);
-    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares;
+    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares - cancelled(v);
   };
   const dust = escrow(cur);
   if (dust < 0n) fail(`the manager holds ${-dust} shares fewer than its escrow`);
