@@ -6,7 +6,6 @@ import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
-import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {ShareMath} from "../token/ShareMath.sol";
 import {FundManagerBase} from "./FundManagerBase.sol";
