@@ -1349,8 +1349,8 @@ export class World {
       if (info.name === "settleRedemptions") countManager("held", after[REQUEST.Held] - before[REQUEST.Held]);
       countManager("cancelled", after[REQUEST.Cancelled] - before[REQUEST.Cancelled]);
       countManager("released", after[REQUEST.Released] - before[REQUEST.Released]);
-      if (info.name.startsWith("vault")) countManager(`${info.name} accepted`);
     }
+    if (info.name.startsWith("vault") && expected.ok) countManager(`${info.name} accepted`);
     PROFILE.model += cpuNow() - t1;
     this.record(info, T, revert, expected, detected);
     if (detected !== undefined && detected !== detectExpected)
