@@ -757,51 +757,53 @@ async function settleQueue(fund: Fund) {
 // ------------------------------------------------------------------ issue 19: an integrator through the standards
 
 /**
- * A fund platform speaking the standards only (docs/INTEGRATION.md): it checks Eve's transfer with ERC-7943, finds
- * the USDC entry point from the share token (ERC-7575 `vault(asset)`) and requests a redemption of her tokens
- * through it (ERC-7540 `requestRedeem`): queued with the manager's other requests, first in, first out.
+ * A fund platform speaking the standards only (docs/INTEGRATION.md): it pre-flights transfers with ERC-7943 (Eve,
+ * sanctioned in section 4, may not send), finds the USDC entry point from the share token (ERC-7575
+ * `vault(asset)`) and requests a redemption of Dmitri's tokens through it (ERC-7540 `requestRedeem`): queued with
+ * the manager's other requests, first in, first out.
  */
 async function integratorRequest(fund: Fund, people: Record<string, Investor>) {
   const { token } = fund.contracts;
   const usdc = fund.contracts.stablecoins.USDC;
-  const eve = people.eve.wallet;
+  const dmitri = people.dmitri.wallet;
+  const alice = people.alice.wallet.address;
   const vault = fund.contracts.vaults.USDC;
-  const checks = await Promise.all([
-    token.canSend(eve.address),
-    token.canReceive(people.alice.wallet.address),
-    token.canTransfer(eve.address, people.alice.wallet.address, TOKENS("1000")),
-  ]);
-  say(
-    `  ERC-7943 pre-flight of Eve -> Alice, 1,000 tokens: canSend ${checks[0]}, canReceive ${checks[1]}, canTransfer ${checks[2]}`,
-  );
+  for (const p of [people.dmitri, people.eve]) {
+    const [canSend, canTransfer] = await Promise.all([
+      token.canSend(p.wallet.address),
+      token.canTransfer(p.wallet.address, alice, TOKENS("1000")),
+    ]);
+    say(
+      `  ERC-7943 pre-flight, ${p.name} -> Alice, 1,000 tokens: canSend ${canSend}, canTransfer ${canTransfer}`,
+    );
+  }
   if ((await token.vault(usdc.target)) !== (await vault.getAddress()))
     throw new Error("USDC entry point not listed");
-  const r = await rec(
+  await rec(
     "ERC-7540 requestRedeem through the USDC entry point (investor)",
-    vault.connect(eve).requestRedeem(TOKENS("100000"), eve.address, eve.address),
+    vault.connect(dmitri).requestRedeem(TOKENS("100000"), dmitri.address, dmitri.address),
   );
-  void r;
-  const q = await fund.contracts.fundManager!.queue();
-  const id = q.tail - 1n;
+  const id = (await fund.contracts.fundManager!.queue()).tail - 1n;
   say(
-    `  Eve's platform requests the redemption of 100,000 tokens through the USDC entry point (ERC-7540): request ${id}, ` +
-      `pending ${fmt(await vault.pendingRedeemRequest(id, eve.address))} tokens, in the queue with the direct requests`,
+    `  Dmitri's platform requests the redemption of 100,000 tokens through the USDC entry point (ERC-7540): ` +
+      `request ${id}, pending ${fmt(await vault.pendingRedeemRequest(id, dmitri.address))} tokens, queued with the direct requests`,
   );
 }
 
-/** After the transfer agent settled the queue: the payout waits in the entry point until Eve claims it (ERC-7540). */
+/** After the transfer agent settled the queue, the payout waits in the entry point until Dmitri claims it. */
 async function integratorClaim(fund: Fund, people: Record<string, Investor>) {
   const usdc = fund.contracts.stablecoins.USDC;
-  const eve = people.eve.wallet;
+  const dmitri = people.dmitri.wallet;
   const vault = fund.contracts.vaults.USDC;
-  const shares = await vault.maxRedeem(eve.address);
-  const before = await usdc.balanceOf(eve.address);
+  const shares = await vault.maxRedeem(dmitri.address);
+  const before = await usdc.balanceOf(dmitri.address);
   await rec(
     "ERC-7540 redeem (claim) from the USDC entry point (investor)",
-    vault.connect(eve).redeem(shares, eve.address, eve.address),
+    vault.connect(dmitri).redeem(shares, dmitri.address, dmitri.address),
   );
   say(
-    `  Eve claims her settled request: ${fmt(shares)} tokens' worth, paid ${fmt((await usdc.balanceOf(eve.address)) - before, 6)} USDC from the entry point`,
+    `  Dmitri claims his settled request (ERC-7540 redeem): ${fmt(shares)} tokens' worth, ` +
+      `paid ${fmt((await usdc.balanceOf(dmitri.address)) - before, 6)} USDC from the entry point`,
   );
 }
 
