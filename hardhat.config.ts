@@ -96,6 +96,9 @@ const config: HardhatUserConfig = {
         settings: compilerSettings(200),
       },
       "contracts/token/FundTokenAdmin.sol": { version: SOLC_VERSION, settings: compilerSettings(200) },
+      "contracts/fund/FundManagerVaults.sol": { version: SOLC_VERSION, settings: compilerSettings(200) },
+      // The test-only next version of the token extends FundTokenAdmin: compiled as FundTokenAdmin is.
+      "contracts/mocks/upgrades/FundTokenV2.sol": { version: SOLC_VERSION, settings: compilerSettings(200) },
     },
   },
   networks: {

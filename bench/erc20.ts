@@ -26,6 +26,8 @@ export const ERC20_NOT_APPLICABLE: Partial<Record<OperationKey, string>> = {
   accrue_10_holders: "a plain ERC-20 does not accrue",
   accrue_1000_holders: "a plain ERC-20 does not accrue",
   accrue_10000_holders: "a plain ERC-20 does not accrue",
+  vault_request_redeem: "a plain ERC-20 has no ERC-7540 vault",
+  vault_claim_redeem: "a plain ERC-20 has no ERC-7540 vault",
 };
 
 /**
@@ -87,5 +89,7 @@ async function measureErc20Here(): Promise<GasRecord> {
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
+    vault_request_redeem: null,
+    vault_claim_redeem: null,
   };
 }

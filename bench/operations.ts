@@ -22,6 +22,8 @@ export const OPERATION_KEYS = [
   "accrue_10_holders",
   "accrue_1000_holders",
   "accrue_10000_holders",
+  "vault_request_redeem",
+  "vault_claim_redeem",
 ] as const;
 
 export type OperationKey = (typeof OPERATION_KEYS)[number];
@@ -49,6 +51,10 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   accrue_10_holders: "daily accrual with 10 holders",
   accrue_1000_holders: "daily accrual with 1,000 holders",
   accrue_10000_holders: "daily accrual with 10,000 holders",
+  vault_request_redeem:
+    "ERC-7540 requestRedeem of 1,000 tokens through the USDC entry point (FundVault), queued in the fund manager",
+  vault_claim_redeem:
+    "ERC-7540 redeem: the claim of a settled request's whole payout from the USDC entry point",
 };
 
 /** Number of tokens' smallest units per token: every suite uses 18 decimals. */

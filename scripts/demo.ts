@@ -70,6 +70,8 @@ const EVENT_LABELS: Record<DemoEvent, string> = {
   recoverWallet: "wallet recovery",
   redemptions: "redemptions",
   settleQueue: "queue settled",
+  integratorRequest: "ERC-7540 request",
+  integratorClaim: "ERC-7540 claim",
 };
 
 // ------------------------------------------------------------------------------------------------ recording
@@ -368,6 +370,8 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     recoverWallet: () => recoverWallet(fund, people.alice, aliceRecovery),
     redemptions: () => redemptions(fund, people),
     settleQueue: () => settleQueue(fund),
+    integratorRequest: () => integratorRequest(fund, people),
+    integratorClaim: () => integratorClaim(fund, people),
   };
   for (const { date, closed, events, eventsAt, strikeAt, accrueAt } of schedule.days) {
     // Weekends and market closures: no NAV, no event.
@@ -768,6 +772,59 @@ async function settleQueue(fund: Fund) {
   );
   say(
     `  custodian sold bills for ${fmt(funding, 6)} USDC; the transfer agent settled the queue at today's NAV (${fmt(owed)} tokens owed)`,
+  );
+}
+
+// ------------------------------------------------------------------ issue 19: an integrator through the standards
+
+/**
+ * A fund platform speaking the standards only (docs/INTEGRATION.md): it pre-flights transfers with ERC-7943 (Eve,
+ * sanctioned in section 4, may not send), finds the USDC entry point from the share token (ERC-7575
+ * `vault(asset)`) and requests a redemption of Dmitri's tokens through it (ERC-7540 `requestRedeem`): queued with
+ * the manager's other requests, first in, first out.
+ */
+async function integratorRequest(fund: Fund, people: Record<string, Investor>) {
+  const { token } = fund.contracts;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const dmitri = people.dmitri.wallet;
+  const alice = people.alice.wallet.address;
+  const vault = fund.contracts.vaults.USDC;
+  for (const p of [people.dmitri, people.eve]) {
+    const [canSend, canTransfer] = await Promise.all([
+      token.canSend(p.wallet.address),
+      token.canTransfer(p.wallet.address, alice, TOKENS("1000")),
+    ]);
+    say(
+      `  ERC-7943 pre-flight, ${p.name} -> Alice, 1,000 tokens: canSend ${canSend}, canTransfer ${canTransfer}`,
+    );
+  }
+  if ((await token.vault(usdc.target)) !== (await vault.getAddress()))
+    throw new Error("USDC entry point not listed");
+  await rec(
+    "ERC-7540 requestRedeem through the USDC entry point (investor)",
+    vault.connect(dmitri).requestRedeem(TOKENS("100000"), dmitri.address, dmitri.address),
+  );
+  const id = (await fund.contracts.fundManager!.queue()).tail - 1n;
+  say(
+    `  Dmitri's platform requests the redemption of 100,000 tokens through the USDC entry point (ERC-7540): ` +
+      `request ${id}, pending ${fmt(await vault.pendingRedeemRequest(id, dmitri.address))} tokens, queued with the direct requests`,
+  );
+}
+
+/** After the transfer agent settled the queue, the payout waits in the entry point until Dmitri claims it. */
+async function integratorClaim(fund: Fund, people: Record<string, Investor>) {
+  const usdc = fund.contracts.stablecoins.USDC;
+  const dmitri = people.dmitri.wallet;
+  const vault = fund.contracts.vaults.USDC;
+  const shares = await vault.maxRedeem(dmitri.address);
+  const before = await usdc.balanceOf(dmitri.address);
+  await rec(
+    "ERC-7540 redeem (claim) from the USDC entry point (investor)",
+    vault.connect(dmitri).redeem(shares, dmitri.address, dmitri.address),
+  );
+  say(
+    `  Dmitri claims his settled request (ERC-7540 redeem): ${fmt(shares)} tokens' worth, ` +
+      `paid ${fmt((await usdc.balanceOf(dmitri.address)) - before, 6)} USDC from the entry point`,
   );
 }
 

@@ -84,7 +84,7 @@ export const COMPLIANCE_ROLES: FunctionRoles = {
 };
 
 export const TOKEN_ROLES: FunctionRoles = {
-  MINTER: ["mint", "batchMint", "burn", "batchBurn"],
+  MINTER: ["mint", "batchMint", "burn", "batchBurn", "escrowFrom"],
   TRANSFER_AGENT: [
     "forcedTransfer",
     "batchForcedTransfer",
@@ -95,6 +95,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "batchFreezePartialTokens",
     "unfreezePartialTokens",
     "batchUnfreezePartialTokens",
+    "setFrozenTokens",
   ],
   GUARDIAN: ["pause"],
   ISSUER: [
@@ -110,6 +111,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "setManagementFeeBps",
     "rebaselineNav",
     UPGRADE,
+    "setVault",
   ],
 };
 
@@ -165,7 +167,7 @@ export const FUND_MANAGER_ROLES: FunctionRoles = {
 
 /** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
 export const WRAPPER_ROLES: FunctionRoles = {
-  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer", "setFrozenTokens"],
   GUARDIAN: ["pause"],
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
 };

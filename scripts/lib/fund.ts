@@ -24,6 +24,7 @@ import type {
   OnchainIdSource,
   AttestationSource,
   IRegistrySources,
+  FundVault,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -70,6 +71,8 @@ export interface FundContracts {
   /** The registry's verification sources (deploy/scripts/01b_identity_sources.ts, docs/IDENTITY.md). */
   onchainIdSource?: OnchainIdSource;
   attestationSource?: AttestationSource;
+  /** The ERC-7575 / ERC-7540 entry points by stablecoin symbol (deploy/scripts/09_vaults.ts). */
+  vaults: Record<string, FundVault>;
 }
 
 /** A role holder acting through the AccessManager. */
@@ -221,6 +224,15 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
       )) as unknown as MockStablecoin;
     }
   }
+  const vaults: Record<string, FundVault> = {};
+  for (const [name, d] of Object.entries(await deployments.all())) {
+    if (name.startsWith("FundVault.")) {
+      vaults[name.slice("FundVault.".length)] = (await ethers.getContractAt(
+        "FundVault",
+        d.address,
+      )) as unknown as FundVault;
+    }
+  }
   const contracts: FundContracts = {
     manager: await at("AccessManager", "AccessManager"),
     registry: await at("IdentityRegistry", "IdentityRegistry"),
@@ -240,6 +252,7 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
     wrapperFeed: await optional("WrappedFundPriceFeed", "WrappedFundPriceFeed"),
     onchainIdSource: await optional("OnchainIdSource", "OnchainIdSource"),
     attestationSource: await optional("AttestationSource", "AttestationSource"),
+    vaults,
   };
   const holders = {} as Record<RoleHolderName, HolderRecord>;
   for (const role of ROLE_HOLDERS) {

@@ -58,6 +58,7 @@ const EXPECTED_RECORDS = [
   // 05_stablecoins
   "Stablecoin.USDC",
   // 06_fund_manager
+  "FundManagerVaults",
   "FundManagerAdmin",
   "FundManager",
   // 07_settlement (with the local CCIP simulator of the hardhat config)
@@ -68,6 +69,8 @@ const EXPECTED_RECORDS = [
   // 08_wrapper
   "WrappedFundToken",
   "WrappedFundPriceFeed",
+  // 09_vaults
+  "FundVault.USDC",
 ];
 /** Records deployed behind a UUPS proxy (their record carries the implementation). */
 const PROXIES = [

@@ -171,6 +171,7 @@ describe("FundManager", function () {
           BigInt(timestamp),
           1n,
           BigInt(STATUS.Pending),
+          0n, // vaultId: a direct request
           amount,
           USDC("1999"),
         ]);

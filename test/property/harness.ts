@@ -32,7 +32,7 @@ import {
 } from "../../scripts/lib/identity-sources";
 import { CallRevertedError } from "../../scripts/lib/safe";
 import type { Fund } from "../../scripts/lib/fund";
-import type { FundStateReader, IFundManager, MockStablecoin } from "../../typechain-types";
+import type { FundStateReader, FundVault, IFundManager, MockStablecoin } from "../../typechain-types";
 import {
   CLASS,
   DAY,
@@ -135,6 +135,8 @@ export interface PropertyEnv {
     issuer: string;
     manager: string;
     usdc: string;
+    /** Issue 19: the USDC entry point (FundVault). */
+    vault: string;
   };
   actors: {
     caller: string;
@@ -148,9 +150,11 @@ export interface PropertyEnv {
   wallets: string[];
   /** Token accounts whose state is read and compared: the wallets, then the fund manager (escrow, dust). */
   accounts: string[];
-  /** Stablecoin holders: the wallets, the custodian and the fund manager. */
+  /** Stablecoin holders: the wallets, the custodian, the fund manager and (issue 19) the USDC entry point. */
   usdcHolders: string[];
   fundManager: IFundManager;
+  /** Issue 19: the USDC entry point. */
+  vault: FundVault;
   usdc: MockStablecoin;
   identities: string[];
   feeWallet: string;
@@ -313,6 +317,7 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     issuer: getAddress(issuer.address),
     manager: getAddress(await fundManager.getAddress()),
     usdc: getAddress(await usdc.getAddress()),
+    vault: getAddress(await fund.contracts.vaults.USDC.getAddress()),
   };
   const wallets = [
     ...Array.from({ length: INVESTOR_ACCOUNTS }, (_, i) => at(FIRST_INVESTOR + i)),
@@ -321,6 +326,9 @@ export async function propertyFixture(): Promise<PropertyEnv> {
   // The investors pay subscriptions from an unlimited stablecoin allowance (the model does not track it).
   for (let i = 0; i < INVESTOR_ACCOUNTS; i++)
     await (await usdc.connect(signers[FIRST_INVESTOR + i]).approve(addr.manager, MAX_UINT256)).wait();
+  // Issue 19: and the USDC entry point, which takes a subscription's stablecoins from its payer.
+  for (let i = 0; i < INVESTOR_ACCOUNTS; i++)
+    await (await usdc.connect(signers[FIRST_INVESTOR + i]).approve(addr.vault, MAX_UINT256)).wait();
   const feeWallet = getAddress(await token.feeWallet());
   if (feeWallet !== at(ACCOUNT.feeWallet)) throw new Error(`unexpected fee wallet ${feeWallet}`);
   const identities = [
@@ -351,8 +359,9 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     actors,
     wallets,
     accounts: [...wallets, addr.manager],
-    usdcHolders: [...wallets, actors.custodian, addr.manager],
+    usdcHolders: [...wallets, actors.custodian, addr.manager, addr.vault],
     fundManager,
+    vault: fund.contracts.vaults.USDC,
     usdc,
     identities,
     feeWallet,
@@ -502,6 +511,7 @@ async function initialManager(env: PropertyEnv): Promise<ManagerState> {
     queue: { head: 1, tail: 1, pendingCount: 0, heldCount: 0 },
     escrow: { pendingShares: 0n, heldShares: 0n },
     requests: new Map(),
+    vault: { address: env.addr.vault, operators: new Set(), claims: new Map(), cancelledShares: 0n },
   };
 }
 
@@ -593,6 +603,7 @@ function errorInterface(fund: Fund): Interface {
     c.stablecoins.USDC.interface,
     c.attestationSource!.interface,
     c.registrySources.interface,
+    c.vaults.USDC.interface,
   ]) {
     iface.forEachError((e: ErrorFragment) => {
       const sig = e.format("sighash");
@@ -762,6 +773,8 @@ export function decodeRequest([w0, w1]: [bigint, bigint]) {
     requestedAt: Number(bits(w0, 160, 40)),
     coinId: Number(bits(w0, 200, 8)),
     status: Number(bits(w0, 208, 8)),
+    /** Issue 19: the entry point the request was made through (0: a direct request). */
+    vaultId: Number(bits(w0, 216, 8)),
     shares: bits(w1, 0, 128),
     minOut: bits(w1, 128, 128),
   };
@@ -947,10 +960,12 @@ async function readChain(
   // The requests open in the model or in the previous state (a closed request never reopens), the newest one and
   // the next id (which must be empty): every open request on chain, without reading the closed history.
   const tail = model.state.manager.queue.tail;
-  const ids = new Set([...model.requestIds([REQUEST.Pending, REQUEST.Held]), tail - 1, tail]);
+  // (Issue 19: a request cancelled through the entry point stays open until its escrow is claimed.)
+  const OPEN = [REQUEST.Pending, REQUEST.Held, REQUEST.CancelClaimable] as number[];
+  const ids = new Set([...model.requestIds(OPEN), tail - 1, tail]);
   for (const [id, words] of prev?.manager.requests ?? []) {
     const status = decodeRequest(words).status;
-    if (status === REQUEST.Pending || status === REQUEST.Held) ids.add(id);
+    if (OPEN.includes(status)) ids.add(id);
   }
   const requestIds = [...ids].filter((id) => id >= 1).sort((a, b) => a - b);
   const rounds = {
@@ -1214,7 +1229,14 @@ export type OpName =
   | "attest"
   | "revokeAttestation"
   | "registerFromAttestation"
-  | "refreshSource";
+  | "refreshSource"
+  // issue 19: the USDC entry point
+  | "vaultDeposit"
+  | "vaultRequestRedeem"
+  | "vaultRedeem"
+  | "vaultCancel"
+  | "vaultClaimCancel"
+  | "setOperator";
 
 export interface OpInfo {
   name: OpName;
@@ -1237,11 +1259,40 @@ const MANAGER_OPS: OpName[] = [
   "settleRedemptions",
   "settleHeld",
   "releaseHeld",
+  // issue 19
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultClaimCancel",
 ];
 /** The manager's operations that go through the token's transfer or issuance checks (compliance enforced). */
-const CHECKED_MANAGER_OPS: OpName[] = ["subscribe", "requestRedemption", "cancelRedemption", "releaseHeld"];
+const CHECKED_MANAGER_OPS: OpName[] = [
+  "subscribe",
+  "requestRedemption",
+  "cancelRedemption",
+  "releaseHeld",
+  // issue 19
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultClaimCancel",
+];
 /** The manager's operations that apply the latest NAV round first. */
-const SYNC_OPS: OpName[] = ["subscribe", "requestRedemption", "settleRedemptions", "settleHeld"];
+const SYNC_OPS: OpName[] = [
+  "subscribe",
+  "requestRedemption",
+  "settleRedemptions",
+  "settleHeld",
+  "vaultDeposit",
+];
+/** Issue 19: the operations after which the manager's book of the entry point is compared with the model. */
+const VAULT_BOOK_OPS: OpName[] = [
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultRedeem",
+  "vaultCancel",
+  "vaultClaimCancel",
+  "settleRedemptions",
+  "settleHeld",
+];
 /** Operations that may legitimately move frozen or locked tokens: the transfer agent's and the minter's burn. */
 const AGENT_OPS: OpName[] = [
   "burn",
@@ -1298,7 +1349,7 @@ function countManager(what: string, n = 1) {
 
 /** Number of requests in each status. */
 function statusCounts(m: FundModel): number[] {
-  const counts = [0, 0, 0, 0, 0, 0];
+  const counts = [0, 0, 0, 0, 0, 0, 0];
   for (const r of m.state.manager.requests.values()) counts[r.status] += 1;
   return counts;
 }
@@ -1403,6 +1454,7 @@ export class World {
       countManager("cancelled", after[REQUEST.Cancelled] - before[REQUEST.Cancelled]);
       countManager("released", after[REQUEST.Released] - before[REQUEST.Released]);
     }
+    if (info.name.startsWith("vault") && expected.ok) countManager(`${info.name} accepted`);
     PROFILE.model += cpuNow() - t1;
     this.record(info, T, revert, expected, detected);
     if (detected !== undefined && detected !== detectExpected)
@@ -1524,6 +1576,7 @@ export class World {
       await this.checkExitsOpen(info.label);
       PROFILE.exits += cpuNow() - te;
     }
+    if (VAULT_BOOK_OPS.includes(info.name)) await this.checkVaultBook(info.label);
     if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
     else {
       // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
@@ -2415,6 +2468,172 @@ export class World {
     );
   }
 
+  // ------------------------------------------------------------------ issue 19: the USDC entry point (FundVault)
+
+  /** `caller` subscribes `assets` for `receiver` through the entry point (`controller`: the overload, it pays). */
+  async vaultDeposit(
+    caller: string,
+    assets: bigint,
+    receiver: string,
+    controller: string | undefined,
+    dt: number,
+  ) {
+    const v = this.env.vault.interface;
+    await this.op(
+      {
+        name: "vaultDeposit",
+        label: `${short(caller)}: vault.deposit(${assets}, ${short(receiver)}${controller ? `, ${short(controller)}` : ""})`,
+        from: controller ?? caller,
+        to: receiver,
+        coinAmount: assets,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: controller
+          ? v.encodeFunctionData("deposit(uint256,address,address)", [assets, receiver, controller])
+          : v.encodeFunctionData("deposit(uint256,address)", [assets, receiver]),
+      },
+      dt,
+      (m) => m.vaultDeposit(caller, assets, receiver, controller),
+    );
+  }
+
+  /** `caller` requests the redemption of `shares` of `owner`'s tokens, controlled by `controller` (ERC-7540). */
+  async vaultRequestRedeem(caller: string, shares: bigint, controller: string, owner: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultRequestRedeem",
+        label: `${short(caller)}: vault.requestRedeem(${shares}, ${short(controller)}, ${short(owner)})`,
+        from: owner,
+        to: this.env.addr.manager,
+        amount: shares,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("requestRedeem", [shares, controller, owner]),
+      },
+      dt,
+      (m) => m.vaultRequestRedeem(caller, shares, controller, owner),
+    );
+  }
+
+  /** `caller` claims `shares` of `controller`'s claimable shares, paid to `receiver` (ERC-7540 redeem). */
+  async vaultRedeem(caller: string, shares: bigint, receiver: string, controller: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultRedeem",
+        label: `${short(caller)}: vault.redeem(${shares}, ${short(receiver)}, ${short(controller)})`,
+        from: controller,
+        to: receiver,
+        shares,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("redeem", [shares, receiver, controller]),
+      },
+      dt,
+      (m) => m.vaultRedeem(caller, shares, receiver, controller),
+    );
+  }
+
+  /** `caller` cancels request `requestId` of `controller` (ERC-7887). */
+  async vaultCancel(caller: string, requestId: bigint, controller: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultCancel",
+        label: `${short(caller)}: vault.cancelRedeemRequest(${requestId}, ${short(controller)})`,
+        from: controller,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("cancelRedeemRequest", [requestId, controller]),
+      },
+      dt,
+      (m) => m.vaultCancel(caller, requestId, controller),
+    );
+  }
+
+  /** `caller` claims the escrow of the cancelled request `requestId` of `controller` for `receiver` (ERC-7887). */
+  async vaultClaimCancel(
+    caller: string,
+    requestId: bigint,
+    receiver: string,
+    controller: string,
+    dt: number,
+  ) {
+    await this.op(
+      {
+        name: "vaultClaimCancel",
+        label: `${short(caller)}: vault.claimCancelRedeemRequest(${requestId}, ${short(receiver)}, ${short(controller)})`,
+        from: this.env.addr.manager,
+        to: receiver,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("claimCancelRedeemRequest", [
+          requestId,
+          receiver,
+          controller,
+        ]),
+      },
+      dt,
+      (m) => m.vaultClaimCancel(caller, requestId, receiver, controller),
+    );
+  }
+
+  /** `caller` approves or revokes `operator` in the entry point (ERC-7540). */
+  async setOperator(caller: string, operator: string, approved: boolean, dt: number) {
+    await this.op(
+      { name: "setOperator", label: `${short(caller)}: vault.setOperator(${short(operator)}, ${approved})` },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("setOperator", [operator, approved]),
+      },
+      dt,
+      (m) => m.setOperator(caller, operator, approved),
+    );
+  }
+
+  /**
+   * Issue 19: the manager's book of the entry point against the model (the claimable shares and stablecoins of
+   * every controller the model knows, the escrow of cancelled requests), and, on the chain's own data, the stablecoins the entry point
+   * holds equal to what its controllers can claim (nothing created, nothing stuck).
+   */
+  async checkVaultBook(label: string) {
+    const env = this.env;
+    const fm = env.fundManager;
+    let held = 0n;
+    const out: string[] = [];
+    // The wallets the model knows claims of (a claim the chain held for another wallet would leave the entry
+    // point's balance above their sum, below).
+    const controllers = [...this.model.state.manager.vault.claims.keys()];
+    const chain = await Promise.all(controllers.map((w) => fm.claimable(env.addr.vault, w)));
+    for (const [i, w] of controllers.entries()) {
+      const [shares, assets] = chain[i];
+      held += assets;
+      const c = this.model.state.manager.vault.claims.get(w) ?? { settled: 0n, claimed: 0n, assets: 0n };
+      if (shares !== c.settled - c.claimed || assets !== c.assets)
+        out.push(
+          `claimable(${short(w)}): chain ${shares} shares ${assets} units, model ${c.settled - c.claimed} ${c.assets}`,
+        );
+    }
+    const cancelled = await fm.cancelledEscrow();
+    if (cancelled !== this.model.state.manager.vault.cancelledShares)
+      out.push(
+        `cancelledEscrow: chain ${cancelled}, model ${this.model.state.manager.vault.cancelledShares}`,
+      );
+    const balance = this.prev.usdc.balances.get(env.addr.vault)!;
+    if (balance !== held)
+      out.push(`the entry point holds ${balance} units, its controllers can claim ${held}`);
+    if (out.length) this.fail(`the entry point's book after ${label}:\n    ${out.join("\n    ")}`);
+  }
+
   async settleRedemptions(count: bigint, dt: number) {
     await this.op(
       { name: "settleRedemptions", label: `settleRedemptions(${count})`, from: this.env.addr.manager },
@@ -2794,6 +3013,10 @@ export function checkInvariants(
     requestRedemption: [env.addr.manager],
     cancelRedemption: [op.to],
     releaseHeld: [op.to],
+    // issue 19: the receiver of a vault subscription or of a cancelled request's escrow, the escrow of a request
+    vaultDeposit: [op.to],
+    vaultRequestRedeem: [env.addr.manager],
+    vaultClaimCancel: [op.to],
   };
   for (const w of gainers) {
     const feeOfAccrual = accrued && w === env.feeWallet;
@@ -2810,7 +3033,9 @@ export function checkInvariants(
       if (prev.wallets.get(w)!.sanctioned) fail(`the fee went to sanctioned ${short(w)}`);
       continue;
     }
-    if (op.name === "forcedTransfer" || op.name === "recoveryAddress") continue;
+    // A recovery moves a wallet's position to another wallet of the same identity, whatever its rules; a forced
+    // transfer (issue 19, ERC-7943) only to a wallet that can receive, checked below as any other recipient.
+    if (op.name === "recoveryAddress") continue;
     if (prev.wallets.get(w)!.sanctioned) fail(`sanctioned ${short(w)} gained shares through ${op.name}`);
     if (prev.wallets.get(w)!.frozen) fail(`frozen ${short(w)} gained shares through ${op.name}`);
     if (!isProtocol(r)) {
@@ -2841,10 +3066,10 @@ export function checkInvariants(
     for (const w of env.accounts)
       if (!parties.includes(w) && d(w) !== 0n) fail(`${op.name} moved the shares of ${short(w)}`);
     const fee = accrued ? d(env.feeWallet) : 0n;
-    if (op.name === "subscribe" && supplyDelta - fee !== d(op.to))
-      fail(`subscribe: totalShares grew by ${supplyDelta - fee}, the subscriber by ${d(op.to)}`);
+    if ((op.name === "subscribe" || op.name === "vaultDeposit") && supplyDelta - fee !== d(op.to))
+      fail(`${op.name}: totalShares grew by ${supplyDelta - fee}, the subscriber by ${d(op.to)}`);
     if (
-      (op.name === "cancelRedemption" || op.name === "releaseHeld") &&
+      (op.name === "cancelRedemption" || op.name === "releaseHeld" || op.name === "vaultClaimCancel") &&
       (supplyDelta !== 0n || d(op.to) !== -d(env.addr.manager))
     )
       fail(`${op.name}: the recipient gained ${d(op.to)} shares, the escrow lost ${-d(env.addr.manager)}`);
@@ -2978,6 +3203,13 @@ const REQUEST_TRANSITIONS: Partial<Record<OpName, string[]>> = {
   settleHeld: [`${REQUEST.Held}>${REQUEST.Settled}`],
   releaseHeld: [`${REQUEST.Held}>${REQUEST.Released}`],
   holdRequest: [`${REQUEST.Pending}>${REQUEST.Held}`],
+  // issue 19
+  vaultRequestRedeem: [`${REQUEST.None}>${REQUEST.Pending}`],
+  vaultCancel: [
+    `${REQUEST.Pending}>${REQUEST.CancelClaimable}`,
+    `${REQUEST.Held}>${REQUEST.CancelClaimable}`,
+  ],
+  vaultClaimCancel: [`${REQUEST.CancelClaimable}>${REQUEST.Cancelled}`],
 };
 
 /** Whether the manager's storage and the stablecoin's balances are the same in both states. */
@@ -3041,9 +3273,15 @@ function checkManagerAlways(
   if (held !== g.heldShares) fail(`held escrow ${g.heldShares}, held requests hold ${held}`);
   if (nPending !== g.pendingCount || nHeld !== g.heldCount)
     fail(`queue counts ${g.pendingCount}/${g.heldCount}, requests ${nPending}/${nHeld}`);
+  // (Issue 19: the escrow of requests cancelled through the entry point waits in the manager until claimed.)
+  const cancelled = (v: ChainView) =>
+    [...v.manager.requests.values()]
+      .map((words) => decodeRequest(words))
+      .filter((r) => r.status === REQUEST.CancelClaimable)
+      .reduce((sum, r) => sum + r.shares, 0n);
   const escrow = (v: ChainView) => {
     const d = decodeManager(v.manager);
-    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares;
+    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares - cancelled(v);
   };
   const dust = escrow(cur);
   if (dust < 0n) fail(`the manager holds ${-dust} shares fewer than its escrow`);
@@ -3111,7 +3349,10 @@ function checkManagerFlows(
     changed.push({ id, from, to: r.status, r });
   }
   const settled = changed.filter((c) => c.to === REQUEST.Settled);
-  const settledTo = settled.map((c) => env.usdcHolders.find((h) => BigInt(h) === c.r.investor));
+  // (Issue 19: a request made through the entry point is paid into it, where its controller claims.)
+  const settledTo = settled.map((c) =>
+    c.r.vaultId !== 0 ? env.addr.vault : env.usdcHolders.find((h) => BigInt(h) === c.r.investor),
+  );
 
   // ---- who gains stablecoins
   const gainers: Partial<Record<OpName, (string | undefined)[]>> = {
@@ -3122,6 +3363,10 @@ function checkManagerFlows(
     withdrawToCustodian: [custodian],
     usdcTransfer: [op.to],
     usdcMint: [op.to],
+    // issue 19: a vault subscription pays as a subscription (the vault passes the stablecoins on); a claim pays
+    // its receiver out of the vault
+    vaultDeposit: [feeRecipient, manager, custodian],
+    vaultRedeem: [op.to],
   };
   for (const h of env.usdcHolders)
     if (coin(h) > 0n && !(gainers[op.name] ?? []).includes(h))
@@ -3209,6 +3454,26 @@ function checkManagerFlows(
         fail(`request ${c.id} was paid to an investor who may not be paid`);
     }
     if (op.name === "settleRedemptions" && g.head < gp.head) fail(`the queue's head went back`);
+  }
+
+  // ---- issue 19: the entry point passes a subscription's stablecoins on and pays claims only to payable wallets
+  if (op.name === "vaultDeposit") {
+    const paid = -coin(op.from!);
+    if (paid !== op.coinAmount) fail(`vaultDeposit of ${op.coinAmount}: the payer paid ${paid}`);
+    if (coin(env.addr.vault) !== 0n)
+      fail(`vaultDeposit left ${coin(env.addr.vault)} units in the entry point`);
+  }
+  if (op.name === "vaultRedeem") {
+    if (coin(op.to!) !== -coin(env.addr.vault) || coin(op.to!) <= 0n)
+      fail(`vaultRedeem: the receiver gained ${coin(op.to!)}, the entry point lost ${-coin(env.addr.vault)}`);
+    for (const w of [op.to!, op.from!]) {
+      const v = prev.wallets.get(w);
+      const rec = unpackRecord(v?.record ?? 0n, false);
+      if (!v || !rec || rec.revoked || rec.kycExpiry <= T || v.frozen || v.sanctioned)
+        fail(
+          `vaultRedeem paid (receiver ${short(op.to!)}, controller ${short(op.from!)}) a wallet that may not be paid`,
+        );
+    }
   }
 
   if (op.name === "withdrawToCustodian") {
