@@ -173,7 +173,12 @@ export function unitOf(errorName: string, name: string): Unit {
 }
 
 /** An argument for a readable line: addresses checksummed, integers in their unit, arrays bracketed. */
-export function formatArg(errorName: string, name: string, value: unknown, context: FormatContext = {}): string {
+export function formatArg(
+  errorName: string,
+  name: string,
+  value: unknown,
+  context: FormatContext = {},
+): string {
   if (typeof value === "bigint") return formatValue(value, unitOf(errorName, name), context);
   if (Array.isArray(value)) return `[${value.map((v) => formatArg(errorName, name, v, context)).join(", ")}]`;
   if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) return getAddress(value);

@@ -151,7 +151,8 @@ export function officialDeployment(
   const listed = deployment.networkAddresses[chainId.toString()];
   const candidates = listed === undefined ? [canonical?.address] : Array.isArray(listed) ? listed : [listed];
   const address = candidates.includes(canonical?.address) ? canonical!.address : candidates[0];
-  if (!address) throw new Error(`safe-deployments has no address of ${name} ${SAFE_VERSION} on chain ${chainId}`);
+  if (!address)
+    throw new Error(`safe-deployments has no address of ${name} ${SAFE_VERSION} on chain ${chainId}`);
   const entry = Object.values(deployment.deployments).find((d) => d?.address === address);
   return {
     address: getAddress(address),
@@ -179,7 +180,10 @@ export interface SafeInfrastructureOptions {
 }
 
 /** The official Safe 1.4.1 addresses on `chainId` (none is checked on chain). */
-export function officialSafeInfrastructure(chainId: bigint, kind = defaultSingletonKind(chainId)): SafeInfrastructure {
+export function officialSafeInfrastructure(
+  chainId: bigint,
+  kind = defaultSingletonKind(chainId),
+): SafeInfrastructure {
   const at = (name: SafeContractName) => officialDeployment(name, chainId).address;
   return {
     singleton: at(kind),
@@ -386,7 +390,9 @@ export async function verifySafeInfrastructure(infra: SafeInfrastructure, provid
   }
   const version: string = await new Contract(infra.singleton, safeInterface, provider).VERSION();
   if (version !== SAFE_VERSION) {
-    throw new Error(`Safe infrastructure: singleton ${infra.singleton} is Safe ${version}, expected ${SAFE_VERSION}`);
+    throw new Error(
+      `Safe infrastructure: singleton ${infra.singleton} is Safe ${version}, expected ${SAFE_VERSION}`,
+    );
   }
 }
 
@@ -447,10 +453,15 @@ const sdkCache = new WeakMap<object, Map<string, Promise<Safe>>>();
  * The SDK's view of the Safe at `safeAddress`, acting as `signer` (owners sign with it; it sends executions).
  * `signer` is an ethers signer, or a private key (hex) for owners signing from a key file or variable.
  */
-export async function safeSdk(safeAddress: string, provider: Provider, signer?: Signer | string): Promise<Safe> {
+export async function safeSdk(
+  safeAddress: string,
+  provider: Provider,
+  signer?: Signer | string,
+): Promise<Safe> {
   let byKey = sdkCache.get(provider);
   if (!byKey) sdkCache.set(provider, (byKey = new Map()));
-  const who = typeof signer === "string" ? keccak256(toUtf8Bytes(signer)) : signer ? await signer.getAddress() : "";
+  const who =
+    typeof signer === "string" ? keccak256(toUtf8Bytes(signer)) : signer ? await signer.getAddress() : "";
   const key = `${getAddress(safeAddress)}|${who}`;
   let sdk = byKey.get(key);
   if (!sdk) {
@@ -570,7 +581,11 @@ export async function createSafe(
   }
   const deployment = await sdk.createSafeDeploymentTransaction();
   const receipt = await mined(
-    await deployer.sendTransaction({ to: deployment.to, data: deployment.data, value: BigInt(deployment.value) }),
+    await deployer.sendTransaction({
+      to: deployment.to,
+      data: deployment.data,
+      value: BigInt(deployment.value),
+    }),
     "Safe creation transaction",
   );
   for (const log of receipt.logs) {
@@ -703,7 +718,9 @@ export interface OwnerSignature {
  */
 export function signatureOwner(hash: string, signature: string): string {
   if (!isHexString(signature, 65)) {
-    throw new Error(`A signature must be 65 bytes of hex (EIP-712, eth_signTypedData_v4), got "${signature}"`);
+    throw new Error(
+      `A signature must be 65 bytes of hex (EIP-712, eth_signTypedData_v4), got "${signature}"`,
+    );
   }
   const v = parseInt(signature.slice(-2), 16);
   if (v !== 27 && v !== 28) {
@@ -995,7 +1012,7 @@ export interface ProposeOptions {
   /** Also write a Safe{Wallet} Transaction Builder batch file with this one call (operation Call only). */
   txBuilderFile?: string;
   /** Descriptive fields written into the proposal. */
-  describe?: Pick<SafeProposal, "summary" | "role" | "action" | "origin">;
+  describe?: Partial<Pick<SafeProposal, "summary" | "role" | "action" | "origin">>;
 }
 
 /** Writes JSON through a temporary file and a rename, so that a reader never sees half a file. */
@@ -1017,7 +1034,8 @@ export function proposalTx(p: SafeProposal): SafeTx {
     ["baseGas", p.baseGas],
     ["gasPrice", p.gasPrice],
   ] as const) {
-    if (value !== undefined && value !== "0") throw new Error(`Proposal ${field} is ${value}: only 0 is supported`);
+    if (value !== undefined && value !== "0")
+      throw new Error(`Proposal ${field} is ${value}: only 0 is supported`);
   }
   for (const [field, value] of [
     ["gasToken", p.gasToken],
@@ -1087,7 +1105,10 @@ export async function buildProposal(
     safeTxHash: hash,
     sender: null,
     signature: null,
-    origin: (describe.origin ?? `treasury-fund-suite${describe.action ? `: ${describe.action}` : ""}`).slice(0, 100),
+    origin: (describe.origin ?? `treasury-fund-suite${describe.action ? `: ${describe.action}` : ""}`).slice(
+      0,
+      100,
+    ),
     domainHash: TypedDataEncoder.hashDomain(safeDomain(state.chainId, state.address)),
     messageHash: TypedDataEncoder.from(SAFE_TX_TYPES).hash(tx),
     threshold: state.threshold,
@@ -1286,7 +1307,9 @@ export function txBuilderBatch(p: SafeProposal): TxBuilderBatch {
       createdFromSafeAddress: p.safe,
       createdFromOwnerAddress: "",
     },
-    transactions: [{ to: p.to, value: p.value, data: p.data, contractMethod: null, contractInputsValues: null }],
+    transactions: [
+      { to: p.to, value: p.value, data: p.data, contractMethod: null, contractInputsValues: null },
+    ],
   };
   batch.meta.checksum = txBuilderChecksum(batch);
   return batch;

@@ -9,6 +9,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ErrorFragment, Interface, formatUnits, getAddress } from "ethers";
+import { formatDuration, formatIsoTime, formatNamedArgs, type FormatContext } from "../lib/format";
 import { loadFund, type Fund } from "../lib/fund";
 import { CallRevertedError, revertDataOf } from "../lib/safe";
 import { UnauthorizedManagedCallError } from "../lib/governance";
@@ -109,13 +110,29 @@ export async function loadOpsContext(hre: HardhatRuntimeEnvironment): Promise<Op
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       throw new TaskInputError(
         `The deployment records of network "${network}" put ${name} at ${address}, where the chain has no code ` +
-          `(was the node restarted?): redeploy with npx hardhat deploy --network ${network}`,
+          `(was the node restarted?): ${recoveryAdvice(network)}`,
       );
     }
   }
   const names = new Map<string, string>();
   for (const [name, d] of Object.entries(records)) names.set(getAddress(d.address), name);
   return { hre, network, fund: await loadFund(hre), names };
+}
+
+/** Networks whose chain lives only as long as a local node process. */
+const LOCAL_NODE_NETWORKS = ["localhost", "hardhat"];
+
+/**
+ * What to do when the records of `network` point at an empty chain. A local node that was restarted lost the whole
+ * fund: deploy it again with `--reset` (hardhat-deploy then forgets the old records, whose transactions the new
+ * chain does not have), and set the proposals written for the old chain aside. A remote network's records are wrong.
+ */
+export function recoveryAdvice(network: string): string {
+  return LOCAL_NODE_NETWORKS.includes(network)
+    ? `deploy the fund again with npx hardhat deploy --network ${network} --reset, and move the proposals ` +
+        `written for the old chain out of proposals/${network}/ (docs/OPERATIONS.md, "After a node restart")`
+    : `the records in deployments/${network}/ do not describe this chain: restore them from where the deployment ` +
+        `was made`;
 }
 
 /** The deployment name of an address, or the address itself. */
@@ -125,11 +142,32 @@ export function nameOf(ctx: OpsContext, address: string): string {
 
 /** A task's action: loads the network's fund, runs `fn`, and reports errors as {@link guarded} does. */
 export function runTask<A>(hre: HardhatRuntimeEnvironment, fn: (ctx: OpsContext) => Promise<A>): Promise<A> {
-  return guarded(async () => fn(await loadOpsContext(hre)));
+  return guarded(async () => fn(await loadOpsContext(hre)), verboseRequested(hre));
 }
 
-/** Runs a task body, turning library errors into errors Hardhat prints without a stack trace. */
-export async function guarded<T>(body: () => Promise<T>): Promise<T> {
+/** Hardhat's global `--verbose` (or `--show-stack-traces`): the tasks then let errors carry their stack trace. */
+export function verboseRequested(hre: HardhatRuntimeEnvironment): boolean {
+  const a = hre.hardhatArguments as { verbose?: boolean; showStackTraces?: boolean };
+  return a.verbose === true || a.showStackTraces === true;
+}
+
+/** Any other error a task meets (a node that does not answer, a file that cannot be read...), without its stack. */
+export class TaskFailedError extends HardhatPluginError {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+  ) {
+    super(PLUGIN_NAME, message);
+    this.name = "TaskFailedError";
+  }
+}
+
+/**
+ * Runs a task body, turning library errors into errors Hardhat prints without a stack trace: a simulation's
+ * revert becomes a {@link TaskRefusedError}, any other unexpected error a {@link TaskFailedError} naming it, unless
+ * `verbose`, which lets it through with its stack trace.
+ */
+export async function guarded<T>(body: () => Promise<T>, verbose = false): Promise<T> {
   try {
     return await body();
   } catch (error) {
@@ -137,7 +175,12 @@ export async function guarded<T>(body: () => Promise<T>): Promise<T> {
       throw new TaskRefusedError(error.message, error.revertData, error.errorName);
     }
     if (error instanceof UnauthorizedManagedCallError) throw new TaskInputError(error.message);
-    throw error;
+    if (error instanceof HardhatPluginError || verbose) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TaskFailedError(
+      `${message.split("\n")[0]} (run with npx hardhat --verbose <task> … for the stack trace)`,
+      error,
+    );
   }
 }
 
@@ -149,28 +192,14 @@ export function tokens(amount: bigint): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** Unix seconds as an ISO date-time (UTC). */
+/** Unix seconds as an ISO date-time (UTC) (scripts/lib/format.ts). */
 export function isoTime(seconds: number | bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  return formatIsoTime(seconds);
 }
 
-/** A duration in seconds as e.g. "2d 3h 4m 5s". */
+/** A duration in seconds as e.g. "2d 3h 4m 5s" (scripts/lib/format.ts). */
 export function duration(seconds: number | bigint): string {
-  let s = Number(seconds);
-  if (s <= 0) return "0s";
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-  ] as const) {
-    if (s >= size) {
-      parts.push(`${Math.floor(s / size)}${unit}`);
-      s %= size;
-    }
-  }
-  if (s > 0) parts.push(`${s}s`);
-  return parts.join(" ");
+  return formatDuration(seconds);
 }
 
 /** A value for a readable line: addresses checksummed, bigints as digits, arrays bracketed. */
@@ -196,12 +225,19 @@ export function revertDataFrom(error: unknown): string | undefined {
   return parent !== undefined && parent !== error ? revertDataFrom(parent) : undefined;
 }
 
-/** `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it. */
-export function describeRevert(data: string, interfaces: Interface[]): string | undefined {
+/**
+ * `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it, each argument
+ * in its unit with the raw value beside it (scripts/lib/format.ts).
+ */
+export function describeRevert(
+  data: string,
+  interfaces: Interface[],
+  context: FormatContext = {},
+): string | undefined {
   for (const iface of interfaces) {
     try {
       const parsed = iface.parseError(data);
-      if (parsed) return namedCall(parsed.fragment, parsed.args);
+      if (parsed) return formatNamedArgs(parsed.fragment, parsed.args, context);
     } catch {
       // selector known but arguments malformed: try the next interface
     }

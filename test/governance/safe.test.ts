@@ -69,7 +69,20 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
       ROLE,
     );
     await manager.grantRole(ROLE, safeAddress, 0);
-    return { deployer, owner1, owner2, owner3, owners, outsider, relayer, infra, safe, safeAddress, target, salt };
+    return {
+      deployer,
+      owner1,
+      owner2,
+      owner3,
+      owners,
+      outsider,
+      relayer,
+      infra,
+      safe,
+      safeAddress,
+      target,
+      salt,
+    };
   }
 
   const deployFixture = () => buildFixture(0n);
@@ -109,7 +122,11 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
           ["CompatibilityFallbackHandler", infra.fallbackHandler],
         ] as const) {
           expect(
-            getCreate2Address(SAFE_SINGLETON_FACTORY, ethers.ZeroHash, keccak256(safeArtifacts[name].bytecode)),
+            getCreate2Address(
+              SAFE_SINGLETON_FACTORY,
+              ethers.ZeroHash,
+              keccak256(safeArtifacts[name].bytecode),
+            ),
           ).to.equal(address);
         }
         for (const name of ["Safe", "SafeProxyFactory", "CompatibilityFallbackHandler"] as const) {
@@ -556,7 +573,13 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
         expect(batch.meta.createdFromSafeAddress).to.equal(safeAddress);
         expect(batch.meta.txBuilderVersion).to.equal(TX_BUILDER_APP_VERSION);
         expect(batch.transactions).to.deep.equal([
-          { to: await target.getAddress(), value: "0", data, contractMethod: null, contractInputsValues: null },
+          {
+            to: await target.getAddress(),
+            value: "0",
+            data,
+            contractMethod: null,
+            contractInputsValues: null,
+          },
         ]);
         // The app's checksum: keccak256 of its canonical text of the batch with meta.name null.
         expect(batch.meta.checksum).to.equal(txBuilderChecksum(batch));
