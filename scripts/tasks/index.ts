@@ -12,6 +12,8 @@ import { registerRoleTasks } from "./roles";
 import { registerCapTableTasks } from "./captable";
 import { registerRedemptionTasks } from "./redemptions";
 import { registerRegistryTasks } from "./registry";
+import { registerSafeTasks } from "./safe";
+import { registerGovernanceTasks } from "./governance";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -21,3 +23,5 @@ registerRoleTasks();
 registerCapTableTasks();
 registerRedemptionTasks();
 registerRegistryTasks();
+registerSafeTasks();
+registerGovernanceTasks();
