@@ -4,7 +4,8 @@
  * the NAV and mints the management fee.
  */
 import { task, types } from "hardhat/config";
-import { formatUnits } from "ethers";
+import { formatUnits, getAddress, toBeHex } from "ethers";
+import { formatDuration, formatUsd } from "../lib/format";
 import type { NavPublisher } from "../../typechain-types";
 import {
   OpsContext,
@@ -69,8 +70,94 @@ async function publishTo(
   return result;
 }
 
-/** Publishes the NAV to the fund's NavPublisher (NAV_PUBLISHER); warns when the NAV oracle would not apply it. */
+/**
+ * Runtime code answering any call with the five words of `latestRoundData()` for one round: put at the feed's address
+ * by an eth_call state override, it lets the NAV oracle judge a round before it is published.
+ */
+export function roundStubCode(roundId: bigint, answer: bigint, updatedAt: bigint): string {
+  const word = (v: bigint) => toBeHex(BigInt.asUintN(256, v), 32).slice(2);
+  const words = [roundId, answer, updatedAt, updatedAt, roundId];
+  const stores = words.map((w, i) => `7f${word(w)}60${(i * 32).toString(16).padStart(2, "0")}52`).join("");
+  return `0x${stores}60a06000f3`;
+}
+
+export type OracleVerdict =
+  | { status: "accepted"; nav: bigint }
+  | { status: "refused"; reason: string; data: string }
+  | { status: "not checked"; why: string };
+
+/**
+ * Would the NAV oracle accept `answer` at the next accrual? Asks the oracle itself: `nextNav(applied NAV, applied
+ * time)` is called with the publisher's code replaced (eth_call state override) by one answering the new round
+ * stamped with the latest block's time, the earliest it can be published (a later publication only widens the
+ * oracle's change bound, which grows with the time since the applied round).
+ */
+export async function oracleVerdict(
+  ctx: OpsContext,
+  publisher: NavPublisher,
+  answer: bigint,
+): Promise<OracleVerdict> {
+  const { token, navOracle } = ctx.fund.contracts;
+  const provider = ctx.hre.ethers.provider;
+  const feed = getAddress(await navOracle.feed());
+  if (feed !== getAddress(await publisher.getAddress())) {
+    return { status: "not checked", why: `the NAV oracle reads the feed ${feed}, not this publisher` };
+  }
+  const [applied, latestRound, block] = await Promise.all([
+    token.appliedNav(),
+    publisher.latestRound().catch(() => 0n),
+    provider.getBlock("latest"),
+  ]);
+  const data = navOracle.interface.encodeFunctionData("nextNav", [applied.nav, applied.updatedAt]);
+  const code = roundStubCode(BigInt(latestRound) + 1n, answer, BigInt(block!.timestamp));
+  try {
+    const out = (await provider.send("eth_call", [
+      { to: await navOracle.getAddress(), data },
+      "latest",
+      { [feed]: { code } },
+    ])) as string;
+    const [round] = navOracle.interface.decodeFunctionResult("nextNav", out);
+    return { status: "accepted", nav: round.nav as bigint };
+  } catch (error) {
+    const revert = revertDataFrom(error);
+    if (revert === undefined) {
+      return {
+        status: "not checked",
+        why: `the node refused the simulation (${(error as Error).message.split("\n")[0]})`,
+      };
+    }
+    const reason = describeRevert(revert, fundInterfaces(ctx)) ?? `unknown error ${revert}`;
+    return { status: "refused", reason, data: revert };
+  }
+}
+
+/**
+ * Publishes the NAV to the fund's NavPublisher (NAV_PUBLISHER). Before anything is sent (dry run included) the NAV
+ * oracle is asked whether it would accept the round at the next accrual; a round it would refuse stops the task
+ * unless `force`, since a correction then waits the publisher's minimum interval.
+ */
 export async function publishNav(ctx: OpsContext, args: PublishNavArgs): Promise<PerformResult> {
+  const publisher = ctx.fund.contracts.navPublisher;
+  if (publisher) {
+    const answer = parseDecimal("nav", args.nav, Number(await publisher.decimals()), "NAV");
+    const verdict = await oracleVerdict(ctx, publisher, answer);
+    if (verdict.status === "refused") {
+      const interval = await publisher.minInterval();
+      const text =
+        `--nav: the NAV oracle would refuse this round at the next accrual with ${verdict.reason}, and a ` +
+        `correcting round could only be published ${formatDuration(interval)} later (PublishTooSoon)`;
+      if (!args.force) {
+        throw new TaskRefusedError(`${text}: nothing was sent (--force to publish it anyway)`, verdict.data);
+      }
+      say(`Warning (--force): ${text}`);
+    } else if (verdict.status === "accepted") {
+      say(
+        `The NAV oracle would accept this round at the next accrual (NAV ${formatUsd(verdict.nav)} per token).`,
+      );
+    } else {
+      say(`Note: the NAV oracle's acceptance was not checked: ${verdict.why}.`);
+    }
+  }
   const result = await publishTo(
     ctx,
     ctx.fund.contracts.navPublisher,
@@ -250,12 +337,9 @@ export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<Accr
 
 export function registerNavTasks(): void {
   withExecutionFlags(
-    task("nav:publish", "Publishes the fund's NAV to its NavPublisher (NAV_PUBLISHER)").addParam(
-      "nav",
-      "NAV per token in USD, e.g. 1.0001",
-      undefined,
-      types.string,
-    ),
+    task("nav:publish", "Publishes the fund's NAV to its NavPublisher (NAV_PUBLISHER)")
+      .addParam("nav", "NAV per token in USD, e.g. 1.0001", undefined, types.string)
+      .addFlag("force", "Publish even when the NAV oracle would refuse the round at the next accrual"),
   ).setAction((args, hre) => runTask(hre, (ctx) => publishNav(ctx, args)));
 
   withExecutionFlags(
