@@ -24,6 +24,7 @@ import {
   decodeEvents,
   fundInterfaces,
   perform,
+  resolveHolder,
   withExecutionFlags,
 } from "./execute";
 import { parseDecimal } from "./inputs";
@@ -132,13 +133,32 @@ export async function oracleVerdict(
 }
 
 /**
+ * Whether the publisher itself would take the round (its publish simulated from the NAV publisher's Safe); when it
+ * would not, the oracle is not asked and the task reports the publisher's own error.
+ */
+async function publisherAccepts(ctx: OpsContext, publisher: NavPublisher, nav: string): Promise<boolean> {
+  const answer = parseDecimal("nav", nav, Number(await publisher.decimals()), "NAV");
+  const address = await publisher.getAddress();
+  const data = publisher.interface.encodeFunctionData("publish", [answer]);
+  const role = await ctx.fund.contracts.manager.getTargetFunctionRole(address, data.slice(0, 10));
+  const holder = await resolveHolder(ctx, role, "NavPublisher.publish");
+  try {
+    await ctx.hre.ethers.provider.call({ from: holder.address, to: address, data });
+    return true;
+  } catch (error) {
+    if (revertDataFrom(error) === undefined) throw error;
+    return false;
+  }
+}
+
+/**
  * Publishes the NAV to the fund's NavPublisher (NAV_PUBLISHER). Before anything is sent (dry run included) the NAV
  * oracle is asked whether it would accept the round at the next accrual; a round it would refuse stops the task
  * unless `force`, since a correction then waits the publisher's minimum interval.
  */
 export async function publishNav(ctx: OpsContext, args: PublishNavArgs): Promise<PerformResult> {
   const publisher = ctx.fund.contracts.navPublisher;
-  if (publisher) {
+  if (publisher && (await publisherAccepts(ctx, publisher, args.nav))) {
     const answer = parseDecimal("nav", args.nav, Number(await publisher.decimals()), "NAV");
     const verdict = await oracleVerdict(ctx, publisher, answer);
     if (verdict.status === "refused") {

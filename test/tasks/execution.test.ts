@@ -64,7 +64,9 @@ describe("tasks: execution", function () {
             "roles:show",
             {},
             `The deployment records of network "hardhat" put FundToken at ${nowhere}, where the chain has no code ` +
-              "(was the node restarted?): redeploy with npx hardhat deploy --network hardhat",
+              "(was the node restarted?): deploy the fund again with npx hardhat deploy --network hardhat --reset, and " +
+              "move the proposals written for the old chain out of proposals/hardhat/ (docs/OPERATIONS.md, " +
+              '"After a node restart")',
           );
         },
       );
@@ -126,7 +128,9 @@ describe("tasks: execution", function () {
       );
       const outcome = result!.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/complianceOfficer-nonce0-registerInvestor.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/complianceOfficer-nonce0-registerInvestor-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       expect(fs.existsSync(outcome.txBuilderFile)).to.equal(true);
       const proposal = readProposal(outcome.file);
       const { registry } = fund.contracts;
@@ -161,7 +165,9 @@ describe("tasks: execution", function () {
       });
       const outcome = result.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce0-schedule-unpause.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/issuer-nonce0-schedule-unpause-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       const proposal = readProposal(outcome.file);
       const { token, manager } = fund.contracts;
       expect(proposal.safe).to.equal(fund.as("issuer").address);
@@ -211,7 +217,9 @@ describe("tasks: execution", function () {
       });
       const outcome = proposed.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce1-execute-unpause.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/issuer-nonce1-execute-unpause-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       const proposal = readProposal(outcome.file);
       expect(proposal.to).to.equal(await manager.getAddress());
       expect(proposal.data).to.equal(

@@ -83,9 +83,10 @@ describe("tasks: investors", function () {
       await hre.run("investor:add", {
         wallet: alice.toLowerCase(),
         country: "276",
+        classes: "accredited",
         kycExpiry: await inDays(30),
       });
-      expect(await record(fund, alice)).to.include({ identity: alice, country: 276, classes: 0 });
+      expect(await record(fund, alice)).to.include({ identity: alice, country: 276, classes: 1 });
     });
 
     it("should only simulate with --dry-run", async function () {
@@ -94,6 +95,7 @@ describe("tasks: investors", function () {
       const result = await expectNothingSent<PerformResult>("investor:add", {
         wallet: alice,
         country: "840",
+        classes: "accredited",
         kycExpiry: await inDays(30),
         dryRun: true,
       });
@@ -192,7 +194,7 @@ describe("tasks: investors", function () {
         await expectRefused(
           "investor:add",
           { wallet: investors[0].address, country: "1000", kycExpiry: await inDays(30) },
-          '--country: "1000" is not an ISO-3166 numeric country code (1 to 999)',
+          '--country: "1000" is not an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore)',
         );
       });
     });
@@ -279,7 +281,7 @@ describe("tasks: investors", function () {
         );
         expect(output.lines.slice(1)).to.deep.equal([
           `  line 3: ${other},,1000,accredited,${expiry}`,
-          '    - country: must be an ISO-3166 numeric code between 1 and 999, got "1000"',
+          '    - country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "1000"',
           `  line 4: ${good},,840,wizard,2020-01-01`,
           '    - classes: unknown class "wizard"',
           '    - kycExpiry: not in the future: "2020-01-01"',
