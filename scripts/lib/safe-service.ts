@@ -38,7 +38,7 @@ export class TxService {
     try {
       return await this.api.getTransaction(safeTxHash);
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return undefined;
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
     }
   }
