@@ -145,10 +145,13 @@ export function runTask<A>(hre: HardhatRuntimeEnvironment, fn: (ctx: OpsContext)
   return guarded(async () => fn(await loadOpsContext(hre)), verboseRequested(hre));
 }
 
-/** Hardhat's global `--verbose` (or `--show-stack-traces`): the tasks then let errors carry their stack trace. */
+/**
+ * Hardhat's global `--verbose`, or `--show-stack-traces` written on the command line (Hardhat also turns the latter on
+ * by itself on machines it takes for CI servers, any Linux without a display among them): the tasks then let errors
+ * carry their stack trace.
+ */
 export function verboseRequested(hre: HardhatRuntimeEnvironment): boolean {
-  const a = hre.hardhatArguments as { verbose?: boolean; showStackTraces?: boolean };
-  return a.verbose === true || a.showStackTraces === true;
+  return hre.hardhatArguments.verbose === true || process.argv.includes("--show-stack-traces");
 }
 
 /** Any other error a task meets (a node that does not answer, a file that cannot be read...), without its stack. */
@@ -174,14 +177,36 @@ export async function guarded<T>(body: () => Promise<T>, verbose = false): Promi
     if (error instanceof CallRevertedError && !(error instanceof HardhatPluginError)) {
       throw new TaskRefusedError(error.message, error.revertData, error.errorName);
     }
-    if (error instanceof UnauthorizedManagedCallError) throw new TaskInputError(error.message);
-    if (error instanceof HardhatPluginError || verbose) throw error;
+    if (error instanceof UnauthorizedManagedCallError)
+      throw quiet(new TaskInputError(error.message), verbose);
+    if (error instanceof HardhatPluginError) throw quiet(error, verbose);
+    if (verbose) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new TaskFailedError(
-      `${message.split("\n")[0]} (run with npx hardhat --verbose <task> … for the stack trace)`,
-      error,
+    throw quiet(
+      new TaskFailedError(
+        `${message.split("\n")[0]} (run with npx hardhat --verbose <task> … for the stack trace)`,
+        error,
+      ),
+      false,
     );
   }
+}
+
+/**
+ * Hardhat prints the whole error object (its stack and fields) after the message wherever it thinks it runs on a
+ * CI server, which includes any Linux machine without a display (an operator's server). Unless `verbose`, the error
+ * keeps only its message there: the stack becomes the message line, and its fields stop being listed.
+ */
+function quiet<E extends Error>(error: E, verbose: boolean): E {
+  if (verbose) return error;
+  const line = `${error.name}: ${error.message}`;
+  Object.defineProperty(error, "stack", { value: line, enumerable: false });
+  // Hardhat's errors print the stack they kept at construction (`_stack`, their custom inspect).
+  if ("_stack" in error) Object.defineProperty(error, "_stack", { value: line, enumerable: false });
+  for (const key of Object.keys(error)) {
+    Object.defineProperty(error, key, { enumerable: false });
+  }
+  return error;
 }
 
 // ------------------------------------------------------------------------------------------------ formatting
