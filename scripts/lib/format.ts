@@ -79,19 +79,35 @@ export interface FormatContext {
   answerDecimals?: number;
   /** Decimals of the stablecoin an error is about (6 for USDC). */
   stablecoinDecimals?: number;
+  /** Symbol of the stablecoin an error is about, printed after its amounts (e.g. "USDC"). */
+  stablecoinSymbol?: string;
+  /**
+   * The fund's stablecoins by checksummed address: an error naming one (an argument `stablecoin`) prints its amounts
+   * with its decimals and symbol; an error naming none uses the fund's only stablecoin, when it has one.
+   */
+  stablecoins?: Record<string, { symbol: string; decimals: number }>;
+  /** The token an error's token amounts are in when it is not the fund token (a stablecoin's own ERC-20 errors). */
+  token?: { symbol: string; decimals: number };
 }
 
 /** A value in its unit with the raw integer beside it. */
 export function formatValue(value: bigint, unit: Unit, context: FormatContext = {}): string {
   switch (unit) {
     case "tokens":
-      return withRaw(formatTokens(value), value);
+      return withRaw(
+        context.token
+          ? `${groupThousands(decimalText(value, context.token.decimals))} ${context.token.symbol}`
+          : formatTokens(value),
+        value,
+      );
     case "usd":
       return withRaw(formatUsd(value), value);
     case "answer":
       return withRaw(formatUsd(value, context.answerDecimals ?? 8), value);
-    case "stablecoin":
-      return withRaw(groupThousands(decimalText(value, context.stablecoinDecimals ?? 6)), value);
+    case "stablecoin": {
+      const amount = groupThousands(decimalText(value, context.stablecoinDecimals ?? 6));
+      return withRaw(context.stablecoinSymbol ? `${amount} ${context.stablecoinSymbol}` : amount, value);
+    }
     case "bps":
       return withRaw(formatBps(value), value);
     case "time":
@@ -130,6 +146,8 @@ const ERROR_UNITS: Record<string, Record<string, Unit>> = {
   InvalidDailyLimits: { perInvestor: "usd", global: "usd" },
   InvalidDeadline: { deadline: "time", latest: "time" },
   StalePrice: { updatedAt: "time", nowTimestamp: "time", maxAge: "duration" },
+  ERC20InsufficientBalance: { balance: "tokens", needed: "tokens" },
+  ERC20InsufficientAllowance: { allowance: "tokens", needed: "tokens" },
 };
 
 /** Units of arguments by name, for every other error. */
@@ -188,12 +206,30 @@ export function formatArg(
   return String(value);
 }
 
+/**
+ * The context of one error: the decimals and symbol of the stablecoin it names (argument `stablecoin`), else of the
+ * fund's only stablecoin.
+ */
+function stablecoinContext(
+  inputs: readonly { name: string }[],
+  args: readonly unknown[],
+  context: FormatContext,
+): FormatContext {
+  const known = context.stablecoins ?? {};
+  const i = inputs.findIndex((input) => input.name === "stablecoin");
+  const named = i >= 0 && typeof args[i] === "string" ? known[getAddress(args[i] as string)] : undefined;
+  const only = Object.values(known).length === 1 ? Object.values(known)[0] : undefined;
+  const coin = i >= 0 ? named : only;
+  return coin ? { ...context, stablecoinDecimals: coin.decimals, stablecoinSymbol: coin.symbol } : context;
+}
+
 /** `Name(arg=value, ...)` of a decoded error (or event) with every argument in its unit. */
 export function formatNamedArgs(
   fragment: { name: string; inputs: readonly { name: string }[] } | ErrorFragment,
   args: readonly unknown[],
-  context: FormatContext = {},
+  formatContext: FormatContext = {},
 ): string {
+  const context = stablecoinContext(fragment.inputs, args, formatContext);
   const parts = fragment.inputs.map((input, i) =>
     input.name ? `${input.name}=${formatArg(fragment.name, input.name, args[i], context)}` : String(args[i]),
   );

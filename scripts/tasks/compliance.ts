@@ -223,7 +223,7 @@ export async function explainTransfer(
     } catch (error) {
       const data = revertDataFrom(error);
       if (data === undefined) throw error;
-      mintRevert = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+      mintRevert = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
       say(
         `  the mint itself, simulated from the ${minter.holder.role} Safe ${minter.address}: reverts with ${mintRevert}`,
       );

@@ -70,6 +70,8 @@ export interface OpsContext {
   fund: Fund;
   /** Deployment name of each recorded contract address (checksummed). */
   names: Map<string, string>;
+  /** What errors and outputs need to print values in their units (the fund's stablecoins' decimals and symbols). */
+  format: FormatContext;
 }
 
 /** Records every task needs: the fund's contracts and its role holders. */
@@ -116,7 +118,12 @@ export async function loadOpsContext(hre: HardhatRuntimeEnvironment): Promise<Op
   }
   const names = new Map<string, string>();
   for (const [name, d] of Object.entries(records)) names.set(getAddress(d.address), name);
-  return { hre, network, fund: await loadFund(hre), names };
+  const fund = await loadFund(hre);
+  const stablecoins: NonNullable<FormatContext["stablecoins"]> = {};
+  for (const [symbol, coin] of Object.entries(fund.contracts.stablecoins)) {
+    stablecoins[getAddress(await coin.getAddress())] = { symbol, decimals: Number(await coin.decimals()) };
+  }
+  return { hre, network, fund, names, format: { stablecoins } };
 }
 
 /** Networks whose chain lives only as long as a local node process. */

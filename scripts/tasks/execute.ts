@@ -290,7 +290,7 @@ function viaText(p: Planned): string {
 function refused(ctx: OpsContext, p: Planned, error: unknown, sent: string[]): TaskRefusedError {
   const data = revertDataFrom(error);
   if (data === undefined) throw error;
-  const decoded = describeRevert(data, [p.step.target.interface, ...fundInterfaces(ctx)]);
+  const decoded = describeRevert(data, [p.step.target.interface, ...fundInterfaces(ctx)], ctx.format);
   const reason = decoded ?? (data === "0x" ? "no reason" : `unknown error ${data}`);
   const status =
     sent.length > 0 ? `not sent; already sent before it: ${sent.join(", ")}` : "nothing was sent";

@@ -171,7 +171,7 @@ export async function cancelOperation(ctx: OpsContext, args: CancelArgs): Promis
   } catch (error) {
     const data = revertDataFrom(error);
     if (data === undefined) throw error;
-    const reason = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+    const reason = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
     throw new TaskRefusedError(
       `${step.summary} would revert with ${reason}: nothing was sent`,
       data,

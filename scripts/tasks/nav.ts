@@ -127,7 +127,7 @@ export async function oracleVerdict(
         why: `the node refused the simulation (${(error as Error).message.split("\n")[0]})`,
       };
     }
-    const reason = describeRevert(revert, fundInterfaces(ctx)) ?? `unknown error ${revert}`;
+    const reason = describeRevert(revert, fundInterfaces(ctx), ctx.format) ?? `unknown error ${revert}`;
     return { status: "refused", reason, data: revert };
   }
 }
@@ -195,7 +195,7 @@ export async function publishNav(ctx: OpsContext, args: PublishNavArgs): Promise
       say("The token applies this round at the next nav:accrue.");
     } catch (error) {
       const data = revertDataFrom(error);
-      const reason = data ? describeRevert(data, fundInterfaces(ctx)) : undefined;
+      const reason = data ? describeRevert(data, fundInterfaces(ctx), ctx.format) : undefined;
       say(
         `Warning: the NAV oracle would refuse this round at accrual: ${reason ?? (error as Error).message}`,
       );
@@ -260,7 +260,7 @@ export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<Accr
   const refuse = (error: unknown, what: string): never => {
     const data = revertDataFrom(error);
     if (data === undefined) throw error;
-    const reason = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+    const reason = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
     throw new TaskRefusedError(`${what}: ${reason}: nothing was sent`, data);
   };
   const round = await navOracle
@@ -311,7 +311,8 @@ export async function accrueNav(ctx: OpsContext, args: AccrueArgs): Promise<Accr
       );
     } else {
       const data = guardFailed!.args.reason as string;
-      const reason = describeRevert(data, fundInterfaces(ctx)) ?? (data === "0x" ? "no reason" : data);
+      const reason =
+        describeRevert(data, fundInterfaces(ctx), ctx.format) ?? (data === "0x" ? "no reason" : data);
       say(
         `  BLOCKED: the reserve guard could not confirm the reserves (${reason}); publish fresh reserves ` +
           `(nav:publish-reserves) and accrue again`,

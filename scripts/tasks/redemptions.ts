@@ -830,7 +830,7 @@ async function requireCurrentNav(ctx: OpsContext): Promise<void> {
   const refuse = (what: string, error: unknown, remedy: string): never => {
     const data = revertDataFrom(error);
     if (data === undefined) throw error;
-    const reason = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+    const reason = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
     throw new TaskRefusedError(
       `${what}, so the settlement would revert: ${reason}: ${remedy}; nothing was sent`,
       data,
@@ -872,8 +872,10 @@ async function sendFromAccount(actor: RoleActor, call: { to: string; data: strin
 function refusedTransfer(ctx: OpsContext, step: Step, error: unknown): TaskRefusedError {
   const data = revertDataFrom(error);
   if (data === undefined) throw error;
+  // The step moves a stablecoin: its ERC-20 errors' amounts are in that stablecoin.
+  const coin = ctx.format.stablecoins?.[getAddress(addressOf(step.target))];
   const reason =
-    describeRevert(data, [step.target.interface, builtinErrors]) ??
+    describeRevert(data, [step.target.interface, builtinErrors], { ...ctx.format, token: coin }) ??
     (data === "0x" ? "no reason" : `unknown error ${data}`);
   return new TaskRefusedError(
     `${describeStep(ctx, step)} would revert with ${reason}: nothing was sent`,

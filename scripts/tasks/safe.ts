@@ -597,7 +597,8 @@ function refusedExecution(ctx: OpsContext, what: string, error: unknown, done: E
   const data = error instanceof CallRevertedError ? error.revertData : revertDataFrom(error);
   if (data === undefined) return error as Error;
   const reason =
-    describeRevert(data, fundInterfaces(ctx)) ?? (data === "0x" ? "no reason" : `unknown error ${data}`);
+    describeRevert(data, fundInterfaces(ctx), ctx.format) ??
+    (data === "0x" ? "no reason" : `unknown error ${data}`);
   const before = done.filter((d) => d.txHash).map((d) => d.txHash);
   return new TaskRefusedError(
     `${what} would revert with ${reason}: ` +

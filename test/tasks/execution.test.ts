@@ -300,6 +300,23 @@ describe("tasks: execution", function () {
       const publishTooSoon = ErrorFragment.from(
         "error PublishTooSoon(uint256 previousUpdatedAt, uint256 nowTimestamp, uint32 minInterval)",
       );
+      // A stablecoin's amounts in its own decimals and symbol, named by the error or the fund's only one.
+      const usdc = Wallet.createRandom().address;
+      const insufficientLiquidity = ErrorFragment.from(
+        "error InsufficientLiquidity(address stablecoin, uint256 available, uint256 needed)",
+      );
+      const dai = { symbol: "DAI", decimals: 18 };
+      expect(
+        formatNamedArgs(insufficientLiquidity, [usdc, 5n * ONE, 7n * ONE], { stablecoins: { [usdc]: dai } }),
+      ).to.equal(
+        `InsufficientLiquidity(stablecoin=${usdc}, available=5 DAI [${5n * ONE}], needed=7 DAI [${7n * ONE}])`,
+      );
+      const balance = ErrorFragment.from(
+        "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+      );
+      expect(
+        formatNamedArgs(balance, [usdc, 2_500_000n, 0n], { token: { symbol: "USDC", decimals: 6 } }),
+      ).to.equal(`ERC20InsufficientBalance(sender=${usdc}, balance=2.5 USDC [2500000], needed=0 USDC [0])`);
       expect(formatNamedArgs(publishTooSoon, [1796626954n, 1796627000n, 3600n])).to.equal(
         "PublishTooSoon(previousUpdatedAt=2026-12-07T07:02:34Z [1796626954], nowTimestamp=2026-12-07T07:03:20Z " +
           "[1796627000], minInterval=1h [3600])",

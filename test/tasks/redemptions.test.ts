@@ -338,7 +338,7 @@ describe("tasks: redemptions", function () {
           "redemptions:settle",
           { count: "2" },
           `FundManager.settleRedemptions(count=2) would revert with InsufficientLiquidity(stablecoin=${await usdc.getAddress()}, ` +
-            `available=1,000,000 [${USDC("1000000")}], needed=1,500,000 [${USDC("1500000")}]): nothing was sent`,
+            `available=1,000,000 USDC [${USDC("1000000")}], needed=1,500,000 USDC [${USDC("1500000")}]): nothing was sent`,
         );
         await expect(Promise.reject(error))
           .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
