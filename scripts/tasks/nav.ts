@@ -5,7 +5,7 @@
  */
 import { task, types } from "hardhat/config";
 import { formatUnits, getAddress, toBeHex } from "ethers";
-import { formatDuration, formatUsd } from "../lib/format";
+import { formatDuration, formatUsd, formatValue } from "../lib/format";
 import type { NavPublisher } from "../../typechain-types";
 import {
   OpsContext,
@@ -39,6 +39,8 @@ export interface PublishNavArgs extends ExecFlags {
 export interface PublishReservesArgs extends ExecFlags {
   /** The custodian's reported reserves in USD, e.g. "10250000.50". */
   reserves: string;
+  /** Publish even when the reserves are below the token supply (the reserve guard would then block). */
+  force?: boolean;
 }
 
 async function publishTo(
@@ -204,8 +206,30 @@ export async function publishNav(ctx: OpsContext, args: PublishNavArgs): Promise
   return result;
 }
 
-/** Publishes the custodian's reserves to the fund's reserve publisher (NAV_PUBLISHER). */
+/**
+ * Publishes the custodian's reserves to the fund's reserve publisher (NAV_PUBLISHER). Before anything is sent (dry run
+ * included), reserves below the token supply, which the reserve guard compares them with, stop the task unless
+ * `force`: the guard would refuse every mint (`ReserveExceeded`) and block the next accrual at the current NAV
+ * (`AccrualBlockedByReserve`).
+ */
 export async function publishReserves(ctx: OpsContext, args: PublishReservesArgs): Promise<PerformResult> {
+  const publisher = ctx.fund.contracts.reservePublisher;
+  const { reserveGuard, token } = ctx.fund.contracts;
+  if (publisher && getAddress(await reserveGuard.feed()) === getAddress(await publisher.getAddress())) {
+    const decimals = Number(await publisher.decimals());
+    const answer = parseDecimal("reserves", args.reserves, decimals, "reserves");
+    const reservesWad =
+      decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
+    const supply = await token.totalSupply();
+    if (reservesWad < supply) {
+      const text =
+        `--reserves: ${formatValue(answer, "answer", { answerDecimals: decimals })} is below the token supply of ` +
+        `${formatValue(supply, "tokens")}: the reserve guard would refuse every mint (ReserveExceeded) and block ` +
+        `the next accrual at the current NAV (AccrualBlockedByReserve)`;
+      if (!args.force) throw new TaskInputError(`${text}: nothing was sent (--force to publish them anyway)`);
+      say(`Warning (--force): ${text}`);
+    }
+  }
   return publishTo(
     ctx,
     ctx.fund.contracts.reservePublisher,
@@ -367,7 +391,12 @@ export function registerNavTasks(): void {
     task(
       "nav:publish-reserves",
       "Publishes the custodian's reserves to the reserve publisher (NAV_PUBLISHER)",
-    ).addParam("reserves", "Reserves in USD, e.g. 10250000.50", undefined, types.string),
+    )
+      .addParam("reserves", "Reserves in USD, e.g. 10250000.50", undefined, types.string)
+      .addFlag(
+        "force",
+        "Publish even when the reserves are below the token supply (the reserve guard blocks)",
+      ),
   ).setAction((args, hre) => runTask(hre, (ctx) => publishReserves(ctx, args)));
 
   task("nav:accrue", "Applies the latest NAV round to the token (anyone): index, supply change, fee")

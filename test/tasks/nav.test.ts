@@ -84,6 +84,33 @@ describe("tasks: NAV", function () {
       expect(answer).to.equal(1_025_000_050_000_000n);
     });
 
+    describe("regression: issue 21 finding 4 (a dry run did not check what the next step would refuse): reserves", function () {
+      for (const dryRun of [true, false]) {
+        it(`should refuse${dryRun ? " in a dry run" : ""} reserves below the token supply, which the reserve guard would refuse`, async function () {
+          const { fund } = await loadFixture(navFixture);
+          expect(await fund.contracts.token.totalSupply()).to.equal(1000n * ONE);
+          await expectRefused(
+            "nav:publish-reserves",
+            { reserves: "999.99", dryRun },
+            `--reserves: $999.99 [99999000000] is below the token supply of 1,000 tokens [${1000n * ONE}]: the ` +
+              "reserve guard would refuse every mint (ReserveExceeded) and block the next accrual at the current NAV " +
+              "(AccrualBlockedByReserve): nothing was sent (--force to publish them anyway)",
+          );
+        });
+      }
+
+      it("should publish them with --force, warning", async function () {
+        const { fund } = await loadFixture(navFixture);
+        await hre.run("nav:publish-reserves", { reserves: "999.99", force: true });
+        expect((await fund.contracts.reservePublisher!.latestRoundData())[1]).to.equal(99_999_000_000n);
+        expect(output.lines[0]).to.equal(
+          `Warning (--force): --reserves: $999.99 [99999000000] is below the token supply of 1,000 tokens ` +
+            `[${1000n * ONE}]: the reserve guard would refuse every mint (ReserveExceeded) and block the next ` +
+            "accrual at the current NAV (AccrualBlockedByReserve)",
+        );
+      });
+    });
+
     describe("when an input is wrong", function () {
       it("should refuse more decimals than the feed has", async function () {
         await loadFixture(navFixture);
