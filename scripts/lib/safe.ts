@@ -21,6 +21,7 @@ import {
   Result,
   Signer,
   TransactionReceipt,
+  Transaction,
   TransactionResponse,
   TypedDataEncoder,
   ZeroAddress,
@@ -235,8 +236,14 @@ async function mined(response: TransactionResponse, what: string): Promise<Trans
 
 /**
  * Makes sure Safe's singleton factory exists. Where it is missing and Safe published a pre-signed deployment
- * transaction for the chain (the Hardhat chain 31337 among them), `payer` funds Safe's deployer key with the
- * transaction's gas and broadcasts it; elsewhere the official contracts cannot be deployed at their addresses.
+ * transaction for the chain (the Hardhat chain 31337 among them), the factory's runtime code is what that
+ * transaction's creation code returns. A local development node (Hardhat's `hardhat_setCode`) gets that code put at
+ * the factory's address directly; any other chain gets the pre-signed transaction broadcast, `payer` funding Safe's
+ * deployer key with its gas. Elsewhere the official contracts cannot be deployed at their addresses.
+ *
+ * The pre-signed transaction pays 100 gwei per gas: on a local node it would stay in the fee history, and Hardhat
+ * then prices every later transaction sent without a fee from it (a signer holding 1 ETH could no longer send a
+ * transaction whose gas the node has to estimate), hence `hardhat_setCode` there.
  */
 export async function ensureSafeSingletonFactory(payer: Signer): Promise<void> {
   const provider = providerOf(payer);
@@ -249,15 +256,27 @@ export async function ensureSafeSingletonFactory(payer: Signer): Promise<void> {
         `deployment transaction for it: Safe's official contracts cannot be deployed at their addresses here`,
     );
   }
-  const cost = BigInt(info.gasPrice) * BigInt(info.gasLimit);
-  const balance = await provider.getBalance(info.signerAddress);
-  if (balance < cost) {
-    await mined(
-      await payer.sendTransaction({ to: info.signerAddress, value: cost - balance }),
-      "Funding of the singleton factory's deployer",
-    );
+  const rpc = provider as unknown as Partial<JsonRpcSender>;
+  const presigned = Transaction.from(info.transaction);
+  let placed = false;
+  if (typeof rpc.send === "function" && presigned.to === null) {
+    const runtime = (await provider.call({ data: presigned.data })) as string;
+    placed = await rpc
+      .send("hardhat_setCode", [SAFE_SINGLETON_FACTORY, runtime])
+      .then(() => true)
+      .catch(() => false); // not a Hardhat node: broadcast below
   }
-  await mined(await provider.broadcastTransaction(info.transaction), "Singleton factory deployment");
+  if (!placed) {
+    const cost = BigInt(info.gasPrice) * BigInt(info.gasLimit);
+    const balance = await provider.getBalance(info.signerAddress);
+    if (balance < cost) {
+      await mined(
+        await payer.sendTransaction({ to: info.signerAddress, value: cost - balance }),
+        "Funding of the singleton factory's deployer",
+      );
+    }
+    await mined(await provider.broadcastTransaction(info.transaction), "Singleton factory deployment");
+  }
   if ((await provider.getCode(SAFE_SINGLETON_FACTORY)) === "0x") {
     throw new Error(`The singleton factory deployment left no code at ${SAFE_SINGLETON_FACTORY}`);
   }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { getSingletonFactoryInfo } from "@safe-global/safe-singleton-factory";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -132,6 +133,11 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
         for (const name of ["Safe", "SafeProxyFactory", "CompatibilityFallbackHandler"] as const) {
           expect(officialDeployment(name, 1n).address).to.equal(officialDeployment(name, 31337n).address);
         }
+        // On a Hardhat chain the factory's code is put in place (hardhat_setCode), not deployed by Safe's pre-signed
+        // 100 gwei transaction, which would make the node price later transactions from it.
+        const factoryDeployer = getSingletonFactoryInfo(31337)!.signerAddress;
+        expect(await ethers.provider.getTransactionCount(factoryDeployer)).to.equal(0);
+        expect(await ethers.provider.getCode(SAFE_SINGLETON_FACTORY)).to.not.equal("0x");
       });
 
       it("should send nothing when the contracts are already there", async function () {
