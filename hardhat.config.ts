@@ -107,7 +107,8 @@ const config: HardhatUserConfig = {
       accounts: { count: 40 },
       allowUnlimitedContractSize: false,
     },
-    localhost: { url: "http://127.0.0.1:8545" },
+    // A `hardhat node` elsewhere than 127.0.0.1:8545 (the integration tests start theirs on a free port).
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     ...remoteNetworks(process.env),
   },
   namedAccounts: {
@@ -129,6 +130,8 @@ const config: HardhatUserConfig = {
     cache: "cache",
     artifacts: "artifacts",
     deploy: "deploy/scripts",
+    // Deployment records (hardhat-deploy); the integration tests keep theirs in a temporary folder.
+    deployments: process.env.DEPLOYMENTS_DIR ?? "deployments",
   },
 };
 

@@ -13,6 +13,8 @@ import { registerCapTableTasks } from "./captable";
 import { registerRedemptionTasks } from "./redemptions";
 import { registerRegistryTasks } from "./registry";
 import { registerSourceTasks } from "./sources";
+import { registerSafeTasks } from "./safe";
+import { registerGovernanceTasks } from "./governance";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -23,3 +25,5 @@ registerCapTableTasks();
 registerRedemptionTasks();
 registerRegistryTasks();
 registerSourceTasks();
+registerSafeTasks();
+registerGovernanceTasks();

@@ -24,11 +24,16 @@ const { deployments, ethers, network, upgrades } = hre;
 
 /** Every record the scripts produce for deploy/config/hardhat.ts. */
 const EXPECTED_RECORDS = [
-  // 00_governance: the AccessManager, Safe 1.4.1 infrastructure and one Safe per role holder.
+  // 00_governance: the AccessManager, Safe's official 1.4.1 contracts and one Safe per role holder.
   "AccessManager",
   "Safe",
   "SafeProxyFactory",
   "CompatibilityFallbackHandler",
+  "MultiSend",
+  "MultiSendCallOnly",
+  "SignMessageLib",
+  "CreateCall",
+  "SimulateTxAccessor",
   "RoleHolder.admin",
   "RoleHolder.issuer",
   "RoleHolder.transferAgent",
