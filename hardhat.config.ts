@@ -76,7 +76,9 @@ const config: HardhatUserConfig = {
       accounts: { count: 40 },
       allowUnlimitedContractSize: false,
     },
-    localhost: { url: "http://127.0.0.1:8545" },
+    // A local JSON-RPC node (`npx hardhat node`, anvil). LOCALHOST_RPC_URL points it at another port: the
+    // integration tests start their node on a free loopback port.
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     ...remoteNetworks(process.env),
   },
   namedAccounts: {
