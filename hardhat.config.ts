@@ -100,6 +100,9 @@ const config: HardhatUserConfig = {
     cache: "cache",
     artifacts: "artifacts",
     deploy: "deploy/scripts",
+    // Where hardhat-deploy records deployments; DEPLOYMENTS_DIR moves it (the integration tests deploy to their
+    // node without touching deployments/localhost).
+    deployments: process.env.DEPLOYMENTS_DIR ?? "deployments",
   },
 };
 

@@ -37,7 +37,11 @@ const PAYMENTS: Payment[] = [
 ];
 /** Asset-chain clocks: before the payment deadline, between it and refundableAt, from refundableAt. */
 const NOWS = [PAYMENT_DEADLINE - 10, PAYMENT_DEADLINE + 10, REFUNDABLE_AT];
-const CHECKS: (Check | undefined)[] = [undefined, { ok: true }, { ok: false, error: "RecipientNotVerified(0xb)" }];
+const CHECKS: (Check | undefined)[] = [
+  undefined,
+  { ok: true },
+  { ok: false, error: "RecipientNotVerified(0xb)" },
+];
 
 function message(kind: MessageKind, processed: boolean | undefined, age: number, now: number): MessageView {
   return { id: `0x${kind}${"0".repeat(63)}`, kind, sentAt: now - age, processed };
@@ -99,7 +103,8 @@ describe("decideCrossChain (services/orchestrator/core/crosschain.ts)", function
       for (const s of all) {
         if (decideCrossChain(s, policy).action?.kind !== "cancel") continue;
         holds(
-          (s.payment?.status === PaymentStatus.AwaitingPayment || s.payment?.status === PaymentStatus.Funded) &&
+          (s.payment?.status === PaymentStatus.AwaitingPayment ||
+            s.payment?.status === PaymentStatus.Funded) &&
             s.paymentNow > PAYMENT_DEADLINE,
           s,
         );
@@ -110,7 +115,9 @@ describe("decideCrossChain (services/orchestrator/core/crosschain.ts)", function
       for (const s of all) {
         if (decideCrossChain(s, policy).action?.kind !== "executePayment") continue;
         holds(
-          s.payment?.status === PaymentStatus.Funded && s.paymentNow <= PAYMENT_DEADLINE && s.executeCheck?.ok === true,
+          s.payment?.status === PaymentStatus.Funded &&
+            s.paymentNow <= PAYMENT_DEADLINE &&
+            s.executeCheck?.ok === true,
           s,
         );
       }
@@ -138,7 +145,8 @@ describe("decideCrossChain (services/orchestrator/core/crosschain.ts)", function
     it("should report a message not executed on its destination once it is older than the stuck threshold, naming its id", function () {
       for (const s of all) {
         const d = decideCrossChain(s, policy);
-        const waitsOnLock = s.asset?.status === AssetStatus.Locked && s.payment?.status === PaymentStatus.None;
+        const waitsOnLock =
+          s.asset?.status === AssetStatus.Locked && s.payment?.status === PaymentStatus.None;
         const waitsOnDecision =
           s.asset?.status === AssetStatus.Locked &&
           (s.payment?.status === PaymentStatus.Paid || s.payment?.status === PaymentStatus.Cancelled);
@@ -157,7 +165,11 @@ describe("decideCrossChain (services/orchestrator/core/crosschain.ts)", function
     });
   });
 
-  const locked = { status: AssetStatus.Locked, paymentDeadline: PAYMENT_DEADLINE, refundableAt: REFUNDABLE_AT };
+  const locked = {
+    status: AssetStatus.Locked,
+    paymentDeadline: PAYMENT_DEADLINE,
+    refundableAt: REFUNDABLE_AT,
+  };
   const base = (over: Partial<CrossChainSnapshot>): CrossChainSnapshot => ({
     now: PAYMENT_DEADLINE - 100,
     paymentNow: PAYMENT_DEADLINE - 100,
@@ -248,19 +260,31 @@ describe("decideCrossChain (services/orchestrator/core/crosschain.ts)", function
         base({
           now: REFUNDABLE_AT,
           payment: paid,
-          decision: { id: "0xabc", kind: MessageKind.CONFIRM, sentAt: PAYMENT_DEADLINE - 50, processed: false },
+          decision: {
+            id: "0xabc",
+            kind: MessageKind.CONFIRM,
+            sentAt: PAYMENT_DEADLINE - 50,
+            processed: false,
+          },
         }),
         policy,
       );
       expect(d.action).to.equal(undefined);
-      expect(d.stuck).to.match(/^paid, but refundable by timeout on the asset chain since \d+: execute the CONFIRM/);
+      expect(d.stuck).to.match(
+        /^paid, but refundable by timeout on the asset chain since \d+: execute the CONFIRM/,
+      );
       expect(d.stuck).to.include("CCIP CONFIRM message 0xabc");
     });
   });
 
   describe("when the LOCK never reached the payment chain", function () {
     it("should report the message once it is older than the threshold, and refund by timeout from refundableAt", function () {
-      const lock = { id: "0xlock", kind: MessageKind.LOCK, sentAt: PAYMENT_DEADLINE - STUCK - 200, processed: false };
+      const lock = {
+        id: "0xlock",
+        kind: MessageKind.LOCK,
+        sentAt: PAYMENT_DEADLINE - STUCK - 200,
+        processed: false,
+      };
       const early = decideCrossChain(
         base({ payment: { status: PaymentStatus.None, deadline: 0 }, lock }),
         policy,

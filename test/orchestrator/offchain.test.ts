@@ -251,7 +251,9 @@ describe("decideOffChain (services/orchestrator/core/offchain.ts)", function () 
         policy,
       );
       expect(d.action).to.equal(undefined);
-      expect(d.waiting).to.equal("the Safe owners to sign and execute the acknowledge proposal (Safe nonce 3)");
+      expect(d.waiting).to.equal(
+        "the Safe owners to sign and execute the acknowledge proposal (Safe nonce 3)",
+      );
     });
   });
 
@@ -331,7 +333,9 @@ describe("decideOffChain (services/orchestrator/core/offchain.ts)", function () 
         policy,
       );
       expect(d.action).to.equal(undefined);
-      expect(d.stuck).to.match(/^payment RAIL-7 settled but the token refuses the release to the buyer \(code 3\)/);
+      expect(d.stuck).to.match(
+        /^payment RAIL-7 settled but the token refuses the release to the buyer \(code 3\)/,
+      );
     });
 
     it("should refund after the deadline when the payment did not settle in time", function () {

@@ -91,7 +91,8 @@ export function decideOffChain(s: OffChainSnapshot, policy: Policy): OffChainDec
         if (rail.kind === "pending" || rail.kind === "settled") {
           return open(`the rail to cancel or return the payment (now ${railLabel(rail)})`);
         }
-        if (rail.kind === "unreachable") return open(`the rail to cancel or return the payment (unreachable)`);
+        if (rail.kind === "unreachable")
+          return open(`the rail to cancel or return the payment (unreachable)`);
         return done();
       }
       if (mayPay(rail)) {
@@ -132,7 +133,10 @@ export function decideOffChain(s: OffChainSnapshot, policy: Policy): OffChainDec
       );
     }
     if (s.sellerRestriction !== 0) {
-      return open("the rejection to be mined", { kind: "reject", reason: REJECT.seller(s.sellerRestriction) });
+      return open("the rejection to be mined", {
+        kind: "reject",
+        reason: REJECT.seller(s.sellerRestriction),
+      });
     }
     if (s.releaseRestriction !== 0) {
       return open("the rejection to be mined", {
@@ -156,7 +160,10 @@ export function decideOffChain(s: OffChainSnapshot, policy: Policy): OffChainDec
       });
     }
     if (s.sellerRestriction !== 0) {
-      return open("the rejection to be mined", { kind: "reject", reason: REJECT.seller(s.sellerRestriction) });
+      return open("the rejection to be mined", {
+        kind: "reject",
+        reason: REJECT.seller(s.sellerRestriction),
+      });
     }
     return open("the rail to accept the payment", { kind: "instruct" });
   }
