@@ -30,11 +30,13 @@ async function main(): Promise<void> {
   if (!out) throw new Error("I17_OUT (output file) is required");
   const { ethers, upgrades, deployments } = hre;
   process.env.DEPLOY_QUIET = "true";
+  const started = Date.now();
   await deployments.run(["all"], {
     resetMemory: true,
     deletePreviousDeployments: true,
     writeDeploymentsToFiles: true,
   });
+  console.log(`deploy scripts: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const fund = await loadFund(hre);
   const signers = await ethers.getSigners();
   const deployer = signers[0];
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     await (await coin.connect(w).getFunction("approve")(paymentAddress, MaxUint256)).wait();
   }
 
+  console.log(`deploy and setup: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const latest = await ethers.provider.getBlock("latest");
   fs.writeFileSync(
     out,
