@@ -32,6 +32,7 @@ import {
   type PendingSafe,
   type Policy,
   type RailState,
+  endToEndIdOf,
 } from "./core";
 import { ChainAdapter, bytes3ToString, revertName, type ChainEvent } from "./adapters/chain";
 import type { AgentCall, AgentSafe } from "./adapters/safe";
@@ -106,10 +107,8 @@ export const offChainKey = (chain: string, id: bigint | string) => `dvp:${chain}
 /** The journal key of a cross-chain trade (its id is unique across chains). */
 export const crossChainKey = (id: string) => `xc:${id.toLowerCase()}`;
 
-/** The payment's ISO end-to-end id and idempotency key: chain, DvP contract and trade (at most 35 characters). */
-export function endToEndIdOf(chainId: bigint, dvp: string, id: bigint): string {
-  return `DVP-${chainId}-${dvp.slice(2, 10).toLowerCase()}-${id}`;
-}
+/** The payment's ISO end-to-end id and idempotency key (services/orchestrator/core/ids.ts). */
+export { endToEndIdOf };
 
 /** A rail reference as the bytes32 `confirmPayment` records: the text when it fits, else its keccak256. */
 export function referenceBytes(reference: string): string {

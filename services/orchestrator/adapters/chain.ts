@@ -22,6 +22,7 @@ import { IFundToken__factory } from "../../../typechain-types/factories/contract
 import { IIdentityRegistry__factory } from "../../../typechain-types/factories/contracts/interfaces/IIdentityRegistry__factory";
 import { IFundCompliance__factory } from "../../../typechain-types/factories/contracts/interfaces/IFundCompliance__factory";
 import { AssetStatus, DvpStatus, PaymentStatus, type Check } from "../core/types";
+import { sellerRestrictionOf } from "../core/offchain";
 
 export const dvpInterface = new Interface(DvPSettlement__factory.abi);
 export const assetInterface = new Interface(CrossChainAssetEscrow__factory.abi);
@@ -39,11 +40,6 @@ export const settlementInterfaces = [
   registryInterface,
   complianceInterface,
 ];
-
-/** TransferRestrictions codes of `DvPSettlement._checkSeller` (SellerRestricted). */
-const SENDER_NOT_VERIFIED = 2;
-const SENDER_FROZEN = 4;
-const SENDER_SANCTIONED = 9;
 
 export interface ChainConfig {
   /** A name for logs and the journal (e.g. the Hardhat network name). */
@@ -247,10 +243,8 @@ export class ChainAdapter {
       registry.isVerified(seller) as Promise<boolean>,
       compliance.isSanctioned(seller) as Promise<boolean>,
     ]);
-    if (frozen) return SENDER_FROZEN;
-    if (!verified) return SENDER_NOT_VERIFIED;
-    if (sanctioned) return SENDER_SANCTIONED;
-    return 0;
+    // The codes of `DvPSettlement._checkSeller` (SellerRestricted), as the decision core names them.
+    return sellerRestrictionOf({ frozen, verified, sanctioned });
   }
 
   // ------------------------------------------------------------------------------------------ cross-chain

@@ -3,31 +3,17 @@
  * ask its status, cancel or return it. A bank's API plugs in by implementing {@link PaymentRail}; the suite ships
  * {@link HttpPaymentRail}, for the ISO 20022-like HTTP API of services/bank-rail.
  */
-import {
-  defaultAccountOf,
-  toIsoAmount,
-  type CancellationRequest,
-  type CreditTransfer,
-  type PaymentStatusResponse,
-  type StatusReport,
-} from "../../bank-rail/iso20022";
+import { defaultAccountOf, type PaymentStatusResponse, type StatusReport } from "../../bank-rail/iso20022";
 import type { RailState } from "../core/types";
+import { cancellationOf, creditTransferOf, stateOf, type PaymentInstruction } from "./rail-messages";
 
-/** A payment to instruct for a trade. */
-export interface PaymentInstruction {
-  /** ISO end-to-end id (at most 35 characters), derived from the trade: also the idempotency key. */
-  endToEndId: string;
-  idempotencyKey: string;
-  /** Amount in the currency's minor units (the trade's price). */
-  amountMinor: bigint;
-  /** ISO 4217 code. */
-  currency: string;
-  /** The buyer's and the seller's wallets on the fund's chain. */
-  buyer: string;
-  seller: string;
-  /** Free text for the creditor's statement. */
-  remittance: string;
-}
+export {
+  cancellationOf,
+  creditTransferOf,
+  stateOf,
+  type PartyNaming,
+  type PaymentInstruction,
+} from "./rail-messages";
 
 /** The rail could not be asked (connection refused, time-out, 5xx): the outcome is unknown. */
 export class RailUnavailableError extends Error {
@@ -44,23 +30,6 @@ export interface PaymentRail {
   status(endToEndId: string): Promise<RailState>;
   /** Cancels the payment if it has not settled, returns it if it has; idempotent. */
   cancelOrReturn(endToEndId: string, reason: string): Promise<RailState>;
-}
-
-/** The state a status report says (the latest report wins; repeated reports change nothing). */
-export function stateOf(report: StatusReport): RailState {
-  const tx = report.TxInfAndSts;
-  switch (tx.TxSts) {
-    case "ACSC":
-      return { kind: "settled", reference: tx.AcctSvcrRef };
-    case "RJCT":
-      return { kind: "rejected", reason: tx.StsRsnInf?.Rsn.Cd ?? tx.StsRsnInf?.Rsn.Prtry ?? "NARR" };
-    case "CANC":
-      return { kind: "cancelled" };
-    case "RTND":
-      return { kind: "returned", reference: tx.AcctSvcrRef };
-    default:
-      return { kind: "pending", status: tx.TxSts };
-  }
 }
 
 export interface HttpRailOptions {
@@ -121,20 +90,12 @@ export class HttpPaymentRail implements PaymentRail {
   }
 
   async instruct(p: PaymentInstruction): Promise<RailState> {
-    const now = new Date().toISOString();
-    const msgId = `ORCH-${Date.now().toString(36)}-${++messageSeq}`;
-    const body: CreditTransfer = {
-      GrpHdr: { MsgId: msgId, CreDtTm: now, NbOfTxs: "1", SttlmInf: { SttlmMtd: "CLRG" } },
-      CdtTrfTxInf: {
-        PmtId: { InstrId: p.endToEndId, EndToEndId: p.endToEndId },
-        IntrBkSttlmAmt: { Ccy: p.currency, Amt: toIsoAmount(p.amountMinor, p.currency) },
-        Dbtr: { Nm: this.names.get(p.buyer.toLowerCase()) ?? p.buyer },
-        DbtrAcct: { Id: { Othr: { Id: this.accountOf(p.buyer) } } },
-        Cdtr: { Nm: this.names.get(p.seller.toLowerCase()) ?? p.seller },
-        CdtrAcct: { Id: { Othr: { Id: this.accountOf(p.seller) } } },
-        RmtInf: { Ustrd: p.remittance.slice(0, 140) },
-      },
-    };
+    const body = creditTransferOf(p, {
+      msgId: `ORCH-${Date.now().toString(36)}-${++messageSeq}`,
+      now: new Date().toISOString(),
+      accountOf: (w) => this.accountOf(w),
+      nameOf: (w) => this.names.get(w.toLowerCase()) ?? w,
+    });
     const { status, json } = await this.request("POST", "/v1/payments", body, {
       "idempotency-key": p.idempotencyKey,
     });
@@ -156,10 +117,7 @@ export class HttpPaymentRail implements PaymentRail {
   }
 
   async cancelOrReturn(endToEndId: string, reason: string): Promise<RailState> {
-    const body: CancellationRequest = {
-      Assgnmt: { Id: `CXL-${endToEndId}`.slice(0, 35), CreDtTm: new Date().toISOString() },
-      Undrlyg: { TxInf: { OrgnlEndToEndId: endToEndId, CxlRsnInf: { Rsn: { Prtry: reason } } } },
-    };
+    const body = cancellationOf(endToEndId, reason, new Date().toISOString());
     const { status, json } = await this.request(
       "POST",
       `/v1/payments/${encodeURIComponent(endToEndId)}/cancellation`,

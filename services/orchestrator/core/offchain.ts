@@ -39,6 +39,22 @@ export const REJECT = {
   cancelled: "RAIL_CANCELLED",
 } as const;
 
+/**
+ * The code `acknowledge` would answer about the seller (SellerRestricted's code; 0 = the seller may sell), from what
+ * the token, the identity registry and the compliance say about the seller's wallet: frozen (4), not verified (2),
+ * sanctioned (9), in that order.
+ */
+export function sellerRestrictionOf(seller: {
+  frozen: boolean;
+  verified: boolean;
+  sanctioned: boolean;
+}): number {
+  if (seller.frozen) return 4;
+  if (!seller.verified) return 2;
+  if (seller.sanctioned) return 9;
+  return 0;
+}
+
 /** Why a payment is cancelled or returned on the rail. */
 export const RETURN_REASON = { refunded: "TRADE_REFUNDED" } as const;
 
