@@ -651,7 +651,8 @@ export class Orchestrator {
     // Only calls that would go through now (each simulated from the Safe): one refused call must not sink a batch.
     const ready: { p: Extract<Planned, { kind: "offchain" }>; call: AgentCall; record: SafeCallRecord }[] =
       [];
-    for (const p of list) {
+    // Simulated in parallel (a round may hold tens of calls), kept in the order of `list`.
+    const checked = await mapLimit(list, 16, async (p) => {
       const record: SafeCallRecord = {
         key: p.trade.key,
         action: p.action.kind as SafeCallRecord["action"],
@@ -665,11 +666,13 @@ export class Orchestrator {
       const [call] = this.callsOf([record]);
       try {
         await provider.call({ from: safeAddress, to: call.to, data: call.data });
-        ready.push({ p, call, record });
+        return { p, call, record };
       } catch (e) {
         report.errors.push(`${p.trade.key}: ${record.action} would revert: ${revertName(e)}`);
+        return undefined;
       }
-    }
+    });
+    for (const c of checked) if (c) ready.push(c);
     if (ready.length === 0) return;
     const mode = await this.safe.mode();
     const perTx = this.safe.batches && !this.unbatch ? this.maxBatch : 1;

@@ -34,6 +34,8 @@ export interface ChainSection {
   logChunk?: number;
   /** Address of the orchestrator's account on this chain (its key in ORCHESTRATOR_SENDER_KEY, or unlocked). */
   sender?: string;
+  /** How often (ms) a sent transaction's receipt is polled for. Default 250. */
+  pollingIntervalMs?: number;
 }
 
 export interface OrchestratorConfig {
@@ -163,6 +165,9 @@ export async function buildService(
   let safe: AgentSafe | undefined;
   for (const ch of config.chains) {
     const provider = new JsonRpcProvider(ch.rpcUrl, ch.chainId, { staticNetwork: true, batchMaxCount: 100 });
+    // How often a sent transaction's receipt is looked for (ethers' default is 4 s): a Safe transaction is mined in
+    // the next block, and the round waits for it.
+    provider.pollingInterval = ch.pollingIntervalMs ?? 250;
     providers.push(provider);
     let sender: Signer | undefined;
     if (senderKey) sender = new NonceManager(new Wallet(senderKey, provider));
