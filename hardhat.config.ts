@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import {
@@ -58,11 +60,37 @@ function compilerSettings(runs: number) {
   };
 }
 
+/**
+ * Under `npm run coverage` only (COVERAGE_SPLIT_JOBS=1): one solc job per folder of contracts/ instead of one job for
+ * every file. The instrumented sources of the whole suite in one solcjs run exhaust the wasm compiler's memory
+ * ("memory access out of bounds"); a distinct `runs` value per folder makes Hardhat compile each folder (with its
+ * imports) separately. solidity-coverage turns the optimizer off, so the value changes no bytecode.
+ */
+function coverageJobs(): Record<string, { version: string; settings: ReturnType<typeof compilerSettings> }> {
+  if (process.env.COVERAGE_SPLIT_JOBS !== "1") return {};
+  const root = path.join(__dirname, "contracts");
+  const out: Record<string, { version: string; settings: ReturnType<typeof compilerSettings> }> = {};
+  const folders = fs.readdirSync(root).filter((f) => fs.statSync(path.join(root, f)).isDirectory());
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir).flatMap((f) => {
+      const p = path.join(dir, f);
+      return fs.statSync(p).isDirectory() ? walk(p) : f.endsWith(".sol") ? [p] : [];
+    });
+  folders.sort().forEach((folder, i) => {
+    for (const file of walk(path.join(root, folder))) {
+      const name = path.relative(__dirname, file).split(path.sep).join("/");
+      out[name] = { version: SOLC_VERSION, settings: compilerSettings(10_001 + i) };
+    }
+  });
+  return out;
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [{ version: SOLC_VERSION, settings: compilerSettings(10_000) }],
     // The extensions hold cold code (configuration, agent remedies, views): optimised for size.
     overrides: {
+      ...coverageJobs(),
       "contracts/compliance/ModularComplianceAdmin.sol": {
         version: SOLC_VERSION,
         settings: compilerSettings(200),
