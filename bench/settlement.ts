@@ -55,6 +55,8 @@ interface RunResult {
   safeTransactions: number;
   callsPerSafeTransaction: { mean: number; max: number };
   railInstructions: number;
+  /** Rounds that acted, as the orchestrator logs them ("round took N ms"). */
+  roundMs: { median: number; p95: number; count: number };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -128,7 +130,10 @@ async function main(): Promise<void> {
       node: "anvil 1.7.1 (@foundry-rs/anvil-linux-amd64), a block every second",
       rail: `services/bank-rail, ${RAIL_LATENCY_MS} ms per answer, settlement ${RAIL_SETTLE_MS} ms after acceptance`,
       orchestrator: `hardhat settlement:orchestrate, a round every ${POLL_MS} ms, Safe 2-of-3 owners' keys local`,
-      machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+      machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
       runs,
     };
     fs.mkdirSync(RESULTS, { recursive: true });
@@ -141,7 +146,12 @@ async function main(): Promise<void> {
       w: World,
       o: { name: string; multiSend: boolean; trades: number; open: number },
     ): Promise<RunResult> {
-      const journal = path.join(dir, `journal-${runs.length}.jsonl`);
+      // One journal for every run: each orchestrator resumes from the previous one's cursor (a fresh journal would
+      // first re-read and close every earlier trade).
+      const journal = path.join(dir, "journal.jsonl");
+      const recordsBefore = fs.existsSync(journal)
+        ? parseJournal(fs.readFileSync(journal, "utf8")).records.length
+        : 0;
       const config = path.join(dir, `orchestrator-${runs.length}.json`);
       fs.writeFileSync(
         config,
@@ -229,7 +239,9 @@ async function main(): Promise<void> {
       latencies.sort((a, b) => a - b);
       const firstOpen = Math.min(...openAt.values());
       const duration = lastSettled - firstOpen;
-      const records = parseJournal(fs.readFileSync(journal, "utf8")).records;
+      const records = parseJournal(fs.readFileSync(journal, "utf8")).records.slice(recordsBefore);
+      const rounds = [...orchestrator.output().matchAll(/round took (\d+) ms/g)].map((m) => Number(m[1]));
+      rounds.sort((a, b) => a - b);
       const safes = records.filter((r): r is Extract<JournalRecord, { t: "safe" }> => r.t === "safe");
       const sizes = safes.map((s) => s.calls.length);
       const result: RunResult = {
@@ -253,6 +265,9 @@ async function main(): Promise<void> {
           max: Math.max(0, ...sizes),
         },
         railInstructions: records.filter((r) => r.t === "instruct").length,
+        roundMs: rounds.length
+          ? { median: quantile(rounds, 0.5), p95: quantile(rounds, 0.95), count: rounds.length }
+          : { median: 0, p95: 0, count: 0 },
       };
       console.log(JSON.stringify(result));
       return result;
@@ -275,7 +290,8 @@ function markdown(r: {
   const rows = r.runs.map(
     (x) =>
       `| ${x.name} | ${x.trades} | ${x.openAtOnce} | ${x.settled} | ${x.tradesPerMinute} | ${x.latencySeconds.median} | ` +
-      `${x.latencySeconds.p95} | ${x.latencySeconds.max} | ${x.safeTransactions} | ${x.callsPerSafeTransaction.mean} (max ${x.callsPerSafeTransaction.max}) |`,
+      `${x.latencySeconds.p95} | ${x.latencySeconds.max} | ${x.safeTransactions} | ${x.callsPerSafeTransaction.mean} (max ${x.callsPerSafeTransaction.max}) | ` +
+      `${x.roundMs.median} / ${x.roundMs.p95} (${x.roundMs.count}) |`,
   );
   return [
     "# Settlement orchestrator benchmark",
@@ -289,8 +305,8 @@ function markdown(r: {
     "",
     "Latency: block timestamp of `TradeSettled` minus that of `OffChainTradeOpened` (seconds, one-second blocks).",
     "",
-    "| run | trades | open at once | settled | trades settled / min | median latency (s) | p95 latency (s) | max (s) | Safe transactions | calls per Safe transaction |",
-    "| --- | ------ | ------------ | ------- | -------------------- | ------------------ | --------------- | ------- | ----------------- | -------------------------- |",
+    "| run | trades | open at once | settled | trades settled / min | median latency (s) | p95 latency (s) | max (s) | Safe transactions | calls per Safe transaction | acting round, median / p95 ms (rounds) |",
+    "| --- | ------ | ------------ | ------- | -------------------- | ------------------ | --------------- | ------- | ----------------- | -------------------------- | -------------------------------------- |",
     ...rows,
     "",
   ].join("\n");

@@ -190,6 +190,9 @@ export class Orchestrator {
         const r = await this.round();
         for (const a of r.actions) this.log(a);
         for (const e of r.errors) this.log(`error: ${e}`);
+        if (r.actions.length > 0 || r.errors.length > 0) {
+          this.log(`round took ${Date.now() - started} ms (${r.open} open trades)`);
+        }
         failures = 0;
       } catch (e) {
         failures += 1;
@@ -213,7 +216,8 @@ export class Orchestrator {
     const open = [...this.state.trades.values()].filter((t) => !t.closed);
     report.open = open.length;
     const planned: Planned[] = [];
-    await mapLimit(open, 16, async (trade) => {
+    // Trades are read in parallel: a round over 50 open trades waits for the rail (~200 ms per answer) about once.
+    await mapLimit(open, 64, async (trade) => {
       try {
         const p = await this.planTrade(trade);
         if (p) planned.push(p);

@@ -11,6 +11,8 @@ import {
   REJECT,
   RETURN_REASON,
   decideOffChain,
+  endToEndIdOf,
+  sellerRestrictionOf,
   type OffChainSnapshot,
   type PendingSafe,
   type RailState,
@@ -392,5 +394,32 @@ describe("decideOffChain (services/orchestrator/core/offchain.ts)", function () 
         "trade settled on chain but its payment was returned on the rail (R)",
       );
     });
+  });
+});
+
+describe("sellerRestrictionOf (services/orchestrator/core/offchain.ts)", function () {
+  it("should give DvPSettlement._checkSeller's codes in its order: frozen 4, not verified 2, sanctioned 9, else 0", function () {
+    const cases: [boolean, boolean, boolean, number][] = [
+      [false, true, false, 0],
+      [true, true, false, 4],
+      [true, false, true, 4],
+      [false, false, true, 2],
+      [false, true, true, 9],
+    ];
+    for (const [frozen, verified, sanctioned, code] of cases) {
+      expect(
+        sellerRestrictionOf({ frozen, verified, sanctioned }),
+        `${frozen} ${verified} ${sanctioned}`,
+      ).to.equal(code);
+    }
+  });
+});
+
+describe("endToEndIdOf (services/orchestrator/core/ids.ts)", function () {
+  it("should name the chain, the first 4 bytes of DvPSettlement and the trade: at most ISO's 35 characters for any uint64 trade id on chain 1, and for ids below 10^13 on Sepolia", function () {
+    const dvp = "0xAbCdEf0123456789aBcDeF0123456789AbCdEf01";
+    expect(endToEndIdOf(11155111n, dvp, 42n)).to.equal("DVP-11155111-abcdef01-42");
+    expect(endToEndIdOf(1n, dvp, 2n ** 64n - 1n)).to.have.length(35);
+    expect(endToEndIdOf(11155111n, dvp, 10n ** 13n - 1n)).to.have.length(35);
   });
 });
