@@ -100,16 +100,31 @@ export class World {
     await rpc(this.rpcUrl, "evm_mine", []);
   }
 
-  /** Opens every order at once (each seller sends its own transaction); returns the trade ids in order. */
+  /**
+   * Opens every order at once (each seller sends its own transactions); returns the trade ids in order. A seller's
+   * transactions are sent one after the other (the node assigns their nonces; two identical ones sent at the same
+   * instant would get the same nonce and the second be refused as "already imported"), sellers in parallel.
+   */
   async openOffChain(orders: OffChainOrder[]): Promise<bigint[]> {
-    const sent = await Promise.all(
-      orders.map(async (o) =>
-        this.dvp
-          .connect(await this.signer(o.seller))
-          .openOffChainTrade({ buyer: o.buyer, amount: o.amount, price: o.price, currency: USD }),
-      ),
+    const sent: Promise<{ wait(): Promise<TransactionReceipt | null> }>[] = new Array(orders.length);
+    const bySeller = new Map<string, number[]>();
+    orders.forEach((o, i) => bySeller.set(o.seller, [...(bySeller.get(o.seller) ?? []), i]));
+    await Promise.all(
+      [...bySeller.entries()].map(async ([seller, indexes]) => {
+        const dvp = this.dvp.connect(await this.signer(seller));
+        for (const i of indexes) {
+          const o = orders[i];
+          sent[i] = dvp.openOffChainTrade({
+            buyer: o.buyer,
+            amount: o.amount,
+            price: o.price,
+            currency: USD,
+          });
+          await sent[i];
+        }
+      }),
     );
-    const receipts = await Promise.all(sent.map((t) => t.wait()));
+    const receipts = await Promise.all(sent.map(async (t) => (await t).wait()));
     return receipts.map((r) => this.idFrom(r!));
   }
 
