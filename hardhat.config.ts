@@ -107,7 +107,8 @@ const config: HardhatUserConfig = {
       accounts: { count: 40 },
       allowUnlimitedContractSize: false,
     },
-    // A `hardhat node` elsewhere than 127.0.0.1:8545 (the integration tests start theirs on a free port).
+    // A local JSON-RPC node (`npx hardhat node`, anvil). LOCALHOST_RPC_URL points it at another port: the
+    // integration tests start their node on a free loopback port.
     localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     ...remoteNetworks(process.env),
   },
@@ -130,7 +131,8 @@ const config: HardhatUserConfig = {
     cache: "cache",
     artifacts: "artifacts",
     deploy: "deploy/scripts",
-    // Deployment records (hardhat-deploy); the integration tests keep theirs in a temporary folder.
+    // Where hardhat-deploy records deployments; DEPLOYMENTS_DIR moves it (the integration tests deploy to their
+    // node without touching deployments/localhost).
     deployments: process.env.DEPLOYMENTS_DIR ?? "deployments",
   },
 };

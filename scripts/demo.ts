@@ -10,13 +10,13 @@
  * 5. runs 30 calendar days: NAV published at the 16:00 New York strike of each business day of the US bond
  *    market (SIFMA's calendar, scripts/lib/market-calendar.ts: not on weekends nor full closures) at a T-bill
  *    yield, reserves reported by the custodian, the daily accrual applied by a keeper;
- * 6. settles secondary trades: on-chain DvP, off-chain payment confirmed by the settlement agent, and a
- *    cross-chain trade over CCIP (local simulator);
+ * 6. settles secondary trades: on-chain DvP, off-chain payment driven by the settlement orchestrator against the
+ *    bank-rail server (both in this process), and a cross-chain trade over CCIP (local simulator);
  * 7. recovers a lost wallet; redeems instantly and through the queue the transfer agent settles;
  * 8. onboards one investor from an ONCHAINID claim and one from EAS attestations (issue 20, docs/IDENTITY.md), and
  *    shows a revocation at the source stopping a transfer once a keeper refreshes;
  * 9. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
- *    gas per operation), nav-supply.svg, cap-table.csv.
+ *    gas per operation, the off-chain trade's timeline), nav-supply.svg, cap-table.csv.
  *
  * The demo does not depend on when it is started: before deploying it moves the chain's clock to the launch day
  * of its schedule (scripts/lib/demo-schedule.ts: the first business-day Monday, 08:00 New York, at least an hour
@@ -53,6 +53,15 @@ import {
   registerSchema,
   revokeAttestation,
 } from "./lib/identity-sources";
+import * as os from "os";
+import { BankRailServer, type Ledger } from "../services/bank-rail/server";
+import { defaultAccountOf } from "../services/bank-rail/iso20022";
+import { Orchestrator, offChainKey } from "../services/orchestrator/orchestrator";
+import { ChainAdapter, settlementInterfaces } from "../services/orchestrator/adapters/chain";
+import { AgentSafe } from "../services/orchestrator/adapters/safe";
+import { HttpPaymentRail } from "../services/orchestrator/adapters/rail";
+import { Journal } from "../services/orchestrator/journal";
+import { DEFAULT_POLICY } from "../services/orchestrator/core";
 
 process.env.DEPLOY_QUIET = "true";
 
@@ -365,7 +374,11 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   const identityOf = async (wallet: string) => (await registry.identity(wallet)) as string;
   const episodes: Record<DemoEvent, () => Promise<unknown>> = {
     onChainTrade: () => onChainTrade(fund, people.chloe.wallet, people.dmitri.wallet, "100000"),
-    offChainTrade: () => offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000"),
+    offChainTrade: () =>
+      offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000", [
+        people.bob.name,
+        people.alice.name,
+      ]),
     crossChainTrade: () => crossChainTrade(fund, people.dmitri.wallet, people.chloe.wallet, "50000"),
     recoverWallet: () => recoverWallet(fund, people.alice, aliceRecovery),
     redemptions: () => redemptions(fund, people),
@@ -544,6 +557,17 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
       ]),
       ["NAV", "index", "total supply", "fee minted"],
     ),
+    ...(offChainTimeline
+      ? [
+          "## Off-chain trade through the settlement orchestrator",
+          "",
+          `Trade ${offChainTimeline.trade}, settled by the settlement orchestrator (services/orchestrator) and the`,
+          "bank-rail server (services/bank-rail), both run in the demo's process; timeline from the orchestrator's journal",
+          "(chain time):",
+          "",
+          markdownTable(["time", "step"], offChainTimeline.rows),
+        ]
+      : []),
     "## Gas per operation",
     "",
     "Receipt `gasUsed` (21,000 base included). Operations through a Safe include the Safe's own cost",
@@ -620,37 +644,111 @@ async function onChainTrade(
   return 1;
 }
 
+/** The off-chain trade's timeline (orchestrator's journal), for the report. */
+let offChainTimeline: { trade: string; rows: string[][] } | undefined;
+
+/**
+ * The off-chain trade, settled by the settlement orchestrator (services/orchestrator) against the bank-rail server
+ * (services/bank-rail), both in this process: the demo runs on the in-process Hardhat network, which has no JSON-RPC
+ * port for separate processes (the integration test runs them as processes against a node). The seller opens the
+ * trade; the orchestrator's rounds acknowledge it through the settlement agent's Safe, instruct the buyer's bank
+ * payment (pacs.008-like, idempotency key = the trade), and confirm it on chain once the rail reports it settled.
+ */
 async function offChainTrade(
   fund: Fund,
   seller: HardhatEthersSigner,
   buyer: HardhatEthersSigner,
   amount: string,
+  [sellerName, buyerName]: [string, string],
 ) {
   const { token } = fund.contracts;
   const dvp = fund.contracts.settlement!;
+  const priceCents = BigInt(amount) * 100n;
+  const from = await ethers.provider.getBlockNumber();
   await (await token.connect(seller).approve(dvp.target, TOKENS(amount))).wait();
   const r = await rec(
     "DvP off-chain: open and lock tokens (seller)",
     dvp.connect(seller).openOffChainTrade({
       buyer: buyer.address,
       amount: TOKENS(amount),
-      price: BigInt(amount) * 100n, // cents
+      price: priceCents,
       currency: ethers.hexlify(ethers.toUtf8Bytes("USD")),
     }),
   );
   const id = await tradeIdFrom(r, dvp, "OffChainTradeOpened");
-  await rec(
-    "DvP off-chain: acknowledge (settlement agent Safe)",
-    fund.as("settlementAgent").call(dvp, "acknowledge", [id]),
-  );
-  // The bank's payment reference, dated the day of the trade.
-  const wire = `FEDWIRE-${dateOf(await now()).replace(/-/g, "")}-0042`;
-  const reference = ethers.encodeBytes32String(wire);
-  await rec(
-    "DvP off-chain: confirm payment and release (settlement agent Safe)",
-    fund.as("settlementAgent").call(dvp, "confirmPayment", [id, reference]),
-  );
-  say(`  DvP #${id} off-chain: ${amount} tokens released after the bank payment ${wire} was confirmed`);
+
+  // The bank rail: the buyer's and the seller's accounts, a payment settling 50 ms after it is accepted.
+  const rail = new BankRailServer({ settleMs: 50 });
+  const railUrl = `http://127.0.0.1:${await rail.listen(0)}`;
+  await fetch(`${railUrl}/__admin/accounts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      accounts: {
+        [defaultAccountOf(buyer.address)]: { ccy: "USD", balance: (priceCents * 2n).toString() },
+        [defaultAccountOf(seller.address)]: { ccy: "USD", balance: "0" },
+      },
+    }),
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-orchestrator-"));
+  const journal = Journal.open(path.join(dir, "journal.jsonl"));
+  const agent = fund.as("settlementAgent");
+  const owners = await Promise.all(agent.holder.owners.map((o) => ethers.getSigner(o)));
+  const chain = new ChainAdapter({
+    name: hre.network.name,
+    provider: ethers.provider,
+    dvp: dvp.target as string,
+    startBlock: from,
+  });
+  const orchestrator = new Orchestrator({
+    journal,
+    chains: [chain],
+    safe: new AgentSafe({
+      safe: agent.address,
+      provider: ethers.provider,
+      owners,
+      proposalsDir: path.join(dir, "proposals"),
+      interfaces: settlementInterfaces,
+    }),
+    rail: new HttpPaymentRail(railUrl),
+    policy: DEFAULT_POLICY,
+    onTransaction: (label, receipt) => {
+      const list = gas.get(`DvP off-chain: ${label}`) ?? [];
+      list.push(receipt.gasUsed);
+      gas.set(`DvP off-chain: ${label}`, list);
+    },
+  });
+  const key = offChainKey(hre.network.name, id);
+  try {
+    let rounds = 0;
+    while (Number((await dvp.trade(id)).status) !== 4) {
+      if (++rounds > 40) throw new Error(`off-chain trade ${id} not settled after 40 orchestrator rounds`);
+      const round = await orchestrator.round();
+      for (const a of round.actions) say(`  orchestrator: ${a}`);
+      for (const e of round.errors) say(`  orchestrator error: ${e}`);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await orchestrator.round(); // sees TradeSettled and closes the trade
+    const trade = journal.state.trades.get(key)!;
+    const ledger = (await (await fetch(`${railUrl}/__admin/ledger`)).json()) as Ledger;
+    const payment = ledger.payments.find((p) => p.endToEndId === trade.endToEndId)!;
+    if (payment.settlements !== 1 || payment.instructions !== 1) {
+      throw new Error(
+        `payment ${payment.endToEndId}: instructed ${payment.instructions}, settled ${payment.settlements}`,
+      );
+    }
+    offChainTimeline = {
+      trade: `#${id}: ${amount} tokens from ${sellerName} to ${buyerName} for USD ${amount} (payment ${payment.endToEndId}, rail reference ${payment.reference})`,
+      rows: trade.timeline.map((t) => [iso(t.at), t.what]),
+    };
+    say(
+      `  DvP #${id} off-chain: ${amount} tokens released after the bank payment ${payment.reference} settled (${rounds} orchestrator rounds)`,
+    );
+  } finally {
+    journal.close();
+    await rail.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   return 1;
 }
 

@@ -15,6 +15,7 @@ import { registerRegistryTasks } from "./registry";
 import { registerSourceTasks } from "./sources";
 import { registerSafeTasks } from "./safe";
 import { registerGovernanceTasks } from "./governance";
+import { registerSettlementTasks } from "./settlement";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -27,3 +28,4 @@ registerRegistryTasks();
 registerSourceTasks();
 registerSafeTasks();
 registerGovernanceTasks();
+registerSettlementTasks();

@@ -116,6 +116,17 @@ describe("demo (scripts/demo.ts)", function () {
         expect(report).to.include(
           `at the 16:00 New York strike on ${navDays.length} business days from ${navDays[0]} to ${navDays.at(-1)}`,
         );
+        // Issue 17: the off-chain trade was settled by the settlement orchestrator against the bank-rail server, and
+        // the report shows its timeline.
+        expect(report).to.include("## Off-chain trade through the settlement orchestrator");
+        expect(report).to.match(
+          /\| payment instructed on the rail \(end-to-end id DVP-31337-[0-9a-f]{8}-\d+\) \|/,
+        );
+        expect(report).to.match(/\| rail: payment settled \(RAIL-\d+\) \|/);
+        expect(report).to.match(/\| settled on chain: \d+ shares to the buyer \(TradeSettled\) \|/);
+        expect(
+          lines.some((l) => /^ {2}DvP #\d+ off-chain: .* after the bank payment RAIL-\d+ settled/.test(l)),
+        ).to.equal(true);
         expect(lines.at(-1)).to.match(
           /^Report: .*REPORT\.md, chart nav-supply\.svg, cap-table\.csv \(\d+ s\)$/,
         );
