@@ -8,7 +8,9 @@
  * from services/orchestrator.
  */
 import { task, types } from "hardhat/config";
-import { orchestratorConfigFor, type OrchestratorTaskOptions } from "../lib/settlement-orchestrator";
+// Loaded inside the actions: the orchestrator's modules import the TypeChain factories, which do not exist before the
+// first compile, and hardhat.config.ts loads this file on a fresh clone before anything is compiled.
+import type { OrchestratorTaskOptions } from "../lib/settlement-orchestrator";
 import { TaskInputError, say } from "./context";
 
 interface OrchestrateArgs extends Omit<OrchestratorTaskOptions, "config"> {
@@ -65,7 +67,9 @@ export function registerSettlementTasks(): void {
     .setAction(async (args: OrchestrateArgs, hre) => {
       let config;
       try {
-        config = await orchestratorConfigFor(hre, configOptions(args));
+        config = await (
+          await import("../lib/settlement-orchestrator")
+        ).orchestratorConfigFor(hre, configOptions(args));
       } catch (e) {
         throw new TaskInputError((e as Error).message);
       }
@@ -92,7 +96,9 @@ export function registerSettlementTasks(): void {
     .setAction(async (args: StatusArgs, hre) => {
       let config;
       try {
-        config = await orchestratorConfigFor(hre, configOptions(args));
+        config = await (
+          await import("../lib/settlement-orchestrator")
+        ).orchestratorConfigFor(hre, configOptions(args));
       } catch (e) {
         throw new TaskInputError((e as Error).message);
       }
