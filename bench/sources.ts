@@ -7,7 +7,7 @@
 import hre, { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import type { Fund } from "../scripts/lib/fund";
-import { easArtifact } from "../deploy/lib/eas";
+import { deployedEas } from "../deploy/lib/eas";
 import {
   SCHEMA_KIND,
   SOURCE_POLICY,
@@ -50,16 +50,7 @@ export async function measureSources(
   const attestations = fund.contracts.attestationSource!;
   const deployer = signers[0];
   const claimIssuer = await deployClaimIssuer(deployer, await claimKey.getAddress());
-  const eas = new ethers.Contract(
-    (await hre.deployments.get("EAS")).address,
-    easArtifact("EAS.sol/EAS.json").abi as never,
-    deployer,
-  );
-  const schemaRegistry = new ethers.Contract(
-    (await hre.deployments.get("EAS.SchemaRegistry")).address,
-    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
-    deployer,
-  );
+  const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const schema = await registerSchema(schemaRegistry, SUITE_RECORD_SCHEMA);
   const issuer = fund.as("issuer");
   const calls: [unknown, string, unknown[]][] = [

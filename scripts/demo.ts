@@ -37,7 +37,7 @@ import { dualAxisChart, markdownTable } from "./lib/report";
 import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
 import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
 import { setTaskOutput } from "./tasks/context";
-import { easArtifact } from "../deploy/lib/eas";
+import { deployedEas } from "../deploy/lib/eas";
 import {
   SCHEMA_KIND,
   VERIFIED_ACCOUNT_SCHEMA,
@@ -974,16 +974,7 @@ async function reusableIdentity(
       `signed by the KYC provider's ClaimIssuer ${await claimIssuer.getAddress()}`,
   );
   // EAS (deployed from its package's bytecode) with Coinbase Verification's two schemas.
-  const eas = new ethers.Contract(
-    (await hre.deployments.get("EAS")).address,
-    easArtifact("EAS.sol/EAS.json").abi as never,
-    deployer,
-  );
-  const schemaRegistry = new ethers.Contract(
-    (await hre.deployments.get("EAS.SchemaRegistry")).address,
-    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
-    deployer,
-  );
+  const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const accountSchema = await registerSchema(schemaRegistry, VERIFIED_ACCOUNT_SCHEMA);
   const countrySchema = await registerSchema(schemaRegistry, VERIFIED_COUNTRY_SCHEMA);
 

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Signer } from "ethers";
+import { Contract, type Signer } from "ethers";
 
 const PACKAGE = "@ethereum-attestation-service/eas-contracts";
 
@@ -53,4 +53,17 @@ export async function deployEasFromArtifacts(
   ).deploy(await registry.getAddress());
   await eas.waitForDeployment();
   return { schemaRegistry: await registry.getAddress(), eas: await eas.getAddress() };
+}
+
+/** The EAS and SchemaRegistry this deployment recorded, as contracts connected to `runner`. */
+export async function deployedEas(
+  hre: HardhatRuntimeEnvironment,
+  runner: Signer,
+): Promise<{ eas: Contract; schemaRegistry: Contract }> {
+  const at = async (name: string, file: string) =>
+    new Contract((await hre.deployments.get(name)).address, easArtifact(file).abi as never, runner);
+  return {
+    eas: await at("EAS", "EAS.sol/EAS.json"),
+    schemaRegistry: await at("EAS.SchemaRegistry", "SchemaRegistry.sol/SchemaRegistry.json"),
+  };
 }

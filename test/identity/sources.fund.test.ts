@@ -9,7 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { asIssuer, configure, managerFixture, TOKENS, USDC, HOLD } from "../fund/fixtures";
 import { mint, ONE, publishNav, publishReserves } from "../helpers/fund";
-import { easArtifact } from "../../deploy/lib/eas";
+import { deployedEas } from "../../deploy/lib/eas";
 import {
   SCHEMA_KIND,
   SOURCE_POLICY,
@@ -39,16 +39,7 @@ async function fundSourcesFixture() {
   const attestations = fund.contracts.attestationSource! as AttestationSource;
   const [, , , dave, erin, kycKey, attester] = investors;
   const claimIssuer = await deployClaimIssuer(deployer, kycKey.address);
-  const eas = new ethers.Contract(
-    (await hre.deployments.get("EAS")).address,
-    easArtifact("EAS.sol/EAS.json").abi as never,
-    deployer,
-  );
-  const schemaRegistry = new ethers.Contract(
-    (await hre.deployments.get("EAS.SchemaRegistry")).address,
-    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
-    deployer,
-  );
+  const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const schema = await registerSchema(schemaRegistry, SUITE_RECORD_SCHEMA);
   await configure(f, [
     [claims, "setClaimTopics", [[KYC_TOPIC]]],

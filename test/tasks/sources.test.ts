@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { deployFundFixture, registerInvestor } from "../helpers/fund";
 import { issuerCalls } from "../token/fixtures";
-import { easArtifact } from "../../deploy/lib/eas";
+import { deployedEas } from "../../deploy/lib/eas";
 import {
   SCHEMA_KIND,
   SUITE_RECORD_SCHEMA,
@@ -33,16 +33,7 @@ async function sourcesTaskFixture() {
   const [dave, erin, kycKey, attester, otherKey] = investors.slice(5);
   const claimIssuer = await deployClaimIssuer(deployer, kycKey.address);
   const untrustedIssuer = await deployClaimIssuer(deployer, otherKey.address);
-  const eas = new ethers.Contract(
-    (await hre.deployments.get("EAS")).address,
-    easArtifact("EAS.sol/EAS.json").abi as never,
-    deployer,
-  );
-  const schemaRegistry = new ethers.Contract(
-    (await hre.deployments.get("EAS.SchemaRegistry")).address,
-    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
-    deployer,
-  );
+  const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const schema = await registerSchema(schemaRegistry, SUITE_RECORD_SCHEMA);
   await issuerCalls(fund, [
     [claims, "setClaimTopics", [[KYC_TOPIC]]],
