@@ -41,8 +41,8 @@ import { World, stats, PROFILE } from "./harness";
 import { fundCommands } from "./commands";
 
 // Run lengths: `npm test` runs 2,500 commands (the whole suite must stay under 6 minutes on 2 cores);
-// `npm run test:property` (CI) runs the full 10,000 with PROPERTY_OPS; under solidity-coverage (instrumented
-// bytecode, ~10x slower) 1,000: coverage is about reaching code, which the first thousand commands do.
+// `npm run test:property` (CI) runs the full 10,000, split over two processes by scripts/run-property-test.js;
+// under solidity-coverage (instrumented bytecode, ~10x slower) 1,000: coverage is about reaching code, which the first thousand commands do.
 const UNDER_COVERAGE =
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 const TARGET = Number(process.env.PROPERTY_OPS ?? (UNDER_COVERAGE ? 1_000 : 2_500));
