@@ -8,7 +8,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress } from "ethers";
-import { DAY } from "../helpers/fund";
+import { DAY, publishNav, publishReserves } from "../helpers/fund";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { asIssuer, managerFixture } from "../fund/fixtures";
 import {
@@ -141,6 +141,35 @@ describe("FundVault (the USDC entry point)", function () {
         await expect(
           deposit(vault.connect(alice))(USDC("1000"), alice.address),
         ).to.be.revertedWithCustomError(fm, "SubscriptionsPaused");
+      });
+    });
+
+    describe("when the subscription first applies a lower NAV round (the oracle allows decreases)", function () {
+      it("regression (property test, seed 1080166702): should report the increase at the new index instead of reverting with an arithmetic panic", async function () {
+        const { vault, alice, fund } = await loadFixture(holdersFixture);
+        const { token, navOracle } = fund.contracts;
+        // 200,000 more tokens: the 10 bps decrease takes about 204 of them, more than a 100 USDC top-up buys.
+        await fund.as("transferAgent").call(token, "mint", [alice.address, TOKENS("200000")]);
+        await asIssuer(fund, [[navOracle, "setAllowDecrease", [true]]]);
+        await time.increase(DAY);
+        await publishReserves(fund, "10000000");
+        await publishNav(fund, "0.999");
+        const indexBefore = await token.index();
+        const balanceBefore = await token.balanceOf(alice.address);
+        const sharesBefore = await token.sharesOf(alice.address);
+        const shares = await deposit(vault.connect(alice)).staticCall(USDC("100"), alice.address);
+        const tx = deposit(vault.connect(alice))(USDC("100"), alice.address);
+        await expect(tx).to.emit(token, "YieldAccrued");
+        const index = await token.index();
+        const balance = await token.balanceOf(alice.address);
+        const increase = balance - (sharesBefore * index) / 10n ** 18n;
+        await expect(tx)
+          .to.emit(vault, "Deposit")
+          .withArgs(alice.address, alice.address, USDC("100"), increase);
+        expect(index).to.equal((indexBefore * 999n) / 1000n);
+        expect(balance).to.be.lessThan(balanceBefore); // the case that reverted: the decrease outweighs the mint
+        expect(increase).to.be.closeTo(tokensFor(USDC("100")), 10n);
+        expect(shares).to.equal(increase);
       });
     });
 

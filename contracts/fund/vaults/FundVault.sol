@@ -10,6 +10,7 @@ import {IERC7575} from "../../interfaces/IERC7575.sol";
 import {IERC7540Operator, IERC7540Redeem} from "../../interfaces/IERC7540.sol";
 import {IERC7887Redeem} from "../../interfaces/IERC7887.sol";
 import {IFundToken} from "../../interfaces/IFundToken.sol";
+import {ShareMath} from "../../token/ShareMath.sol";
 import {IFundManager} from "../IFundManager.sol";
 
 /// @title FundVault
@@ -123,7 +124,8 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
     /// assets, shares)`.
     /// @param assets Stablecoin units paid, fee included.
     /// @param receiver The investor receiving the tokens.
-    /// @return shares The receiver's balance increase.
+    /// @return shares The receiver's balance increase, at the index after the call (a NAV round the manager applies
+    /// first moves the balance too and is not counted).
     function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
         shares = _subscribe(msg.sender, assets, receiver, 0);
     }
@@ -134,7 +136,8 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
     /// @param assets Stablecoin units paid, fee included.
     /// @param receiver The investor receiving the tokens.
     /// @param controller The wallet paying.
-    /// @return shares The receiver's balance increase.
+    /// @return shares The receiver's balance increase, at the index after the call (a NAV round the manager applies
+    /// first moves the balance too and is not counted).
     function deposit(
         uint256 assets,
         address receiver,
@@ -380,9 +383,11 @@ contract FundVault is IERC7575, IERC7540Operator, IERC7540Redeem, IERC7887Redeem
         _ASSET.safeTransferFrom(payer, address(this), assets);
         uint256 received = _ASSET.balanceOf(address(this)) - before;
         if (received != assets) revert AssetNotReceived(assets, received);
-        uint256 held = _SHARE.balanceOf(receiver);
+        // The manager applies a waiting NAV round before it mints: the increase is measured at the index after the
+        // call, on the shares held before it (a balance read before would count a NAV decrease against the mint).
+        uint256 heldShares = _SHARE.sharesOf(receiver);
         manager.subscribeFor(address(_ASSET), assets, minTokensOut, receiver, payer);
-        shares = _SHARE.balanceOf(receiver) - held;
+        shares = _SHARE.balanceOf(receiver) - ShareMath.toAmount(heldShares, _SHARE.index());
         emit Deposit(payer, receiver, assets, shares);
     }
 
