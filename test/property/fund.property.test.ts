@@ -19,6 +19,9 @@
  *   PROPERTY_SEED   seed of the first batch (default: random, printed); batch k uses seed + k.
  *   PROPERTY_PATH   with PROPERTY_SEED, replays the one counterexample fast-check printed (seed and path of the
  *                   failing batch), without a new search.
+ *   PROPERTY_REPLAY_PATH  with PROPERTY_PATH, the commands' replayPath fast-check printed after the counterexample
+ *                   (the shrunk sequence cannot be rebuilt from seed and path alone); the failure's Replay line
+ *                   gives all three.
  *   PROPERTY_BATCH_SECONDS  time limit of one batch, shrinking included (default 600): a failure found in a long
  *                   sequence is reported shrunk as far as the limit allowed.
  *   PROPERTY_KNOWN_ISSUES   comma-separated known contract issues to generate again (see commands.ts).
@@ -50,6 +53,7 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 20);
 const MAX_COMMANDS = Number(process.env.PROPERTY_MAX_COMMANDS ?? 200);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : randomInt(2 ** 31);
 const PATH = process.env.PROPERTY_PATH;
+const REPLAY_PATH = process.env.PROPERTY_REPLAY_PATH;
 // Under coverage a batch gets two hours: at 600 s a loaded machine ran out of time after 11 sequences and fast-check
 // reported the skipped rest as "too many pre-condition failures".
 const BATCH_SECONDS = Number(process.env.PROPERTY_BATCH_SECONDS ?? (UNDER_COVERAGE ? 7_200 : 600));
@@ -61,7 +65,11 @@ describe("fund (model-based property test)", function () {
     const started = Date.now();
     const cpuStarted = process.cpuUsage();
     const property = fc.asyncProperty(
-      fc.commands([fc.oneof(...fundCommands)], { maxCommands: MAX_COMMANDS, size: "max" }),
+      fc.commands([fc.oneof(...fundCommands)], {
+        maxCommands: MAX_COMMANDS,
+        size: "max",
+        ...(REPLAY_PATH !== undefined ? { replayPath: REPLAY_PATH } : {}),
+      }),
       async (cmds) => {
         const world = await World.fresh();
         await fc.asyncModelRun(() => ({ model: world.model, real: world }), cmds);
@@ -109,9 +117,12 @@ describe("fund (model-based property test)", function () {
       runs += details.numRuns;
       if (details.failed) {
         report(runs);
+        const message = fc.defaultReportMessage(details);
+        const replayPath = /replayPath="([^"]+)"/.exec(message)?.[1];
         throw new Error(
-          `${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error)?.message ?? details.errorInstance)}\n` +
+          `${message}\n${String((details.errorInstance as Error)?.message ?? details.errorInstance)}\n` +
             `Replay: PROPERTY_SEED=${details.seed} PROPERTY_PATH="${details.counterexamplePath}" ` +
+            (replayPath !== undefined ? `PROPERTY_REPLAY_PATH='${replayPath}' ` : "") +
             `npx hardhat test test/property/fund.property.test.ts`,
         );
       }
