@@ -117,7 +117,7 @@ describe("fund (model-based property test)", function () {
       runs += details.numRuns;
       if (details.failed) {
         report(runs);
-        const message = fc.defaultReportMessage(details);
+        const message = fc.defaultReportMessage(details) ?? "";
         const replayPath = /replayPath="([^"]+)"/.exec(message)?.[1];
         throw new Error(
           `${message}\n${String((details.errorInstance as Error)?.message ?? details.errorInstance)}\n` +
