@@ -13,6 +13,8 @@ export const ROLE_IDS = {
   NAV_PUBLISHER: 5n,
   SETTLEMENT_AGENT: 6n,
   MINTER: 7n,
+  BRIDGE_POOL: 8n,
+  CHAIN_MIRROR: 9n,
   PUBLIC: (1n << 64n) - 1n,
 } as const;
 
@@ -93,6 +95,10 @@ export const TOKEN_ROLES: FunctionRoles = {
     "rebaselineNav",
     UPGRADE,
   ],
+  // Issue 18 (docs/MULTICHAIN.md): a satellite's pool issues and burns the shares crossing chains, its mirror
+  // applies the home index. Wired on every chain; nobody holds these roles on the home chain.
+  BRIDGE_POOL: ["bridgeMint", "bridgeBurn"],
+  CHAIN_MIRROR: ["syncIndex"],
 };
 
 export const NAV_ORACLE_ROLES: FunctionRoles = {
@@ -150,6 +156,23 @@ export const WRAPPER_ROLES: FunctionRoles = {
   TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
   GUARDIAN: ["pause"],
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
+};
+
+/** The fund's CCIP token pools (issue 18, docs/MULTICHAIN.md): their own restricted functions. */
+export const FUND_POOL_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["deliver", "returnToSender"],
+  GUARDIAN: ["pause"],
+  ISSUER: ["unpause"],
+};
+
+/** The home relay of registry records and the index to satellites (issue 18). */
+export const HOME_RELAY_ROLES: FunctionRoles = {
+  ISSUER: ["setMirror"],
+};
+
+/** A satellite's mirror of the home chain (issue 18). */
+export const SATELLITE_MIRROR_ROLES: FunctionRoles = {
+  ISSUER: ["bindToken"],
 };
 
 /**
