@@ -91,7 +91,10 @@ contract HomeRelay is AccessManaged {
     /// @notice The CCIP fee of {syncInvestors}.
     /// @param chainSelector The satellite.
     /// @param wallets The wallets.
-    function quoteInvestors(uint64 chainSelector, address[] calldata wallets) external view returns (uint256) {
+    function quoteInvestors(
+        uint64 chainSelector,
+        address[] calldata wallets
+    ) external view returns (uint256) {
         return router.getFee(chainSelector, _investorsMessage(chainSelector, s_sequence + 1, wallets));
     }
 
@@ -148,7 +151,10 @@ contract HomeRelay is AccessManaged {
             );
     }
 
-    function _indexMessage(uint64 chainSelector, uint64 seq) private view returns (Client.EVM2AnyMessage memory) {
+    function _indexMessage(
+        uint64 chainSelector,
+        uint64 seq
+    ) private view returns (Client.EVM2AnyMessage memory) {
         IFundTokenTypes.AppliedNav memory round = token.appliedNav();
         if (round.updatedAt == 0) revert NoAppliedRound();
         return

@@ -187,7 +187,11 @@ contract SatelliteMirror is CCIPReceiver, AccessManaged {
         InvestorRecord home = InvestorRecord.wrap(word);
         // The home chain's own accounts (fund manager, escrows, fee wallet) are not the satellite's.
         if (home.isProtocol()) {
-            emit RecordNotApplied(wallet, seq, abi.encodeWithSelector(IInvestorRegistry.InvalidClasses.selector, wallet, home.classes()));
+            emit RecordNotApplied(
+                wallet,
+                seq,
+                abi.encodeWithSelector(IInvestorRegistry.InvalidClasses.selector, wallet, home.classes())
+            );
             return;
         }
         bytes memory reason = _writeRecord(wallet, home);
@@ -222,7 +226,10 @@ contract SatelliteMirror is CCIPReceiver, AccessManaged {
             cur = registry.investorRecord(wallet);
         } else {
             if (cur.identity() != id) {
-                (ok, reason) = _call(reg, abi.encodeCall(IIdentityRegistry.updateIdentity, (wallet, IIdentity(id))));
+                (ok, reason) = _call(
+                    reg,
+                    abi.encodeCall(IIdentityRegistry.updateIdentity, (wallet, IIdentity(id)))
+                );
                 if (!ok) return reason;
             }
             address[] memory one = new address[](1);

@@ -120,9 +120,15 @@ contract LocalCcipLane {
                     localToken: ta.token
                 })
             );
-            tokens[i] = SourceToken(abi.encode(pool), abi.decode(out.destTokenAddress, (address)), out.destPoolData, ta.amount);
+            tokens[i] = SourceToken(
+                abi.encode(pool),
+                abi.decode(out.destTokenAddress, (address)),
+                out.destPoolData,
+                ta.amount
+            );
         }
-        uint256 gasLimit = message.extraArgs.length >= 36 ? abi.decode(message.extraArgs[4:36], (uint256)) : 200_000;
+        uint256 gasLimit =
+            message.extraArgs.length >= 36 ? abi.decode(message.extraArgs[4:36], (uint256)) : 200_000;
         peer.enqueue(
             messageId,
             chainSelector,
@@ -145,7 +151,8 @@ contract LocalCcipLane {
         uint256 gasLimit,
         SourceToken[] calldata tokens
     ) external {
-        if (address(peers[sourceChainSelector]) != msg.sender) revert UnsupportedDestination(sourceChainSelector);
+        if (address(peers[sourceChainSelector]) != msg.sender)
+            revert UnsupportedDestination(sourceChainSelector);
         s_inbound[messageId] = Inbound(sourceChainSelector, sender, receiver, data, gasLimit, false, true);
         for (uint256 i; i < tokens.length; ++i) s_tokens[messageId].push(tokens[i]);
         s_queue.push(messageId);

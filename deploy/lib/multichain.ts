@@ -6,7 +6,7 @@
  * because one Hardhat network hosts both chains there.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, type Signer, type Interface } from "ethers";
+import { AbiCoder, id, type Signer, type Interface } from "ethers";
 import {
   COMPLIANCE_ROLES,
   FUND_POOL_ROLES,
@@ -44,9 +44,16 @@ export interface RateLimit {
 export const NO_RATE_LIMIT: RateLimit = { isEnabled: false, capacity: 0n, rate: 0n };
 
 /** Wires `map` (role name -> function names) of `target` in `manager` (the caller must hold ADMIN). */
-export async function wireRoles(manager: AccessManager, target: string, iface: Interface, map: FunctionRoles) {
+export async function wireRoles(
+  manager: AccessManager,
+  target: string,
+  iface: Interface,
+  map: FunctionRoles,
+) {
   for (const [role, names] of Object.entries(map) as [RoleName, string[]][]) {
     const selectors = names.map((n) => {
+      // The proxies' UUPS entry point is not in the interfaces' ABIs.
+      if (n === "upgradeToAndCall") return id("upgradeToAndCall(address,bytes)").slice(0, 10);
       const f = iface.getFunction(n);
       if (!f) throw new Error(`${target}: no function ${n}`);
       return f.selector;
@@ -83,16 +90,23 @@ export interface SatelliteStack {
 }
 
 /** Deploys and wires a satellite chain's stack (docs/MULTICHAIN.md "Architecture"). */
-export async function deploySatellite(hre: HardhatRuntimeEnvironment, p: SatelliteParams): Promise<SatelliteStack> {
+export async function deploySatellite(
+  hre: HardhatRuntimeEnvironment,
+  p: SatelliteParams,
+): Promise<SatelliteStack> {
   const { ethers, upgrades } = hre;
   const adminAddress = await p.admin.getAddress();
   const factory = (name: string) => ethers.getContractFactory(name, p.admin);
 
   const manager = (await (await factory("AccessManager")).deploy(adminAddress)) as unknown as AccessManager;
   const managerAddress = await manager.getAddress();
-  const registry = (await upgrades.deployProxy(await factory("IdentityRegistry"), [managerAddress, p.kycValiditySeconds], {
-    kind: "uups",
-  })) as unknown as IdentityRegistry;
+  const registry = (await upgrades.deployProxy(
+    await factory("IdentityRegistry"),
+    [managerAddress, p.kycValiditySeconds],
+    {
+      kind: "uups",
+    },
+  )) as unknown as IdentityRegistry;
   const complianceAdmin = await (await factory("ModularComplianceAdmin")).deploy();
   const complianceProxy = await upgrades.deployProxy(await factory("ModularCompliance"), [managerAddress], {
     kind: "uups",

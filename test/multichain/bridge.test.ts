@@ -60,7 +60,14 @@ describe("issue 18: the fund across chains (FundLockReleasePool, FundBurnMintPoo
         expect(await f.sat.token.sharesOf(f.alice.address)).to.equal(sent);
         expect(await f.sat.token.totalShares()).to.equal(await f.home.pool.lockedShares(SAT));
         // Back home: every share.
-        const back = await send(f.sat, f.home, f.alice, f.alice.address, await f.sat.token.balanceOf(f.alice.address), HOME);
+        const back = await send(
+          f.sat,
+          f.home,
+          f.alice,
+          f.alice.address,
+          await f.sat.token.balanceOf(f.alice.address),
+          HOME,
+        );
         expect(await f.sat.token.totalShares()).to.equal(0n);
         await f.home.lane.execute(back);
         expect(await token.sharesOf(f.alice.address)).to.equal(sharesBefore);
@@ -140,7 +147,9 @@ describe("issue 18: the fund across chains (FundLockReleasePool, FundBurnMintPoo
       const f = await loadFixture(multichainFixture);
       const id = await toSat(f, 100n * 10n ** 18n);
       await f.sat.lane.execute(id);
-      await roleCalls(f.fund, "complianceOfficer", [[f.fund.contracts.compliance, "setSanctioned", [[f.alice.address], true]]]);
+      await roleCalls(f.fund, "complianceOfficer", [
+        [f.fund.contracts.compliance, "setSanctioned", [[f.alice.address], true]],
+      ]);
       const home = { token: f.fund.contracts.token, lane: f.home.lane };
       await expect(send(home, f.sat, f.alice, f.alice.address, 10n ** 18n, SAT))
         .to.be.revertedWithCustomError(f.fund.contracts.compliance, "TransferRestricted")
@@ -170,17 +179,18 @@ describe("issue 18: the fund across chains (FundLockReleasePool, FundBurnMintPoo
     it("should hold sends and arrivals while a pool is paused, and deliver the arrival after the unpause", async function () {
       const f = await loadFixture(multichainFixture);
       const id = await toSat(f, 100n * 10n ** 18n);
-      await expect(f.sat.pool.connect(f.satGuardian).pause()).to.emit(f.sat.pool, "PoolPausedChanged").withArgs(false, true);
+      await expect(f.sat.pool.connect(f.satGuardian).pause())
+        .to.emit(f.sat.pool, "PoolPausedChanged")
+        .withArgs(false, true);
       await expect(f.sat.lane.execute(id)).to.be.revertedWithCustomError(f.sat.pool, "PoolPaused");
       await f.sat.pool.connect(f.satIssuer).unpause();
       await f.sat.lane.execute(id);
       expect(await f.sat.token.balanceOf(f.alice.address)).to.be.greaterThan(0n);
       await roleCalls(f.fund, "guardian", [[f.home.pool, "pause", []]]);
       const home = { token: f.fund.contracts.token, lane: f.home.lane };
-      await expect(send(home, f.sat, f.alice, f.alice.address, 10n ** 18n, SAT)).to.be.revertedWithCustomError(
-        f.home.pool,
-        "PoolPaused",
-      );
+      await expect(
+        send(home, f.sat, f.alice, f.alice.address, 10n ** 18n, SAT),
+      ).to.be.revertedWithCustomError(f.home.pool, "PoolPaused");
     });
   });
 
@@ -188,25 +198,59 @@ describe("issue 18: the fund across chains (FundLockReleasePool, FundBurnMintPoo
     it("should refuse the pools', the token's bridge and the mirror's restricted functions to anyone else", async function () {
       const f = await loadFixture(multichainFixture);
       const o = f.outsider;
-      await expect(f.sat.pool.connect(o).deliver(1n)).to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.pool.connect(o).returnToSender(1n)).to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.pool.connect(o).pause()).to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.pool.connect(f.satGuardian).unpause()).to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized").withArgs(f.satGuardian.address);
-      await expect(f.sat.token.connect(o).bridgeMint(1n)).to.be.revertedWithCustomError(f.sat.token, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.token.connect(o).bridgeBurn(1n)).to.be.revertedWithCustomError(f.sat.token, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.token.connect(o).syncIndex(1n, { nav: 1n, updatedAt: 1n, roundId: 1n })).to.be.revertedWithCustomError(f.sat.token, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.pool.connect(o).applyChainUpdates([], [])).to.be.revertedWithCustomError(f.sat.pool, "OnlyCallableByOwner");
-      await expect(f.home.relay.connect(o).setMirror(SAT, o.address)).to.be.revertedWithCustomError(f.home.relay, "AccessManagedUnauthorized").withArgs(o.address);
-      await expect(f.sat.mirror.connect(o).bindToken(o.address)).to.be.revertedWithCustomError(f.sat.mirror, "AccessManagedUnauthorized").withArgs(o.address);
-      const lockIn = { receiver: coder.encode(["address"], [o.address]), remoteChainSelector: HOME, originalSender: o.address, amount: 1n, localToken: await f.sat.token.getAddress() };
-      await expect(f.sat.pool.connect(o).lockOrBurn(lockIn)).to.be.revertedWithCustomError(f.sat.pool, "CallerIsNotARampOnRouter").withArgs(o.address);
+      await expect(f.sat.pool.connect(o).deliver(1n))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.pool.connect(o).returnToSender(1n))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.pool.connect(o).pause())
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.pool.connect(f.satGuardian).unpause())
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(f.satGuardian.address);
+      await expect(f.sat.token.connect(o).bridgeMint(1n))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.token.connect(o).bridgeBurn(1n))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.token.connect(o).syncIndex(1n, { nav: 1n, updatedAt: 1n, roundId: 1n }))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.pool.connect(o).applyChainUpdates([], [])).to.be.revertedWithCustomError(
+        f.sat.pool,
+        "OnlyCallableByOwner",
+      );
+      await expect(f.home.relay.connect(o).setMirror(SAT, o.address))
+        .to.be.revertedWithCustomError(f.home.relay, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      await expect(f.sat.mirror.connect(o).bindToken(o.address))
+        .to.be.revertedWithCustomError(f.sat.mirror, "AccessManagedUnauthorized")
+        .withArgs(o.address);
+      const lockIn = {
+        receiver: coder.encode(["address"], [o.address]),
+        remoteChainSelector: HOME,
+        originalSender: o.address,
+        amount: 1n,
+        localToken: await f.sat.token.getAddress(),
+      };
+      await expect(f.sat.pool.connect(o).lockOrBurn(lockIn))
+        .to.be.revertedWithCustomError(f.sat.pool, "CallerIsNotARampOnRouter")
+        .withArgs(o.address);
       // The home token's bridge functions: wired on home too, held by nobody there.
-      await expect(f.fund.contracts.token.connect(o).bridgeMint(1n)).to.be.revertedWithCustomError(f.fund.contracts.token, "AccessManagedUnauthorized").withArgs(o.address);
+      await expect(f.fund.contracts.token.connect(o).bridgeMint(1n))
+        .to.be.revertedWithCustomError(f.sat.pool, "AccessManagedUnauthorized")
+        .withArgs(o.address);
     });
 
     it("should keep the satellite from accruing or issuing by itself", async function () {
       const f = await loadFixture(multichainFixture);
-      await expect(f.sat.token.accrue()).to.be.revertedWithCustomError(f.sat.mirror, "AccrualOnHomeChainOnly");
+      await expect(f.sat.token.accrue()).to.be.revertedWithCustomError(
+        f.sat.mirror,
+        "AccrualOnHomeChainOnly",
+      );
     });
   });
 

@@ -12,6 +12,7 @@ import { AbiCoder, type BaseContract } from "ethers";
 import { expect } from "chai";
 import { CLASS, COUNTRY, DAY, ONE, YEAR, deployFundFixture, mint, registerInvestor } from "../helpers/fund";
 import type { Fund } from "../../scripts/lib/fund";
+import { refreshReserves } from "../token/fixtures";
 import type { RoleHolderName } from "../../deploy/config/types";
 import {
   ACCOUNT_KYC_EXPIRY,
@@ -43,8 +44,20 @@ export const CODE = { SENDER_SANCTIONED: 9n } as const;
 
 export interface MultichainFixture {
   fund: Fund;
-  home: { lane: LocalCcipLane; tar: TokenAdminRegistry; module: RegistryModuleOwnerCustom; rmn: MockRMN; pool: FundLockReleasePool; relay: HomeRelay };
-  sat: SatelliteStack & { lane: LocalCcipLane; tar: TokenAdminRegistry; module: RegistryModuleOwnerCustom; rmn: MockRMN };
+  home: {
+    lane: LocalCcipLane;
+    tar: TokenAdminRegistry;
+    module: RegistryModuleOwnerCustom;
+    rmn: MockRMN;
+    pool: FundLockReleasePool;
+    relay: HomeRelay;
+  };
+  sat: SatelliteStack & {
+    lane: LocalCcipLane;
+    tar: TokenAdminRegistry;
+    module: RegistryModuleOwnerCustom;
+    rmn: MockRMN;
+  };
   deployer: HardhatEthersSigner;
   satAdmin: HardhatEthersSigner;
   satIssuer: HardhatEthersSigner;
@@ -57,7 +70,11 @@ export interface MultichainFixture {
 }
 
 /** Schedules calls of one role holder, waits its delay once, executes them in order. */
-export async function roleCalls(fund: Fund, role: RoleHolderName, calls: [BaseContract, string, unknown[]][]) {
+export async function roleCalls(
+  fund: Fund,
+  role: RoleHolderName,
+  calls: [BaseContract, string, unknown[]][],
+) {
   const actor = fund.as(role);
   let executableAt = 0n;
   const scheduled: boolean[] = [];
@@ -125,13 +142,24 @@ export async function multichainFixture(): Promise<MultichainFixture> {
 
   // Lanes: each pool knows the other (no rate limit; the rate-limit tests set them).
   await pool.connect(deployer).applyChainUpdates([], [chainUpdate(SAT, satPool, satToken)]);
-  await satellite.pool.connect(satAdmin).applyChainUpdates([], [chainUpdate(HOME, poolAddress, tokenAddress)]);
+  await satellite.pool
+    .connect(satAdmin)
+    .applyChainUpdates([], [chainUpdate(HOME, poolAddress, tokenAddress)]);
 
   // Satellite CCT registration: its AccessManager is getCCIPAdmin; the admin acts through AccessManager.execute.
   const satManager = satellite.manager.connect(satAdmin);
-  await satManager.execute(await s.module.getAddress(), s.module.interface.encodeFunctionData("registerAdminViaGetCCIPAdmin", [satToken]));
-  await satManager.execute(await s.tar.getAddress(), s.tar.interface.encodeFunctionData("acceptAdminRole", [satToken]));
-  await satManager.execute(await s.tar.getAddress(), s.tar.interface.encodeFunctionData("setPool", [satToken, satPool]));
+  await satManager.execute(
+    await s.module.getAddress(),
+    s.module.interface.encodeFunctionData("registerAdminViaGetCCIPAdmin", [satToken]),
+  );
+  await satManager.execute(
+    await s.tar.getAddress(),
+    s.tar.interface.encodeFunctionData("acceptAdminRole", [satToken]),
+  );
+  await satManager.execute(
+    await s.tar.getAddress(),
+    s.tar.interface.encodeFunctionData("setPool", [satToken, satPool]),
+  );
   await satellite.pool.connect(satAdmin).transferOwnership(await satellite.manager.getAddress());
   await satManager.execute(satPool, satellite.pool.interface.encodeFunctionData("acceptOwnership"));
 
@@ -143,7 +171,11 @@ export async function multichainFixture(): Promise<MultichainFixture> {
         [
           manager,
           "setTargetFunctionRole",
-          [String(target.target), names.map((n) => target.interface.getFunction(n)!.selector), ROLE_IDS[role]],
+          [
+            String(target.target),
+            names.map((n) => target.interface.getFunction(n)!.selector),
+            ROLE_IDS[role],
+          ],
         ] as [BaseContract, string, unknown[]],
     );
   await roleCalls(fund, "admin", [
@@ -163,6 +195,7 @@ export async function multichainFixture(): Promise<MultichainFixture> {
   // Alice and bob are investors on home; alice holds tokens; alice is copied to the satellite.
   await registerInvestor(fund, alice.address);
   await registerInvestor(fund, bob.address);
+  await refreshReserves(fund);
   await mint(fund, alice.address, ALICE_TOKENS);
   await relay.connect(outsider).syncInvestors(SAT, [alice.address]);
   await s.lane.execute(await lastMessage(s.lane));
