@@ -9,11 +9,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { AbiCoder, id, type Signer, type Interface } from "ethers";
 import {
   COMPLIANCE_ROLES,
-  FUND_POOL_ROLES,
-  HOME_RELAY_ROLES,
   IDENTITY_REGISTRY_ROLES,
   ROLE_IDS,
-  SATELLITE_MIRROR_ROLES,
   TOKEN_ROLES,
   type FunctionRoles,
   type RoleName,
@@ -29,6 +26,23 @@ import type {
   IFundToken,
   SatelliteMirror,
 } from "../../typechain-types";
+
+/** The fund's CCIP token pools (issue 18, docs/MULTICHAIN.md): their own restricted functions. */
+export const FUND_POOL_ROLES: FunctionRoles = {
+  TRANSFER_AGENT: ["deliver", "returnToSender"],
+  GUARDIAN: ["pause"],
+  ISSUER: ["unpause"],
+};
+
+/** The home relay of registry records and the index to satellites (issue 18). */
+export const HOME_RELAY_ROLES: FunctionRoles = {
+  ISSUER: ["setMirror"],
+};
+
+/** A satellite's mirror of the home chain (issue 18). */
+export const SATELLITE_MIRROR_ROLES: FunctionRoles = {
+  ISSUER: ["bindToken"],
+};
 
 /** InvestorClasses.PROTOCOL. */
 export const PROTOCOL_CLASS = 1 << 4;
@@ -228,5 +242,3 @@ export async function deployHomeBridge(
   ).deploy(p.router, p.token, p.manager)) as unknown as HomeRelay;
   return { pool, relay };
 }
-
-export { FUND_POOL_ROLES, HOME_RELAY_ROLES };

@@ -158,23 +158,6 @@ export const WRAPPER_ROLES: FunctionRoles = {
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
 };
 
-/** The fund's CCIP token pools (issue 18, docs/MULTICHAIN.md): their own restricted functions. */
-export const FUND_POOL_ROLES: FunctionRoles = {
-  TRANSFER_AGENT: ["deliver", "returnToSender"],
-  GUARDIAN: ["pause"],
-  ISSUER: ["unpause"],
-};
-
-/** The home relay of registry records and the index to satellites (issue 18). */
-export const HOME_RELAY_ROLES: FunctionRoles = {
-  ISSUER: ["setMirror"],
-};
-
-/** A satellite's mirror of the home chain (issue 18). */
-export const SATELLITE_MIRROR_ROLES: FunctionRoles = {
-  ISSUER: ["bindToken"],
-};
-
 /**
  * The role map of every recorded deployment (deployment name -> map): what the deploy scripts wire, what
  * `roles:show` compares with the chain, and what the governance tests check.
