@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.28;
 
+import {IFundToken} from "../interfaces/IFundToken.sol";
 import {FundSharesPool} from "./FundSharesPool.sol";
 
 /// @title FundLockReleasePool
@@ -12,7 +13,8 @@ contract FundLockReleasePool is FundSharesPool {
     /// @notice A release from `remoteChainSelector` for more shares than are locked for it.
     error InsufficientLockedShares(uint64 remoteChainSelector, uint256 locked, uint256 shares);
 
-    /// @notice Chainlink's type and version convention.
+    /// @notice Chainlink's type and version convention (its name is the convention's).
+    // solhint-disable-next-line const-name-snakecase
     string public constant typeAndVersion = "FundLockReleasePool 1.0.0";
 
     uint256 private s_totalLocked;
@@ -49,10 +51,16 @@ contract FundLockReleasePool is FundSharesPool {
         s_totalLocked += shares;
     }
 
-    function _releaseOrMintShares(uint64 remote, uint256 shares) internal override {
+    function _releaseFrom(uint64 remote, uint256 shares) internal override {
         uint256 locked = s_locked[remote];
         if (shares > locked) revert InsufficientLockedShares(remote, locked, shares);
         s_locked[remote] = locked - shares;
         s_totalLocked -= shares;
     }
+
+    function _arrive(address receiver, uint256 shares) internal override returns (bool, bytes memory) {
+        return _tryToken(abi.encodeCall(IFundToken.transferShares, (receiver, shares)));
+    }
+
+    function _keep(uint256) internal pure override {}
 }

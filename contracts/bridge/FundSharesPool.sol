@@ -8,6 +8,7 @@ import {Pool} from "@chainlink/contracts-ccip/contracts/libraries/Pool.sol";
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRouterClient.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
+import {IFundTokenTypes} from "../interfaces/IFundTokenTypes.sol";
 
 /// @title FundSharesPool
 /// @notice A Chainlink CCIP token pool (CCT) for the rebasing fund token that carries **shares**, never amounts:
@@ -106,7 +107,8 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
     uint256 private s_lastParkedId;
     mapping(uint256 id => ParkedArrival) private s_parked;
     mapping(uint64 remoteChainSelector => uint64) private s_outboundNonce;
-    mapping(uint64 remoteChainSelector => mapping(uint64 nonce => bool)) private s_released;
+    /// @dev Released nonces of each source chain, 256 per word (one new storage word per 256 arrivals).
+    mapping(uint64 remoteChainSelector => mapping(uint256 word => uint256 bits)) private s_released;
     /// @dev Shares of the parked arrival being returned, for the `lockOrBurn` of the return's own CCIP send.
     uint256 private transient t_returnShares;
 
@@ -168,8 +170,6 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
         Pool.ReleaseOrMintInV1 calldata releaseOrMintIn
     ) public override returns (Pool.ReleaseOrMintOutV1 memory) {
         if (s_paused) revert PoolPaused();
-        IFundToken fund = i_fund;
-        if (fund.paused()) revert TokenPaused();
         bytes calldata data = releaseOrMintIn.sourcePoolData;
         if (data.length != 32) revert InvalidSharesPayload(data);
         uint256 word = abi.decode(data, (uint256));
@@ -177,10 +177,15 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
         if (shares == 0 || word >> 192 != 0) revert InvalidSharesPayload(data);
         uint64 nonce = uint64(word >> 128);
         uint64 remote = releaseOrMintIn.remoteChainSelector;
-        _validateReleaseOrMint(releaseOrMintIn, fund.amountForShares(shares));
-        if (s_released[remote][nonce]) revert TransferAlreadyReleased(remote, nonce);
-        s_released[remote][nonce] = true;
-        _releaseOrMintShares(remote, shares);
+        // The rate limit counts the amount the source sent (the index is the same on every chain, up to the relay's
+        // latency): no call to the token for it.
+        _validateReleaseOrMint(releaseOrMintIn, releaseOrMintIn.sourceDenominatedAmount);
+        uint256 bits = s_released[remote][nonce >> 8];
+        uint256 bit = 1 << (nonce & 0xff);
+        if (bits & bit != 0) revert TransferAlreadyReleased(remote, nonce);
+        s_released[remote][nonce >> 8] = bits | bit;
+        _releaseFrom(remote, shares);
+        IFundToken fund = i_fund;
         address receiver = releaseOrMintIn.receiver;
         uint256 before = fund.balanceOf(receiver);
         _deliverOrPark(releaseOrMintIn, nonce, shares);
@@ -281,7 +286,7 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
     /// @param remoteChainSelector The source chain.
     /// @param nonce The source pool's nonce.
     function isReleased(uint64 remoteChainSelector, uint64 nonce) external view returns (bool) {
-        return s_released[remoteChainSelector][nonce];
+        return s_released[remoteChainSelector][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
     // =================================================================== internals
@@ -292,8 +297,18 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
     /// @dev Locks (home) or burns (satellite) shares leaving for `remote`.
     function _lockOrBurnShares(uint64 remote, uint256 shares) internal virtual;
 
-    /// @dev Releases (home) or mints (satellite) shares arriving from `remote`, into this pool.
-    function _releaseOrMintShares(uint64 remote, uint256 shares) internal virtual;
+    /// @dev Accounts for shares arriving from `remote` (home: taken from the shares locked for it).
+    function _releaseFrom(uint64 remote, uint256 shares) internal virtual;
+
+    /// @dev Gives arriving shares to `receiver` with every rule of this chain (home: a transfer from the pool;
+    /// satellite: `bridgeMintTo`); returns the token's refusal instead of reverting.
+    function _arrive(
+        address receiver,
+        uint256 shares
+    ) internal virtual returns (bool ok, bytes memory refusal);
+
+    /// @dev Keeps refused arriving shares in the pool (satellite: issues them to the pool).
+    function _keep(uint256 shares) internal virtual;
 
     function _deliverOrPark(Pool.ReleaseOrMintInV1 calldata r, uint64 nonce, uint256 shares) private {
         address receiver = r.receiver;
@@ -302,14 +317,17 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
         if (receiver == address(this)) {
             reason = abi.encodeWithSelector(ReceiverIsPool.selector, receiver);
         } else {
-            try i_fund.transferShares(receiver, shares) returns (uint256 amount) {
-                emit SharesArrived(remote, nonce, receiver, shares, amount);
+            bool ok;
+            (ok, reason) = _arrive(receiver, shares);
+            if (ok) {
+                emit SharesArrived(remote, nonce, receiver, shares, abi.decode(reason, (uint256)));
                 return;
-            } catch (bytes memory refusal) {
-                if (refusal.length == 0) revert ArrivalFailedWithoutReason(receiver);
-                reason = refusal;
             }
+            // Out of gas: the message is retried, never parked. A paused token holds the arrival (retried later).
+            if (reason.length == 0) revert ArrivalFailedWithoutReason(receiver);
+            if (bytes4(reason) == IFundTokenTypes.EnforcedPause.selector) revert TokenPaused();
         }
+        _keep(shares);
         address originalSender;
         if (r.originalSender.length == 32) {
             uint256 raw = abi.decode(r.originalSender, (uint256));
@@ -319,6 +337,12 @@ abstract contract FundSharesPool is TokenPool, AccessManaged {
         s_parked[id] = ParkedArrival(receiver, remote, originalSender, uint128(shares));
         s_parkedShares += shares;
         emit ArrivalParked(id, remote, nonce, receiver, originalSender, shares, reason);
+    }
+
+    /// @dev A call to the token returning (ok, return data or revert data).
+    function _tryToken(bytes memory data) internal returns (bool ok, bytes memory answer) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, answer) = address(i_fund).call(data);
     }
 
     function _takeParked(uint256 id) private returns (ParkedArrival memory p) {

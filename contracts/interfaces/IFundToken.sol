@@ -88,6 +88,10 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
     /// @notice Issues shares to the calling satellite pool, for shares locked on the home chain. BRIDGE_POOL.
     function bridgeMint(uint256 shares) external returns (uint256 amount);
 
+    /// @notice Issues shares to `to` for an arrival on a satellite, with the rules of a transfer from the calling pool.
+    /// BRIDGE_POOL.
+    function bridgeMintTo(address to, uint256 shares) external returns (uint256 amount);
+
     /// @notice Burns the calling satellite pool's shares sent to another chain. BRIDGE_POOL.
     function bridgeBurn(uint256 shares) external returns (uint256 amount);
 

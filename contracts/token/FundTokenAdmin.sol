@@ -8,6 +8,7 @@ import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Nonce
 import {IERC3643} from "../interfaces/IERC3643.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
 import {TransferRestrictions as R} from "../compliance/TransferRestrictions.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
 import {ShareMath} from "./ShareMath.sol";
@@ -380,6 +381,43 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         amount = ShareMath.toAmount(shares, rb.index);
         rb.compliance.checkMint(msg.sender, record, shares, amount, rb.index);
         _emitTransfer(address(0), msg.sender, amount, shares);
+    }
+
+    /// @notice Issues `shares` new shares straight to `to` for an arrival on a satellite chain, with the rules of a
+    /// transfer from the calling pool to `to` (receiver verified, not frozen, country, class, sanctions, holding
+    /// limits, investor cap: the compliance sees a movement from the pool, a PROTOCOL account). The pool catches a
+    /// refusal and issues the shares to itself instead (`bridgeMint`, parked). BRIDGE_POOL; refused while paused.
+    /// @param to Receiver.
+    /// @param shares Shares to issue.
+    /// @return amount Their token amount at the current index (rounded down).
+    function bridgeMintTo(address to, uint256 shares) external restricted returns (uint256 amount) {
+        FundTokenStorage storage $ = _s();
+        Routing memory rt = $.routing;
+        if (rt.paused) revert EnforcedPause();
+        if (shares == 0) revert AmountBelowOneShare(0);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        Rebase memory rb = $.rebase;
+        Account storage b = $.accounts[to];
+        if (b.frozen) revert WalletFrozen(to);
+        amount = ShareMath.toAmount(shares, rb.index);
+        IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
+            msg.sender,
+            to,
+            InvestorRecord.wrap(0),
+            InvestorRecord.wrap(0),
+            shares,
+            amount,
+            rb.index
+        );
+        (m.fromRecord, m.toRecord) = rt.registry.transferRecords(msg.sender, to);
+        if (!m.fromRecord.isVerified() || !m.fromRecord.isProtocol()) revert SenderNotVerified(msg.sender);
+        if (!m.toRecord.isVerified()) revert RecipientNotVerified(to);
+        uint256 newTotalShares = $.totalShares + shares;
+        if (newTotalShares > type(uint120).max) revert SharesOverflow(newTotalShares);
+        $.totalShares = newTotalShares;
+        b.shares += uint128(shares);
+        rb.compliance.checkTransfer(m);
+        _emitTransfer(address(0), to, amount, shares);
     }
 
     /// @notice Destroys `shares` of the caller's unfrozen shares: a satellite chain's token pool burning shares sent

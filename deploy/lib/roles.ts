@@ -97,7 +97,7 @@ export const TOKEN_ROLES: FunctionRoles = {
   ],
   // Issue 18 (docs/MULTICHAIN.md): a satellite's pool issues and burns the shares crossing chains, its mirror
   // applies the home index. Wired on every chain; nobody holds these roles on the home chain.
-  BRIDGE_POOL: ["bridgeMint", "bridgeBurn"],
+  BRIDGE_POOL: ["bridgeMint", "bridgeMintTo", "bridgeBurn"],
   CHAIN_MIRROR: ["syncIndex"],
 };
 
