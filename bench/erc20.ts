@@ -79,5 +79,8 @@ async function measureErc20Here(): Promise<GasRecord> {
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
+    // The CCT baseline is measured by bench/bridge.ts and merged in bench/gas.ts.
+    bridge_send: null,
+    bridge_receive: null,
   };
 }

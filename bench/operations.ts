@@ -18,6 +18,8 @@ export const OPERATION_KEYS = [
   "accrue_10_holders",
   "accrue_1000_holders",
   "accrue_10000_holders",
+  "bridge_send",
+  "bridge_receive",
 ] as const;
 
 export type OperationKey = (typeof OPERATION_KEYS)[number];
@@ -37,6 +39,12 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   accrue_10_holders: "daily accrual with 10 holders",
   accrue_1000_holders: "daily accrual with 1,000 holders",
   accrue_10000_holders: "daily accrual with 10,000 holders",
+  bridge_send:
+    "CCIP send of tokens from a satellite (issue 18, bench/bridge.ts): router + on-ramp + pool on the LocalCcipLane; " +
+    "the OZ ERC-20 column is Chainlink's BurnMintERC20 through its stock BurnMintTokenPool",
+  bridge_receive:
+    "CCIP arrival of tokens on a satellite, to an existing holder (off-ramp + pool on the LocalCcipLane); " +
+    "the OZ ERC-20 column is Chainlink's BurnMintERC20 through its stock BurnMintTokenPool",
 };
 
 /** Number of tokens' smallest units per token: every suite uses 18 decimals. */

@@ -100,6 +100,8 @@ export const TREX_NOT_APPLICABLE: Partial<Record<OperationKey, string>> = {
   accrue_10_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_1000_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_10000_holders: "T-REX has no accrual (not a rebasing token)",
+  bridge_send: "T-REX 4.1.6 has no CCIP token pool",
+  bridge_receive: "T-REX 4.1.6 has no CCIP token pool",
 };
 
 async function deploy(a: Artifact, signer: Signer, ...args: unknown[]): Promise<Contract> {
@@ -497,5 +499,7 @@ async function measureTrexHere(): Promise<GasRecord> {
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
+    bridge_send: null,
+    bridge_receive: null,
   };
 }
