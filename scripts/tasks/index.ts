@@ -12,6 +12,7 @@ import { registerRoleTasks } from "./roles";
 import { registerCapTableTasks } from "./captable";
 import { registerRedemptionTasks } from "./redemptions";
 import { registerRegistryTasks } from "./registry";
+import { registerBridgeTasks } from "./bridge";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -21,3 +22,4 @@ registerRoleTasks();
 registerCapTableTasks();
 registerRedemptionTasks();
 registerRegistryTasks();
+registerBridgeTasks();
