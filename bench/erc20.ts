@@ -19,9 +19,15 @@ export const ERC20_NOT_APPLICABLE: Partial<Record<OperationKey, string>> = {
   transfer_existing_all_modules: "a plain ERC-20 has no compliance modules",
   register_investor: "a plain ERC-20 has no identity registry",
   register_investor_batch_per_item: "a plain ERC-20 has no identity registry",
+  register_from_claims: "a plain ERC-20 has no identity registry",
+  register_from_attestation: "a plain ERC-20 has no identity registry",
+  refresh: "a plain ERC-20 has no identity registry",
+  mint_live_check: "a plain ERC-20 has no identity registry",
   accrue_10_holders: "a plain ERC-20 does not accrue",
   accrue_1000_holders: "a plain ERC-20 does not accrue",
   accrue_10000_holders: "a plain ERC-20 does not accrue",
+  vault_request_redeem: "a plain ERC-20 has no ERC-7540 vault",
+  vault_claim_redeem: "a plain ERC-20 has no ERC-7540 vault",
 };
 
 /**
@@ -76,11 +82,17 @@ async function measureErc20Here(): Promise<GasRecord> {
     mint,
     register_investor: null,
     register_investor_batch_per_item: null,
+    register_from_claims: null,
+    register_from_attestation: null,
+    refresh: null,
+    mint_live_check: null,
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
     // The CCT baseline is measured by bench/bridge.ts and merged in bench/gas.ts.
     bridge_send: null,
     bridge_receive: null,
+    vault_request_redeem: null,
+    vault_claim_redeem: null,
   };
 }

@@ -13,6 +13,7 @@ import { ROLE_IDS } from "../deploy/lib/roles";
 import { RULES, ALL_RULES } from "../scripts/lib/compliance-rules";
 import { INVESTOR_CLASS_BITS } from "../scripts/lib/classes";
 import { batchInvestorAddresses, benchAccounts, check, isolated, measureGas } from "./common";
+import { measureSources } from "./sources";
 import {
   BATCH_SIZE,
   COUNTRIES,
@@ -41,7 +42,7 @@ async function measureFundHere(): Promise<GasRecord> {
   await hre.deployments.fixture(["all"]);
   const fund = await loadFund(hre);
   const { token, compliance, registry, manager } = fund.contracts;
-  const { agent, alice, bob, carol, dave } = await benchAccounts();
+  const { agent, alice, bob, carol, dave, claimIssuer } = await benchAccounts();
   const agentAddress = await agent.getAddress();
   const [a, b, c, d] = await Promise.all([alice, bob, carol, dave].map((s) => s.getAddress()));
 
@@ -107,8 +108,14 @@ async function measureFundHere(): Promise<GasRecord> {
     registry.connect(agent).batchRegisterInvestor(batch),
   );
 
-  // Accrual at 10, 1,000 and 10,000 holders (the compliance is not involved in the accrual).
+  // The verification sources (bench/sources.ts), on a network reverted afterwards.
   await setRules(fund, 0);
+  const sources = await isolated(() => measureSources(fund, agent, claimIssuer, () => refreshReserves(fund)));
+  // ERC-7540 through the USDC entry point (no compliance rules, as the "no rules" transfers).
+  await setRules(fund, 0);
+  const vaultOps = await measureVault(fund, alice, bob, carol);
+
+  // Accrual at 10, 1,000 and 10,000 holders (the compliance is not involved in the accrual).
   const accrual: Record<number, number> = {};
   let holders = Number(await countHolders(fund, [a, b, c]));
   let nav = 100_000_000n; // 1.00000000 (8 decimals)
@@ -140,13 +147,62 @@ async function measureFundHere(): Promise<GasRecord> {
     mint,
     register_investor: register,
     register_investor_batch_per_item: Math.round(batchTotal / BATCH_SIZE),
+    register_from_claims: sources.registerFromClaims,
+    register_from_attestation: sources.registerFromAttestation,
+    refresh: sources.refresh,
+    mint_live_check: sources.mintLiveCheck,
     accrue_10_holders: accrual[10],
     accrue_1000_holders: accrual[1_000],
     accrue_10000_holders: accrual[10_000],
     // Measured by bench/bridge.ts and merged in bench/gas.ts.
     bridge_send: null,
     bridge_receive: null,
+    vault_request_redeem: vaultOps.request,
+    vault_claim_redeem: vaultOps.claim,
   };
+}
+
+/** An investor of the bench (a signer). */
+type Investor = Awaited<ReturnType<typeof benchAccounts>>["alice"];
+
+/**
+ * ERC-7540 requestRedeem and its claim through the USDC entry point (FundVault, deploy/scripts/09_vaults.ts):
+ * carol subscribes 5,000 USDC through the vault (liquidity for the settlement), bob's request registers the
+ * vault in the manager (once in its life, not measured), then alice's request of 1,000 tokens is measured; the
+ * transfer agent settles both (through its Safe) and alice's claim of the whole settled request is measured.
+ */
+async function measureVault(
+  fund: Fund,
+  alice: Investor,
+  bob: Investor,
+  carol: Investor,
+): Promise<{ request: number; claim: number }> {
+  const { token } = fund.contracts;
+  const fm = fund.contracts.fundManager!;
+  const vault = fund.contracts.vaults.USDC;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const [a, b, c] = await Promise.all([alice, bob, carol].map((s) => s.getAddress()));
+  const [deployer] = await ethers.getSigners();
+  // A fresh NAV round, applied, and fresh reserves: the subscription and the settlement price at it.
+  await refreshReserves(fund);
+  await fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [100_000_000n]);
+  await (await token.accrue()).wait();
+  await (await usdc.connect(deployer).mint(c, 5_000n * 10n ** 6n)).wait();
+  await (await usdc.connect(carol).approve(vault, ethers.MaxUint256)).wait();
+  await (await vault.connect(carol)["deposit(uint256,address)"](5_000n * 10n ** 6n, c)).wait();
+  await (await vault.connect(bob).requestRedeem(1_000n * UNIT, b, b)).wait();
+  const request = await measureGas(
+    "ERC-7540 requestRedeem",
+    vault.connect(alice).requestRedeem(1_000n * UNIT, a, a),
+  );
+  check((await vault.pendingRedeemRequest(2, a)) === 1_000n * UNIT, "alice's request is pending");
+  await fund.as("transferAgent").callNow(fm, "settleRedemptions", [10]);
+  const [shares] = await fm.claimable(vault, a);
+  check(shares === 1_000n * UNIT, "alice's request is claimable");
+  const before = await usdc.balanceOf(a);
+  const claim = await measureGas("ERC-7540 redeem (claim)", vault.connect(alice).redeem(shares, a, a));
+  check((await usdc.balanceOf(a)) > before, "alice was paid");
+  return { request, claim };
 }
 
 async function setRules(fund: Fund, rules: number): Promise<void> {

@@ -15,11 +15,17 @@ export const OPERATION_KEYS = [
   "mint",
   "register_investor",
   "register_investor_batch_per_item",
+  "register_from_claims",
+  "register_from_attestation",
+  "refresh",
+  "mint_live_check",
   "accrue_10_holders",
   "accrue_1000_holders",
   "accrue_10000_holders",
   "bridge_send",
   "bridge_receive",
+  "vault_request_redeem",
+  "vault_claim_redeem",
 ] as const;
 
 export type OperationKey = (typeof OPERATION_KEYS)[number];
@@ -36,6 +42,14 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   mint: "agent mint to an existing verified holder, no modules",
   register_investor: "register one new investor (identity already deployed)",
   register_investor_batch_per_item: "batch-register 50 investors, gas per investor",
+  register_from_claims:
+    "register an investor from its ONCHAINID identity's KYC claim (one topic, one trusted issuer), sent by the investor",
+  register_from_attestation:
+    "register an investor from one EAS attestation of the suite's schema, sent by the investor",
+  refresh:
+    "permissionless refresh of a claim-verified investor whose claim its issuer revoked: the record is revoked",
+  mint_live_check:
+    "agent mint to a claim-verified holder with the issuer's LIVE_CHECK policy (claim checked at issuance)",
   accrue_10_holders: "daily accrual with 10 holders",
   accrue_1000_holders: "daily accrual with 1,000 holders",
   accrue_10000_holders: "daily accrual with 10,000 holders",
@@ -45,6 +59,10 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   bridge_receive:
     "CCIP arrival of tokens on a satellite, to an existing holder (off-ramp + pool on the LocalCcipLane); " +
     "the OZ ERC-20 column is Chainlink's BurnMintERC20 through its stock BurnMintTokenPool",
+  vault_request_redeem:
+    "ERC-7540 requestRedeem of 1,000 tokens through the USDC entry point (FundVault), queued in the fund manager",
+  vault_claim_redeem:
+    "ERC-7540 redeem: the claim of a settled request's whole payout from the USDC entry point",
 };
 
 /** Number of tokens' smallest units per token: every suite uses 18 decimals. */

@@ -97,11 +97,18 @@ export const TREX_NOT_APPLICABLE: Partial<Record<OperationKey, string>> = {
   transfer_existing_all_modules:
     "T-REX has no equivalent of the fund suite's full module set (sanctions oracle, investor class, " +
     "max investors, min/max holding, lockup, transfer limits); a partial T-REX stand-in would not compare like with like",
+  register_from_claims:
+    "T-REX has no registration from claims: its agent registers the identity, and its identity registry reads the claims on every transfer (in its transfer figures)",
+  register_from_attestation: "T-REX has no EAS source",
+  refresh: "T-REX keeps no record to refresh: every transfer re-reads the claims",
+  mint_live_check: "T-REX always checks claims live, on every mint and transfer (its `mint` figure)",
   accrue_10_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_1000_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_10000_holders: "T-REX has no accrual (not a rebasing token)",
   bridge_send: "T-REX 4.1.6 has no CCIP token pool",
   bridge_receive: "T-REX 4.1.6 has no CCIP token pool",
+  vault_request_redeem: "T-REX has no subscription or redemption entry point (no ERC-7540 vault)",
+  vault_claim_redeem: "T-REX has no subscription or redemption entry point (no ERC-7540 vault)",
 };
 
 async function deploy(a: Artifact, signer: Signer, ...args: unknown[]): Promise<Contract> {
@@ -496,10 +503,16 @@ async function measureTrexHere(): Promise<GasRecord> {
     mint,
     register_investor: register,
     register_investor_batch_per_item: Math.round(batchGas / BATCH_SIZE),
+    register_from_claims: null,
+    register_from_attestation: null,
+    refresh: null,
+    mint_live_check: null,
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
     bridge_send: null,
     bridge_receive: null,
+    vault_request_redeem: null,
+    vault_claim_redeem: null,
   };
 }

@@ -10,11 +10,13 @@
  * 5. runs 30 calendar days: NAV published at the 16:00 New York strike of each business day of the US bond
  *    market (SIFMA's calendar, scripts/lib/market-calendar.ts: not on weekends nor full closures) at a T-bill
  *    yield, reserves reported by the custodian, the daily accrual applied by a keeper;
- * 6. settles secondary trades: on-chain DvP, off-chain payment confirmed by the settlement agent, and a
- *    cross-chain trade over CCIP (local simulator);
+ * 6. settles secondary trades: on-chain DvP, off-chain payment driven by the settlement orchestrator against the
+ *    bank-rail server (both in this process), and a cross-chain trade over CCIP (local simulator);
  * 7. recovers a lost wallet; redeems instantly and through the queue the transfer agent settles;
- * 8. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
- *    gas per operation), nav-supply.svg, cap-table.csv.
+ * 8. onboards one investor from an ONCHAINID claim and one from EAS attestations (issue 20, docs/IDENTITY.md), and
+ *    shows a revocation at the source stopping a transfer once a keeper refreshes;
+ * 9. prints a summary and writes reports/demo/: REPORT.md (cap table, daily NAV and supply, yield per investor,
+ *    gas per operation, the off-chain trade's timeline), nav-supply.svg, cap-table.csv.
  *
  * The demo does not depend on when it is started: before deploying it moves the chain's clock to the launch day
  * of its schedule (scripts/lib/demo-schedule.ts: the first business-day Monday, 08:00 New York, at least an hour
@@ -35,6 +37,31 @@ import { dualAxisChart, markdownTable } from "./lib/report";
 import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
 import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
 import { setTaskOutput } from "./tasks/context";
+import { deployedEas } from "../deploy/lib/eas";
+import {
+  SCHEMA_KIND,
+  VERIFIED_ACCOUNT_SCHEMA,
+  VERIFIED_COUNTRY_SCHEMA,
+  alpha2Key,
+  attest,
+  deployClaimIssuer,
+  deployIdentity,
+  encodeClaimData,
+  encodeCountryAttestation,
+  encodeFlagAttestation,
+  issueClaim,
+  registerSchema,
+  revokeAttestation,
+} from "./lib/identity-sources";
+import * as os from "os";
+import { BankRailServer, type Ledger } from "../services/bank-rail/server";
+import { defaultAccountOf } from "../services/bank-rail/iso20022";
+import { Orchestrator, offChainKey } from "../services/orchestrator/orchestrator";
+import { ChainAdapter, settlementInterfaces } from "../services/orchestrator/adapters/chain";
+import { AgentSafe } from "../services/orchestrator/adapters/safe";
+import { HttpPaymentRail } from "../services/orchestrator/adapters/rail";
+import { Journal } from "../services/orchestrator/journal";
+import { DEFAULT_POLICY } from "../services/orchestrator/core";
 
 process.env.DEPLOY_QUIET = "true";
 
@@ -52,6 +79,8 @@ const EVENT_LABELS: Record<DemoEvent, string> = {
   recoverWallet: "wallet recovery",
   redemptions: "redemptions",
   settleQueue: "queue settled",
+  integratorRequest: "ERC-7540 request",
+  integratorClaim: "ERC-7540 claim",
 };
 
 // ------------------------------------------------------------------------------------------------ recording
@@ -345,11 +374,17 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   const identityOf = async (wallet: string) => (await registry.identity(wallet)) as string;
   const episodes: Record<DemoEvent, () => Promise<unknown>> = {
     onChainTrade: () => onChainTrade(fund, people.chloe.wallet, people.dmitri.wallet, "100000"),
-    offChainTrade: () => offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000"),
+    offChainTrade: () =>
+      offChainTrade(fund, people.bob.wallet, people.alice.wallet, "250000", [
+        people.bob.name,
+        people.alice.name,
+      ]),
     crossChainTrade: () => crossChainTrade(fund, people.dmitri.wallet, people.chloe.wallet, "50000"),
     recoverWallet: () => recoverWallet(fund, people.alice, aliceRecovery),
     redemptions: () => redemptions(fund, people),
     settleQueue: () => settleQueue(fund),
+    integratorRequest: () => integratorRequest(fund, people),
+    integratorClaim: () => integratorClaim(fund, people),
   };
   for (const { date, closed, events, eventsAt, strikeAt, accrueAt } of schedule.days) {
     // Weekends and market closures: no NAV, no event.
@@ -419,6 +454,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     restore3();
   }
+
+  section("7. Reusable identity: an ONCHAINID claim, EAS attestations, a revocation at the source");
+  await reusableIdentity(fund, people.chloe.wallet, w[9], w[10], w[11], w[12]);
 
   section("Summary");
   const endIndex = await token.index();
@@ -519,6 +557,17 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
       ]),
       ["NAV", "index", "total supply", "fee minted"],
     ),
+    ...(offChainTimeline
+      ? [
+          "## Off-chain trade through the settlement orchestrator",
+          "",
+          `Trade ${offChainTimeline.trade}, settled by the settlement orchestrator (services/orchestrator) and the`,
+          "bank-rail server (services/bank-rail), both run in the demo's process; timeline from the orchestrator's journal",
+          "(chain time):",
+          "",
+          markdownTable(["time", "step"], offChainTimeline.rows),
+        ]
+      : []),
     "## Gas per operation",
     "",
     "Receipt `gasUsed` (21,000 base included). Operations through a Safe include the Safe's own cost",
@@ -595,37 +644,111 @@ async function onChainTrade(
   return 1;
 }
 
+/** The off-chain trade's timeline (orchestrator's journal), for the report. */
+let offChainTimeline: { trade: string; rows: string[][] } | undefined;
+
+/**
+ * The off-chain trade, settled by the settlement orchestrator (services/orchestrator) against the bank-rail server
+ * (services/bank-rail), both in this process: the demo runs on the in-process Hardhat network, which has no JSON-RPC
+ * port for separate processes (the integration test runs them as processes against a node). The seller opens the
+ * trade; the orchestrator's rounds acknowledge it through the settlement agent's Safe, instruct the buyer's bank
+ * payment (pacs.008-like, idempotency key = the trade), and confirm it on chain once the rail reports it settled.
+ */
 async function offChainTrade(
   fund: Fund,
   seller: HardhatEthersSigner,
   buyer: HardhatEthersSigner,
   amount: string,
+  [sellerName, buyerName]: [string, string],
 ) {
   const { token } = fund.contracts;
   const dvp = fund.contracts.settlement!;
+  const priceCents = BigInt(amount) * 100n;
+  const from = await ethers.provider.getBlockNumber();
   await (await token.connect(seller).approve(dvp.target, TOKENS(amount))).wait();
   const r = await rec(
     "DvP off-chain: open and lock tokens (seller)",
     dvp.connect(seller).openOffChainTrade({
       buyer: buyer.address,
       amount: TOKENS(amount),
-      price: BigInt(amount) * 100n, // cents
+      price: priceCents,
       currency: ethers.hexlify(ethers.toUtf8Bytes("USD")),
     }),
   );
   const id = await tradeIdFrom(r, dvp, "OffChainTradeOpened");
-  await rec(
-    "DvP off-chain: acknowledge (settlement agent Safe)",
-    fund.as("settlementAgent").call(dvp, "acknowledge", [id]),
-  );
-  // The bank's payment reference, dated the day of the trade.
-  const wire = `FEDWIRE-${dateOf(await now()).replace(/-/g, "")}-0042`;
-  const reference = ethers.encodeBytes32String(wire);
-  await rec(
-    "DvP off-chain: confirm payment and release (settlement agent Safe)",
-    fund.as("settlementAgent").call(dvp, "confirmPayment", [id, reference]),
-  );
-  say(`  DvP #${id} off-chain: ${amount} tokens released after the bank payment ${wire} was confirmed`);
+
+  // The bank rail: the buyer's and the seller's accounts, a payment settling 50 ms after it is accepted.
+  const rail = new BankRailServer({ settleMs: 50 });
+  const railUrl = `http://127.0.0.1:${await rail.listen(0)}`;
+  await fetch(`${railUrl}/__admin/accounts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      accounts: {
+        [defaultAccountOf(buyer.address)]: { ccy: "USD", balance: (priceCents * 2n).toString() },
+        [defaultAccountOf(seller.address)]: { ccy: "USD", balance: "0" },
+      },
+    }),
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-orchestrator-"));
+  const journal = Journal.open(path.join(dir, "journal.jsonl"));
+  const agent = fund.as("settlementAgent");
+  const owners = await Promise.all(agent.holder.owners.map((o) => ethers.getSigner(o)));
+  const chain = new ChainAdapter({
+    name: hre.network.name,
+    provider: ethers.provider,
+    dvp: dvp.target as string,
+    startBlock: from,
+  });
+  const orchestrator = new Orchestrator({
+    journal,
+    chains: [chain],
+    safe: new AgentSafe({
+      safe: agent.address,
+      provider: ethers.provider,
+      owners,
+      proposalsDir: path.join(dir, "proposals"),
+      interfaces: settlementInterfaces,
+    }),
+    rail: new HttpPaymentRail(railUrl),
+    policy: DEFAULT_POLICY,
+    onTransaction: (label, receipt) => {
+      const list = gas.get(`DvP off-chain: ${label}`) ?? [];
+      list.push(receipt.gasUsed);
+      gas.set(`DvP off-chain: ${label}`, list);
+    },
+  });
+  const key = offChainKey(hre.network.name, id);
+  try {
+    let rounds = 0;
+    while (Number((await dvp.trade(id)).status) !== 4) {
+      if (++rounds > 40) throw new Error(`off-chain trade ${id} not settled after 40 orchestrator rounds`);
+      const round = await orchestrator.round();
+      for (const a of round.actions) say(`  orchestrator: ${a}`);
+      for (const e of round.errors) say(`  orchestrator error: ${e}`);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await orchestrator.round(); // sees TradeSettled and closes the trade
+    const trade = journal.state.trades.get(key)!;
+    const ledger = (await (await fetch(`${railUrl}/__admin/ledger`)).json()) as Ledger;
+    const payment = ledger.payments.find((p) => p.endToEndId === trade.endToEndId)!;
+    if (payment.settlements !== 1 || payment.instructions !== 1) {
+      throw new Error(
+        `payment ${payment.endToEndId}: instructed ${payment.instructions}, settled ${payment.settlements}`,
+      );
+    }
+    offChainTimeline = {
+      trade: `#${id}: ${amount} tokens from ${sellerName} to ${buyerName} for USD ${amount} (payment ${payment.endToEndId}, rail reference ${payment.reference})`,
+      rows: trade.timeline.map((t) => [iso(t.at), t.what]),
+    };
+    say(
+      `  DvP #${id} off-chain: ${amount} tokens released after the bank payment ${payment.reference} settled (${rounds} orchestrator rounds)`,
+    );
+  } finally {
+    journal.close();
+    await rail.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   return 1;
 }
 
@@ -750,10 +873,196 @@ async function settleQueue(fund: Fund) {
   );
 }
 
+// ------------------------------------------------------------------ issue 19: an integrator through the standards
+
+/**
+ * A fund platform speaking the standards only (docs/INTEGRATION.md): it pre-flights transfers with ERC-7943 (Eve,
+ * sanctioned in section 4, may not send), finds the USDC entry point from the share token (ERC-7575
+ * `vault(asset)`) and requests a redemption of Dmitri's tokens through it (ERC-7540 `requestRedeem`): queued with
+ * the manager's other requests, first in, first out.
+ */
+async function integratorRequest(fund: Fund, people: Record<string, Investor>) {
+  const { token } = fund.contracts;
+  const usdc = fund.contracts.stablecoins.USDC;
+  const dmitri = people.dmitri.wallet;
+  const alice = people.alice.wallet.address;
+  const vault = fund.contracts.vaults.USDC;
+  for (const p of [people.dmitri, people.eve]) {
+    const [canSend, canTransfer] = await Promise.all([
+      token.canSend(p.wallet.address),
+      token.canTransfer(p.wallet.address, alice, TOKENS("1000")),
+    ]);
+    say(
+      `  ERC-7943 pre-flight, ${p.name} -> Alice, 1,000 tokens: canSend ${canSend}, canTransfer ${canTransfer}`,
+    );
+  }
+  if ((await token.vault(usdc.target)) !== (await vault.getAddress()))
+    throw new Error("USDC entry point not listed");
+  await rec(
+    "ERC-7540 requestRedeem through the USDC entry point (investor)",
+    vault.connect(dmitri).requestRedeem(TOKENS("100000"), dmitri.address, dmitri.address),
+  );
+  const id = (await fund.contracts.fundManager!.queue()).tail - 1n;
+  say(
+    `  Dmitri's platform requests the redemption of 100,000 tokens through the USDC entry point (ERC-7540): ` +
+      `request ${id}, pending ${fmt(await vault.pendingRedeemRequest(id, dmitri.address))} tokens, queued with the direct requests`,
+  );
+}
+
+/** After the transfer agent settled the queue, the payout waits in the entry point until Dmitri claims it. */
+async function integratorClaim(fund: Fund, people: Record<string, Investor>) {
+  const usdc = fund.contracts.stablecoins.USDC;
+  const dmitri = people.dmitri.wallet;
+  const vault = fund.contracts.vaults.USDC;
+  const shares = await vault.maxRedeem(dmitri.address);
+  const before = await usdc.balanceOf(dmitri.address);
+  await rec(
+    "ERC-7540 redeem (claim) from the USDC entry point (investor)",
+    vault.connect(dmitri).redeem(shares, dmitri.address, dmitri.address),
+  );
+  say(
+    `  Dmitri claims his settled request (ERC-7540 redeem): ${fmt(shares)} tokens' worth, ` +
+      `paid ${fmt((await usdc.balanceOf(dmitri.address)) - before, 6)} USDC from the entry point`,
+  );
+}
+
 // `npm run demo` runs this file as the main module; tests import main() and run it themselves.
 if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });
+}
+
+// ------------------------------------------------------------------------------------------------ issue 20
+
+/**
+ * Issue 20 (docs/IDENTITY.md): Grace is onboarded from the KYC claim a KYC provider signed on her ONCHAINID
+ * identity, Hugo from Coinbase Verification-style EAS attestations (verified account, verified country), with no
+ * compliance officer involved. The issuer's Safe configures the sources behind its delay. A holder sends Grace
+ * tokens, Grace sends Hugo some; then the attester revokes Hugo's verified account: until someone refreshes, the
+ * registry's record stands (the transfer path never reads an attestation); a keeper's `investor:refresh` finds
+ * the revocation from EAS's events and revokes the record, and the next transfer to Hugo is refused.
+ */
+async function reusableIdentity(
+  fund: Fund,
+  holder: HardhatEthersSigner,
+  grace: HardhatEthersSigner,
+  hugo: HardhatEthersSigner,
+  kycProviderKey: HardhatEthersSigner,
+  attester: HardhatEthersSigner,
+) {
+  const [deployer] = await ethers.getSigners();
+  const { token } = fund.contracts;
+  const claims = fund.contracts.onchainIdSource!;
+  const attestations = fund.contracts.attestationSource!;
+  const KYC_TOPIC = 1n;
+  // The KYC provider's ONCHAINID claim issuer, Grace's ONCHAINID identity (@onchain-id/solidity's contracts).
+  const claimIssuer = await deployClaimIssuer(deployer, kycProviderKey.address);
+  const identity = await deployIdentity(deployer, grace.address);
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  await issueClaim({
+    identity,
+    holder: grace,
+    issuer: await claimIssuer.getAddress(),
+    issuerKey: kycProviderKey,
+    topic: KYC_TOPIC,
+    data: encodeClaimData({ chainId, country: 840, classes: INVESTOR_CLASS_BITS.accredited }),
+  });
+  say(
+    `  Grace's ONCHAINID ${await identity.getAddress()} holds a KYC claim (topic 1: US, accredited, chain ${chainId}) ` +
+      `signed by the KYC provider's ClaimIssuer ${await claimIssuer.getAddress()}`,
+  );
+  // EAS (deployed from its package's bytecode) with Coinbase Verification's two schemas.
+  const { eas, schemaRegistry } = await deployedEas(hre, deployer);
+  const accountSchema = await registerSchema(schemaRegistry, VERIFIED_ACCOUNT_SCHEMA);
+  const countrySchema = await registerSchema(schemaRegistry, VERIFIED_COUNTRY_SCHEMA);
+
+  const calls: [typeof claims | typeof attestations, string, unknown[]][] = [
+    [claims, "setClaimTopics", [[KYC_TOPIC]]],
+    [claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]],
+    [
+      attestations,
+      "setSchemaRules",
+      [
+        [
+          { schema: accountSchema, kind: SCHEMA_KIND.Flag, classes: INVESTOR_CLASS_BITS.accredited },
+          { schema: countrySchema, kind: SCHEMA_KIND.CountryCode, classes: 0 },
+        ],
+      ],
+    ],
+    [attestations, "setTrustedAttester", [accountSchema, attester.address, true]],
+    [attestations, "setTrustedAttester", [countrySchema, attester.address, true]],
+    [
+      attestations,
+      "setCountryCodes",
+      [
+        [alpha2Key("GB"), alpha2Key("US")],
+        [826, 840],
+      ],
+    ],
+  ];
+  let due = 0n;
+  for (const [target, fn, args] of calls) {
+    const result = await fund.as("issuer").call(target, fn, args);
+    if (result.status === "scheduled" && result.executableAt > due) due = result.executableAt;
+  }
+  say(
+    `  issuer Safe scheduled the sources' configuration (${calls.length} calls), executable ${iso(Number(due))}`,
+  );
+  await setTime(Number(due));
+  for (const [target, fn, args] of calls) {
+    await rec(`identity sources: ${fn} (issuer Safe)`, fund.as("issuer").execute(target, fn, args));
+  }
+  say(
+    `  configured: topic 1 from the KYC provider; EAS verified account (grants accredited) + verified country`,
+  );
+
+  const account = await attest(eas, attester, {
+    schema: accountSchema,
+    recipient: hugo.address,
+    data: encodeFlagAttestation(true),
+  });
+  const country = await attest(eas, attester, {
+    schema: countrySchema,
+    recipient: hugo.address,
+    data: encodeCountryAttestation("GB"),
+  });
+  const restore = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("investor:verify-claims", {
+      wallet: grace.address,
+      identity: await identity.getAddress(),
+      sender: grace.address,
+    });
+    await hre.run("investor:verify-attestation", {
+      wallet: hugo.address,
+      uids: `${account},${country}`,
+      sender: hugo.address,
+    });
+    await hre.run("investor:show", { wallet: grace.address });
+  } finally {
+    restore();
+  }
+
+  await rec("transfer (holder)", token.connect(holder).transfer(grace.address, TOKENS("1000")));
+  await rec("transfer (holder)", token.connect(grace).transfer(hugo.address, TOKENS("100")));
+  say(`  ${fmt(TOKENS("1000"))} tokens to Grace, who sends Hugo ${fmt(TOKENS("100"))}`);
+
+  await revokeAttestation(eas, attester, accountSchema, account);
+  say(`  the attester revokes Hugo's verified-account attestation ${account.slice(0, 10)}…`);
+  await rec("transfer (holder)", token.connect(grace).transfer(hugo.address, TOKENS("10")));
+  say(
+    `  before any refresh, Grace can still send Hugo ${fmt(TOKENS("10"))}: the record stands until refreshed`,
+  );
+  const restore2 = setTaskOutput((l: string) => say(`  | ${l}`));
+  try {
+    await hre.run("investor:refresh", { sender: grace.address });
+  } finally {
+    restore2();
+  }
+  say(
+    `  after the keeper's refresh, a transfer to Hugo is refused: ` +
+      (await refusal(fund, () => token.connect(grace).transfer.staticCall(hugo.address, TOKENS("10")))),
+  );
 }

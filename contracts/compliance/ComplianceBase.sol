@@ -115,12 +115,18 @@ abstract contract ComplianceBase is AccessManagedUpgradeable, IFundComplianceTyp
         InvestorRecord fr,
         InvestorRecord tr
     ) internal view returns (uint8) {
+        uint8 code = _checkSender(c, from, fr);
+        return code != R.NONE ? code : _checkRecipient(c, to, tr);
+    }
+
+    /// @dev Sender rules that do not depend on amounts or on the counterparty: sanctions, country.
+    function _checkSender(Core memory c, address from, InvestorRecord fr) internal view returns (uint8) {
         uint16 r = c.rules;
         ComplianceStorage storage $ = _s();
         if (r & RULE_SANCTIONS != 0 && _sanctioned($, c, from)) return R.SENDER_SANCTIONED;
         if (r & RULE_COUNTRY != 0 && !fr.isProtocol() && !_countryAllowed($, c, fr.country()))
             return R.SENDER_COUNTRY_RESTRICTED;
-        return _checkRecipient(c, to, tr);
+        return R.NONE;
     }
 
     /// @dev Recipient rules that do not depend on amounts: sanctions, country, class.

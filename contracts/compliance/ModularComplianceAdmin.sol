@@ -87,6 +87,27 @@ contract ModularComplianceAdmin is ComplianceBase {
         if (code == R.NONE && c.moduleCount != 0) code = _modulesCheck(from, to, amount);
     }
 
+    /// @notice The reason code (TransferRestrictions) the compliance rules would refuse `from` with as the sender
+    /// of any transfer, whatever the recipient and the amount (sanctions, country); 0 if none. The token's
+    /// ERC-7943 `canSend` asks it. Amount rules (lockup, daily outflow, holding limits) and external modules
+    /// depend on the transfer: {detectTransferRestriction}.
+    /// @param from The wallet.
+    function detectSenderRestriction(address from) external view returns (uint8) {
+        Core memory c = _s().core;
+        if (c.token == address(0)) revert TokenNotBound(address(0));
+        return _checkSender(c, from, _registry(c).investorRecord(from));
+    }
+
+    /// @notice The reason code (TransferRestrictions) the compliance rules would refuse `to` with as the recipient
+    /// of any transfer or issuance, whatever the sender and the amount (sanctions, country, investor class;
+    /// PROTOCOL accounts only the sanctions); 0 if none. The token's ERC-7943 `canReceive` asks it.
+    /// @param to The wallet.
+    function detectRecipientRestriction(address to) external view returns (uint8) {
+        Core memory c = _s().core;
+        if (c.token == address(0)) revert TokenNotBound(address(0));
+        return _checkRecipient(c, to, _registry(c).investorRecord(to));
+    }
+
     // =============================================================== binding and modules
 
     /// @notice Binds the token (once; unbind first to rebind). ISSUER.

@@ -6,9 +6,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
-import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
-import {InvestorRecord} from "../identity/InvestorRecord.sol";
-import {ShareMath} from "../token/ShareMath.sol";
 import {FundManagerBase} from "./FundManagerBase.sol";
 
 /// @title FundManager
@@ -36,28 +33,6 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         address token;
         address custodian;
         address feeRecipient;
-    }
-
-    /// @dev Amounts of one subscription.
-    struct Subscription {
-        uint256 amount;
-        uint256 scale;
-        uint256 fee;
-        uint256 net;
-        uint256 tokens;
-        uint256 toBuffer;
-        uint256 toCustodian;
-        address identity;
-    }
-
-    /// @dev Amounts of one redemption.
-    struct Redemption {
-        address stablecoin;
-        address identity;
-        uint256 tokenAmount;
-        uint256 gross;
-        uint256 fee;
-        uint256 net;
     }
 
     /// @param extension_ The FundManagerAdmin deployment this implementation delegates to.
@@ -119,38 +94,7 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         uint256 amount,
         uint256 minTokensOut
     ) external nonReentrant returns (uint256 tokens) {
-        FundManagerStorage storage $ = _s();
-        Config memory cfg = $.config;
-        if (cfg.subscriptionsPaused) revert SubscriptionsPaused();
-        StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
-        if (amount == 0 || amount > _MAX_AMOUNT) revert InvalidAmount(amount);
-        IFundToken token = cfg.token;
-        uint256 pricedAt = _syncNavForIssuance(token);
-
-        Subscription memory s;
-        s.amount = amount;
-        s.scale = _scale(coin.decimals);
-        s.fee = _feeUp(amount, cfg.subscriptionFeeBps);
-        s.net = amount - s.fee;
-        s.tokens = _carriedTokens(s.net * s.scale, cfg.navCarryRateBps, pricedAt);
-        if (s.tokens < minTokensOut) revert InsufficientOutput(s.tokens, minTokensOut);
-        uint256 index = token.index();
-        s.identity = _checkInvestor($, token, amount * s.scale, s.tokens, index);
-        _consumeSubscriptionLimits($, s.identity, amount * s.scale);
-        _collect($, stablecoin, coin, index, s);
-        token.mint(msg.sender, s.tokens);
-        emit Subscribed(
-            msg.sender,
-            s.identity,
-            stablecoin,
-            amount,
-            s.fee,
-            s.toBuffer,
-            s.toCustodian,
-            s.tokens,
-            s.net * s.scale - s.tokens
-        );
-        return s.tokens;
+        return _subscribe(msg.sender, stablecoin, amount, minTokensOut);
     }
 
     // =================================================================== redemptions
@@ -200,27 +144,6 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         // solhint-disable-next-line no-empty-blocks
         try _s().config.token.permit(msg.sender, address(this), tokenAmount, deadline, v, r, s) {} catch {}
         return _redeem(tokenAmount, stablecoin, minOut);
-    }
-
-    /// @notice Cancels a pending or held request of the caller: its escrowed shares (with the yield they earned)
-    /// go back to the caller's wallet, under the token's recipient checks.
-    /// @param requestId The request.
-    /// @return amount Tokens returned.
-    function cancelRedemption(uint256 requestId) external nonReentrant returns (uint256 amount) {
-        FundManagerStorage storage $ = _s();
-        RedemptionRequest memory r = _requestIn($, requestId, RequestStatus.Pending, RequestStatus.Held);
-        if (r.investor != msg.sender) revert NotRequestOwner(requestId, msg.sender, r.investor);
-        $.requests[requestId].status = RequestStatus.Cancelled;
-        if (r.status == RequestStatus.Pending) {
-            $.queue.pendingCount -= 1;
-            $.escrow.pendingShares -= r.shares;
-            $.stablecoins[$.stablecoinAt[r.coinId]].pendingShares -= r.shares;
-        } else {
-            $.queue.heldCount -= 1;
-            $.escrow.heldShares -= r.shares;
-        }
-        amount = _returnEscrow($.config.token, msg.sender, r.shares);
-        emit RedemptionCancelled(requestId, msg.sender, r.shares, amount);
     }
 
     /// @notice Settles the queue in order, from its head, at the current NAV (applied first; a round the reserve
@@ -299,76 +222,6 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         uint256 needed;
     }
 
-    function _acceptedCoin(
-        FundManagerStorage storage $,
-        address stablecoin
-    ) private view returns (StablecoinInfo memory coin) {
-        coin = $.stablecoins[stablecoin];
-        if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
-    }
-
-    /// @dev Verification, minimums and the position cap of a subscriber; returns its identity.
-    function _checkInvestor(
-        FundManagerStorage storage $,
-        IFundToken token,
-        uint256 usd,
-        uint256 tokens,
-        uint256 index
-    ) private view returns (address identity) {
-        InvestorRecord rec = _identity(token, msg.sender);
-        if (!rec.isVerified() || rec.isProtocol()) revert NotAnInvestor(msg.sender);
-        identity = rec.identity();
-        uint256 held = IFundCompliance(address(token.compliance())).investorState(identity).shares;
-        Minimums memory m = $.minimums;
-        if (held == 0) {
-            if (usd < m.minFirstInvestment) revert BelowMinFirstInvestment(usd, m.minFirstInvestment);
-        } else if (usd < m.minTopUp) {
-            revert BelowMinTopUp(usd, m.minTopUp);
-        }
-        uint256 position = ShareMath.toAmount(held + ShareMath.toSharesDown(tokens, index), index);
-        uint256 max = $.custody.maxPerInvestor;
-        if (position > max) revert MaxPerInvestorExceeded(identity, position, max);
-    }
-
-    function _consumeSubscriptionLimits(FundManagerStorage storage $, address identity, uint256 usd) private {
-        bytes32 key = _key(identity);
-        uint256 available = $.subscriptionPerInvestor.available(key);
-        if (usd > available) revert InvestorSubscriptionLimitExceeded(identity, usd, available);
-        available = $.subscriptionGlobal.available(_GLOBAL);
-        if (usd > available) revert GlobalSubscriptionLimitExceeded(usd, available);
-        $.subscriptionPerInvestor.tryConsume(key, usd);
-        $.subscriptionGlobal.tryConsume(_GLOBAL, usd);
-    }
-
-    /// @dev Collects a subscription: the fee to the fee recipient, what tops the buffer up to its target to the
-    /// manager, the rest to the custodian. The buffer is the free balance: what the manager holds beyond the value
-    /// owed to pending requests, so subscription money pays queued redemptions before it is kept as buffer.
-    function _collect(
-        FundManagerStorage storage $,
-        address stablecoin,
-        StablecoinInfo memory coin,
-        uint256 index,
-        Subscription memory s
-    ) private {
-        uint256 wanted = _reserved(coin.pendingShares, index, s.scale) + coin.bufferTarget;
-        uint256 balance = IERC20(stablecoin).balanceOf(address(this));
-        if (balance < wanted) s.toBuffer = wanted - balance < s.net ? wanted - balance : s.net;
-        s.toCustodian = s.net - s.toBuffer;
-        _pull(stablecoin, $.feeRecipient, s.fee);
-        _pull(stablecoin, address(this), s.toBuffer);
-        _pull(stablecoin, $.custody.custodian, s.toCustodian);
-    }
-
-    /// @dev Moves `amount` from the caller to `to`, refusing a stablecoin that credits anything else.
-    function _pull(address stablecoin, address to, uint256 amount) private {
-        if (amount == 0) return;
-        IERC20 coin = IERC20(stablecoin);
-        uint256 before = coin.balanceOf(to);
-        coin.safeTransferFrom(msg.sender, to, amount);
-        uint256 received = coin.balanceOf(to) - before;
-        if (received != amount) revert FeeOnTransferStablecoin(stablecoin, amount, received);
-    }
-
     function _redeem(
         uint256 tokenAmount,
         address stablecoin,
@@ -376,24 +229,15 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
     ) private returns (uint256 requestId, uint256 paid) {
         FundManagerStorage storage $ = _s();
         Config memory cfg = $.config;
-        if (cfg.redemptionsPaused) revert RedemptionsPaused();
-        StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
-        if (tokenAmount == 0 || tokenAmount > _MAX_AMOUNT) revert InvalidAmount(tokenAmount);
-        // Whatever the compliance's sanctions switch, a sanctioned holder is never paid (nor queued): the same
-        // screening the queue's settlement applies (HoldReason.Sanctioned).
-        if (IFundCompliance(address(cfg.token.compliance())).isSanctioned(msg.sender)) {
-            revert WalletSanctioned(msg.sender);
-        }
-        bool priced = _trySyncNav(cfg.token);
-        Redemption memory x;
-        x.stablecoin = stablecoin;
-        x.tokenAmount = tokenAmount;
-        x.gross = tokenAmount / _scale(coin.decimals);
-        x.fee = _feeUp(x.gross, cfg.redemptionFeeBps);
-        x.net = x.gross - x.fee;
-        if (x.net == 0) revert RedemptionTooSmall(tokenAmount);
-        if (x.net < minOut) revert InsufficientOutput(x.net, minOut);
-        if (priced && cfg.instantRedemption && _tryInstant($, cfg.token, coin, x)) {
+        (StablecoinInfo memory coin, Redemption memory x) = _redemption(
+            $,
+            cfg,
+            stablecoin,
+            tokenAmount,
+            minOut,
+            msg.sender
+        );
+        if (_trySyncNav(cfg.token) && cfg.instantRedemption && _tryInstant($, cfg.token, coin, x)) {
             _payInstantly($, cfg.token, x);
             return (0, x.net);
         }
@@ -440,22 +284,15 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
     ) private returns (uint256 requestId) {
         uint256 before = token.sharesOf(address(this));
         token.transferFrom(msg.sender, address(this), x.tokenAmount);
-        uint256 shares = token.sharesOf(address(this)) - before;
-        Queue memory q = $.queue;
-        requestId = q.tail;
-        $.requests[requestId] = RedemptionRequest(
+        requestId = _appendRequest(
+            $,
             msg.sender,
-            uint40(block.timestamp),
             coinId,
-            RequestStatus.Pending,
-            uint128(shares),
-            // minOut <= net < 2^128 (checked by the caller).
-            uint128(minOut)
+            0,
+            x,
+            token.sharesOf(address(this)) - before,
+            minOut
         );
-        $.queue = Queue(q.head, q.tail + 1, q.pendingCount + 1, q.heldCount);
-        $.escrow.pendingShares += uint128(shares);
-        $.stablecoins[x.stablecoin].pendingShares += uint128(shares);
-        emit RedemptionRequested(requestId, msg.sender, x.stablecoin, x.tokenAmount, shares, minOut);
     }
 
     /// @dev Settles one pending request: paid, held, or (not enough balance) left pending; the first shortfall of
@@ -483,7 +320,7 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
                 return Outcome.Short;
             }
             // A stablecoin that refuses to pay this investor (e.g. its own blacklist) must not block the queue.
-            if (!IERC20(p.stablecoin).trySafeTransfer(r.investor, p.net)) reason = HoldReason.PaymentFailed;
+            if (!IERC20(p.stablecoin).trySafeTransfer(_payee($, r), p.net)) reason = HoldReason.PaymentFailed;
         }
         $.stablecoins[p.stablecoin].pendingShares -= r.shares;
         if (reason != HoldReason.None) {

@@ -12,10 +12,40 @@ import {FundManagerBase} from "./FundManagerBase.sol";
 /// recipient, instant redemption, pauses), the transfer agent's handling of held requests and of excess
 /// liquidity, and the views. Deployed once per implementation version and reached only through FundManager's
 /// fallback (delegatecall), so it runs in the proxy's storage, authority and reentrancy lock.
+/// Everything it does not implement runs in FundManagerVaults (the ERC-7575 / ERC-7540 / ERC-7887 side of the
+/// manager), reached through this contract's fallback, still in the proxy's context.
 /// @dev Has no state of its own; called directly, its restricted functions revert (no authority).
 contract FundManagerAdmin is FundManagerBase {
     using SafeERC20 for IERC20;
     using RateLimiter for RateLimiter.RefillingBucket;
+
+    /// @notice FundManagerVaults: the entry points and views of the ERC-7575 vaults, run in the proxy's context.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable vaultExtension;
+
+    /// @param vaultExtension_ The FundManagerVaults deployment this extension delegates to.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address vaultExtension_) {
+        if (vaultExtension_.code.length == 0) revert InvalidExtension(vaultExtension_);
+        vaultExtension = vaultExtension_;
+    }
+
+    /// @notice Everything not implemented here (nor in FundManager) runs in FundManagerVaults, in the proxy's
+    /// storage.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address ext = vaultExtension;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
 
     // =================================================================== held requests (TRANSFER_AGENT)
 
@@ -40,7 +70,7 @@ contract FundManagerAdmin is FundManagerBase {
             if (reason != HoldReason.None) revert RequestStillBlocked(id, reason);
             uint256 balance = IERC20(p.stablecoin).balanceOf(address(this));
             if (balance < p.gross) revert InsufficientLiquidity(p.stablecoin, balance, p.gross);
-            IERC20(p.stablecoin).safeTransfer(r.investor, p.net);
+            IERC20(p.stablecoin).safeTransfer(_payee($, r), p.net);
             _completeSettlement($, c, id, r, p);
             $.queue.heldCount -= 1;
             $.escrow.heldShares -= r.shares;
@@ -359,58 +389,6 @@ contract FundManagerAdmin is FundManagerBase {
     function pendingValue() external view returns (uint256) {
         FundManagerStorage storage $ = _s();
         return ($.escrow.pendingShares * $.config.token.index()) / 1e18;
-    }
-
-    /// @notice What an investor and the fund may still subscribe now (USD, 18 decimals).
-    /// @param identity The investor identity.
-    function subscriptionCapacity(address identity) external view returns (uint256 investor, uint256 global) {
-        FundManagerStorage storage $ = _s();
-        return ($.subscriptionPerInvestor.available(_key(identity)), $.subscriptionGlobal.available(_GLOBAL));
-    }
-
-    /// @notice What an investor and the fund may still redeem instantly now (tokens).
-    /// @param identity The investor identity.
-    function redemptionCapacity(address identity) external view returns (uint256 investor, uint256 global) {
-        FundManagerStorage storage $ = _s();
-        return ($.redemptionPerInvestor.available(_key(identity)), $.redemptionGlobal.available(_GLOBAL));
-    }
-
-    /// @notice Fee and tokens of a subscription of `amount` now, priced at the applied NAV round carried forward
-    /// to now (no limit or eligibility check). A newer round that the subscription would apply first only shortens
-    /// the carry, so {subscribe} mints at least `tokens` in the same block. An amount above 2^128 - 1, which
-    /// {subscribe} refuses, is refused with InvalidAmount.
-    /// @param stablecoin An accepted stablecoin.
-    /// @param amount Stablecoin units.
-    function quoteSubscription(
-        address stablecoin,
-        uint256 amount
-    ) external view returns (uint256 fee, uint256 tokens) {
-        FundManagerStorage storage $ = _s();
-        StablecoinInfo memory coin = $.stablecoins[stablecoin];
-        if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
-        if (amount > _MAX_AMOUNT) revert InvalidAmount(amount);
-        Config memory cfg = $.config;
-        fee = _feeUp(amount, cfg.subscriptionFeeBps);
-        tokens = _carriedTokens(
-            (amount - fee) * _scale(coin.decimals),
-            cfg.navCarryRateBps,
-            cfg.token.appliedNav().updatedAt
-        );
-    }
-
-    /// @notice Gross, fee and net stablecoins of an instant redemption of `tokenAmount`.
-    /// @param stablecoin An accepted stablecoin.
-    /// @param tokenAmount Tokens.
-    function quoteRedemption(
-        address stablecoin,
-        uint256 tokenAmount
-    ) external view returns (uint256 gross, uint256 fee, uint256 net) {
-        FundManagerStorage storage $ = _s();
-        StablecoinInfo memory coin = $.stablecoins[stablecoin];
-        if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
-        gross = tokenAmount / _scale(coin.decimals);
-        fee = _feeUp(gross, $.config.redemptionFeeBps);
-        net = gross - fee;
     }
 
     // =================================================================== internals

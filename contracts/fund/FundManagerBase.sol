@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
@@ -93,6 +94,57 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
         mapping(address stablecoin => StablecoinInfo) stablecoins;
         mapping(uint256 id => address) stablecoinAt;
         mapping(uint256 requestId => RedemptionRequest) requests;
+        // Appended by issue 19 (ERC-7575 / ERC-7540 / ERC-7887 entry points).
+        VaultBook vaultBook;
+        mapping(address vault => uint8 id) vaultIds;
+        mapping(uint256 id => address vault) vaultAt;
+        mapping(uint256 vaultId => mapping(address controller => ClaimAccount)) claims;
+        mapping(uint256 requestId => ClaimRecord) claimRecords;
+    }
+
+    /// @dev The vaults that made requests, and the escrow of their cancelled requests awaiting the controller's
+    /// claim: one word.
+    struct VaultBook {
+        uint8 count;
+        uint128 cancelledShares;
+    }
+
+    /// @dev A controller's settled requests made through one vault: token value of all of them at their
+    /// settlement (`settled`, cumulative), the part claimed (`claimed`, cumulative) and the stablecoins not yet
+    /// claimed (`assets`, held by the vault). Claimable shares are `settled - claimed`.
+    struct ClaimAccount {
+        uint128 settled;
+        uint128 claimed;
+        uint128 assets;
+    }
+
+    /// @dev A settled vault request: its token value at settlement and its controller's `settled` total before it
+    /// (claims consume a controller's requests in settlement order).
+    struct ClaimRecord {
+        uint128 value;
+        uint128 settledBefore;
+    }
+
+    /// @dev Amounts of one subscription.
+    struct Subscription {
+        uint256 amount;
+        uint256 scale;
+        uint256 fee;
+        uint256 net;
+        uint256 tokens;
+        uint256 toBuffer;
+        uint256 toCustodian;
+        address identity;
+    }
+
+    /// @dev Amounts of one redemption.
+    struct Redemption {
+        address stablecoin;
+        address identity;
+        uint256 tokenAmount;
+        uint256 gross;
+        uint256 fee;
+        uint256 net;
     }
 
     // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.FundManager")) - 1)) & ~bytes32(uint256(0xff))
@@ -177,6 +229,21 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
         return carry == 0 ? value : (value * _CARRY_DENOMINATOR) / (_CARRY_DENOMINATOR + carry);
     }
 
+    /// @dev Fee and tokens of a subscription of `amount` now, priced at the applied NAV round carried forward to
+    /// now (what {_subscribe} mints when no newer round is waiting; a newer one only shortens the carry).
+    function _quoteTokens(
+        Config memory cfg,
+        uint8 decimals,
+        uint256 amount
+    ) internal view returns (uint256 fee, uint256 tokens) {
+        fee = _feeUp(amount, cfg.subscriptionFeeBps);
+        tokens = _carriedTokens(
+            (amount - fee) * _scale(decimals),
+            cfg.navCarryRateBps,
+            cfg.token.appliedNav().updatedAt
+        );
+    }
+
     // =================================================================== conversions
 
     /// @dev Token units per stablecoin unit.
@@ -234,7 +301,8 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
         return HoldReason.None;
     }
 
-    /// @dev Pays the fee of a settled request and records it as settled.
+    /// @dev Pays the fee of a settled request (whose net payout went to {_payee}) and records it as settled; for a
+    /// request made through a vault, credits its controller's claimable shares and assets in that vault.
     function _completeSettlement(
         FundManagerStorage storage $,
         SettlementContext memory c,
@@ -244,6 +312,14 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
     ) internal {
         $.requests[requestId].status = RequestStatus.Settled;
         if (p.fee != 0) IERC20(p.stablecoin).safeTransfer(c.feeRecipient, p.fee);
+        if (r.vaultId != 0) {
+            ClaimAccount storage a = $.claims[r.vaultId][r.investor];
+            uint128 value = SafeCast.toUint128(p.value);
+            uint128 settled = a.settled;
+            $.claimRecords[requestId] = ClaimRecord(value, settled);
+            a.settled = settled + value;
+            a.assets += uint128(p.net);
+        }
         emit RedemptionSettled(requestId, r.investor, p.stablecoin, r.shares, p.value, p.gross, p.fee, p.net);
     }
 
@@ -278,5 +354,207 @@ abstract contract FundManagerBase is AccessManagedUpgradeable, ReentrancyGuardTr
     /// @dev The investor identity of a wallet (zero when unregistered).
     function _identity(IFundToken token, address wallet) internal view returns (InvestorRecord) {
         return IInvestorRegistry(address(token.identityRegistry())).investorRecord(wallet);
+    }
+
+    // =================================================================== investors' paths (shared by the
+    // direct entry points and the ERC-7575 vaults)
+
+    function _acceptedCoin(
+        FundManagerStorage storage $,
+        address stablecoin
+    ) internal view returns (StablecoinInfo memory coin) {
+        coin = $.stablecoins[stablecoin];
+        if (!coin.enabled) revert StablecoinNotEnabled(stablecoin);
+    }
+
+    /// @dev A subscription of `amount` of `stablecoin`, paid by the caller, for `investor`: see
+    /// FundManager.subscribe. Through a vault the vault pays (it took the stablecoins from its caller first).
+    function _subscribe(
+        address investor,
+        address stablecoin,
+        uint256 amount,
+        uint256 minTokensOut
+    ) internal returns (uint256) {
+        FundManagerStorage storage $ = _s();
+        Config memory cfg = $.config;
+        if (cfg.subscriptionsPaused) revert SubscriptionsPaused();
+        StablecoinInfo memory coin = _acceptedCoin($, stablecoin);
+        if (amount == 0 || amount > _MAX_AMOUNT) revert InvalidAmount(amount);
+        IFundToken token = cfg.token;
+        uint256 pricedAt = _syncNavForIssuance(token);
+
+        Subscription memory s;
+        s.amount = amount;
+        s.scale = _scale(coin.decimals);
+        s.fee = _feeUp(amount, cfg.subscriptionFeeBps);
+        s.net = amount - s.fee;
+        s.tokens = _carriedTokens(s.net * s.scale, cfg.navCarryRateBps, pricedAt);
+        if (s.tokens < minTokensOut) revert InsufficientOutput(s.tokens, minTokensOut);
+        uint256 index = token.index();
+        s.identity = _checkInvestor($, token, investor, amount * s.scale, s.tokens, index);
+        _consumeSubscriptionLimits($, s.identity, amount * s.scale);
+        _collect($, stablecoin, coin, index, s);
+        token.mint(investor, s.tokens);
+        emit Subscribed(
+            investor,
+            s.identity,
+            stablecoin,
+            amount,
+            s.fee,
+            s.toBuffer,
+            s.toCustodian,
+            s.tokens,
+            s.net * s.scale - s.tokens
+        );
+        return s.tokens;
+    }
+
+    /// @dev Verification, minimums and the position cap of a subscriber; returns its identity.
+    function _checkInvestor(
+        FundManagerStorage storage $,
+        IFundToken token,
+        address investor,
+        uint256 usd,
+        uint256 tokens,
+        uint256 index
+    ) private view returns (address identity) {
+        InvestorRecord rec = _identity(token, investor);
+        if (!rec.isVerified() || rec.isProtocol()) revert NotAnInvestor(investor);
+        identity = rec.identity();
+        uint256 held = IFundCompliance(address(token.compliance())).investorState(identity).shares;
+        Minimums memory m = $.minimums;
+        if (held == 0) {
+            if (usd < m.minFirstInvestment) revert BelowMinFirstInvestment(usd, m.minFirstInvestment);
+        } else if (usd < m.minTopUp) {
+            revert BelowMinTopUp(usd, m.minTopUp);
+        }
+        uint256 position = ShareMath.toAmount(held + ShareMath.toSharesDown(tokens, index), index);
+        uint256 max = $.custody.maxPerInvestor;
+        if (position > max) revert MaxPerInvestorExceeded(identity, position, max);
+    }
+
+    function _consumeSubscriptionLimits(FundManagerStorage storage $, address identity, uint256 usd) private {
+        bytes32 key = _key(identity);
+        uint256 available = $.subscriptionPerInvestor.available(key);
+        if (usd > available) revert InvestorSubscriptionLimitExceeded(identity, usd, available);
+        available = $.subscriptionGlobal.available(_GLOBAL);
+        if (usd > available) revert GlobalSubscriptionLimitExceeded(usd, available);
+        $.subscriptionPerInvestor.tryConsume(key, usd);
+        $.subscriptionGlobal.tryConsume(_GLOBAL, usd);
+    }
+
+    /// @dev Collects a subscription: the fee to the fee recipient, what tops the buffer up to its target to the
+    /// manager, the rest to the custodian. The buffer is the free balance: what the manager holds beyond the value
+    /// owed to pending requests, so subscription money pays queued redemptions before it is kept as buffer.
+    function _collect(
+        FundManagerStorage storage $,
+        address stablecoin,
+        StablecoinInfo memory coin,
+        uint256 index,
+        Subscription memory s
+    ) private {
+        uint256 wanted = _reserved(coin.pendingShares, index, s.scale) + coin.bufferTarget;
+        uint256 balance = IERC20(stablecoin).balanceOf(address(this));
+        if (balance < wanted) s.toBuffer = wanted - balance < s.net ? wanted - balance : s.net;
+        s.toCustodian = s.net - s.toBuffer;
+        _pull(stablecoin, $.feeRecipient, s.fee);
+        _pull(stablecoin, address(this), s.toBuffer);
+        _pull(stablecoin, $.custody.custodian, s.toCustodian);
+    }
+
+    /// @dev Moves `amount` from the caller to `to`, refusing a stablecoin that credits anything else.
+    function _pull(address stablecoin, address to, uint256 amount) private {
+        if (amount == 0) return;
+        IERC20 coin = IERC20(stablecoin);
+        uint256 before = coin.balanceOf(to);
+        coin.safeTransferFrom(msg.sender, to, amount);
+        uint256 received = coin.balanceOf(to) - before;
+        if (received != amount) revert FeeOnTransferStablecoin(stablecoin, amount, received);
+    }
+
+    /// @dev The checks and amounts every redemption request shares: redemptions not paused, stablecoin accepted,
+    /// `0 < tokenAmount < 2^128`, the holder not sanctioned (whatever the compliance's sanctions switch: the same
+    /// screening the settlement applies), a net payout of at least one stablecoin unit and at least `minOut`.
+    function _redemption(
+        FundManagerStorage storage $,
+        Config memory cfg,
+        address stablecoin,
+        uint256 tokenAmount,
+        uint256 minOut,
+        address holder
+    ) internal view returns (StablecoinInfo memory coin, Redemption memory x) {
+        if (cfg.redemptionsPaused) revert RedemptionsPaused();
+        coin = _acceptedCoin($, stablecoin);
+        if (tokenAmount == 0 || tokenAmount > _MAX_AMOUNT) revert InvalidAmount(tokenAmount);
+        if (IFundCompliance(address(cfg.token.compliance())).isSanctioned(holder))
+            revert WalletSanctioned(holder);
+        x.stablecoin = stablecoin;
+        x.tokenAmount = tokenAmount;
+        x.gross = tokenAmount / _scale(coin.decimals);
+        x.fee = _feeUp(x.gross, cfg.redemptionFeeBps);
+        x.net = x.gross - x.fee;
+        if (x.net == 0) revert RedemptionTooSmall(tokenAmount);
+        if (x.net < minOut) revert InsufficientOutput(x.net, minOut);
+    }
+
+    /// @dev Appends a pending request for `shares` now held in escrow.
+    function _appendRequest(
+        FundManagerStorage storage $,
+        address investor,
+        uint8 coinId,
+        uint8 vaultId,
+        Redemption memory x,
+        uint256 shares,
+        uint256 minOut
+    ) internal returns (uint256 requestId) {
+        Queue memory q = $.queue;
+        requestId = q.tail;
+        $.requests[requestId] = RedemptionRequest(
+            investor,
+            uint40(block.timestamp),
+            coinId,
+            RequestStatus.Pending,
+            vaultId,
+            uint128(shares),
+            // minOut <= net < 2^128 (checked by _redemption).
+            uint128(minOut)
+        );
+        $.queue = Queue(q.head, q.tail + 1, q.pendingCount + 1, q.heldCount);
+        $.escrow.pendingShares += uint128(shares);
+        $.stablecoins[x.stablecoin].pendingShares += uint128(shares);
+        emit RedemptionRequested(requestId, investor, x.stablecoin, x.tokenAmount, shares, minOut);
+    }
+
+    /// @dev Takes a pending or held request out of the queue's counts and escrow totals, with its new status.
+    function _closeOpen(
+        FundManagerStorage storage $,
+        uint256 requestId,
+        RedemptionRequest memory r,
+        RequestStatus status
+    ) internal {
+        $.requests[requestId].status = status;
+        if (r.status == RequestStatus.Pending) {
+            $.queue.pendingCount -= 1;
+            $.escrow.pendingShares -= r.shares;
+            $.stablecoins[$.stablecoinAt[r.coinId]].pendingShares -= r.shares;
+        } else {
+            $.queue.heldCount -= 1;
+            $.escrow.heldShares -= r.shares;
+        }
+    }
+
+    /// @dev Who a settlement pays: the investor, or for a request made through a vault the vault, where its
+    /// controller claims the payout (ERC-7540: the vault never pushes it).
+    function _payee(
+        FundManagerStorage storage $,
+        RedemptionRequest memory r
+    ) internal view returns (address) {
+        return r.vaultId == 0 ? r.investor : $.vaultAt[r.vaultId];
+    }
+
+    /// @dev Refuses a wallet that a settlement would hold (not verified, frozen, sanctioned).
+    function _requirePayable(SettlementContext memory c, address wallet) internal view {
+        HoldReason reason = _holdReason(c, wallet);
+        if (reason != HoldReason.None) revert IneligibleWallet(wallet, reason);
     }
 }

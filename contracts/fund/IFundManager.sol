@@ -9,9 +9,12 @@ import {IFundManagerTypes} from "./IFundManagerTypes.sol";
 /// @notice Subscriptions and redemptions of the fund token against stablecoins at NAV, with minimums, fees,
 /// rolling daily limits, an instant-redemption liquidity buffer and a FIFO redemption queue settled by the
 /// transfer agent at the settlement NAV. See docs/FUND.md.
-/// @dev The implementation is split in two contracts sharing one storage: FundManager (investors' paths and
-/// the queue settlement) and FundManagerAdmin (configuration, held requests, views), reached through
-/// FundManager's fallback. This interface is the ABI of the whole manager.
+/// Its ERC-7575 entry points (`FundVault`, one per accepted stablecoin) subscribe and request redemptions through
+/// the vault functions below: the same rules, the same queue (docs/INTEGRATION.md).
+/// @dev The implementation is split in three contracts sharing one storage: FundManager (investors' paths and
+/// the queue settlement), FundManagerAdmin (configuration, held requests, cancellations, views), reached through
+/// FundManager's fallback, and FundManagerVaults (the vaults' side), reached through FundManagerAdmin's fallback.
+/// This interface is the ABI of the whole manager.
 interface IFundManager is IAccessManaged, IFundManagerTypes {
     /// @notice A state-changing function was entered again during its own execution (ReentrancyGuardTransient).
     error ReentrancyGuardReentrantCall();
@@ -114,6 +117,89 @@ interface IFundManager is IAccessManaged, IFundManagerTypes {
 
     /// @notice UUPS upgrade. ISSUER.
     function upgradeToAndCall(address newImplementation, bytes calldata data) external payable;
+
+    // ------------------------------------------------------------------ ERC-7575 / ERC-7540 vaults
+
+    /// @notice A subscription for `investor`, paid by the calling vault (see FundManagerVaults). The stablecoin's
+    /// registered vault only.
+    function subscribeFor(
+        address stablecoin,
+        uint256 amount,
+        uint256 minTokensOut,
+        address investor,
+        address payer
+    ) external returns (uint256 tokens);
+
+    /// @notice A redemption request of `owner`'s tokens controlled by `controller` (see FundManagerVaults). The
+    /// stablecoin's registered vault only.
+    function requestRedemptionFor(
+        address spender,
+        address owner,
+        address controller,
+        address stablecoin,
+        uint256 tokenAmount
+    ) external returns (uint256 requestId);
+
+    /// @notice ERC-7887: cancels a request made through the calling vault; its escrow becomes claimable.
+    function cancelRedemptionFor(uint256 requestId, address controller) external;
+
+    /// @notice ERC-7887: sends a cancelled vault request's escrow to `receiver`.
+    function claimCancellationFor(
+        uint256 requestId,
+        address controller,
+        address receiver
+    ) external returns (uint256 amount);
+
+    /// @notice ERC-7540 `redeem`: books a claim of `shares` of `controller`'s settled vault requests.
+    function claimRedeemFor(
+        address controller,
+        address receiver,
+        uint256 shares
+    ) external returns (uint256 assets);
+
+    /// @notice ERC-7540 `withdraw`: books a claim of `assets` of `controller`'s settled vault requests.
+    function claimWithdrawFor(
+        address controller,
+        address receiver,
+        uint256 assets
+    ) external returns (uint256 shares);
+
+    /// @notice The FundManagerVaults extension.
+    function vaultExtension() external view returns (address);
+
+    /// @notice A vault's id (0: it made no request yet).
+    function vaultIdOf(address vault) external view returns (uint8);
+
+    /// @notice Escrowed shares of cancelled vault requests waiting for their claims.
+    function cancelledEscrow() external view returns (uint256);
+
+    /// @notice A controller's claimable shares and assets in a vault.
+    function claimable(
+        address vault,
+        address controller
+    ) external view returns (uint256 shares, uint256 assets);
+
+    /// @notice {claimable}, or zeros while claims are refused (redemptions paused, controller not payable).
+    function maxClaim(
+        address vault,
+        address controller
+    ) external view returns (uint256 shares, uint256 assets);
+
+    /// @notice A vault request's pending, claimable and cancel-claimable amounts for a controller.
+    function vaultRequest(
+        address vault,
+        uint256 requestId,
+        address controller
+    ) external view returns (uint256 pending, uint256 claimableShares, uint256 cancelClaimable);
+
+    /// @notice The largest subscription an investor can make now without a revert (0 if none).
+    function maxSubscription(address stablecoin, address investor) external view returns (uint256 amount);
+
+    /// @notice The smallest subscription amount that mints at least `tokens` now.
+    function quoteSubscriptionAmount(
+        address stablecoin,
+        uint256 tokens
+    ) external view returns (uint256 amount);
 
     // ------------------------------------------------------------------ views
 

@@ -6,14 +6,17 @@ pragma solidity 0.8.28;
 /// @dev USD amounts of limits and minimums are 18-decimal token units (one token is $1); stablecoin amounts are
 /// in the stablecoin's own decimals.
 interface IFundManagerTypes {
-    /// @notice Lifecycle of a queued redemption request.
+    /// @notice Lifecycle of a queued redemption request. A request made through an ERC-7540 vault is Settled once
+    /// its payout is in the vault, claimable by its controller; CancelClaimable once its controller cancelled it
+    /// through the vault (ERC-7887), its escrow waiting in the manager for the controller's claim (then Cancelled).
     enum RequestStatus {
         None,
         Pending,
         Held,
         Settled,
         Cancelled,
-        Released
+        Released,
+        CancelClaimable
     }
 
     /// @notice Why a request was set aside instead of paid: by a settlement (investor no longer payable, payout
@@ -49,17 +52,20 @@ interface IFundManagerTypes {
     }
 
     /// @notice A queued redemption request: two storage words.
-    /// @param investor The wallet that requested and is paid.
+    /// @param investor The wallet that requested and is paid; for a request made through an ERC-7540 vault, its
+    /// controller (who claims the payout from the vault; the settlement's checks apply to it).
     /// @param requestedAt When the request entered the queue.
     /// @param coinId The stablecoin's id.
     /// @param status The request's state.
+    /// @param vaultId The ERC-7540 vault the request was made through ({vaultIdOf}), 0 for a direct request.
     /// @param shares Token shares held in escrow by the manager (earning yield until settlement).
-    /// @param minOut Smallest net payout the investor accepts, in stablecoin units.
+    /// @param minOut Smallest net payout the investor accepts, in stablecoin units (0 through a vault).
     struct RedemptionRequest {
         address investor;
         uint40 requestedAt;
         uint8 coinId;
         RequestStatus status;
+        uint8 vaultId;
         uint128 shares;
         uint128 minOut;
     }
@@ -166,6 +172,17 @@ interface IFundManagerTypes {
     error InvalidToken(address token);
     /// @notice The extension is not a contract.
     error InvalidExtension(address extension);
+    /// @notice The caller is not the ERC-7575 entry point the fund token lists for the stablecoin (`vault(asset)`).
+    error NotTheVault(address stablecoin, address caller);
+    /// @notice The caller is not the ERC-7540 vault the request was made through.
+    error NotRequestVault(uint256 requestId, address caller);
+    /// @notice No more vaults can be registered (255 at most).
+    error TooManyVaults();
+    /// @notice The wallet cannot be paid, or be the controller or payer of a vault operation, for `reason`
+    /// (not verified, frozen in the token, or sanctioned).
+    error IneligibleWallet(address wallet, HoldReason reason);
+    /// @notice A claim of zero, or of more than the controller's claimable shares or assets.
+    error ClaimExceedsClaimable(address controller, uint256 requested, uint256 claimable);
 
     // ------------------------------------------------------------------------------------------ events
 
@@ -232,6 +249,29 @@ interface IFundManagerTypes {
         address indexed to,
         uint256 shares,
         uint256 amount
+    );
+    /// @notice A vault made its first redemption request and got its id (stored in its requests).
+    event VaultRegistered(address indexed vault, uint8 id);
+    /// @notice A request made through a vault was cancelled by its controller (ERC-7887): its escrowed `shares`
+    /// wait in the manager for the controller's claim.
+    event RedemptionCancelClaimable(uint256 indexed requestId, address indexed controller, uint256 shares);
+    /// @notice The controller of a cancelled vault request claimed its escrow: `shares` (worth `amount`) went to
+    /// `receiver`.
+    event CancellationClaimed(
+        uint256 indexed requestId,
+        address indexed controller,
+        address indexed receiver,
+        uint256 shares,
+        uint256 amount
+    );
+    /// @notice The controller of settled vault requests claimed `shares` (token value at settlement) of them for
+    /// `assets` stablecoins, which the vault sent to `receiver`.
+    event RedemptionClaimed(
+        address indexed vault,
+        address indexed controller,
+        address indexed receiver,
+        uint256 shares,
+        uint256 assets
     );
     /// @notice Free liquidity went back to the custodian.
     event LiquidityWithdrawn(address indexed stablecoin, address indexed custodian, uint256 amount);

@@ -6,7 +6,10 @@ import {IIdentity} from "../interfaces/IIdentity.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
 import {IFeeWalletSource} from "../interfaces/IFeeWalletSource.sol";
+import {IRegistrySources} from "../interfaces/IRegistrySources.sol";
+import {IVerificationSource} from "../interfaces/IVerificationSource.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
+import {IdentityRegistryLayout} from "./IdentityRegistryLayout.sol";
 
 /// @title IdentityRegistry
 /// @notice Who may hold the fund: each wallet maps to an investor identity with country, class flags, KYC
@@ -18,28 +21,25 @@ import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorReco
 /// The PROTOCOL class exempts a wallet from the investor rules, so it is the issuer's decision: a record carrying
 /// it is written only for a wallet the issuer listed ({setProtocolAccount}, behind the issuer's delay). The check
 /// is made when a record is written, never on the transfer path, which reads the record alone.
-contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
+/// Verification sources the issuer lists (ONCHAINID claims, EAS attestations: contracts/identity/sources/) write the
+/// same record with their id in it, through IdentityRegistrySources ({IRegistrySources}), which this contract's
+/// fallback reaches by delegatecall: its own functions, and so their dispatch and the transfer path's gas, are
+/// those of the registry without sources. A transfer never reads a claim or an attestation.
+contract IdentityRegistry is ManagedUpgradeable, IdentityRegistryLayout, IInvestorRegistry {
     /// @notice Largest number of tokens whose holdings guard identity changes.
     uint256 public constant MAX_BOUND_TOKENS = 4;
     /// @notice Longest KYC validity {registerIdentity} may grant.
     uint40 public constant MAX_KYC_VALIDITY = 5 * 365 days;
 
-    /// @custom:storage-location erc7201:fundsuite.storage.IdentityRegistry
-    struct IdentityRegistryStorage {
-        mapping(address wallet => InvestorRecord) records;
-        address[] boundTokens;
-        uint40 defaultKycValidity;
-        mapping(address wallet => bool) protocolAccounts;
-    }
+    /// @notice IdentityRegistrySources: the verification sources' functions, run in this contract's context.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable extension;
 
-    // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE_SLOT =
-        0xfaba77f3940fa5ab207445583ce06dfb702968389575238722332325edbeb700;
-
-    function _s() private pure returns (IdentityRegistryStorage storage $) {
-        assembly {
-            $.slot := _STORAGE_SLOT
-        }
+    /// @param extension_ The IdentityRegistrySources deployment this implementation delegates to.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address extension_) {
+        if (extension_.code.length == 0) revert IRegistrySources.InvalidSource(extension_);
+        extension = extension_;
     }
 
     /// @notice Initialises the registry behind its proxy.
@@ -271,8 +271,11 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
     }
 
     /// @inheritdoc IInvestorRegistry
-    function investorRecord(address wallet) external view returns (InvestorRecord) {
-        return _s().records[wallet];
+    /// @dev With the sources policy's live check, a source's record is checked at its source and returned revoked
+    /// when its evidence no longer holds (issuance, subscriptions and redemption settlement read this view).
+    function investorRecord(address wallet) external view returns (InvestorRecord r) {
+        r = _s().records[wallet];
+        if (r.source() != 0) r = _live(wallet, r);
     }
 
     /// @notice Whether the wallet is registered.
@@ -283,8 +286,11 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
 
     /// @notice Registered, KYC expiry strictly in the future, not revoked.
     /// @param userAddress The wallet.
+    /// @dev With the sources policy's live check, a source's record is checked at its source, see {investorRecord}.
     function isVerified(address userAddress) external view returns (bool) {
-        return _s().records[userAddress].isVerified();
+        InvestorRecord r = _s().records[userAddress];
+        if (r.source() != 0) r = _live(userAddress, r);
+        return r.isVerified();
     }
 
     /// @notice The wallet's investor identity.
@@ -329,7 +335,50 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         return _s().protocolAccounts[wallet];
     }
 
+    /// @notice Everything not implemented here (the verification sources' functions, {IRegistrySources}) runs
+    /// in IdentityRegistrySources, in this contract's storage.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address ext = extension;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
     // ------------------------------------------------------------------ internals
+
+    /// @dev `r`, a source's record, as the live check sees it: unchanged without the policy's live check or when
+    /// revoked already; otherwise revoked unless its source (listed, answering within its gas budget) confirms the
+    /// evidence.
+    function _live(address wallet, InvestorRecord r) private view returns (InvestorRecord) {
+        IdentityRegistryStorage storage $ = _s();
+        if ($.sourcePolicy & _LIVE_CHECK == 0 || r.revoked()) return r;
+        address source = $.sources[r.source()];
+        if (source != address(0)) {
+            uint256 needed = (_LIVE_CHECK_GAS * 64) / 63 + 5_000;
+            uint256 gasLeft = gasleft();
+            if (gasLeft < needed) revert IRegistrySources.InsufficientGasForLiveCheck(gasLeft, needed);
+            try IVerificationSource(source).evaluate{gas: _LIVE_CHECK_GAS}(wallet, r.identity()) returns (
+                bool valid,
+                uint8,
+                uint16,
+                uint16,
+                uint40
+            ) {
+                if (valid) return r;
+            } catch {
+                // A source that cannot answer does not confirm the evidence.
+            }
+        }
+        return r.asRevoked();
+    }
 
     function _register(
         address wallet,
@@ -348,29 +397,6 @@ contract IdentityRegistry is ManagedUpgradeable, IInvestorRegistry {
         records[wallet] = record;
         emit IdentityRegistered(wallet, IIdentity(identity_));
         emit InvestorRecordChanged(wallet, InvestorRecord.wrap(0), record);
-    }
-
-    function _checkData(address wallet, uint16 country, uint16 classes, uint40 expiry) private view {
-        _checkCountry(wallet, country);
-        if (classes & ~InvestorClasses.ALL != 0) revert InvalidClasses(wallet, classes);
-        if (expiry <= block.timestamp) revert KycExpiryNotInFuture(wallet, expiry);
-        _requireListedIfProtocol(wallet, classes);
-    }
-
-    /// @dev A record carrying the PROTOCOL class is written only for a wallet the issuer listed.
-    function _requireListedIfProtocol(address wallet, uint16 classes) private view {
-        if (classes & InvestorClasses.PROTOCOL != 0 && !_s().protocolAccounts[wallet]) {
-            revert ProtocolAccountNotListed(wallet);
-        }
-    }
-
-    function _checkCountry(address wallet, uint16 country) private pure {
-        if (country == 0 || country > 999) revert InvalidCountry(wallet, country);
-    }
-
-    function _registered(address wallet) private view returns (InvestorRecord record) {
-        record = _s().records[wallet];
-        if (!record.isRegistered()) revert WalletNotRegistered(wallet);
     }
 
     function _ofIdentity(address wallet, address identity_) private view returns (InvestorRecord record) {

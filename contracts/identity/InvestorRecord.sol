@@ -4,7 +4,9 @@ pragma solidity 0.8.28;
 /// @notice Everything the suite knows about a registered wallet, packed into one storage word so that
 /// verifying a party of a transfer is a single storage read.
 /// @dev Layout (bit offsets): identity [0, 160) | country [160, 176) | classes [176, 192) |
-/// kycExpiry [192, 232) | revoked [232]. A zero word means "not registered".
+/// kycExpiry [192, 232) | revoked [232] | source [240, 248). A zero word means "not registered". The source is
+/// the provenance of the record: 0 when the compliance officer attested it, otherwise the id under which the
+/// issuer listed the verification source that wrote it (`IdentityRegistry.setVerificationSource`).
 type InvestorRecord is uint256;
 
 using InvestorRecordLib for InvestorRecord global;
@@ -32,6 +34,8 @@ library InvestorClasses {
 /// @notice Packing and reading of {InvestorRecord} words.
 library InvestorRecordLib {
     uint256 private constant _ADDRESS_MASK = (1 << 160) - 1;
+    uint256 private constant _REVOKED_BIT = 1 << 232;
+    uint256 private constant _SOURCE_SHIFT = 240;
 
     /// @notice Packs the fields of a record.
     function pack(
@@ -47,8 +51,33 @@ library InvestorRecordLib {
                     (uint256(country_) << 160) |
                     (uint256(classes_) << 176) |
                     (uint256(kycExpiry_) << 192) |
-                    (revoked_ ? uint256(1) << 232 : 0)
+                    (revoked_ ? _REVOKED_BIT : 0)
             );
+    }
+
+    /// @notice Packs the fields of a record written by verification source `source_` (1..255).
+    function packFromSource(
+        address identity_,
+        uint16 country_,
+        uint16 classes_,
+        uint40 kycExpiry_,
+        uint8 source_
+    ) internal pure returns (InvestorRecord) {
+        return
+            InvestorRecord.wrap(
+                InvestorRecord.unwrap(pack(identity_, country_, classes_, kycExpiry_, false)) |
+                    (uint256(source_) << _SOURCE_SHIFT)
+            );
+    }
+
+    /// @notice The same record, revoked (provenance kept).
+    function asRevoked(InvestorRecord r) internal pure returns (InvestorRecord) {
+        return InvestorRecord.wrap(InvestorRecord.unwrap(r) | _REVOKED_BIT);
+    }
+
+    /// @notice Who verified the record: 0 for the compliance officer, otherwise the verification source's id.
+    function source(InvestorRecord r) internal pure returns (uint8) {
+        return uint8(InvestorRecord.unwrap(r) >> _SOURCE_SHIFT);
     }
 
     /// @notice The investor identity (ONCHAINID or an address assigned by the transfer agent); zero if unregistered.
@@ -71,7 +100,7 @@ library InvestorRecordLib {
         return uint40(InvestorRecord.unwrap(r) >> 192);
     }
 
-    /// @notice Whether the compliance officer revoked the investor.
+    /// @notice Whether the investor is revoked (by the compliance officer, or by its verification source).
     function revoked(InvestorRecord r) internal pure returns (bool) {
         return (InvestorRecord.unwrap(r) >> 232) & 1 == 1;
     }

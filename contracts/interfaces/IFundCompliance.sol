@@ -45,6 +45,15 @@ interface IFundCompliance is IModularCompliance, IFundComplianceTypes {
         uint256 amount
     ) external view returns (uint8);
 
+    /// @notice The reason code the rules would refuse `from` with as the sender of any transfer (sanctions,
+    /// country), 0 if none: the rules that depend neither on the recipient nor on the amount.
+    function detectSenderRestriction(address from) external view returns (uint8);
+
+    /// @notice The reason code the rules would refuse `to` with as the recipient of any transfer or issuance
+    /// (sanctions, country, investor class), 0 if none: the rules that depend neither on the sender nor on the
+    /// amount.
+    function detectRecipientRestriction(address to) external view returns (uint8);
+
     /// @notice Enabled built-in rules (bit flags, see ModularCompliance's RULE_* constants).
     function rules() external view returns (uint16);
 

@@ -5,6 +5,8 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC3643} from "./IERC3643.sol";
+import {IERC7943Fungible} from "./IERC7943.sol";
+import {IERC7575Share} from "./IERC7575.sol";
 import {IFundTokenTypes} from "./IFundTokenTypes.sol";
 import {ISharesToken} from "./ISharesToken.sol";
 import {INavOracle} from "./INavOracle.sol";
@@ -13,10 +15,40 @@ import {IReserveGuard} from "./IReserveGuard.sol";
 /// @title IFundToken
 /// @notice The fund token: ERC-3643 permissioned, $1 per token, balances growing daily with the fund's NAV
 /// (shares x index), with a management fee minted to the fee wallet and growth capped by proof of reserve.
+/// Beside ERC-3643 it implements ERC-7943 (uRWA, fungible) and is the share token of the fund's ERC-7575 entry
+/// points (`vault(asset)`); docs/TOKEN.md says which call does what where the standards disagree.
 /// @dev The implementation is split in two contracts sharing one storage: FundToken (holder transfers,
 /// issuance, accrual) and FundTokenAdmin (agent remedies, configuration, permit, restriction views), reached
 /// through FundToken's fallback. This interface is the ABI of the whole token.
-interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Errors, IFundTokenTypes {
+interface IFundToken is
+    IERC3643,
+    ISharesToken,
+    IERC20Permit,
+    IERC165,
+    IERC20Errors,
+    IFundTokenTypes,
+    IERC7943Fungible,
+    IERC7575Share
+{
+    /// @notice ERC-3643 and ERC-7943: moves tokens without the holder's consent (TRANSFER_AGENT). See FundTokenAdmin.
+    function forcedTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external override(IERC3643, IERC7943Fungible) returns (bool);
+
+    /// @notice ERC-3643 and ERC-7943: the frozen tokens of a wallet (may exceed its balance, ERC-7943).
+    function getFrozenTokens(
+        address account
+    ) external view override(IERC3643, IERC7943Fungible) returns (uint256);
+
+    /// @notice Moves `amount` of `from`'s tokens into the caller's redemption escrow as a holder transfer (every
+    /// holder check applies), spending `spender`'s allowance unless `spender` is `from`. MINTER (the fund manager).
+    function escrowFrom(address spender, address from, uint256 amount) external returns (uint256 shares);
+
+    /// @notice Sets the ERC-7575 entry point of `asset` (zero removes it). ISSUER.
+    function setVault(address asset, address vault_) external;
+
     /// @notice Applies the latest NAV round, if the oracle accepts it: every balance grows with the NAV, the
     /// management fee for the elapsed time is minted to the fee wallet; unless the oracle allows NAV decreases,
     /// the fee is capped at the gross growth (the index never falls). Anyone may call it: the round is
@@ -38,9 +70,6 @@ interface IFundToken is IERC3643, ISharesToken, IERC20Permit, IERC165, IERC20Err
         address to,
         uint256 amount
     ) external view returns (uint8);
-
-    /// @notice Whether a transfer would succeed (ERC-7943 style).
-    function canTransfer(address from, address to, uint256 amount) external view returns (bool);
 
     /// @notice ERC-1404: the human-readable text of a reason code of {detectTransferRestriction}.
     function messageForTransferRestriction(uint8 restrictionCode) external pure returns (string memory);

@@ -57,6 +57,11 @@ interface IFundTokenTypes {
     error NavRebaselineNotAScaleChange(uint256 appliedNav, uint256 nav);
     /// @notice The NAV oracle returned a NAV of zero or above 2^128 - 1 (the NavOracle refuses both itself).
     error NavOutOfRange(uint256 nav);
+    /// @notice ERC-7943 `setFrozenTokens`: the amount converts to more than 2^120 - 1 frozen shares.
+    error FrozenAmountTooLarge(uint256 amount);
+    /// @notice `setVault`: the asset is zero or the token itself, or the vault is not an ERC-7575 entry point of
+    /// this token for that asset (its `share()` and `asset()`).
+    error InvalidVault(address asset, address vault);
     /// @notice Total shares would exceed 2^120 - 1, the width every per-wallet and per-investor share count is
     /// stored in (so no narrowing cast can truncate).
     error SharesOverflow(uint256 totalShares);
@@ -66,8 +71,6 @@ interface IFundTokenTypes {
 
     /// @notice Shares moved (beside the ERC-20 Transfer event, which carries the token amount).
     event TransferShares(address indexed from, address indexed to, uint256 sharesValue);
-    /// @notice An agent moved tokens without the holder (with the ERC-20 Transfer event).
-    event ForcedTransfer(address indexed from, address indexed to, uint256 amount, address indexed agent);
     /// @notice A NAV round was applied: the index moved with the NAV, net of the management fee.
     event YieldAccrued(
         uint80 indexed roundId,
@@ -93,6 +96,9 @@ interface IFundTokenTypes {
         uint256 newNav,
         uint256 newUpdatedAt
     );
+    /// @notice The ERC-7575 entry point of `asset` changed (beside the standard's `VaultUpdate`, which carries
+    /// only the new one).
+    event VaultChanged(address indexed asset, address oldVault, address newVault);
     /// @notice The NAV oracle changed.
     event NavOracleChanged(address indexed oldOracle, address indexed newOracle);
     /// @notice The reserve guard changed.

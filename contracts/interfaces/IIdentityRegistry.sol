@@ -5,8 +5,9 @@ import {IIdentity} from "./IIdentity.sol";
 
 /// @title IIdentityRegistry
 /// @notice The ERC-3643 identity registry surface: wallet -> investor identity and country, and whether a
-/// wallet may hold the token. (ERC-3643's claim-topic and trusted-issuer registries are replaced by an on-chain
-/// KYC attestation, see IInvestorRegistry.)
+/// wallet may hold the token. (ERC-3643's claim-topic and trusted-issuer registries are replaced by the
+/// compliance officer's on-chain KYC attestation, see IInvestorRegistry, and by the verification sources of
+/// docs/IDENTITY.md, which keep their own topic and issuer lists and write the same record.)
 interface IIdentityRegistry {
     /// @notice A wallet was bound to an investor identity.
     event IdentityRegistered(address indexed investorAddress, IIdentity indexed identity);

@@ -10,10 +10,11 @@ import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Nonce
 import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
+import {IERC7575Share} from "../interfaces/IERC7575.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {IModularCompliance} from "../interfaces/IModularCompliance.sol";
-import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
 import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
@@ -268,7 +269,9 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         return _s().accounts[_userAddress].frozen;
     }
 
-    /// @notice Frozen tokens of the wallet (frozen shares at the current index, rounded down).
+    /// @notice Frozen tokens of the wallet (frozen shares at the current index, rounded down): ERC-3643's and
+    /// ERC-7943's getter. Frozen tokens keep earning yield. It exceeds the balance only after ERC-7943
+    /// `setFrozenTokens` froze more than the wallet held (ERC-3643 `freezePartialTokens` never does).
     /// @param _userAddress Wallet.
     function getFrozenTokens(address _userAddress) external view returns (uint256) {
         FundTokenStorage storage $ = _s();
@@ -383,11 +386,14 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         return _s().accrual.managementFeeBps;
     }
 
-    /// @notice ERC-165.
+    /// @notice ERC-165: ERC-3643, ERC-7943 (fungible, 0x3edbb4c4), the ERC-7575 share (0xf815c03d), ERC-20 and its
+    /// metadata, EIP-2612, the share accounting and the whole IFundToken.
     /// @param interfaceId The interface.
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return
             interfaceId == type(IERC3643).interfaceId ||
+            interfaceId == type(IERC7943Fungible).interfaceId ||
+            interfaceId == type(IERC7575Share).interfaceId ||
             interfaceId == type(IFundToken).interfaceId ||
             interfaceId == type(IERC20).interfaceId ||
             interfaceId == type(IERC20Metadata).interfaceId ||
@@ -404,79 +410,10 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
 
     // =================================================================== internals
 
-    /// @dev The two words every holder movement reads, with the pause and recipient checks.
-    function _hot(
-        FundTokenStorage storage $,
-        address to
-    ) private view returns (Routing memory rt, Rebase memory rb) {
-        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        rt = $.routing;
-        if (rt.paused) revert EnforcedPause();
-        rb = $.rebase;
-    }
-
     function _transfer(address from, address to, uint256 amount) private {
         FundTokenStorage storage $ = _s();
         (Routing memory rt, Rebase memory rb) = _hot($, to);
         _transferChecked($, rt, rb, from, to, amount);
-    }
-
-    /// @dev A holder's transfer of `amount` once the recipient and pause checks passed.
-    function _transferChecked(
-        FundTokenStorage storage $,
-        Routing memory rt,
-        Rebase memory rb,
-        address from,
-        address to,
-        uint256 amount
-    ) private {
-        Account memory a = $.accounts[from];
-        uint256 balance = ShareMath.toAmount(a.shares, rb.index);
-        if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
-        // A whole balance moves every share; a zero amount none, even from a wallet whose shares round to 0 tokens.
-        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, rb.index);
-        _move($, rt, rb, from, to, a, shares, amount);
-    }
-
-    /// @dev A holder's movement: freezes, unfrozen balance, verification of both parties, compliance.
-    function _move(
-        FundTokenStorage storage $,
-        Routing memory rt,
-        Rebase memory rb,
-        address from,
-        address to,
-        Account memory a,
-        uint256 shares,
-        uint256 amount
-    ) private {
-        if (a.frozen) revert WalletFrozen(from);
-        Account storage b = $.accounts[to];
-        if (b.frozen) revert WalletFrozen(to);
-        if (shares > a.shares - a.frozenShares) {
-            revert InsufficientUnfrozenBalance(
-                from,
-                ShareMath.toAmount(a.shares - a.frozenShares, rb.index),
-                amount
-            );
-        }
-        IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
-            from,
-            to,
-            InvestorRecord.wrap(0),
-            InvestorRecord.wrap(0),
-            shares,
-            amount,
-            rb.index
-        );
-        (m.fromRecord, m.toRecord) = rt.registry.transferRecords(from, to);
-        if (!m.fromRecord.isVerified()) revert SenderNotVerified(from);
-        if (!m.toRecord.isVerified()) revert RecipientNotVerified(to);
-        if (from != to) {
-            $.accounts[from].shares = a.shares - uint128(shares);
-            b.shares += uint128(shares);
-        }
-        rb.compliance.checkTransfer(m);
-        _emitTransfer(from, to, amount, shares);
     }
 
     function _mint(address to, uint256 amount) private {
@@ -557,14 +494,5 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         }
         emit AccrualBlockedByReserveGuard(round.roundId, round.nav, newSupply, reason);
         return false;
-    }
-
-    function _spendAllowance(address owner, address spender, uint256 amount) private {
-        mapping(address => uint256) storage allowed = _s().allowances[owner];
-        uint256 current = allowed[spender];
-        if (current != type(uint256).max) {
-            if (current < amount) revert ERC20InsufficientAllowance(spender, current, amount);
-            allowed[spender] = current - amount;
-        }
     }
 }

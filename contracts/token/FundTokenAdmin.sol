@@ -6,6 +6,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
+import {IERC7575, IERC7575Share} from "../interfaces/IERC7575.sol";
+import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
@@ -59,9 +62,12 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     // =================================================================== agent remedies (TRANSFER_AGENT)
 
-    /// @notice Moves tokens without the holder's consent: bypasses the compliance rules and freezes (taking
-    /// frozen tokens last and unfreezing them) but never sends to an unverified wallet. TRANSFER_AGENT;
-    /// allowed while paused.
+    /// @notice Moves tokens without the holder's consent (ERC-3643 and ERC-7943): bypasses the sender's rules,
+    /// the amount rules and the sender's freezes, taking frozen tokens last and unfreezing them first
+    /// (`TokensUnfrozen`, then ERC-7943's `Frozen` with the frozen amount left, before `Transfer`), but only to a
+    /// wallet that can receive: verified (RecipientNotVerified), then ERC-7943's `canReceive` (not frozen, the
+    /// compliance's recipient rules: ERC7943CannotReceive); emits ERC-7943's `ForcedTransfer(from, to, amount)`.
+    /// TRANSFER_AGENT; allowed while paused.
     /// @param _from Holder.
     /// @param _to Verified recipient, not `_from`.
     /// @param _amount Token amount.
@@ -111,17 +117,18 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         ) revert InvalidRecovery(_lostWallet, _newWallet, _investorOnchainID);
         Account memory b = $.accounts[_newWallet];
         uint256 idx = $.rebase.index;
-        // Same investor and same account kind: no investor total changes, so no compliance hook.
-        $.accounts[_newWallet] = Account(
-            b.shares + a.shares,
-            b.frozenShares + a.frozenShares,
-            b.frozen || a.frozen
-        );
+        // Same investor and same account kind: no investor total changes, so no compliance hook. Frozen shares
+        // above the balance (ERC-7943) can only add up beyond 2^120 - 1 for absurd freezes: capped there.
+        uint256 frozenSum = uint256(b.frozenShares) + a.frozenShares;
+        uint120 frozenAfter = frozenSum > type(uint120).max ? type(uint120).max : uint120(frozenSum);
+        $.accounts[_newWallet] = Account(b.shares + a.shares, frozenAfter, b.frozen || a.frozen);
         delete $.accounts[_lostWallet];
         if (a.frozenShares != 0) {
             uint256 frozenAmount = ShareMath.toAmount(a.frozenShares, idx);
             emit IERC3643.TokensUnfrozen(_lostWallet, frozenAmount);
+            emit IERC7943Fungible.Frozen(_lostWallet, 0);
             emit IERC3643.TokensFrozen(_newWallet, frozenAmount);
+            emit IERC7943Fungible.Frozen(_newWallet, ShareMath.toAmount(frozenAfter, idx));
         }
         if (a.frozen) {
             emit IERC3643.AddressFrozen(_lostWallet, false, msg.sender);
@@ -220,30 +227,124 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
     /// @param from Sender.
     /// @param to Recipient.
     /// @param amount Token amount.
-    function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
-        FundTokenStorage storage $ = _s();
-        if (to == address(0)) return R.INVALID_RECIPIENT;
-        if ($.routing.paused) return R.PAUSED;
-        Account memory a = $.accounts[from];
-        uint256 idx = $.rebase.index;
-        uint256 balance = ShareMath.toAmount(a.shares, idx);
-        if (amount > balance) return R.INSUFFICIENT_BALANCE;
-        if (a.frozen) return R.SENDER_FROZEN;
-        if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
-        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, idx);
-        if (shares > a.shares - a.frozenShares) return R.INSUFFICIENT_UNFROZEN_BALANCE;
-        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
-        if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
-        if (!tr.isVerified()) return R.RECIPIENT_NOT_VERIFIED;
-        return $.rebase.compliance.detectTransferRestriction(from, to, amount);
+    function detectTransferRestriction(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (uint8) {
+        uint8 code = _tokenRestriction(from, to, amount);
+        return code != R.NONE ? code : _s().rebase.compliance.detectTransferRestriction(from, to, amount);
     }
 
-    /// @notice Whether a transfer would succeed (ERC-7943 style).
+    /// @notice ERC-7943: whether a holder's transfer of `amount` from `from` to `to` is allowed now by every
+    /// permissioned rule: `canSend(from)`, `canReceive(to)`, the amount within `from`'s unfrozen balance (balance
+    /// less frozen tokens, none when more is frozen than held), the pause and every compliance rule, the amount
+    /// rules included ({detectTransferRestriction} is 0). Never reverts.
     /// @param from Sender.
     /// @param to Recipient.
     /// @param amount Token amount.
     function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
-        return detectTransferRestriction(from, to, amount) == R.NONE;
+        if (!canSend(from) || !canReceive(to) || amount > _unfrozenBalance(from)) return false;
+        if (_tokenRestriction(from, to, amount) != R.NONE) return false;
+        // A low-level call: the compliance's view reverts when it is not bound to the token.
+        (bool ok, bytes memory answer) = address(_s().rebase.compliance).staticcall(
+            abi.encodeCall(IFundCompliance.detectTransferRestriction, (from, to, amount))
+        );
+        return ok && answer.length == 32 && abi.decode(answer, (uint256)) == R.NONE;
+    }
+
+    /// @notice ERC-7943: whether `account` may send tokens under the rules that depend neither on the recipient
+    /// nor on the amount: verified in the identity registry (registered, KYC valid, not revoked), wallet not
+    /// frozen, and the compliance's sender rules (sanctions, country; see IFundCompliance
+    /// `detectSenderRestriction`). The pause, frozen amounts and amount rules are transfer-level: {canTransfer}.
+    /// Never reverts.
+    /// @param account The wallet.
+    function canSend(address account) public view returns (bool) {
+        return _eligible(account, IFundCompliance.detectSenderRestriction.selector);
+    }
+
+    /// @notice ERC-7943: whether `account` may receive tokens under the rules that depend neither on the sender
+    /// nor on the amount: not the zero address, verified, wallet not frozen, and the compliance's recipient rules
+    /// (sanctions, country, investor class; PROTOCOL accounts only the sanctions). Never reverts.
+    /// @param account The wallet.
+    function canReceive(address account) public view returns (bool) {
+        return
+            account != address(0) && _eligible(account, IFundCompliance.detectRecipientRestriction.selector);
+    }
+
+    // =================================================================== ERC-7943 freezes (TRANSFER_AGENT)
+
+    /// @notice ERC-7943: sets the frozen amount of `account` to `amount`, overwriting it (not adding), and may
+    /// freeze more than the balance (tokens received later stay frozen up to that amount). Stored as shares rounded
+    /// up, so frozen tokens keep earning yield: `getFrozenTokens` reads at least `amount` (`amount` plus at most one
+    /// unit of rounding). Emits ERC-3643's `TokensFrozen` or `TokensUnfrozen` with the change (none when
+    /// unchanged), then ERC-7943's `Frozen(account, getFrozenTokens(account))`. ERC-3643's `freezePartialTokens` and
+    /// `unfreezePartialTokens` add and subtract instead, within the balance. TRANSFER_AGENT; allowed while paused.
+    /// @param account Wallet.
+    /// @param amount Frozen token amount after the call.
+    /// @return True.
+    function setFrozenTokens(address account, uint256 amount) external restricted returns (bool) {
+        FundTokenStorage storage $ = _s();
+        uint256 idx = $.rebase.index;
+        // Checked before converting, so that no absurd amount overflows into a Panic.
+        if (amount > ShareMath.MAX_AMOUNT) revert FrozenAmountTooLarge(amount);
+        uint256 frozenShares = ShareMath.toSharesUp(amount, idx);
+        if (frozenShares > type(uint120).max) revert FrozenAmountTooLarge(amount);
+        Account storage a = $.accounts[account];
+        uint256 before = ShareMath.toAmount(a.frozenShares, idx);
+        uint256 after_ = ShareMath.toAmount(frozenShares, idx);
+        a.frozenShares = uint120(frozenShares);
+        if (after_ > before) emit IERC3643.TokensFrozen(account, after_ - before);
+        else if (after_ < before) emit IERC3643.TokensUnfrozen(account, before - after_);
+        emit IERC7943Fungible.Frozen(account, after_);
+        return true;
+    }
+
+    // =================================================================== ERC-7575 share and redemption escrow
+
+    /// @notice ERC-7575: the fund's entry point (vault) for `asset`, or zero.
+    /// @param asset The stablecoin.
+    function vault(address asset) external view returns (address) {
+        return _s().vaults[asset];
+    }
+
+    /// @notice Sets the ERC-7575 entry point of `asset` (zero removes it): `vault_` must be a contract whose
+    /// `share()` is this token and `asset()` is `asset`. The fund manager accepts subscriptions and redemption
+    /// requests through the registered vault of a stablecoin only, so registering one trusts its code like an
+    /// upgrade. Emits the standard's `VaultUpdate(asset, vault)` and `VaultChanged(asset, old, new)`. ISSUER
+    /// (behind its delay, cancellable by the guardian).
+    /// @param asset The stablecoin, not zero, not this token.
+    /// @param vault_ The entry point, or zero.
+    function setVault(address asset, address vault_) external restricted {
+        if (asset == address(0) || asset == address(this)) revert InvalidVault(asset, vault_);
+        if (vault_ != address(0) && !_isVaultOf(vault_, asset)) revert InvalidVault(asset, vault_);
+        mapping(address => address) storage vaults = _s().vaults;
+        emit VaultChanged(asset, vaults[asset], vault_);
+        vaults[asset] = vault_;
+        emit IERC7575Share.VaultUpdate(asset, vault_);
+    }
+
+    /// @notice Moves `amount` of `from`'s tokens to the caller, the fund manager's redemption escrow, as a holder
+    /// transfer: the pause, both wallets' freezes, `from`'s unfrozen balance, both parties' verification and every
+    /// compliance rule (lockup and daily outflow of `from` included) apply, exactly as `transferFrom`. When
+    /// `spender` is not `from`, `spender`'s ERC-20 allowance over `from`'s tokens is spent (ERC-7540: a request by
+    /// a third party approved through ERC-20); when it is `from`, no allowance is needed (the holder's own request,
+    /// or one by an operator the holder approved in the vault). MINTER, held by the fund manager, which can already
+    /// burn any wallet's tokens.
+    /// @param spender The wallet whose allowance is spent, or `from`.
+    /// @param from The holder.
+    /// @param amount Token amount; a whole balance moves every share.
+    /// @return shares Shares moved.
+    function escrowFrom(
+        address spender,
+        address from,
+        uint256 amount
+    ) external restricted returns (uint256 shares) {
+        FundTokenStorage storage $ = _s();
+        (Routing memory rt, Rebase memory rb) = _hot($, msg.sender);
+        if (spender != from) _spendAllowance(from, spender, amount);
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        shares = _transferChecked($, rt, rb, from, msg.sender, amount);
     }
 
     // =================================================================== configuration (ISSUER)
@@ -479,6 +580,58 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
 
     // =================================================================== internals
 
+    /// @dev The token's own reason to refuse a holder's transfer, in the order `transfer` checks (0: none; the
+    /// compliance's rules come after).
+    function _tokenRestriction(address from, address to, uint256 amount) private view returns (uint8) {
+        FundTokenStorage storage $ = _s();
+        if (to == address(0)) return R.INVALID_RECIPIENT;
+        if ($.routing.paused) return R.PAUSED;
+        Account memory a = $.accounts[from];
+        uint256 idx = $.rebase.index;
+        uint256 balance = ShareMath.toAmount(a.shares, idx);
+        if (amount > balance) return R.INSUFFICIENT_BALANCE;
+        if (a.frozen) return R.SENDER_FROZEN;
+        if ($.accounts[to].frozen) return R.RECIPIENT_FROZEN;
+        uint256 shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, idx);
+        if (shares > _unfrozenShares(a)) return R.INSUFFICIENT_UNFROZEN_BALANCE;
+        (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
+        if (!fr.isVerified()) return R.SENDER_NOT_VERIFIED;
+        if (!tr.isVerified()) return R.RECIPIENT_NOT_VERIFIED;
+        return R.NONE;
+    }
+
+    /// @dev ERC-7943 account eligibility: verified, wallet not frozen, the compliance's party rules (its view asked
+    /// with a low-level call, so that a compliance not bound to the token makes the answer false, not a revert).
+    function _eligible(address account, bytes4 complianceView) private view returns (bool) {
+        FundTokenStorage storage $ = _s();
+        if ($.accounts[account].frozen || !$.routing.registry.investorRecord(account).isVerified())
+            return false;
+        (bool ok, bytes memory answer) = address($.rebase.compliance).staticcall(
+            abi.encodeWithSelector(complianceView, account)
+        );
+        return ok && answer.length == 32 && abi.decode(answer, (uint256)) == R.NONE;
+    }
+
+    /// @dev Balance less frozen tokens (zero when the frozen amount reaches the balance).
+    function _unfrozenBalance(address account) private view returns (uint256) {
+        FundTokenStorage storage $ = _s();
+        return ShareMath.toAmount(_unfrozenShares($.accounts[account]), $.rebase.index);
+    }
+
+    /// @dev Whether `vault_` answers `share()` with this token and `asset()` with `asset`.
+    function _isVaultOf(address vault_, address asset) private view returns (bool) {
+        if (vault_.code.length == 0) return false;
+        (bool okShare, bytes memory share) = vault_.staticcall(abi.encodeCall(IERC7575.share, ()));
+        (bool okAsset, bytes memory asset_) = vault_.staticcall(abi.encodeCall(IERC7575.asset, ()));
+        return
+            okShare &&
+            okAsset &&
+            share.length == 32 &&
+            asset_.length == 32 &&
+            abi.decode(share, (address)) == address(this) &&
+            abi.decode(asset_, (address)) == asset;
+    }
+
     function _forcedTransfer(address from, address to, uint256 amount) private {
         if (from == to) revert ForcedTransferToSelf(from);
         if (from == address(0)) revert ERC20InvalidSender(address(0));
@@ -487,13 +640,16 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         Rebase memory rb = $.rebase;
         (InvestorRecord fr, InvestorRecord tr) = $.routing.registry.transferRecords(from, to);
         if (!tr.isVerified()) revert RecipientNotVerified(to);
+        // ERC-7943: a forced transfer reverts when canReceive(to) is false (wallet frozen, the compliance's
+        // recipient rules: sanctions, country, investor class).
+        if (!canReceive(to)) revert IERC7943Fungible.ERC7943CannotReceive(to);
         Account memory a = $.accounts[from];
         uint256 shares = _sharesToTake(from, a, amount, rb.index);
         _takeShares(from, a, shares, rb.index);
         $.accounts[to].shares += uint128(shares);
         rb.compliance.recordMovement(from, to, fr, tr, shares);
         _emitTransfer(from, to, amount, shares);
-        emit ForcedTransfer(from, to, amount, msg.sender);
+        emit IERC7943Fungible.ForcedTransfer(from, to, amount);
     }
 
     function _setFrozen(address wallet, bool freeze) private {
@@ -519,6 +675,7 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         }
         a.frozenShares = uint120(frozenAfter);
         emit IERC3643.TokensFrozen(wallet, amount);
+        emit IERC7943Fungible.Frozen(wallet, ShareMath.toAmount(frozenAfter, idx));
     }
 
     function _unfreezePartial(address wallet, uint256 amount) private {
@@ -529,5 +686,6 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
         if (amount > frozen) revert UnfreezeExceedsFrozen(wallet, frozen, amount);
         a.frozenShares -= uint120(amount == frozen ? a.frozenShares : ShareMath.toSharesUp(amount, idx));
         emit IERC3643.TokensUnfrozen(wallet, amount);
+        emit IERC7943Fungible.Frozen(wallet, ShareMath.toAmount(a.frozenShares, idx));
     }
 }

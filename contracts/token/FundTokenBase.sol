@@ -6,6 +6,8 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {IFundTokenTypes} from "../interfaces/IFundTokenTypes.sol";
 import {IERC3643} from "../interfaces/IERC3643.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
+import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IModularCompliance} from "../interfaces/IModularCompliance.sol";
 import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
@@ -63,6 +65,8 @@ abstract contract FundTokenBase is AccessManagedUpgradeable, IFundTokenTypes, IE
         address onchainID;
         string name;
         string symbol;
+        // Appended by issue 19: the ERC-7575 entry point (vault) of each accepted asset.
+        mapping(address asset => address vault) vaults;
     }
 
     // keccak256(abi.encode(uint256(keccak256("fundsuite.storage.FundToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -87,17 +91,100 @@ abstract contract FundTokenBase is AccessManagedUpgradeable, IFundTokenTypes, IE
         return amount == balance ? a.shares : ShareMath.toSharesUp(amount, idx);
     }
 
-    /// @dev Removes shares from a wallet without the holder (burn, forced transfer), unfreezing the frozen
-    /// shares it has to take.
+    /// @dev Removes shares from a wallet without the holder (burn, forced transfer), first unfreezing the frozen
+    /// shares it has to take (ERC-7943: the frozen amount falls by what is taken beyond the unfrozen shares, and
+    /// `Frozen` is emitted before the transfer event; ERC-3643's `TokensUnfrozen` carries the amount unfrozen).
     function _takeShares(address from, Account memory a, uint256 shares, uint256 idx) internal {
-        uint256 unfrozen = a.shares - a.frozenShares;
+        uint256 unfrozen = _unfrozenShares(a);
         uint120 frozenShares = a.frozenShares;
         if (shares > unfrozen) {
             uint256 unfreeze = shares - unfrozen;
             frozenShares -= uint120(unfreeze);
             emit IERC3643.TokensUnfrozen(from, ShareMath.toAmount(unfreeze, idx));
+            emit IERC7943Fungible.Frozen(from, ShareMath.toAmount(frozenShares, idx));
         }
         _s().accounts[from] = Account(a.shares - uint128(shares), frozenShares, a.frozen);
+    }
+
+    /// @dev The two words every holder movement reads, with the pause and recipient checks.
+    function _hot(
+        FundTokenStorage storage $,
+        address to
+    ) internal view returns (Routing memory rt, Rebase memory rb) {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        rt = $.routing;
+        if (rt.paused) revert EnforcedPause();
+        rb = $.rebase;
+    }
+
+    /// @dev A holder's transfer of `amount` once the recipient and pause checks passed; returns the shares moved.
+    function _transferChecked(
+        FundTokenStorage storage $,
+        Routing memory rt,
+        Rebase memory rb,
+        address from,
+        address to,
+        uint256 amount
+    ) internal returns (uint256 shares) {
+        Account memory a = $.accounts[from];
+        uint256 balance = ShareMath.toAmount(a.shares, rb.index);
+        if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
+        // A whole balance moves every share; a zero amount none, even from a wallet whose shares round to 0 tokens.
+        shares = amount == balance && amount != 0 ? a.shares : ShareMath.toSharesUp(amount, rb.index);
+        _move($, rt, rb, from, to, a, shares, amount);
+    }
+
+    /// @dev A holder's movement: freezes, unfrozen balance, verification of both parties, compliance.
+    function _move(
+        FundTokenStorage storage $,
+        Routing memory rt,
+        Rebase memory rb,
+        address from,
+        address to,
+        Account memory a,
+        uint256 shares,
+        uint256 amount
+    ) internal {
+        if (a.frozen) revert WalletFrozen(from);
+        Account storage b = $.accounts[to];
+        if (b.frozen) revert WalletFrozen(to);
+        // The frozen shares may exceed the shares held (ERC-7943 setFrozenTokens): nothing is unfrozen then.
+        uint256 unfrozen = _unfrozenShares(a);
+        if (shares > unfrozen) {
+            revert InsufficientUnfrozenBalance(from, ShareMath.toAmount(unfrozen, rb.index), amount);
+        }
+        IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
+            from,
+            to,
+            InvestorRecord.wrap(0),
+            InvestorRecord.wrap(0),
+            shares,
+            amount,
+            rb.index
+        );
+        (m.fromRecord, m.toRecord) = rt.registry.transferRecords(from, to);
+        if (!m.fromRecord.isVerified()) revert SenderNotVerified(from);
+        if (!m.toRecord.isVerified()) revert RecipientNotVerified(to);
+        if (from != to) {
+            $.accounts[from].shares = a.shares - uint128(shares);
+            b.shares += uint128(shares);
+        }
+        rb.compliance.checkTransfer(m);
+        _emitTransfer(from, to, amount, shares);
+    }
+
+    /// @dev Shares of a wallet that are not frozen (zero when the frozen shares reach or exceed the shares held).
+    function _unfrozenShares(Account memory a) internal pure returns (uint256) {
+        return a.shares > a.frozenShares ? a.shares - a.frozenShares : 0;
+    }
+
+    function _spendAllowance(address owner, address spender, uint256 amount) internal {
+        mapping(address => uint256) storage allowed = _s().allowances[owner];
+        uint256 current = allowed[spender];
+        if (current != type(uint256).max) {
+            if (current < amount) revert ERC20InsufficientAllowance(spender, current, amount);
+            allowed[spender] = current - amount;
+        }
     }
 
     function _emitTransfer(address from, address to, uint256 amount, uint256 shares) internal {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 
 /// @title IWrappedFundToken
@@ -10,8 +11,10 @@ import {IFundToken} from "../interfaces/IFundToken.sol";
 /// unwrapping and every wrapped transfer happen only between eligible wallets (verified in the fund's identity
 /// registry, PROTOCOL accounts only when the issuer allows them, not sanctioned in the fund's compliance, not
 /// frozen in the wrapper), and stop while the wrapper or the fund token is paused.
+/// It implements ERC-7943 (uRWA, fungible): `canSend` and `canReceive` are {isEligible}, partial freezes are
+/// `setFrozenTokens`, and the transfer agent's `forcedTransfer` unfreezes what it takes.
 /// @dev See docs/WRAPPER.md for the rounding, the decimals offset and the known limitations.
-interface IWrappedFundToken is IERC4626 {
+interface IWrappedFundToken is IERC4626, IERC7943Fungible {
     /// @notice The fund token is paused: wrapped transfers, wrapping and unwrapping are refused.
     error FundTokenPaused();
     /// @notice The sender (wrapped sender, owner of the wrapped shares burnt, or the wallet wrapping fund
@@ -34,6 +37,8 @@ interface IWrappedFundToken is IERC4626 {
     error NoAssetsForRedemption(uint256 shares, uint256 assets);
     /// @notice The amount or share count converts to more than 2^256 - 1 (far beyond any fund-token supply).
     error ConversionOverflow(uint256 value);
+    /// @notice ERC-7943 `setFrozenTokens`: the amount does not fit the 240 bits it is stored in.
+    error FrozenAmountTooLarge(uint256 amount);
     /// @notice A forced transfer from a wallet to itself.
     error ForcedTransferToSelf(address wallet);
     /// @notice An address setting is the zero address or not a contract.
@@ -45,8 +50,6 @@ interface IWrappedFundToken is IERC4626 {
     event WalletFrozenChanged(address indexed wallet, bool oldFrozen, bool newFrozen, address indexed agent);
     /// @notice The issuer allowed or disallowed an account of the fund (PROTOCOL class) in the wrapper.
     event ProtocolAccountAllowedChanged(address indexed account, bool oldAllowed, bool newAllowed);
-    /// @notice The transfer agent moved wrapped shares without the holder (beside the ERC-20 Transfer event).
-    event ForcedTransfer(address indexed from, address indexed to, uint256 shares, address indexed agent);
 
     /// @notice The wrapped fund token (same address as {IERC4626-asset}).
     function fundToken() external view returns (IFundToken);
@@ -64,15 +67,8 @@ interface IWrappedFundToken is IERC4626 {
     /// allowed), not sanctioned, not frozen in the wrapper. Ignores the pauses.
     function isEligible(address wallet) external view returns (bool);
 
-    /// @notice Whether `transfer(to, shares)` from `from` would succeed now (ERC-7943 style).
-    function canTransfer(address from, address to, uint256 shares) external view returns (bool);
-
     /// @notice Freezes or unfreezes a wallet in the wrapper. TRANSFER_AGENT.
     function setAddressFrozen(address wallet, bool frozen) external;
-
-    /// @notice Moves wrapped shares without the holder, bypassing freezes and the pauses, to an eligible-by-
-    /// identity wallet (verified, PROTOCOL only when allowed, not sanctioned). TRANSFER_AGENT.
-    function forcedTransfer(address from, address to, uint256 shares) external returns (bool);
 
     /// @notice Allows (or disallows) an account of the fund (PROTOCOL class, e.g. a lending market) to hold
     /// wrapped shares. ISSUER.

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {ERC4626Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC4626Upgradeable.sol";
@@ -13,6 +14,7 @@ import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
 import {IWrappedFundToken} from "./IWrappedFundToken.sol";
 
 /// @title WrappedFundToken
@@ -38,10 +40,12 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
     /// about a million times what it can take from a victim (docs/WRAPPER.md, "Decimals offset").
     uint8 public constant DECIMALS_OFFSET = 6;
 
-    /// @dev Per-wallet state of the wrapper, one storage word.
+    /// @dev Per-wallet state of the wrapper, one storage word: the wallet freeze, the issuer's allowance of a
+    /// PROTOCOL account, and (issue 19, ERC-7943) the frozen wrapped shares, which may exceed the balance.
     struct WalletFlags {
         bool frozen;
         bool protocolAllowed;
+        uint240 frozenShares;
     }
 
     /// @custom:storage-location erc7201:fundsuite.storage.WrappedFundToken
@@ -122,9 +126,44 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         return !_compliance().isSanctioned(wallet);
     }
 
-    /// @inheritdoc IWrappedFundToken
+    /// @notice ERC-7943: whether a wrapped transfer of `shares` from `from` to `to` would be allowed now: neither
+    /// the wrapper nor the fund token paused, `canSend(from)`, `canReceive(to)`, and `shares` within `from`'s
+    /// unfrozen balance (balance less {getFrozenTokens}, none when more is frozen than held).
+    /// @param from Sender.
+    /// @param to Recipient.
+    /// @param shares Wrapped shares.
     function canTransfer(address from, address to, uint256 shares) external view returns (bool) {
-        return !_anyPaused() && shares <= balanceOf(from) && isEligible(from) && isEligible(to);
+        return !_anyPaused() && shares <= _unfrozen(from) && isEligible(from) && isEligible(to);
+    }
+
+    /// @notice ERC-7943: whether `account` may send wrapped shares: {isEligible} (verified, a PROTOCOL account only
+    /// when allowed, not sanctioned, not frozen in the wrapper). The pauses and frozen amounts are transfer-level
+    /// ({canTransfer}).
+    /// @param account The wallet.
+    function canSend(address account) external view returns (bool) {
+        return isEligible(account);
+    }
+
+    /// @notice ERC-7943: whether `account` may receive wrapped shares: {isEligible}.
+    /// @param account The wallet.
+    function canReceive(address account) external view returns (bool) {
+        return isEligible(account);
+    }
+
+    /// @notice ERC-7943: the frozen wrapped shares of `account` (may exceed its balance).
+    /// @param account The wallet.
+    function getFrozenTokens(address account) external view returns (uint256) {
+        return _s().wallets[account].frozenShares;
+    }
+
+    /// @notice ERC-165: ERC-7943 (fungible, 0x3edbb4c4), ERC-4626, ERC-20, ERC-165.
+    /// @param interfaceId The interface.
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return
+            interfaceId == type(IERC7943Fungible).interfaceId ||
+            interfaceId == type(IERC4626).interfaceId ||
+            interfaceId == type(IERC20).interfaceId ||
+            interfaceId == type(IERC165).interfaceId;
     }
 
     /// @notice Largest deposit for `receiver`: unlimited, or zero while paused or when `receiver` is not eligible
@@ -142,18 +181,18 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         return _anyPaused() || !isEligible(receiver) ? 0 : type(uint256).max;
     }
 
-    /// @notice Largest withdrawal by `owner`: its whole balance's value (rounded down), or zero while paused or
+    /// @notice Largest withdrawal by `owner`: its unfrozen balance's value (rounded down), or zero while paused or
     /// when `owner` is not eligible. The receiver must be eligible too and pass the fund token's investor rules.
     /// @param owner The holder of the wrapped shares.
     function maxWithdraw(address owner) public view override(IERC4626, ERC4626Upgradeable) returns (uint256) {
-        return _anyPaused() || !isEligible(owner) ? 0 : previewRedeem(balanceOf(owner));
+        return _anyPaused() || !isEligible(owner) ? 0 : previewRedeem(_unfrozen(owner));
     }
 
-    /// @notice Largest redemption by `owner`: its whole balance, or zero while paused or when `owner` is not
-    /// eligible.
+    /// @notice Largest redemption by `owner`: its unfrozen balance (ERC-7943), or zero while paused or when
+    /// `owner` is not eligible.
     /// @param owner The holder of the wrapped shares.
     function maxRedeem(address owner) public view override(IERC4626, ERC4626Upgradeable) returns (uint256) {
-        return _anyPaused() || !isEligible(owner) ? 0 : balanceOf(owner);
+        return _anyPaused() || !isEligible(owner) ? 0 : _unfrozen(owner);
     }
 
     // =================================================================== ERC-4626 entry points
@@ -206,6 +245,7 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         shares = previewWithdraw(assets);
         uint256 balance = balanceOf(owner);
         if (shares > balance) revert ERC4626ExceededMaxWithdraw(owner, assets, previewRedeem(balance));
+        _checkUnfrozen(owner, shares, balance);
         _unwrap(_msgSender(), receiver, owner, assets, shares);
     }
 
@@ -223,6 +263,7 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         _checkMove(owner, receiver);
         uint256 balance = balanceOf(owner);
         if (shares > balance) revert ERC4626ExceededMaxRedeem(owner, shares, balance);
+        _checkUnfrozen(owner, shares, balance);
         return _unwrap(_msgSender(), receiver, owner, previewRedeem(shares), shares);
     }
 
@@ -236,18 +277,51 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
         emit WalletFrozenChanged(wallet, old, frozen, _msgSender());
     }
 
-    /// @inheritdoc IWrappedFundToken
+    /// @notice ERC-7943: moves wrapped shares without the holder, bypassing the holder's wallet freeze and both
+    /// pauses, to a wallet that can receive (`canReceive`: verified, a PROTOCOL account only when allowed, not
+    /// sanctioned, not frozen in the wrapper: ERC7943CannotReceive); frozen
+    /// shares it has to take are unfrozen first (`Frozen(from, frozenAfter)` before `Transfer`). Emits ERC-7943's
+    /// `ForcedTransfer(from, to, shares)`. TRANSFER_AGENT.
+    /// @param from Holder.
+    /// @param to Recipient.
+    /// @param shares Wrapped shares.
+    /// @return True.
     function forcedTransfer(address from, address to, uint256 shares) external restricted returns (bool) {
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         if (from == to) revert ForcedTransferToSelf(from);
+        WrappedFundTokenStorage storage $ = _s();
         InvestorRecord r = _registry().investorRecord(to);
         if (!r.isVerified()) revert RecipientNotVerified(to);
-        if (r.isProtocol() && !_s().wallets[to].protocolAllowed) revert ProtocolAccountNotAllowed(to);
+        if (r.isProtocol() && !$.wallets[to].protocolAllowed) revert ProtocolAccountNotAllowed(to);
         if (_compliance().isSanctioned(to)) revert WalletSanctioned(to);
+        // ERC-7943: reverts when canReceive(to) is false; what is left of it is the wrapper's wallet freeze.
+        if ($.wallets[to].frozen) revert ERC7943CannotReceive(to);
+        uint256 balance = balanceOf(from);
+        if (shares > balance) revert ERC20InsufficientBalance(from, balance, shares);
+        WalletFlags storage f = $.wallets[from];
+        uint256 unfrozen = _unfrozen(from);
+        if (shares > unfrozen) {
+            f.frozenShares -= uint240(shares - unfrozen);
+            emit Frozen(from, f.frozenShares);
+        }
         // The plain ERC-20 movement, without this contract's transfer checks (freezes and pauses are bypassed).
         ERC20Upgradeable._update(from, to, shares);
-        emit ForcedTransfer(from, to, shares, _msgSender());
+        emit ForcedTransfer(from, to, shares);
+        return true;
+    }
+
+    /// @notice ERC-7943: sets the frozen wrapped shares of `account` to `amount`, overwriting them; may exceed
+    /// the balance (shares received later stay frozen up to it). Frozen shares cannot be sent nor unwrapped by the
+    /// holder; the transfer agent's {forcedTransfer} unfreezes what it takes. Emits `Frozen(account, amount)`.
+    /// TRANSFER_AGENT.
+    /// @param account Wallet.
+    /// @param amount Frozen wrapped shares after the call.
+    /// @return True.
+    function setFrozenTokens(address account, uint256 amount) external restricted returns (bool) {
+        if (amount > type(uint240).max) revert FrozenAmountTooLarge(amount);
+        _s().wallets[account].frozenShares = uint240(amount);
+        emit Frozen(account, amount);
         return true;
     }
 
@@ -330,10 +404,28 @@ contract WrappedFundToken is ManagedUpgradeable, ERC4626Upgradeable, PausableUpg
     }
 
     /// @dev Wrapped transfers (mints and burns are checked by the ERC-4626 entry points, which are their only
-    /// callers; forced transfers call ERC20Upgradeable._update directly).
+    /// callers; forced transfers call ERC20Upgradeable._update directly): eligibility, then the frozen shares.
     function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && to != address(0)) _checkMove(from, to);
+        if (from != address(0) && to != address(0)) {
+            _checkMove(from, to);
+            uint256 balance = balanceOf(from);
+            if (value <= balance) _checkUnfrozen(from, value, balance);
+        }
         super._update(from, to, value);
+    }
+
+    /// @dev Balance less frozen shares (zero when more is frozen than held).
+    function _unfrozen(address account) private view returns (uint256) {
+        uint256 balance = balanceOf(account);
+        uint256 frozen = _s().wallets[account].frozenShares;
+        return balance > frozen ? balance - frozen : 0;
+    }
+
+    /// @dev ERC-7943: a holder's movement of `value` (within its `balance`) must leave its frozen shares.
+    function _checkUnfrozen(address account, uint256 value, uint256 balance) private view {
+        uint256 frozen = _s().wallets[account].frozenShares;
+        uint256 unfrozen = balance > frozen ? balance - frozen : 0;
+        if (value > unfrozen) revert ERC7943InsufficientUnfrozenBalance(account, value, unfrozen);
     }
 
     /// @dev Every check of a movement of wrapped value from `from` to `to`, in this order: the wrapper's pause,

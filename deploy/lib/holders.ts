@@ -71,9 +71,8 @@ export async function ensureRoleHolders(ctx: DeployContext): Promise<Record<Role
   const gov = ctx.config.governance;
   const needsInfra = ROLE_HOLDERS.some((r) => "safe" in gov[r]);
   const infra = needsInfra
-    ? await deploySafeInfrastructureWithDeployments(deployments, ctx.deployer.address, {
+    ? await deploySafeInfrastructureWithDeployments(deployments, ctx.deployer, {
         chainId: BigInt(ctx.chainId),
-        deterministicDeployment: !ctx.isLocal,
       })
     : undefined;
   const out = {} as Record<RoleHolderName, HolderInfo>;

@@ -6,7 +6,7 @@
  * because one Hardhat network hosts both chains there.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, id, type Signer, type Interface } from "ethers";
+import { AbiCoder, Interface, id, type Signer } from "ethers";
 import {
   COMPLIANCE_ROLES,
   IDENTITY_REGISTRY_ROLES,
@@ -114,12 +114,13 @@ export async function deploySatellite(
 
   const manager = (await (await factory("AccessManager")).deploy(adminAddress)) as unknown as AccessManager;
   const managerAddress = await manager.getAddress();
+  // The registry's verification-sources extension (issue 20) is deployed as on home; a satellite wires no
+  // source: its records come from the home chain through the mirror.
+  const registrySources = await (await factory("IdentityRegistrySources")).deploy();
   const registry = (await upgrades.deployProxy(
     await factory("IdentityRegistry"),
     [managerAddress, p.kycValiditySeconds],
-    {
-      kind: "uups",
-    },
+    { kind: "uups", constructorArgs: [await registrySources.getAddress()] },
   )) as unknown as IdentityRegistry;
   const complianceAdmin = await (await factory("ModularComplianceAdmin")).deploy();
   const complianceProxy = await upgrades.deployProxy(await factory("ModularCompliance"), [managerAddress], {
@@ -173,7 +174,12 @@ export async function deploySatellite(
   ).deploy(tokenAddress, p.rmnProxy, p.router, managerAddress)) as unknown as FundBurnMintPool;
   const poolAddress = await pool.getAddress();
 
-  await wireRoles(manager, await registry.getAddress(), registry.interface, IDENTITY_REGISTRY_ROLES);
+  await wireRoles(
+    manager,
+    await registry.getAddress(),
+    new Interface([...registry.interface.fragments, ...registrySources.interface.fragments]),
+    IDENTITY_REGISTRY_ROLES,
+  );
   await wireRoles(manager, await compliance.getAddress(), compliance.interface, COMPLIANCE_ROLES);
   await wireRoles(manager, tokenAddress, token.interface, TOKEN_ROLES);
   await wireRoles(manager, poolAddress, pool.interface, FUND_POOL_ROLES);

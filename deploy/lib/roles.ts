@@ -43,7 +43,25 @@ export const IDENTITY_REGISTRY_ROLES: FunctionRoles = {
     "setRevoked",
     "deleteIdentity",
   ],
-  ISSUER: ["setDefaultKycValidity", "bindToken", "unbindToken", "setProtocolAccount", UPGRADE],
+  ISSUER: [
+    "setDefaultKycValidity",
+    "bindToken",
+    "unbindToken",
+    "setProtocolAccount",
+    UPGRADE,
+    "setVerificationSource",
+    "setSourcePolicy",
+  ],
+};
+
+/** The ONCHAINID claim source (deploy/scripts/01b_identity_sources.ts): the fund's claim topics and trusted issuers. */
+export const ONCHAINID_SOURCE_ROLES: FunctionRoles = {
+  ISSUER: ["setClaimTopics", "setTrustedIssuer", "setMaxRecordValidity", UPGRADE],
+};
+
+/** The EAS attestation source: the fund's schemas, trusted attesters and country-code table. */
+export const ATTESTATION_SOURCE_ROLES: FunctionRoles = {
+  ISSUER: ["setSchemaRules", "setTrustedAttester", "setCountryCodes", "setMaxRecordValidity", UPGRADE],
 };
 
 export const COMPLIANCE_ROLES: FunctionRoles = {
@@ -68,7 +86,7 @@ export const COMPLIANCE_ROLES: FunctionRoles = {
 };
 
 export const TOKEN_ROLES: FunctionRoles = {
-  MINTER: ["mint", "batchMint", "burn", "batchBurn"],
+  MINTER: ["mint", "batchMint", "burn", "batchBurn", "escrowFrom"],
   TRANSFER_AGENT: [
     "forcedTransfer",
     "batchForcedTransfer",
@@ -79,6 +97,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "batchFreezePartialTokens",
     "unfreezePartialTokens",
     "batchUnfreezePartialTokens",
+    "setFrozenTokens",
   ],
   GUARDIAN: ["pause"],
   ISSUER: [
@@ -94,6 +113,7 @@ export const TOKEN_ROLES: FunctionRoles = {
     "setManagementFeeBps",
     "rebaselineNav",
     UPGRADE,
+    "setVault",
   ],
   // Issue 18 (docs/MULTICHAIN.md): a satellite's pool issues and burns the shares crossing chains, its mirror
   // applies the home index. Wired on every chain; nobody holds these roles on the home chain.
@@ -153,7 +173,7 @@ export const FUND_MANAGER_ROLES: FunctionRoles = {
 
 /** The non-rebasing wrapper of the fund token (deploy/scripts/08_wrapper.ts, docs/WRAPPER.md). */
 export const WRAPPER_ROLES: FunctionRoles = {
-  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer"],
+  TRANSFER_AGENT: ["setAddressFrozen", "forcedTransfer", "setFrozenTokens"],
   GUARDIAN: ["pause"],
   ISSUER: ["unpause", "setProtocolAccountAllowed", UPGRADE],
 };
@@ -175,4 +195,6 @@ export const DEPLOYMENT_ROLES: Readonly<Record<string, FunctionRoles>> = {
   CrossChainAssetEscrow: CCIP_ASSET_ESCROW_ROLES,
   CrossChainPaymentEscrow: CCIP_PAYMENT_ESCROW_ROLES,
   WrappedFundToken: WRAPPER_ROLES,
+  OnchainIdSource: ONCHAINID_SOURCE_ROLES,
+  AttestationSource: ATTESTATION_SOURCE_ROLES,
 };

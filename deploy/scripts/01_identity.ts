@@ -2,6 +2,7 @@ import type { DeployFunction } from "hardhat-deploy/types";
 import { loadContext } from "../lib/context";
 import {
   accessManager,
+  deployPlain,
   deployProxy,
   ensure,
   recorded,
@@ -11,12 +12,19 @@ import {
 import { IDENTITY_REGISTRY_ROLES } from "../lib/roles";
 import type { IdentityRegistry } from "../../typechain-types";
 
-/** The identity registry (UUPS proxy), its function roles and its KYC validity. */
+/**
+ * The identity registry (UUPS proxy, with its verification-sources extension IdentityRegistrySources reached by
+ * its fallback), its function roles and its KYC validity.
+ */
 const func: DeployFunction = async (hre) => {
   const ctx = await loadContext(hre);
   const manager = await accessManager(ctx);
   const validity = ctx.config.identity.defaultKycValiditySeconds;
-  await deployProxy(ctx, "IdentityRegistry", "IdentityRegistry", [await manager.getAddress(), validity]);
+  const extension = await deployPlain(ctx, "IdentityRegistrySources", "IdentityRegistrySources", []);
+  await deployProxy(ctx, "IdentityRegistry", "IdentityRegistry", [await manager.getAddress(), validity], {
+    constructorArgs: [extension],
+    abiFrom: ["IdentityRegistrySources"],
+  });
   const registry = await recorded<IdentityRegistry>(ctx, "IdentityRegistry");
   await wireFunctionRoles(
     ctx,

@@ -19,7 +19,7 @@ import type { IdentityRegistry, IERC20Metadata, IFundManager, IFundToken } from 
 const FLOW = { subscription: 0, redemption: 1 } as const;
 
 /**
- * The fund manager (UUPS proxy + admin extension): subscriptions and redemptions against the configured
+ * The fund manager (UUPS proxy + admin extension + vault extension): subscriptions and redemptions against the configured
  * stablecoins. Wires its function roles, gives it the MINTER role on the token, registers it as an account of
  * the fund (it holds redemption escrow), and applies the config's `fundManager` section.
  */
@@ -32,7 +32,9 @@ const func: DeployFunction = async (hre) => {
   const feeRecipient = ctx.address(ctx.config.fund.feeWallet);
   const cfg = ctx.config.fundManager;
 
-  const extension = await deployPlain(ctx, "FundManagerAdmin", "FundManagerAdmin", []);
+  // Three contracts share the proxy's storage: FundManager -> FundManagerAdmin -> FundManagerVaults (fallbacks).
+  const vaultExtension = await deployPlain(ctx, "FundManagerVaults", "FundManagerVaults", []);
+  const extension = await deployPlain(ctx, "FundManagerAdmin", "FundManagerAdmin", [vaultExtension]);
   await deployProxy(
     ctx,
     "FundManager",

@@ -36,6 +36,9 @@ export const DEMO_EVENT_DAYS = {
   recoverWallet: 15,
   redemptions: 22,
   settleQueue: 24,
+  // issue 19: a fund platform redeems through the ERC-7540 entry point, then claims once the queue is settled
+  integratorRequest: 18,
+  integratorClaim: 25,
 } as const;
 
 export type DemoEvent = keyof typeof DEMO_EVENT_DAYS;

@@ -21,6 +21,10 @@ import type {
   CrossChainPaymentEscrow,
   WrappedFundToken,
   WrappedFundPriceFeed,
+  OnchainIdSource,
+  AttestationSource,
+  IRegistrySources,
+  FundVault,
 } from "../../typechain-types";
 import {
   managedCall,
@@ -42,6 +46,8 @@ export interface HolderRecord {
 export interface FundContracts {
   manager: AccessManager;
   registry: IdentityRegistry;
+  /** The registry's verification-sources functions (its IdentityRegistrySources extension), at the registry's address. */
+  registrySources: IRegistrySources;
   compliance: IFundCompliance;
   token: IFundToken;
   navOracle: NavOracle;
@@ -62,6 +68,11 @@ export interface FundContracts {
   /** The non-rebasing wrapper and its price feed (deploy/scripts/08_wrapper.ts). */
   wrapper?: WrappedFundToken;
   wrapperFeed?: WrappedFundPriceFeed;
+  /** The registry's verification sources (deploy/scripts/01b_identity_sources.ts, docs/IDENTITY.md). */
+  onchainIdSource?: OnchainIdSource;
+  attestationSource?: AttestationSource;
+  /** The ERC-7575 / ERC-7540 entry points by stablecoin symbol (deploy/scripts/09_vaults.ts). */
+  vaults: Record<string, FundVault>;
 }
 
 /** A role holder acting through the AccessManager. */
@@ -180,11 +191,14 @@ export class Fund {
       c.assetEscrow,
       c.paymentEscrow,
       c.wrapper,
+      c.onchainIdSource,
+      c.attestationSource,
     ].filter((x) => x !== undefined);
     return [
       c.token.interface,
       c.compliance.interface,
       c.registry.interface,
+      c.registrySources.interface,
       c.navOracle.interface,
       c.reserveGuard.interface,
       c.manager.interface,
@@ -210,9 +224,19 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
       )) as unknown as MockStablecoin;
     }
   }
+  const vaults: Record<string, FundVault> = {};
+  for (const [name, d] of Object.entries(await deployments.all())) {
+    if (name.startsWith("FundVault.")) {
+      vaults[name.slice("FundVault.".length)] = (await ethers.getContractAt(
+        "FundVault",
+        d.address,
+      )) as unknown as FundVault;
+    }
+  }
   const contracts: FundContracts = {
     manager: await at("AccessManager", "AccessManager"),
     registry: await at("IdentityRegistry", "IdentityRegistry"),
+    registrySources: await at("IdentityRegistry", "IRegistrySources"),
     compliance: await at("ModularCompliance", "IFundCompliance"),
     token: await at("FundToken", "IFundToken"),
     navOracle: await at("NavOracle", "NavOracle"),
@@ -226,6 +250,9 @@ export async function loadFund(hre: HardhatRuntimeEnvironment): Promise<Fund> {
     paymentEscrow: await optional("CrossChainPaymentEscrow", "CrossChainPaymentEscrow"),
     wrapper: await optional("WrappedFundToken", "WrappedFundToken"),
     wrapperFeed: await optional("WrappedFundPriceFeed", "WrappedFundPriceFeed"),
+    onchainIdSource: await optional("OnchainIdSource", "OnchainIdSource"),
+    attestationSource: await optional("AttestationSource", "AttestationSource"),
+    vaults,
   };
   const holders = {} as Record<RoleHolderName, HolderRecord>;
   for (const role of ROLE_HOLDERS) {

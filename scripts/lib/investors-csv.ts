@@ -5,7 +5,7 @@
  * - wallet: the investor's wallet address (EIP-55 checksum checked when mixed-case).
  * - identity: the investor identity; empty means a new identity equal to the wallet. Wallets sharing an
  *   identity belong to one investor and must agree on country, classes and kycExpiry.
- * - country: ISO-3166 numeric code, 1..999.
+ * - country: an ISO 3166-1 numeric country code (scripts/lib/countries.ts), e.g. 840.
  * - classes: investor class names of ./classes.ts joined by `|` or `;` (e.g. `accredited|us_person`); may be
  *   empty. `protocol` is refused: it is reserved for the fund's own accounts, which the deploy scripts register
  *   (it exempts the holder from the country, class, cap, holding and lockup rules).
@@ -16,6 +16,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { ZeroAddress, getAddress } from "ethers";
+import { COUNTRY_EXAMPLES, isIsoCountry } from "./countries";
 import { INVESTOR_CLASS_BITS, INVESTOR_CLASS_NAMES, isClassName, type InvestorClassName } from "./classes";
 
 /** One registration, shaped as `IInvestorRegistry.Registration` for `batchRegisterInvestor`. */
@@ -204,8 +205,8 @@ function parseAddress(value: string, fail: Fail): string | undefined {
 
 function parseCountry(value: string, fail: Fail): number | undefined {
   const code = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
-  if (code >= 1 && code <= 999) return code;
-  return fail(`must be an ISO-3166 numeric code between 1 and 999, got "${value}"`);
+  if (isIsoCountry(code)) return code;
+  return fail(`must be an ISO 3166-1 numeric country code (${COUNTRY_EXAMPLES}), got "${value}"`);
 }
 
 function parseClasses(value: string, fail: Fail): number | undefined {

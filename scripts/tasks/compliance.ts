@@ -4,11 +4,30 @@
  * list kept by the compliance officer.
  */
 import { task, types } from "hardhat/config";
-import { ZeroAddress } from "ethers";
-import { RESTRICTIONS, RULES, restrictionMessage } from "../lib/compliance-rules";
+import { ZeroAddress, getAddress } from "ethers";
+import { deploymentBlock, scanLogs } from "../lib/log-scan";
+import { RESTRICTION, RESTRICTIONS, RULES, restrictionMessage } from "../lib/compliance-rules";
+import { simulateCall } from "../lib/safe";
 import { classNames } from "../lib/classes";
-import { OpsContext, isoTime, runTask, say, tokens } from "./context";
-import { ExecFlags, PerformResult, perform, withExecutionFlags } from "./execute";
+import {
+  OpsContext,
+  TaskInputError,
+  describeRevert,
+  isoTime,
+  revertDataFrom,
+  runTask,
+  say,
+  tokens,
+} from "./context";
+import {
+  ExecFlags,
+  PerformResult,
+  addressOf,
+  fundInterfaces,
+  perform,
+  resolveHolder,
+  withExecutionFlags,
+} from "./execute";
 import { parseAddress, parseAddressList, parseTokenAmount } from "./inputs";
 import { chainNow, recordOf, type WalletRecord } from "./chain";
 
@@ -31,6 +50,8 @@ export interface Explanation {
   detail?: string;
   from: Party;
   to: Party;
+  /** For a mint the compliance allows: the error the mint itself would revert with (e.g. ReserveExceeded). */
+  mintRevert?: string;
 }
 
 async function party(ctx: OpsContext, wallet: string, now: number): Promise<Party> {
@@ -142,27 +163,77 @@ async function ruleDetail(
   }
 }
 
-/** Why a transfer of `amount` from `from` to `to` would be refused (or that it would pass). */
+/** The code a mint (an issuance by MINTER) to `to` would be refused with: the token's checks, then the compliance's. */
+async function mintRestriction(ctx: OpsContext, to: string, amount: bigint): Promise<number> {
+  const { token, compliance, registry } = ctx.fund.contracts;
+  if (await token.paused()) return RESTRICTION.PAUSED;
+  if (await token.isFrozen(to)) return RESTRICTION.RECIPIENT_FROZEN;
+  if (!(await registry.isVerified(to))) return RESTRICTION.RECIPIENT_NOT_VERIFIED;
+  return Number(await compliance.detectTransferRestriction(ZeroAddress, to, amount));
+}
+
+/**
+ * Why a transfer of `amount` from `from` to `to` would be refused (or that it would pass). Without `from` (or with the
+ * zero address, or `mint`), explains a mint to `to`: the token's and the compliance's issuance checks, then the mint
+ * itself simulated from the MINTER holder's Safe (the reserve check: `ReserveExceeded`).
+ */
 export async function explainTransfer(
   ctx: OpsContext,
-  args: { from: string; to: string; amount: string },
+  args: { from?: string; to: string; amount: string; mint?: boolean },
 ): Promise<Explanation> {
-  const from = parseAddress("from", args.from);
+  const isMint =
+    args.mint === true ||
+    args.from === undefined ||
+    (typeof args.from === "string" && /^0x0{40}$/i.test(args.from.trim()));
+  if (args.mint === true && args.from !== undefined && !/^0x0{40}$/i.test(String(args.from).trim())) {
+    throw new TaskInputError("--mint explains an issuance: it has no sender, give no --from");
+  }
+  const from = isMint ? ZeroAddress : parseAddress("from", args.from);
   const to = parseAddress("to", args.to);
   const amount = parseTokenAmount("amount", args.amount);
   const { token } = ctx.fund.contracts;
   const now = await chainNow(ctx);
-  const code = Number(await token.detectTransferRestriction(from, to, amount));
+  const code = isMint
+    ? await mintRestriction(ctx, to, amount)
+    : Number(await token.detectTransferRestriction(from, to, amount));
   const [fromParty, toParty] = await Promise.all([party(ctx, from, now), party(ctx, to, now)]);
   const name = RESTRICTIONS[code]?.[0] ?? `UNKNOWN_${code}`;
   const message = restrictionMessage(code);
   const detail = await ruleDetail(ctx, name, fromParty, toParty);
-  say(`Transfer of ${tokens(amount)} tokens from ${from} to ${to}:`);
+  say(
+    isMint
+      ? `Mint of ${tokens(amount)} tokens to ${to}:`
+      : `Transfer of ${tokens(amount)} tokens from ${from} to ${to}:`,
+  );
   say(`  ${code === 0 ? "ALLOWED" : "REFUSED"} - code ${code} ${message}`);
   if (detail) say(`  ${detail}`);
-  for (const line of [...describeParty("  from", fromParty, now), ...describeParty("  to  ", toParty, now)])
-    say(line);
-  return { code, name, message, detail, from: fromParty, to: toParty };
+  let mintRevert: string | undefined;
+  if (isMint && code === 0) {
+    const roleId = await ctx.fund.contracts.manager.getTargetFunctionRole(
+      addressOf(token),
+      token.interface.getFunction("mint").selector,
+    );
+    const minter = await resolveHolder(ctx, roleId, "FundToken.mint");
+    try {
+      await simulateCall(ctx.hre.ethers.provider, minter.address, {
+        to: addressOf(token),
+        data: token.interface.encodeFunctionData("mint", [to, amount]),
+      });
+      say(`  the mint itself, simulated from the ${minter.holder.role} Safe ${minter.address}: succeeds`);
+    } catch (error) {
+      const data = revertDataFrom(error);
+      if (data === undefined) throw error;
+      mintRevert = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
+      say(
+        `  the mint itself, simulated from the ${minter.holder.role} Safe ${minter.address}: reverts with ${mintRevert}`,
+      );
+    }
+  }
+  const lines = isMint
+    ? describeParty("  to  ", toParty, now)
+    : [...describeParty("  from", fromParty, now), ...describeParty("  to  ", toParty, now)];
+  for (const line of lines) say(line);
+  return { code, name, message, detail, from: fromParty, to: toParty, ...(mintRevert ? { mintRevert } : {}) };
 }
 
 export interface SanctionArgs extends ExecFlags {
@@ -170,10 +241,55 @@ export interface SanctionArgs extends ExecFlags {
   remove?: boolean;
 }
 
-/** Adds wallets to (or removes them from, with `remove`) the compliance's internal sanctions list. */
-export async function sanctionWallets(ctx: OpsContext, args: SanctionArgs): Promise<PerformResult> {
-  const wallets = parseAddressList("wallets", args.wallets);
+/**
+ * The wallets on the compliance's internal sanctions list (not the oracle's), replayed from its
+ * `SanctionsListUpdated` events: `isSanctioned` also answers for the oracle, and the list has no getter of its own.
+ */
+export async function internalSanctionsList(ctx: OpsContext): Promise<Set<string>> {
+  const { compliance } = ctx.fund.contracts;
+  const provider = ctx.hre.ethers.provider;
+  const event = compliance.interface.getEvent("SanctionsListUpdated")!;
+  const logs = await scanLogs(provider, addressOf(compliance), {
+    fromBlock: await deploymentBlock(ctx.hre.deployments, provider, "ModularCompliance"),
+    toBlock: await provider.getBlockNumber(),
+    topics: [event.topicHash],
+  });
+  const list = new Set<string>();
+  for (const log of logs) {
+    const e = compliance.interface.parseLog(log)!;
+    for (const w of e.args[0] as string[]) {
+      if (e.args[1]) list.add(getAddress(w));
+      else list.delete(getAddress(w));
+    }
+  }
+  return list;
+}
+
+/**
+ * Adds wallets to (or removes them from, with `remove`) the compliance's internal sanctions list. Wallets already in
+ * the wanted state are left out (and said); when none is left the task says so and sends nothing.
+ */
+export async function sanctionWallets(
+  ctx: OpsContext,
+  args: SanctionArgs,
+): Promise<PerformResult | undefined> {
+  const listed = parseAddressList("wallets", args.wallets);
   const sanctioned = !args.remove;
+  const internal = await internalSanctionsList(ctx);
+  const already = listed.map((w) => internal.has(w) === sanctioned);
+  const wallets = listed.filter((_, i) => !already[i]);
+  const unchanged = listed.filter((_, i) => already[i]);
+  if (unchanged.length > 0) {
+    say(
+      `${unchanged.join(", ")}: already ${sanctioned ? "on" : "off"} the internal sanctions list: left out`,
+    );
+  }
+  if (wallets.length === 0) {
+    say(
+      `Nothing to change: every wallet is already ${sanctioned ? "sanctioned" : "off the list"}; nothing was sent.`,
+    );
+    return undefined;
+  }
   return perform(
     ctx,
     [
@@ -189,8 +305,12 @@ export async function sanctionWallets(ctx: OpsContext, args: SanctionArgs): Prom
 }
 
 export function registerComplianceTasks(): void {
-  task("compliance:explain", "Explains whether and why a transfer would be refused")
-    .addParam("from", "Sender", undefined, types.string)
+  task(
+    "compliance:explain",
+    "Explains whether and why a transfer (or, without --from, a mint) would be refused",
+  )
+    .addOptionalParam("from", "Sender (omit, or the zero address, for a mint)", undefined, types.string)
+    .addFlag("mint", "Explain a mint to --to (no sender)")
     .addParam("to", "Recipient", undefined, types.string)
     .addParam("amount", "Token amount", undefined, types.string)
     .setAction((args, hre) => runTask(hre, (ctx) => explainTransfer(ctx, args)));

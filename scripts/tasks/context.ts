@@ -9,6 +9,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ErrorFragment, Interface, formatUnits, getAddress } from "ethers";
+import { formatDuration, formatIsoTime, formatNamedArgs, type FormatContext } from "../lib/format";
 import { loadFund, type Fund } from "../lib/fund";
 import { CallRevertedError, revertDataOf } from "../lib/safe";
 import { UnauthorizedManagedCallError } from "../lib/governance";
@@ -69,6 +70,8 @@ export interface OpsContext {
   fund: Fund;
   /** Deployment name of each recorded contract address (checksummed). */
   names: Map<string, string>;
+  /** What errors and outputs need to print values in their units (the fund's stablecoins' decimals and symbols). */
+  format: FormatContext;
 }
 
 /** Records every task needs: the fund's contracts and its role holders. */
@@ -109,13 +112,34 @@ export async function loadOpsContext(hre: HardhatRuntimeEnvironment): Promise<Op
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       throw new TaskInputError(
         `The deployment records of network "${network}" put ${name} at ${address}, where the chain has no code ` +
-          `(was the node restarted?): redeploy with npx hardhat deploy --network ${network}`,
+          `(was the node restarted?): ${recoveryAdvice(network)}`,
       );
     }
   }
   const names = new Map<string, string>();
   for (const [name, d] of Object.entries(records)) names.set(getAddress(d.address), name);
-  return { hre, network, fund: await loadFund(hre), names };
+  const fund = await loadFund(hre);
+  const stablecoins: NonNullable<FormatContext["stablecoins"]> = {};
+  for (const [symbol, coin] of Object.entries(fund.contracts.stablecoins)) {
+    stablecoins[getAddress(await coin.getAddress())] = { symbol, decimals: Number(await coin.decimals()) };
+  }
+  return { hre, network, fund, names, format: { stablecoins } };
+}
+
+/** Networks whose chain lives only as long as a local node process. */
+const LOCAL_NODE_NETWORKS = ["localhost", "hardhat"];
+
+/**
+ * What to do when the records of `network` point at an empty chain. A local node that was restarted lost the whole
+ * fund: deploy it again with `--reset` (hardhat-deploy then forgets the old records, whose transactions the new
+ * chain does not have), and set the proposals written for the old chain aside. A remote network's records are wrong.
+ */
+export function recoveryAdvice(network: string): string {
+  return LOCAL_NODE_NETWORKS.includes(network)
+    ? `deploy the fund again with npx hardhat deploy --network ${network} --reset, and move the proposals ` +
+        `written for the old chain out of proposals/${network}/ (docs/OPERATIONS.md, "After a node restart")`
+    : `the records in deployments/${network}/ do not describe this chain: restore them from where the deployment ` +
+        `was made`;
 }
 
 /** The deployment name of an address, or the address itself. */
@@ -125,20 +149,71 @@ export function nameOf(ctx: OpsContext, address: string): string {
 
 /** A task's action: loads the network's fund, runs `fn`, and reports errors as {@link guarded} does. */
 export function runTask<A>(hre: HardhatRuntimeEnvironment, fn: (ctx: OpsContext) => Promise<A>): Promise<A> {
-  return guarded(async () => fn(await loadOpsContext(hre)));
+  return guarded(async () => fn(await loadOpsContext(hre)), verboseRequested(hre));
 }
 
-/** Runs a task body, turning library errors into errors Hardhat prints without a stack trace. */
-export async function guarded<T>(body: () => Promise<T>): Promise<T> {
+/**
+ * Hardhat's global `--verbose`, or `--show-stack-traces` written on the command line (Hardhat also turns the latter on
+ * by itself on machines it takes for CI servers, any Linux without a display among them): the tasks then let errors
+ * carry their stack trace.
+ */
+export function verboseRequested(hre: HardhatRuntimeEnvironment): boolean {
+  return hre.hardhatArguments.verbose === true || process.argv.includes("--show-stack-traces");
+}
+
+/** Any other error a task meets (a node that does not answer, a file that cannot be read...), without its stack. */
+export class TaskFailedError extends HardhatPluginError {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+  ) {
+    super(PLUGIN_NAME, message);
+    this.name = "TaskFailedError";
+  }
+}
+
+/**
+ * Runs a task body, turning library errors into errors Hardhat prints without a stack trace: a simulation's
+ * revert becomes a {@link TaskRefusedError}, any other unexpected error a {@link TaskFailedError} naming it, unless
+ * `verbose`, which lets it through with its stack trace.
+ */
+export async function guarded<T>(body: () => Promise<T>, verbose = false): Promise<T> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof CallRevertedError && !(error instanceof HardhatPluginError)) {
       throw new TaskRefusedError(error.message, error.revertData, error.errorName);
     }
-    if (error instanceof UnauthorizedManagedCallError) throw new TaskInputError(error.message);
-    throw error;
+    if (error instanceof UnauthorizedManagedCallError)
+      throw quiet(new TaskInputError(error.message), verbose);
+    if (error instanceof HardhatPluginError) throw quiet(error, verbose);
+    if (verbose) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw quiet(
+      new TaskFailedError(
+        `${message.split("\n")[0]} (run with npx hardhat --verbose <task> … for the stack trace)`,
+        error,
+      ),
+      false,
+    );
   }
+}
+
+/**
+ * Hardhat prints the whole error object (its stack and fields) after the message wherever it thinks it runs on a
+ * CI server, which includes any Linux machine without a display (an operator's server). Unless `verbose`, the error
+ * keeps only its message there: the stack becomes the message line, and its fields stop being listed.
+ */
+function quiet<E extends Error>(error: E, verbose: boolean): E {
+  if (verbose) return error;
+  const line = `${error.name}: ${error.message}`;
+  Object.defineProperty(error, "stack", { value: line, enumerable: false });
+  // Hardhat's errors print the stack they kept at construction (`_stack`, their custom inspect).
+  if ("_stack" in error) Object.defineProperty(error, "_stack", { value: line, enumerable: false });
+  for (const key of Object.keys(error)) {
+    Object.defineProperty(error, key, { enumerable: false });
+  }
+  return error;
 }
 
 // ------------------------------------------------------------------------------------------------ formatting
@@ -149,28 +224,14 @@ export function tokens(amount: bigint): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** Unix seconds as an ISO date-time (UTC). */
+/** Unix seconds as an ISO date-time (UTC) (scripts/lib/format.ts). */
 export function isoTime(seconds: number | bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  return formatIsoTime(seconds);
 }
 
-/** A duration in seconds as e.g. "2d 3h 4m 5s". */
+/** A duration in seconds as e.g. "2d 3h 4m 5s" (scripts/lib/format.ts). */
 export function duration(seconds: number | bigint): string {
-  let s = Number(seconds);
-  if (s <= 0) return "0s";
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-  ] as const) {
-    if (s >= size) {
-      parts.push(`${Math.floor(s / size)}${unit}`);
-      s %= size;
-    }
-  }
-  if (s > 0) parts.push(`${s}s`);
-  return parts.join(" ");
+  return formatDuration(seconds);
 }
 
 /** A value for a readable line: addresses checksummed, bigints as digits, arrays bracketed. */
@@ -196,12 +257,19 @@ export function revertDataFrom(error: unknown): string | undefined {
   return parent !== undefined && parent !== error ? revertDataFrom(parent) : undefined;
 }
 
-/** `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it. */
-export function describeRevert(data: string, interfaces: Interface[]): string | undefined {
+/**
+ * `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it, each argument
+ * in its unit with the raw value beside it (scripts/lib/format.ts).
+ */
+export function describeRevert(
+  data: string,
+  interfaces: Interface[],
+  context: FormatContext = {},
+): string | undefined {
   for (const iface of interfaces) {
     try {
       const parsed = iface.parseError(data);
-      if (parsed) return namedCall(parsed.fragment, parsed.args);
+      if (parsed) return formatNamedArgs(parsed.fragment, parsed.args, context);
     } catch {
       // selector known but arguments malformed: try the next interface
     }

@@ -8,11 +8,26 @@
  * - otherwise: write each Safe transaction for offline signing (`proposeSafeTransaction`, with a Safe{Wallet}
  *   Transaction Builder file) with consecutive nonces, and print where.
  */
-import * as path from "path";
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { BaseContract, Interface, TransactionReceipt, getAddress } from "ethers";
 import type { RoleActor, HolderRecord } from "../lib/fund";
-import { CallRevertedError, proposeSafeTransaction, readSafeState, simulateCall } from "../lib/safe";
+import {
+  CallRevertedError,
+  buildProposal,
+  buildSafeTx,
+  readSafeState,
+  simulateCall,
+  txBuilderBatch,
+} from "../lib/safe";
+import {
+  listProposals,
+  nextNonce,
+  queueDir,
+  supersede,
+  writeProposal,
+  type ChainView,
+} from "../lib/safe-queue";
+import { TxService, serviceUrl, serviceUrlVariable } from "../lib/safe-service";
 import { PUBLIC_ROLE, accessManagerInterface } from "../lib/governance";
 import { ROLE_HOLDERS } from "../../deploy/config/types";
 import { ROLE_IDS } from "../../deploy/lib/roles";
@@ -48,6 +63,13 @@ export interface ExecFlags {
   offline?: boolean;
   /** Folder for offline Safe transactions (a subfolder per network is added). */
   proposalsDir?: string;
+  /**
+   * Safe nonce of the (one) Safe transaction to write, instead of the next free one: replaces the proposals still
+   * pending at that nonce (they are marked superseded).
+   */
+  nonce?: string;
+  /** Go on although a later step (e.g. the NAV oracle at accrual, a compliance rule at mint) would refuse. */
+  force?: boolean;
 }
 
 /** An event of a fund contract, decoded. */
@@ -76,6 +98,8 @@ export type Outcome =
       txBuilderFile: string;
       safeTxHash: string;
       nonce: bigint;
+      /** Proposals this one replaced at its nonce (`--nonce`). */
+      replaced: string[];
     };
 
 export interface PerformResult {
@@ -266,7 +290,7 @@ function viaText(p: Planned): string {
 function refused(ctx: OpsContext, p: Planned, error: unknown, sent: string[]): TaskRefusedError {
   const data = revertDataFrom(error);
   if (data === undefined) throw error;
-  const decoded = describeRevert(data, [p.step.target.interface, ...fundInterfaces(ctx)]);
+  const decoded = describeRevert(data, [p.step.target.interface, ...fundInterfaces(ctx)], ctx.format);
   const reason = decoded ?? (data === "0x" ? "no reason" : `unknown error ${data}`);
   const status =
     sent.length > 0 ? `not sent; already sent before it: ${sent.join(", ")}` : "nothing was sent";
@@ -290,6 +314,8 @@ export async function perform(
 ): Promise<PerformResult> {
   if (flags.dryRun && flags.offline)
     throw new TaskInputError("--dry-run and --offline cannot be used together");
+  if (flags.nonce !== undefined && flags.dryRun)
+    throw new TaskInputError("--nonce places a proposal in the queue: it cannot be used with --dry-run");
   if (steps.length === 0) throw new Error("perform: no step given");
   const { fund, hre } = ctx;
   const provider = hre.ethers.provider;
@@ -312,6 +338,12 @@ export async function perform(
   const holder = actor.holder;
   const holderText = `${holder.role} ${holder.kind === "safe" ? "Safe" : "account"} ${holder.address}`;
 
+  if (flags.nonce !== undefined && !flags.offline && actor.signers.length > 0) {
+    throw new TaskInputError(
+      "--nonce places a proposal in the queue for owners who sign elsewhere: add --offline (the owners' keys are " +
+        "local here, so the task would otherwise execute at once)",
+    );
+  }
   const planned: Planned[] = [];
   for (const step of steps) planned.push(await plan(ctx, actor, step, mode));
   for (const p of planned) {
@@ -342,34 +374,17 @@ export async function perform(
   }
 
   if (flags.offline || actor.signers.length === 0) {
-    if (holder.kind !== "safe") {
-      throw new TaskInputError(
-        `The ${holder.role} holder ${holder.address} is a plain account whose key is not available here: ` +
-          `run the task where its key is`,
-      );
-    }
-    const state = await readSafeState(holder.address, provider);
-    const dir = path.join(flags.proposalsDir ?? "proposals", ctx.network);
-    const why = flags.offline ? "--offline" : "the owners' keys are not available here";
-    say(`${role} is held by ${holderText} (${state.threshold} of ${state.owners.length} owners); ${why}:`);
-    for (const [i, p] of planned.entries()) {
-      const nonce = state.nonce + BigInt(i);
-      const action = p.via === "call" ? p.step.fn : `${p.via}-${p.step.fn}`;
-      const base = path.join(dir, `${holder.role}-nonce${nonce}-${action}`);
-      const file = `${base}.json`;
-      const txBuilderFile = `${base}.tx-builder.json`;
-      const safeTxHash = await proposeSafeTransaction(holder.address, p.safeCall, provider, {
-        outFile: file,
-        nonce,
-        txBuilderFile,
-      });
-      say(`  ${p.step.summary}: ${viaText(p)}${describeStep(ctx, p.step)}`);
-      say(`    Safe transaction nonce ${nonce}, safeTxHash ${safeTxHash}`);
-      say(`    written to ${file} (Safe{Wallet} Transaction Builder: ${txBuilderFile})`);
-      outcomes.push({ status: "proposed", step: p.step, file, txBuilderFile, safeTxHash, nonce });
-    }
-    say(
-      `  Owners sign the safeTxHash (${state.threshold} of: ${state.owners.join(", ")}); execute in nonce order.`,
+    const outcomes = await proposeCalls(
+      ctx,
+      holder,
+      role,
+      planned.map((p) => ({
+        step: p.step,
+        text: `${viaText(p)}${describeStep(ctx, p.step)}`,
+        action: p.via === "call" ? p.step.fn : `${p.via}-${p.step.fn}`,
+        call: p.safeCall,
+      })),
+      flags,
     );
     return { holder, role, outcomes };
   }
@@ -435,7 +450,131 @@ function printOutcome(holderText: string, role: string, o: Outcome): void {
   }
 }
 
-/** Adds `--dry-run`, `--offline` and `--proposals-dir` to a state-changing task. */
+/** One Safe transaction to write for offline signing. */
+export interface CallToPropose {
+  step: Step;
+  /** `Contract.fn(arg=value, ...)` (with "scheduling " / "executing the scheduled " when it goes through the manager). */
+  text: string;
+  /** Short name in the file name, e.g. `mint`, `schedule-unpause`. */
+  action: string;
+  call: { to: string; data: string; value?: bigint };
+}
+
+/** `--nonce`: a Safe nonce (a non-negative integer). */
+function parseNonce(value: unknown): bigint {
+  const v = String(value).trim();
+  if (!/^\d{1,19}$/.test(v)) throw new TaskInputError(`--nonce: "${v}" is not a Safe nonce (a whole number)`);
+  return BigInt(v);
+}
+
+/** The Transaction Service of the network, when one is configured. */
+export function txServiceOf(ctx: OpsContext, chainId: bigint): TxService | undefined {
+  const url = serviceUrl(ctx.network);
+  return url ? new TxService(url, chainId) : undefined;
+}
+
+/** The chain as the queue sees it for a Safe (its next nonce, the chain's block 0). */
+export async function chainView(ctx: OpsContext, safe: string, nonce: bigint): Promise<ChainView> {
+  const provider = ctx.hre.ethers.provider;
+  const [network, genesis] = await Promise.all([provider.getNetwork(), provider.getBlock(0)]);
+  return { safe, chainId: network.chainId, nonce, genesis: genesis?.hash ?? undefined };
+}
+
+/**
+ * Writes each call as a Safe transaction of the holder's Safe into the queue (scripts/lib/safe-queue.ts), with
+ * consecutive nonces after the last pending one (or at `--nonce`, replacing what is pending there), and prints
+ * where, with what the owners do next.
+ */
+export async function proposeCalls(
+  ctx: OpsContext,
+  holder: HolderRecord,
+  role: string,
+  calls: CallToPropose[],
+  flags: ExecFlags,
+): Promise<Extract<Outcome, { status: "proposed" }>[]> {
+  if (holder.kind !== "safe") {
+    throw new TaskInputError(
+      `The ${holder.role} holder ${holder.address} is a plain account whose key is not available here: ` +
+        `run the task where its key is`,
+    );
+  }
+  const provider = ctx.hre.ethers.provider;
+  const state = await readSafeState(holder.address, provider);
+  const view = await chainView(ctx, state.address, state.nonce);
+  const dir = queueDir(flags.proposalsDir ?? "proposals", ctx.network);
+  const entries = listProposals(dir);
+  const service = txServiceOf(ctx, state.chainId);
+  const servicePending = service ? await service.pendingNonces(state.address, state.nonce) : [];
+  const free = nextNonce(entries, view, servicePending);
+  let first = free;
+  if (flags.nonce !== undefined) {
+    const n = parseNonce(flags.nonce);
+    if (calls.length > 1) {
+      throw new TaskInputError(
+        `--nonce: this run writes ${calls.length} Safe transactions; --nonce replaces one at a time: nothing was written`,
+      );
+    }
+    if (n < state.nonce) {
+      throw new TaskInputError(
+        `--nonce: nonce ${n} was already used by the ${holder.role} Safe ${state.address} (its next nonce is ` +
+          `${state.nonce}): nothing was written`,
+      );
+    }
+    if (n > free) {
+      throw new TaskInputError(
+        `--nonce: nonce ${n} would leave a gap the Safe cannot pass (the next free nonce is ${free}): nothing was written`,
+      );
+    }
+    first = n;
+  }
+  const why = flags.offline ? "--offline" : "the owners' keys are not available here";
+  say(
+    `${role} is held by ${holder.role} Safe ${holder.address} (${state.threshold} of ${state.owners.length} owners); ` +
+      `${why}:`,
+  );
+  const outcomes: Extract<Outcome, { status: "proposed" }>[] = [];
+  for (const [i, c] of calls.entries()) {
+    const nonce = first + BigInt(i);
+    const proposal = await buildProposal(state, buildSafeTx(c.call, nonce), provider, {
+      summary: c.step.summary,
+      role: holder.role,
+      action: c.action,
+    });
+    const { file, txBuilderFile, existed } = writeProposal(dir, proposal, txBuilderBatch(proposal));
+    const replaced =
+      flags.nonce !== undefined ? await supersede(entries, view, nonce, proposal.safeTxHash) : [];
+    say(`  ${c.step.summary}: ${c.text}`);
+    say(`    Safe transaction nonce ${nonce}, safeTxHash ${proposal.safeTxHash}`);
+    say(
+      existed
+        ? `    already in the queue: ${file} (kept with its signatures)`
+        : `    written to ${file} (Safe{Wallet} Transaction Builder: ${txBuilderFile})`,
+    );
+    for (const r of replaced) say(`    replaces ${r} (marked superseded)`);
+    outcomes.push({
+      status: "proposed",
+      step: c.step,
+      file,
+      txBuilderFile: txBuilderFile!,
+      safeTxHash: proposal.safeTxHash,
+      nonce,
+      replaced,
+    });
+  }
+  say(
+    `  Owners sign each file (${state.threshold} of: ${state.owners.join(", ")}) with safe:sign --file <file>; ` +
+      `safe:execute then sends them in nonce order.` +
+      (service
+        ? ` Signatures go to the Transaction Service ${service.url}.`
+        : ` (No Transaction Service configured: ${serviceUrlVariable(ctx.network)}.)`),
+  );
+  return outcomes;
+}
+
+/**
+ * Adds `--dry-run`, `--offline`, `--proposals-dir` and `--nonce` to a state-changing task (`--nonce` needs
+ * `--offline` or remote owners: it places a proposal in the queue).
+ */
 export function withExecutionFlags(t: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
   return t
     .addFlag("dryRun", "Simulate from the role holder's address and print what would happen; send nothing")
@@ -443,5 +582,9 @@ export function withExecutionFlags(t: ConfigurableTaskDefinition): ConfigurableT
       "offline",
       "Write the Safe transaction(s) for offline signing even when the owners' keys are local",
     )
-    .addOptionalParam("proposalsDir", "Folder for Safe transactions to sign offline", "proposals");
+    .addOptionalParam("proposalsDir", "Folder for Safe transactions to sign offline", "proposals")
+    .addOptionalParam(
+      "nonce",
+      "Safe nonce of the proposal written (default: after the last pending one); replaces what is pending there",
+    );
 }

@@ -13,6 +13,10 @@ import { registerCapTableTasks } from "./captable";
 import { registerRedemptionTasks } from "./redemptions";
 import { registerRegistryTasks } from "./registry";
 import { registerBridgeTasks } from "./bridge";
+import { registerSourceTasks } from "./sources";
+import { registerSafeTasks } from "./safe";
+import { registerGovernanceTasks } from "./governance";
+import { registerSettlementTasks } from "./settlement";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -23,3 +27,7 @@ registerCapTableTasks();
 registerRedemptionTasks();
 registerRegistryTasks();
 registerBridgeTasks();
+registerSourceTasks();
+registerSafeTasks();
+registerGovernanceTasks();
+registerSettlementTasks();

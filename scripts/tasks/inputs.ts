@@ -7,6 +7,7 @@
 import { ZeroAddress, getAddress } from "ethers";
 import { TaskInputError } from "./context";
 import { INVESTOR_CLASS_BITS, isClassName } from "../lib/classes";
+import { COUNTRY_EXAMPLES, isIsoCountry } from "../lib/countries";
 import { FUND_ACCOUNT_CLASS, FUND_ACCOUNT_CLASS_REFUSAL, INVESTOR_ONLY_CLASSES } from "../lib/investors-csv";
 
 /** Decimals of the fund token. */
@@ -100,12 +101,14 @@ export function parseInteger(name: string, value: unknown, min: number, max: num
   return n;
 }
 
-/** ISO-3166 numeric country code, 1..999 (as the registry requires). */
+/** An officially assigned ISO 3166-1 numeric country code (scripts/lib/countries.ts). */
 export function parseCountry(name: string, value: unknown): number {
   const v = text(name, typeof value === "number" ? String(value) : value);
   const code = /^\d{1,4}$/.test(v) ? Number(v) : NaN;
-  if (!(code >= 1 && code <= 999)) {
-    throw new TaskInputError(`${flag(name)}: "${v}" is not an ISO-3166 numeric country code (1 to 999)`);
+  if (!isIsoCountry(code)) {
+    throw new TaskInputError(
+      `${flag(name)}: "${v}" is not an ISO 3166-1 numeric country code (${COUNTRY_EXAMPLES})`,
+    );
   }
   return code;
 }

@@ -12,6 +12,8 @@ import {
   type RejectedRow,
 } from "../lib/investors-csv";
 import { classNames } from "../lib/classes";
+import { COUNTRY_MODE, RULES } from "../lib/compliance-rules";
+import { countryLabel } from "../lib/countries";
 import { OpsContext, TaskInputError, isoTime, runTask, say, tokens } from "./context";
 import { ExecFlags, PerformResult, Step, perform, withExecutionFlags } from "./execute";
 import {
@@ -24,6 +26,7 @@ import {
   parseInteger,
 } from "./inputs";
 import { chainNow, recordOf, requireRegistered, walletIndex, type WalletRecord } from "./chain";
+import { sourceLine } from "./sources";
 
 /** Largest batch of `batchRegisterInvestor` (about 60,000 gas a row: 200 rows stay far below a block). */
 export const MAX_BATCH_SIZE = 200;
@@ -31,6 +34,71 @@ export const MAX_BATCH_SIZE = 200;
 function classText(bits: number): string {
   const names = classNames(bits);
   return names.length ? names.join("|") : "none";
+}
+
+// ------------------------------------------------------------------------------------------------ rules
+
+/**
+ * The compliance rules that would refuse a mint or a transfer to an investor of `country` and `classes`, read from
+ * the chain (the country listing and class requirements the deploy config set): each as "<rule>: <why>; <code>".
+ */
+export async function investorRuleProblems(
+  ctx: OpsContext,
+  country: number,
+  classes: number,
+): Promise<string[]> {
+  const { compliance } = ctx.fund.contracts;
+  const rules = Number(await compliance.rules());
+  const problems: string[] = [];
+  if ((rules & RULES.COUNTRY) !== 0) {
+    const [mode, listed] = await compliance.countryListing(country);
+    const allowList = Number(mode) === COUNTRY_MODE.allow;
+    if (allowList ? !listed : listed) {
+      problems.push(
+        `country rule: ${countryLabel(country)} is ${allowList ? "not on the allow-list" : "on the deny-list (embargoed)"}` +
+          `; a mint or transfer to this investor would be refused with RECIPIENT_COUNTRY_RESTRICTED`,
+      );
+    }
+  }
+  if ((rules & RULES.INVESTOR_CLASS) !== 0) {
+    const c = await compliance.classAndFlow();
+    const [all, any, barred] = [Number(c.requiredAll), Number(c.requiredAny), Number(c.barred)];
+    if ((classes & all) !== all || (any !== 0 && (classes & any) === 0)) {
+      const need = [
+        all !== 0 ? `all of ${classText(all)}` : "",
+        any !== 0 ? `one of ${classText(any)}` : "",
+      ].filter(Boolean);
+      problems.push(
+        `investor class rule: classes ${classText(classes)} lack ${need.join(" and ")}; a mint or transfer to this ` +
+          `investor would be refused with RECIPIENT_CLASS_MISSING`,
+      );
+    }
+    if ((classes & barred) !== 0) {
+      problems.push(
+        `investor class rule: ${classText(classes & barred)} is barred; a mint or transfer to this investor would be ` +
+          `refused with RECIPIENT_CLASS_BARRED`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Refuses (or, with `force`, prints as warnings) the rule problems of an investor's country and classes. */
+async function checkInvestorRules(
+  ctx: OpsContext,
+  country: number,
+  classes: number,
+  force: boolean | undefined,
+  what: string,
+): Promise<void> {
+  const problems = await investorRuleProblems(ctx, country, classes);
+  if (problems.length === 0) return;
+  if (!force) {
+    throw new TaskInputError(
+      `${what}: ${problems.join("; ")}: nothing was sent (--force to register the investor anyway)`,
+    );
+  }
+  for (const p of problems) say(`Warning (--force): ${p}`);
 }
 
 // ------------------------------------------------------------------------------------------------ add
@@ -58,6 +126,7 @@ export async function addInvestor(ctx: OpsContext, args: AddInvestorArgs): Promi
   if (existing) {
     throw new TaskInputError(`--wallet: ${wallet} is already registered (identity ${existing.identity})`);
   }
+  await checkInvestorRules(ctx, country, classes, args.force, "--country/--classes");
   if (identity !== wallet) {
     const identityRecord = await recordOf(ctx, identity);
     if (identityRecord && classNames(identityRecord.classes).includes(FUND_ACCOUNT_CLASS)) {
@@ -80,6 +149,8 @@ export async function addInvestor(ctx: OpsContext, args: AddInvestorArgs): Promi
 
 export interface ImportInvestorsArgs extends ExecFlags {
   file: string;
+  /** Register rows whose country or classes a compliance rule would refuse at mint (warned). */
+  force?: boolean;
   batchSize?: string | number;
   skipInvalid?: boolean;
 }
@@ -118,6 +189,26 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
     now: await chainNow(ctx),
     isRegistered: (wallet) => registry.contains(wallet),
   });
+  const lines = text.split(/\r?\n/);
+  const lineOf = (wallet: string) =>
+    lines.findIndex((l) => l.toLowerCase().includes(wallet.toLowerCase())) + 1;
+  for (let i = valid.length - 1; i >= 0; i--) {
+    const row = valid[i];
+    const problems = await investorRuleProblems(ctx, Number(row.country), Number(row.classes));
+    if (problems.length === 0) continue;
+    if (args.force) {
+      for (const p of problems) say(`Warning (--force): ${row.wallet}: ${p}`);
+      continue;
+    }
+    const line = lineOf(row.wallet);
+    rejected.push({
+      line,
+      raw: lines[line - 1] ?? row.wallet,
+      reasons: problems.map((p) => `${p} (--force to register it anyway)`),
+    });
+    valid.splice(i, 1);
+  }
+  rejected.sort((a, b) => a.line - b.line);
   say(`${args.file}: ${valid.length} valid row(s), ${rejected.length} rejected`);
   if (rejected.length > 0) printRejected(rejected);
   if (valid.length === 0) {
@@ -238,6 +329,17 @@ export async function updateInvestor(ctx: OpsContext, args: UpdateInvestorArgs):
     );
   }
   const wallets = records.map((r) => r.wallet);
+  if (
+    records.every((r) => r.country === newCountry && r.classes === newClasses && r.kycExpiry === newExpiry)
+  ) {
+    throw new TaskInputError(
+      `Nothing to update: the wallets of ${identity} already have country ${newCountry}, classes ` +
+        `${classText(newClasses)} and KYC until ${isoTime(newExpiry)}; nothing was sent`,
+    );
+  }
+  if (country !== undefined || classes !== undefined) {
+    await checkInvestorRules(ctx, newCountry, newClasses, args.force, "--country/--classes");
+  }
   const step: Step = {
     target: ctx.fund.contracts.registry,
     fn: "updateInvestor",
@@ -343,6 +445,8 @@ export interface InvestorView {
   frozen: boolean;
   frozenTokens: bigint;
   sanctioned: boolean;
+  /** Who verified the record: the compliance officer or a verification source (docs/IDENTITY.md). */
+  source: string;
   /** Compliance state of the identity (shares across wallets, outflow window, counted, locked shares). */
   compliance: {
     shares: bigint;
@@ -378,6 +482,7 @@ export async function showInvestor(ctx: OpsContext, args: { wallet: string }): P
     frozen,
     frozenTokens,
     sanctioned,
+    source: await sourceLine(ctx, wallet),
     compliance: {
       shares: state.shares,
       outflowUsed: state.outflowUsed,
@@ -394,6 +499,7 @@ export async function showInvestor(ctx: OpsContext, args: { wallet: string }): P
     `  KYC expiry    ${isoTime(record.kycExpiry)}${record.kycExpiry <= (await chainNow(ctx)) ? " (EXPIRED)" : ""}`,
   );
   say(`  revoked       ${record.revoked}`);
+  say(`  verified by   ${view.source}`);
   say(`  verified      ${record.verified}`);
   say(`  sanctioned    ${sanctioned}`);
   say(`  balance       ${tokens(balance)} (${shares} shares at index ${tokens(index)})`);
@@ -451,14 +557,19 @@ export function registerInvestorTasks(): void {
         undefined,
         types.string,
       )
-      .addParam("kycExpiry", "KYC expiry: YYYY-MM-DD (00:00 UTC) or unix seconds", undefined, types.string),
+      .addParam("kycExpiry", "KYC expiry: YYYY-MM-DD (00:00 UTC) or unix seconds", undefined, types.string)
+      .addFlag("force", "Register even when a compliance rule would refuse a mint to the investor (warned)"),
   ).setAction((args, hre) => runTask(hre, (ctx) => addInvestor(ctx, args)));
 
   withExecutionFlags(
     task("investor:import", "Registers the investors of a CSV file in batches (COMPLIANCE_OFFICER)")
       .addParam("file", "CSV with header wallet,identity,country,classes,kycExpiry", undefined, types.string)
       .addOptionalParam("batchSize", `Rows per transaction (1-${MAX_BATCH_SIZE})`, "100", types.string)
-      .addFlag("skipInvalid", "Register the valid rows even when some are rejected"),
+      .addFlag("skipInvalid", "Register the valid rows even when some are rejected")
+      .addFlag(
+        "force",
+        "Register rows whose country or classes a compliance rule would refuse at mint (warned)",
+      ),
   ).setAction((args, hre) => runTask(hre, (ctx) => importInvestors(ctx, args)));
 
   withExecutionFlags(
@@ -480,7 +591,8 @@ export function registerInvestorTasks(): void {
         undefined,
         types.string,
       )
-      .addOptionalParam("kycExpiry", "New KYC expiry: YYYY-MM-DD or unix seconds", undefined, types.string),
+      .addOptionalParam("kycExpiry", "New KYC expiry: YYYY-MM-DD or unix seconds", undefined, types.string)
+      .addFlag("force", "Apply even when a compliance rule would refuse a mint to the investor (warned)"),
   ).setAction((args, hre) => runTask(hre, (ctx) => updateInvestor(ctx, args)));
 
   for (const [name, revoked] of [

@@ -10,12 +10,11 @@
  * needs the funding cannot be simulated before the funding is executed, so a dry run or an offline proposal of
  * `--fund` prints the settlement projected at the current index instead.
  */
-import * as path from "path";
 import { task, types } from "hardhat/config";
 import { Interface, formatUnits, getAddress, type LogDescription } from "ethers";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import type { HolderRecord, RoleActor } from "../lib/fund";
-import { execSafeTransaction, proposeSafeTransaction, readSafeState, simulateCall } from "../lib/safe";
+import { execSafeTransaction, simulateCall } from "../lib/safe";
 import { deploymentBlock, scanLogs } from "../lib/log-scan";
 import {
   OpsContext,
@@ -38,6 +37,7 @@ import {
   describeStep,
   fundInterfaces,
   perform,
+  proposeCalls,
   resolveHolder,
   roleLabel,
   withExecutionFlags,
@@ -830,7 +830,7 @@ async function requireCurrentNav(ctx: OpsContext): Promise<void> {
   const refuse = (what: string, error: unknown, remedy: string): never => {
     const data = revertDataFrom(error);
     if (data === undefined) throw error;
-    const reason = describeRevert(data, fundInterfaces(ctx)) ?? `unknown error ${data}`;
+    const reason = describeRevert(data, fundInterfaces(ctx), ctx.format) ?? `unknown error ${data}`;
     throw new TaskRefusedError(
       `${what}, so the settlement would revert: ${reason}: ${remedy}; nothing was sent`,
       data,
@@ -872,8 +872,10 @@ async function sendFromAccount(actor: RoleActor, call: { to: string; data: strin
 function refusedTransfer(ctx: OpsContext, step: Step, error: unknown): TaskRefusedError {
   const data = revertDataFrom(error);
   if (data === undefined) throw error;
+  // The step moves a stablecoin: its ERC-20 errors' amounts are in that stablecoin.
+  const coin = ctx.format.stablecoins?.[getAddress(addressOf(step.target))];
   const reason =
-    describeRevert(data, [step.target.interface, builtinErrors]) ??
+    describeRevert(data, [step.target.interface, builtinErrors], { ...ctx.format, token: coin }) ??
     (data === "0x" ? "no reason" : `unknown error ${data}`);
   return new TaskRefusedError(
     `${describeStep(ctx, step)} would revert with ${reason}: nothing was sent`,
@@ -893,41 +895,13 @@ async function proposeBoth(
   flags: ExecFlags,
   ...calls: [Step, { to: string; data: string }][]
 ): Promise<Outcome[]> {
-  const holder = actor.holder;
-  if (holder.kind !== "safe") {
-    throw new TaskInputError(
-      `The ${holder.role} holder ${holder.address} is a plain account whose key is not available here: ` +
-        `run the task where its key is`,
-    );
-  }
-  const provider = ctx.hre.ethers.provider;
-  const state = await readSafeState(holder.address, provider);
-  const dir = path.join(flags.proposalsDir ?? "proposals", ctx.network);
-  const why = flags.offline ? "--offline" : "the owners' keys are not available here";
-  say(
-    `${role} is held by ${holder.role} Safe ${holder.address} (${state.threshold} of ` +
-      `${state.owners.length} owners); ${why}:`,
+  return proposeCalls(
+    ctx,
+    actor.holder,
+    role,
+    calls.map(([step, call]) => ({ step, text: describeStep(ctx, step), action: step.fn, call })),
+    flags,
   );
-  const outcomes: Outcome[] = [];
-  for (const [i, [step, call]] of calls.entries()) {
-    const nonce = state.nonce + BigInt(i);
-    const base = path.join(dir, `${holder.role}-nonce${nonce}-${step.fn}`);
-    const file = `${base}.json`;
-    const txBuilderFile = `${base}.tx-builder.json`;
-    const safeTxHash = await proposeSafeTransaction(holder.address, call, provider, {
-      outFile: file,
-      nonce,
-      txBuilderFile,
-    });
-    say(`  ${step.summary}: ${describeStep(ctx, step)}`);
-    say(`    Safe transaction nonce ${nonce}, safeTxHash ${safeTxHash}`);
-    say(`    written to ${file} (Safe{Wallet} Transaction Builder: ${txBuilderFile})`);
-    outcomes.push({ status: "proposed", step, file, txBuilderFile, safeTxHash, nonce });
-  }
-  say(
-    `  Owners sign the safeTxHash (${state.threshold} of: ${state.owners.join(", ")}); execute in nonce order.`,
-  );
-  return outcomes;
 }
 
 // ------------------------------------------------------------------------------------------------ held

@@ -103,6 +103,22 @@ describe("ModularCompliance: hooks", function () {
     });
   });
 
+  describe("recordMovement from the zero address (an issuance the token reports after the fact)", function () {
+    it("should count the shares and the new investor as a mint would, lock nothing and tell the modules", async function () {
+      const { fund, compliance, module, asToken, bob } = await loadFixture(hooksFixture);
+      const [, bobRecord] = await fund.contracts.registry.transferRecords(bob.address, bob.address);
+      const countBefore = await compliance.investorCount();
+      const lockedBefore = await compliance.lockedShares(IDS.bob);
+      await expect(compliance.recordMovement(ethers.ZeroAddress, bob.address, 0n, bobRecord, tokens("50")))
+        .to.emit(module, "MintAction")
+        .withArgs(await compliance.getAddress(), bob.address, tokens("50"));
+      expect((await compliance.investorState(IDS.bob)).shares).to.equal(tokens("50"));
+      expect(await compliance.investorCount()).to.equal(countBefore + 1n);
+      expect(await compliance.lockedShares(IDS.bob)).to.deep.equal(lockedBefore);
+      expect(asToken.address).to.equal(await fund.contracts.token.getAddress());
+    });
+  });
+
   describe("issue 16 finding 8: the ERC-3643 hooks transferred, created, destroyed", function () {
     /** Each hook, called by `caller`, with the amounts the old hooks recorded. */
     const hooks = (f: Awaited<ReturnType<typeof hooksFixture>>, caller: HardhatEthersSigner) => {

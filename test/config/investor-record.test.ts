@@ -130,8 +130,10 @@ describe("Investor classes and records (scripts/lib/classes.ts, investor-record.
         admin.address,
       ])) as unknown as AccessManager;
       const factory = await ethers.getContractFactory("IdentityRegistry");
+      const extension = await ethers.deployContract("IdentityRegistrySources");
       const registry = (await upgrades.deployProxy(factory, [await manager.getAddress(), 365 * 86_400], {
         kind: "uups",
+        constructorArgs: [await extension.getAddress()],
       })) as unknown as IdentityRegistry;
       const expiry = (await time.latest()) + 86_400;
       await registry.registerInvestor(existing.address, existing.address, 840, 1, expiry);

@@ -103,8 +103,18 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
           [4, [`wallet: invalid EIP-55 checksum: "${breakChecksum(A(4))}"`]],
           [5, ["wallet: zero address"]],
           [6, [`identity: invalid EIP-55 checksum: "${breakChecksum(A(106))}"`]],
-          [7, ['country: must be an ISO-3166 numeric code between 1 and 999, got "1000"']],
-          [8, ['country: must be an ISO-3166 numeric code between 1 and 999, got "US"']],
+          [
+            7,
+            [
+              'country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "1000"',
+            ],
+          ],
+          [
+            8,
+            [
+              'country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "US"',
+            ],
+          ],
           [9, ['classes: unknown class "vip"']],
           [10, ['kycExpiry: not in the future: "2020-01-01"']],
           [11, ['kycExpiry: not a calendar date: "2027-02-30"']],
@@ -119,7 +129,7 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
             19,
             [
               'wallet: not an address: "not-a-wallet"',
-              'country: must be an ISO-3166 numeric code between 1 and 999, got "0"',
+              'country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "0"',
               'classes: unknown class "gold"',
               'kycExpiry: must be a date YYYY-MM-DD or unix seconds, got "yesterday"',
             ],
@@ -169,7 +179,9 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
           {
             line: 5,
             raw: `${W[1]},,0,,2027-01-01`,
-            reasons: ['country: must be an ISO-3166 numeric code between 1 and 999, got "0"'],
+            reasons: [
+              'country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "0"',
+            ],
           },
         ]);
       });

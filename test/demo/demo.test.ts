@@ -88,6 +88,20 @@ describe("demo (scripts/demo.ts)", function () {
         expect((await fund.contracts.token.appliedNav()).updatedAt).to.equal(BigInt(published.at(-1)!));
         expect(await fund.contracts.compliance.investorCount()).to.be.greaterThan(0n);
 
+        // Issue 20's episode: Grace (account 35) verified by her ONCHAINID claim (source 1), Hugo (36) by EAS
+        // attestations (source 2); the attester's revocation, once refreshed, revoked Hugo's record and the
+        // demo's last transfer to him was refused.
+        const signers = await hre.ethers.getSigners();
+        const [grace, hugo] = [signers[35].address, signers[36].address];
+        const { registry, registrySources } = fund.contracts;
+        expect((await registrySources.recordSource(grace))[0]).to.equal(1n);
+        expect(await registry.isVerified(grace)).to.equal(true);
+        expect((await registrySources.recordSource(hugo))[0]).to.equal(2n);
+        expect(await registry.isRevoked(hugo)).to.equal(true);
+        expect(lines).to.include(
+          `  after the keeper's refresh, a transfer to Hugo is refused: RecipientNotVerified(${hugo})`,
+        );
+
         // The report states the dates it used.
         const report = fs.readFileSync(result.report, "utf8");
         const closures = schedule.days.flatMap((d) => closureOn(d.date) ?? []);
@@ -102,6 +116,17 @@ describe("demo (scripts/demo.ts)", function () {
         expect(report).to.include(
           `at the 16:00 New York strike on ${navDays.length} business days from ${navDays[0]} to ${navDays.at(-1)}`,
         );
+        // Issue 17: the off-chain trade was settled by the settlement orchestrator against the bank-rail server, and
+        // the report shows its timeline.
+        expect(report).to.include("## Off-chain trade through the settlement orchestrator");
+        expect(report).to.match(
+          /\| payment instructed on the rail \(end-to-end id DVP-31337-[0-9a-f]{8}-\d+\) \|/,
+        );
+        expect(report).to.match(/\| rail: payment settled \(RAIL-\d+\) \|/);
+        expect(report).to.match(/\| settled on chain: \d+ shares to the buyer \(TradeSettled\) \|/);
+        expect(
+          lines.some((l) => /^ {2}DvP #\d+ off-chain: .* after the bank payment RAIL-\d+ settled/.test(l)),
+        ).to.equal(true);
         expect(lines.at(-1)).to.match(
           /^Report: .*REPORT\.md, chart nav-supply\.svg, cap-table\.csv \(\d+ s\)$/,
         );

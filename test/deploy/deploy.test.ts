@@ -24,11 +24,16 @@ const { deployments, ethers, network, upgrades } = hre;
 
 /** Every record the scripts produce for deploy/config/hardhat.ts. */
 const EXPECTED_RECORDS = [
-  // 00_governance: the AccessManager, Safe 1.4.1 infrastructure and one Safe per role holder.
+  // 00_governance: the AccessManager, Safe's official 1.4.1 contracts and one Safe per role holder.
   "AccessManager",
   "Safe",
   "SafeProxyFactory",
   "CompatibilityFallbackHandler",
+  "MultiSend",
+  "MultiSendCallOnly",
+  "SignMessageLib",
+  "CreateCall",
+  "SimulateTxAccessor",
   "RoleHolder.admin",
   "RoleHolder.issuer",
   "RoleHolder.transferAgent",
@@ -37,7 +42,13 @@ const EXPECTED_RECORDS = [
   "RoleHolder.navPublisher",
   "RoleHolder.settlementAgent",
   // 01_identity
+  "IdentityRegistrySources",
   "IdentityRegistry",
+  // 01b_identity_sources (EAS deployed from its package's bytecode on a local network)
+  "OnchainIdSource",
+  "EAS.SchemaRegistry",
+  "EAS",
+  "AttestationSource",
   // 02_compliance
   "ModularComplianceAdmin",
   "ModularCompliance",
@@ -52,6 +63,7 @@ const EXPECTED_RECORDS = [
   // 05_stablecoins
   "Stablecoin.USDC",
   // 06_fund_manager
+  "FundManagerVaults",
   "FundManagerAdmin",
   "FundManager",
   // 07_settlement (with the local CCIP simulator of the hardhat config)
@@ -62,6 +74,8 @@ const EXPECTED_RECORDS = [
   // 08_wrapper
   "WrappedFundToken",
   "WrappedFundPriceFeed",
+  // 09_vaults
+  "FundVault.USDC",
 ];
 /** Records deployed behind a UUPS proxy (their record carries the implementation). */
 const PROXIES = [
@@ -73,6 +87,8 @@ const PROXIES = [
   "CrossChainAssetEscrow",
   "CrossChainPaymentEscrow",
   "WrappedFundToken",
+  "OnchainIdSource",
+  "AttestationSource",
 ];
 
 const RUN_FRESH = { resetMemory: true, deletePreviousDeployments: false, writeDeploymentsToFiles: false };

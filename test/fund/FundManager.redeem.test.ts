@@ -171,6 +171,7 @@ describe("FundManager", function () {
           BigInt(timestamp),
           1n,
           BigInt(STATUS.Pending),
+          0n, // vaultId: a direct request
           amount,
           USDC("1999"),
         ]);
@@ -416,6 +417,25 @@ describe("FundManager", function () {
         await publishReserves(fund, "10000000");
         const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
         await expect(settled.response).to.emit(fm, "RedemptionSettled");
+      });
+    });
+
+    describe("when the accrual refuses the oracle's latest round (issue 16 finding 2: a NAV decrease, not allowed)", function () {
+      it("should queue the request instead of reverting, the round left unapplied", async function () {
+        const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
+        const { token } = fund.contracts;
+        await time.increase(DAY);
+        await publishNav(fund, "0.9999");
+        const applied = await token.appliedNav();
+        await expect(token.accrue.staticCall())
+          .to.be.revertedWithCustomError(fund.contracts.navOracle, "NavDecreaseNotAllowed")
+          .withArgs(10n ** 18n, 9_999n * 10n ** 14n);
+        // The buffer (2,000 USDC) would pay 100 tokens at once; at a round the token cannot apply the request waits.
+        await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
+          .to.emit(fm, "RedemptionRequested")
+          .withArgs(1, alice.address, usdc, TOKENS("100"), TOKENS("100"), 0)
+          .and.not.to.emit(fm, "Redeemed");
+        expect(await token.appliedNav()).to.deep.equal(applied);
       });
     });
 

@@ -194,6 +194,36 @@ describe("access control of the deployed fund", function () {
           });
         }
       }
+      if (row.guard === "vault") {
+        // What a caller that is not the stablecoin's entry point meets with the sample arguments (the outsider's
+        // address everywhere, 1 for numbers): no entry point of that "stablecoin", no request #1 of a vault, no
+        // claims (the outsider, unverified, may not be paid).
+        const refusal: Record<string, (caller: string, outsider: string) => [string, unknown[]]> = {
+          subscribeFor: (caller, outsider) => ["NotTheVault", [outsider, caller]],
+          requestRedemptionFor: (caller, outsider) => ["NotTheVault", [outsider, caller]],
+          cancelRedemptionFor: () => ["InvalidRequestStatus", [1n, 0]],
+          claimCancellationFor: () => ["InvalidRequestStatus", [1n, 0]],
+          claimRedeemFor: (_caller, outsider) => ["IneligibleWallet", [outsider, 1]],
+          claimWithdrawFor: (_caller, outsider) => ["IneligibleWallet", [outsider, 1]],
+        };
+        for (const fn of row.functions) {
+          it(`${row.contract}.${fn} should refuse every Safe and an outsider (issue 19: the entry points only)`, async function () {
+            const { fund, governed, outsider } = await fixture();
+            const g = governed.get(row.contract)!;
+            const data = sampleCalldata(g.iface, fn, outsider.address);
+            for (const h of SAFE_HOLDERS) {
+              const [error, args] = refusal[fn](fund.as(h).address, outsider.address);
+              await expect(throughSafe(fund, h, g.address, data, [g.iface]), h)
+                .to.be.revertedWithCustomError(g.contract, error)
+                .withArgs(...args);
+            }
+            const [error, args] = refusal[fn](outsider.address, outsider.address);
+            await expect(outsider.sendTransaction({ to: g.address, data }))
+              .to.be.revertedWithCustomError(g.contract, error)
+              .withArgs(...args);
+          });
+        }
+      }
       if (row.guard === "initializer") {
         for (const fn of row.functions) {
           it(`${row.contract}.${fn} should refuse a second initialisation of the proxy and any of the implementation (InvalidInitialization)`, async function () {

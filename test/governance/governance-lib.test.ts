@@ -34,7 +34,10 @@ describe("Governance library (scripts/lib/governance.ts)", function () {
    * Every role is held by a Safe: admin, issuer (with a one-day execution delay), transfer agent and
    * guardian (which guards the issuer role). The deployer hands ADMIN over to the admin Safe and renounces it.
    */
+  /** Each run creates its Safes with new salts: the official Safe infrastructure is shared by every fixture. */
+  let runs = 0n;
   async function governanceFixture() {
+    const base = 100n * ++runs;
     const signers = await ethers.getSigners();
     const [deployer, outsider] = signers;
     const [adminOwners, issuerOwners, agentOwners, guardianOwners] = [2, 5, 8, 11].map((i) =>
@@ -49,10 +52,10 @@ describe("Governance library (scripts/lib/governance.ts)", function () {
         salt,
         deployer,
       );
-    const adminSafe = await safe(adminOwners, 1n);
-    const issuerSafe = await safe(issuerOwners, 2n);
-    const agentSafe = await safe(agentOwners, 3n);
-    const guardianSafe = await safe(guardianOwners, 4n);
+    const adminSafe = await safe(adminOwners, base + 1n);
+    const issuerSafe = await safe(issuerOwners, base + 2n);
+    const agentSafe = await safe(agentOwners, base + 3n);
+    const guardianSafe = await safe(guardianOwners, base + 4n);
 
     const manager = await ethers.deployContract("AccessManager", [deployer.address]);
     const managerAddress = await manager.getAddress();

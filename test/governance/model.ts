@@ -134,6 +134,8 @@ export const GUARDS = [
   "initializer",
   "authority",
   "self-checked",
+  // issue 19: the fund manager's side of the ERC-7575 entry points
+  "vault",
 ] as const;
 export type Guard = (typeof GUARDS)[number];
 

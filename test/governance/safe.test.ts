@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { getSingletonFactoryInfo } from "@safe-global/safe-singleton-factory";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,6 +16,10 @@ import {
   deploySafeInfrastructureWithDeployments,
   encodeSignatures,
   execProposal,
+  officialDeployment,
+  SAFE_SINGLETON_FACTORY,
+  TX_BUILDER_APP_VERSION,
+  txBuilderChecksum,
   execSafeTransaction,
   predictSafeAddress,
   proposeSafeTransaction,
@@ -43,7 +48,8 @@ async function expectRejection(promise: Promise<unknown>, message: RegExp): Prom
 }
 
 describe("Safe library (scripts/lib/safe.ts)", function () {
-  async function deployFixture() {
+  /** A fresh 2-of-3 Safe (salt `salt`: the official infrastructure is shared, so each fixture takes its own). */
+  async function buildFixture(salt: bigint) {
     const [deployer, owner1, owner2, owner3, outsider, relayer] = await ethers.getSigners();
     const infra = await deploySafeInfrastructure(deployer);
     const owners = [owner1, owner2, owner3];
@@ -51,7 +57,7 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
       infra,
       owners.map((o) => o.address),
       2,
-      0n,
+      salt,
       deployer,
     );
     const safe = new Contract(safeAddress, safeArtifacts.Safe.abi, ethers.provider);
@@ -64,8 +70,23 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
       ROLE,
     );
     await manager.grantRole(ROLE, safeAddress, 0);
-    return { deployer, owner1, owner2, owner3, owners, outsider, relayer, infra, safe, safeAddress, target };
+    return {
+      deployer,
+      owner1,
+      owner2,
+      owner3,
+      owners,
+      outsider,
+      relayer,
+      infra,
+      safe,
+      safeAddress,
+      target,
+      salt,
+    };
   }
+
+  const deployFixture = () => buildFixture(0n);
 
   describe("deploySafeInfrastructure", function () {
     describe("when called with a deployer", function () {
@@ -84,6 +105,46 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
           ),
         );
         await verifySafeInfrastructure(infra, ethers.provider);
+      });
+
+      it("should put each contract at Safe's official 1.4.1 address (safe-deployments), through Safe's singleton factory", async function () {
+        const { infra } = await loadFixture(deployFixture);
+        // The addresses Safe{Wallet} and the Transaction Service recognise on every chain (safe-deployments).
+        expect(infra).to.deep.include({
+          singleton: "0x41675C099F32341bf84BFc5382aF534df5C7461a",
+          proxyFactory: "0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67",
+          fallbackHandler: "0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99",
+          multiSendCallOnly: "0x9641d764fc13c8B624c04430C7356C1C7C8102e2",
+        });
+        // CREATE2 of the published creation code by the singleton factory, salt 0.
+        for (const [name, address] of [
+          ["Safe", infra.singleton],
+          ["SafeProxyFactory", infra.proxyFactory],
+          ["CompatibilityFallbackHandler", infra.fallbackHandler],
+        ] as const) {
+          expect(
+            getCreate2Address(
+              SAFE_SINGLETON_FACTORY,
+              ethers.ZeroHash,
+              keccak256(safeArtifacts[name].bytecode),
+            ),
+          ).to.equal(address);
+        }
+        for (const name of ["Safe", "SafeProxyFactory", "CompatibilityFallbackHandler"] as const) {
+          expect(officialDeployment(name, 1n).address).to.equal(officialDeployment(name, 31337n).address);
+        }
+        // On a Hardhat chain the factory's code is put in place (hardhat_setCode), not deployed by Safe's pre-signed
+        // 100 gwei transaction, which would make the node price later transactions from it.
+        const factoryDeployer = getSingletonFactoryInfo(31337)!.signerAddress;
+        expect(await ethers.provider.getTransactionCount(factoryDeployer)).to.equal(0);
+        expect(await ethers.provider.getCode(SAFE_SINGLETON_FACTORY)).to.not.equal("0x");
+      });
+
+      it("should send nothing when the contracts are already there", async function () {
+        const { deployer, infra } = await loadFixture(deployFixture);
+        const nonce = await ethers.provider.getTransactionCount(deployer.address);
+        expect(await deploySafeInfrastructure(deployer)).to.deep.equal(infra);
+        expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
       });
     });
 
@@ -123,7 +184,16 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
   });
 
   describe("deploySafeInfrastructureWithDeployments", function () {
-    const names = ["Safe", SAFE_DEPLOYMENT_NAMES.proxyFactory, SAFE_DEPLOYMENT_NAMES.fallbackHandler];
+    const names = [
+      "Safe",
+      SAFE_DEPLOYMENT_NAMES.proxyFactory,
+      SAFE_DEPLOYMENT_NAMES.fallbackHandler,
+      "MultiSend",
+      "MultiSendCallOnly",
+      "SignMessageLib",
+      "CreateCall",
+      "SimulateTxAccessor",
+    ];
 
     afterEach(async function () {
       // hardhat-deploy keeps Hardhat-network records in memory: leave none behind for other tests.
@@ -131,16 +201,12 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
     });
 
     describe("when run twice", function () {
-      it("should record the three contracts and send no transaction the second time", async function () {
+      it("should record the official contracts and send no transaction the second time", async function () {
         const { deployer } = await loadFixture(deployFixture);
         const chainId = (await ethers.provider.getNetwork()).chainId;
-        const first = await deploySafeInfrastructureWithDeployments(hre.deployments, deployer.address, {
-          chainId,
-        });
+        const first = await deploySafeInfrastructureWithDeployments(hre.deployments, deployer, { chainId });
         const nonceAfterFirst = await ethers.provider.getTransactionCount(deployer.address);
-        const second = await deploySafeInfrastructureWithDeployments(hre.deployments, deployer.address, {
-          chainId,
-        });
+        const second = await deploySafeInfrastructureWithDeployments(hre.deployments, deployer, { chainId });
 
         expect(second).to.deep.equal(first);
         expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonceAfterFirst);
@@ -149,29 +215,8 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
         expect((await hre.deployments.get("CompatibilityFallbackHandler")).address).to.equal(
           first.fallbackHandler,
         );
+        expect((await hre.deployments.get("MultiSendCallOnly")).address).to.equal(first.multiSendCallOnly);
         await verifySafeInfrastructure(first, ethers.provider);
-      });
-    });
-
-    describe("when deterministic deployment is asked for", function () {
-      it("should deploy each contract at its CREATE2 address through the deterministic deployer", async function () {
-        const { deployer } = await loadFixture(deployFixture);
-        const chainId = (await ethers.provider.getNetwork()).chainId;
-        const infra = await deploySafeInfrastructureWithDeployments(hre.deployments, deployer.address, {
-          chainId,
-          deterministicDeployment: true,
-        });
-        // hardhat-deploy's default deterministic deployment proxy (Arachnid's), salt 0.
-        const create2 = (bytecode: string) =>
-          getCreate2Address(
-            "0x4e59b44847b379578588920ca78fbf26c0b4956c",
-            ethers.ZeroHash,
-            keccak256(bytecode),
-          );
-        expect(infra.singleton).to.equal(create2(safeArtifacts.Safe.bytecode));
-        expect(infra.proxyFactory).to.equal(create2(safeArtifacts.SafeProxyFactory.bytecode));
-        expect(infra.fallbackHandler).to.equal(create2(safeArtifacts.CompatibilityFallbackHandler.bytecode));
-        await verifySafeInfrastructure(infra, ethers.provider);
       });
     });
   });
@@ -532,13 +577,31 @@ describe("Safe library (scripts/lib/safe.ts)", function () {
         const batch = JSON.parse(fs.readFileSync(txBuilderFile, "utf8"));
         expect(batch).to.include({ version: "1.0", chainId: "31337" });
         expect(batch.meta.createdFromSafeAddress).to.equal(safeAddress);
-        expect(batch.transactions).to.deep.equal([{ to: await target.getAddress(), value: "0", data }]);
+        expect(batch.meta.txBuilderVersion).to.equal(TX_BUILDER_APP_VERSION);
+        expect(batch.transactions).to.deep.equal([
+          {
+            to: await target.getAddress(),
+            value: "0",
+            data,
+            contractMethod: null,
+            contractInputsValues: null,
+          },
+        ]);
+        // The app's checksum: keccak256 of its canonical text of the batch with meta.name null.
+        expect(batch.meta.checksum).to.equal(txBuilderChecksum(batch));
+        expect(batch.meta.checksum).to.match(/^0x[0-9a-f]{64}$/);
+        expect(txBuilderChecksum({ ...batch, meta: { ...batch.meta, name: "renamed" } })).to.equal(
+          batch.meta.checksum,
+        );
+        expect(
+          txBuilderChecksum({ ...batch, transactions: [{ ...batch.transactions[0], value: "1" }] }),
+        ).to.not.equal(batch.meta.checksum);
       });
     });
 
     describe("when the proposal cannot be executed as written", function () {
       async function proposalFixture() {
-        const f = await deployFixture();
+        const f = await buildFixture(1000n);
         const data = f.target.interface.encodeFunctionData("setValue", [5]);
         const call = { to: await f.target.getAddress(), data };
         return { ...f, call };

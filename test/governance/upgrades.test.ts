@@ -40,9 +40,13 @@ interface UpgradeCase {
   extension?: string;
   /** The next version: the real contract plus `version2()`. */
   v2: string;
+  /** Constructor arguments of the extension, when it has a constructor (read from the deployment). */
+  extensionArgs?: () => Promise<unknown[]>;
+  /** Further extensions sharing the proxy's storage, reached through the extension's fallback (no constructor). */
+  moreExtensions?: string[];
   /** The next version's extension, deployed with `v2ExtensionArgs(current extension)`. */
   v2Extension?: string;
-  v2ExtensionArgs?: (currentExtension: string) => unknown[];
+  v2ExtensionArgs?: (currentExtension: string) => unknown[] | Promise<unknown[]>;
   /** Constructor arguments of the next version (not a split contract), read from the deployed proxy. */
   v2Args?: (proxy: Contract) => Promise<unknown[]>;
   /** Flags the deploy script passes for this contract, beyond the annotations in its source. */
@@ -51,7 +55,14 @@ interface UpgradeCase {
 
 /** One case per UUPS proxy of the deployment; the suite checks that no proxy is left out. */
 const CASES: UpgradeCase[] = [
-  { record: "IdentityRegistry", implementation: "IdentityRegistry", v2: "IdentityRegistryV2" },
+  {
+    record: "IdentityRegistry",
+    implementation: "IdentityRegistry",
+    extension: "IdentityRegistrySources",
+    v2: "IdentityRegistryV2",
+    v2Extension: "IdentityRegistrySourcesV2",
+    v2ExtensionArgs: () => [],
+  },
   {
     record: "ModularCompliance",
     implementation: "ModularCompliance",
@@ -73,8 +84,17 @@ const CASES: UpgradeCase[] = [
     implementation: "FundManager",
     extension: "FundManagerAdmin",
     v2: "FundManagerV2",
+    // FundManagerAdmin delegates in turn to FundManagerVaults (issue 19), kept by the next version.
+    extensionArgs: async () => [(await hre.deployments.get("FundManagerVaults")).address],
+    moreExtensions: ["FundManagerVaults"],
     v2Extension: "FundManagerAdminV2",
-    v2ExtensionArgs: () => [],
+    v2ExtensionArgs: async (current) => [
+      await new Contract(
+        current,
+        ["function vaultExtension() view returns (address)"],
+        ethers.provider,
+      ).vaultExtension(),
+    ],
   },
   { record: "DvPSettlement", implementation: "DvPSettlement", v2: "DvPSettlementV2" },
   {
@@ -97,6 +117,8 @@ const CASES: UpgradeCase[] = [
     v2: "WrappedFundTokenV2",
     v2Args: async (proxy) => [await proxy.fundToken()],
   },
+  { record: "OnchainIdSource", implementation: "OnchainIdSource", v2: "OnchainIdSourceV2" },
+  { record: "AttestationSource", implementation: "AttestationSource", v2: "AttestationSourceV2" },
 ];
 
 /**
@@ -302,7 +324,9 @@ async function prepare(c: UpgradeCase, g: GovernedContract) {
       ["function extension() view returns (address)"],
       ethers.provider,
     ).extension();
-    const ext = await (await ethers.getContractFactory(c.v2Extension)).deploy(...c.v2ExtensionArgs!(current));
+    const ext = await (
+      await ethers.getContractFactory(c.v2Extension)
+    ).deploy(...(await c.v2ExtensionArgs!(current)));
     newExtension = await ext.getAddress();
     constructorArgs = [newExtension];
   } else if (c.v2Args) {
@@ -350,27 +374,33 @@ describe("upgrades of the deployed fund", function () {
           withConstructorArgs(await sampleConstructorArgs(c.implementation), c.unsafeAllow),
         );
       });
-      if (c.extension) {
-        it(`should validate the extension ${c.extension} (no constructor, no immutable, no selfdestruct, no delegatecall)`, async function () {
-          await upgrades.validateImplementation(await ethers.getContractFactory(c.extension!), {
-            kind: "uups",
-            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
-          });
+      for (const extension of c.extension ? [c.extension, ...(c.moreExtensions ?? [])] : []) {
+        // Only the first extension has constructor arguments (the next one's address, annotated immutable).
+        const extensionArgs = async () =>
+          extension === c.extension && c.extensionArgs ? await c.extensionArgs() : [];
+        it(`should validate the extension ${extension} (no selfdestruct; a constructor, an immutable or a delegatecall only where annotated)`, async function () {
+          await loadFixture(governedFund);
+          await upgrades.validateImplementation(
+            await ethers.getContractFactory(extension),
+            withConstructorArgs(await extensionArgs(), EXTENSION_UNSAFE_ALLOW),
+          );
         });
 
-        it(`should find ${c.implementation} and ${c.extension} agree on the proxy's storage, both ways`, async function () {
+        it(`should find ${c.implementation} and ${extension} agree on the proxy's storage, both ways`, async function () {
           const { governed } = await loadFixture(governedFund);
           const g = governed.get(c.record)!;
+          const args = await extensionArgs();
           // The extension as a next version of the deployed implementation...
-          await upgrades.validateUpgrade(g.address, await ethers.getContractFactory(c.extension!), {
-            kind: "uups",
-            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
-          });
+          await upgrades.validateUpgrade(
+            g.address,
+            await ethers.getContractFactory(extension),
+            withConstructorArgs(args, EXTENSION_UNSAFE_ALLOW),
+          );
           // ...and the implementation as a next version of the extension.
-          const ext = await upgrades.deployImplementation(await ethers.getContractFactory(c.extension!), {
-            kind: "uups",
-            unsafeAllow: EXTENSION_UNSAFE_ALLOW,
-          });
+          const ext = await upgrades.deployImplementation(
+            await ethers.getContractFactory(extension),
+            withConstructorArgs(args, EXTENSION_UNSAFE_ALLOW),
+          );
           await upgrades.validateUpgrade(
             ext as string,
             await ethers.getContractFactory(c.implementation),

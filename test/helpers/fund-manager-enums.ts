@@ -6,7 +6,15 @@
 /** `IFundManagerTypes.Flow`. */
 export const FLOW = { Subscription: 0, Redemption: 1 } as const;
 /** `IFundManagerTypes.RequestStatus`. */
-export const STATUS = { None: 0, Pending: 1, Held: 2, Settled: 3, Cancelled: 4, Released: 5 } as const;
+export const STATUS = {
+  None: 0,
+  Pending: 1,
+  Held: 2,
+  Settled: 3,
+  Cancelled: 4,
+  Released: 5,
+  CancelClaimable: 6,
+} as const;
 /** `IFundManagerTypes.HoldReason`. */
 export const HOLD = {
   None: 0,

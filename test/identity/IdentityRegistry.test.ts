@@ -13,6 +13,7 @@ import {
   MAX_KYC_VALIDITY,
   YEAR,
   deployIdentityRegistry,
+  deployRegistryImplementation,
   deploySharesToken,
   identityRegistryFixture,
   labelledAddress,
@@ -268,7 +269,7 @@ describe("IdentityRegistry", function () {
     describe("when called on the implementation", function () {
       it("should revert with InvalidInitialization", async function () {
         const { outsider } = await loadFixture(identityRegistryFixture);
-        const implementation = await ethers.deployContract("IdentityRegistry");
+        const implementation = await deployRegistryImplementation();
         await expect(implementation.initialize(outsider.address, DAY)).to.be.revertedWithCustomError(
           implementation,
           "InvalidInitialization",
@@ -1708,8 +1709,7 @@ describe("IdentityRegistry", function () {
       bindToken: (r, ctx) => r.bindToken(ctx.sharesToken),
       unbindToken: (r, ctx) => r.unbindToken(ctx.sharesToken),
       setProtocolAccount: (r) => r.setProtocolAccount(NEW_WALLET, true),
-      upgradeToAndCall: async (r) =>
-        r.upgradeToAndCall(await ethers.deployContract("IdentityRegistry"), "0x"),
+      upgradeToAndCall: async (r) => r.upgradeToAndCall(await deployRegistryImplementation(), "0x"),
     };
 
     async function expectRefused(
@@ -1759,7 +1759,7 @@ describe("IdentityRegistry", function () {
         await officer.setRevoked(ALICE, [ALICE_2], true);
         await registry.connect(issuer).setDefaultKycValidity(90 * DAY);
         const before = await recordsOf(registry, [ALICE_1, ALICE_2, BOB_1]);
-        const implementation = await ethers.deployContract("IdentityRegistry");
+        const implementation = await deployRegistryImplementation();
         await expect(registry.connect(issuer).upgradeToAndCall(implementation, "0x"))
           .to.emit(registry, "Upgraded")
           .withArgs(await implementation.getAddress());
@@ -1793,7 +1793,7 @@ describe("IdentityRegistry", function () {
       it("should revert with AccessManagedUnauthorized and keep the implementation", async function () {
         const { registry, outsider, complianceOfficer, admin } = await loadFixture(boundFixture);
         const current = await upgrades.erc1967.getImplementationAddress(await registry.getAddress());
-        const implementation = await ethers.deployContract("IdentityRegistry");
+        const implementation = await deployRegistryImplementation();
         for (const caller of [outsider, complianceOfficer, admin]) {
           await expect(registry.connect(caller).upgradeToAndCall(implementation, "0x"))
             .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")

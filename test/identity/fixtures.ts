@@ -84,10 +84,22 @@ export async function deployIdentityRegistry(
   authority: string,
   defaultKycValidity: number | bigint = DEFAULT_KYC_VALIDITY,
 ): Promise<IdentityRegistry> {
+  const extension = await ethers.deployContract("IdentityRegistrySources");
   const factory = await ethers.getContractFactory("IdentityRegistry");
-  const proxy = await upgrades.deployProxy(factory, [authority, defaultKycValidity], { kind: "uups" });
+  const proxy = await upgrades.deployProxy(factory, [authority, defaultKycValidity], {
+    kind: "uups",
+    constructorArgs: [await extension.getAddress()],
+  });
   await proxy.waitForDeployment();
   return proxy as unknown as IdentityRegistry;
+}
+
+/** A registry implementation (with its IdentityRegistrySources extension), as an upgrade would deploy it. */
+export async function deployRegistryImplementation(): Promise<IdentityRegistry> {
+  const extension = await ethers.deployContract("IdentityRegistrySources");
+  return (await ethers.deployContract("IdentityRegistry", [
+    await extension.getAddress(),
+  ])) as unknown as IdentityRegistry;
 }
 
 export async function deploySharesToken(): Promise<MockSharesToken> {

@@ -1329,6 +1329,192 @@ const unpauseFlow = cmd(
   (m) => m.state.manager.subscriptionsPaused || m.state.manager.redemptionsPaused,
 );
 
+// ======================================================================= issue 19: the USDC entry point (FundVault)
+//
+// The ERC-7575 / ERC-7540 / ERC-7887 entry point, interleaved with the manager's own entry points: subscriptions
+// for the caller or a third-party receiver (paid by the caller or an ERC-7540 controller), redemption requests of
+// an owner's tokens by the owner, an operator, an ERC-20 spender or a stranger, controlled by the owner or another
+// wallet, claims and cancellations by the controller, an operator or a stranger, to the controller or another
+// receiver. The model decides; the harness checks the book of claims and that no ineligible wallet gains.
+
+/** The wallets `owner` approved as operators in the entry point. */
+const operatorsOf = (w: World, owner: string) =>
+  w.env.wallets.filter((x) => w.model.state.manager.vault.operators.has(`${owner}|${x}`));
+
+/** Who calls for `account`: itself, an operator it approved (when any), or another wallet. */
+const actorArb = fc.oneof(
+  { arbitrary: fc.constant("self" as const), weight: 6 },
+  { arbitrary: fc.constant("operator" as const), weight: 2 },
+  { arbitrary: fc.constant("stranger" as const), weight: 1 },
+);
+function resolveActor(w: World, kind: "self" | "operator" | "stranger", account: string, n: number): string {
+  const ops = operatorsOf(w, account);
+  if (kind === "operator" && ops.length) return ops[n % ops.length];
+  const others = w.env.wallets.filter((x) => x !== account && !ops.includes(x));
+  return kind === "self" || others.length === 0 ? account : others[n % others.length];
+}
+
+/** Another party (receiver, controller): the account itself mostly, else any wallet. */
+const partyArb = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 6 },
+  { arbitrary: pick({ investor: 4, verified: 2, unregistered: 1, any: 1 }), weight: 3 },
+);
+const resolveParty = (w: World, p: Pick | null, account: string) => (p ? resolveWallet(w, p) : account);
+
+const setOperator = cmd(
+  "setOperator",
+  fc.record({
+    wallet: pick({ holder: 6, investor: 2, any: 1 }),
+    operator: pick({ investor: 4, any: 1 }),
+    approved: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await w.setOperator(resolveWallet(w, p.wallet), resolveWallet(w, p.operator), p.approved, p.dt);
+  },
+);
+
+const vaultDeposit = cmd(
+  "vaultDeposit",
+  fc.record({
+    wallet: pick({ investor: 20, newcomer: 4, any: 1 }),
+    receiver: partyArb,
+    overload: fc.oneof(
+      { arbitrary: fc.constant("none" as const), weight: 6 },
+      { arbitrary: fc.constantFrom("self" as const, "operator" as const, "stranger" as const), weight: 2 },
+    ),
+    amount: payArb,
+    fresh: freshArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    await freshFeeds(w, p.fresh, p.dt, p.amount.n);
+    // The payer: the caller, or (the overload) a controller the caller acts for.
+    // (The fee wallet never approved the entry point for its stablecoins: an investor pays instead.)
+    const chosen = resolveWallet(w, p.wallet);
+    const payer =
+      chosen === w.env.feeWallet ? w.env.wallets[p.amount.n % (w.env.wallets.length - 1)] : chosen;
+    const receiver = resolveParty(w, p.receiver, payer);
+    const caller = p.overload === "none" ? payer : resolveActor(w, p.overload, payer, p.amount.n);
+    const amount = resolvePay(w, p.amount, receiver, w.now + p.dt);
+    await w.vaultDeposit(caller, amount, receiver, p.overload === "none" ? undefined : payer, p.dt);
+  },
+);
+
+const vaultRequestRedeem = cmd(
+  "vaultRequestRedeem",
+  fc.record({
+    owner: pick({ holder: 12, any: 1 }),
+    caller: fc.oneof(
+      { arbitrary: fc.constant("self" as const), weight: 6 },
+      { arbitrary: fc.constant("operator" as const), weight: 2 },
+      { arbitrary: fc.constant("spender" as const), weight: 2 },
+      { arbitrary: fc.constant("stranger" as const), weight: 1 },
+    ),
+    approval: redeemApprovalArb,
+    controller: partyArb,
+    amount: redeemArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const owner = resolveWallet(w, p.owner);
+    const controller = resolveParty(w, p.controller, owner);
+    const amount = resolveRedeem(w, p.amount, owner, w.now + p.dt + 1);
+    const kind = p.caller === "spender" ? "stranger" : p.caller;
+    const caller = resolveActor(w, kind, owner, p.amount.n);
+    if (p.caller === "spender" && caller !== owner && p.approval !== "none") {
+      const allowance = { exact: amount, max: MAX_UINT256, more: amount + ONE, short: amount - 1n }[
+        p.approval
+      ];
+      await w.approve(
+        owner,
+        caller,
+        allowance < 0n ? 0n : allowance > MAX_UINT256 ? MAX_UINT256 : allowance,
+        p.dt,
+      );
+    }
+    await w.vaultRequestRedeem(caller, amount, controller, owner, 1);
+  },
+);
+
+/** A controller with something to claim in the entry point (else any wallet). */
+function claimant(w: World, n: number): string {
+  const claims = [...w.model.state.manager.vault.claims.entries()].filter(([, c]) => c.settled > c.claimed);
+  return claims.length ? claims[n % claims.length][0] : w.env.wallets[n % w.env.wallets.length];
+}
+
+const vaultRedeem = cmd(
+  "vaultRedeem",
+  fc.record({
+    n: fc.nat(1_000),
+    caller: actorArb,
+    receiver: partyArb,
+    shares: fc.oneof(
+      { arbitrary: fc.constant("all" as const), weight: 6 },
+      { arbitrary: fc.constant("fraction" as const), weight: 3 },
+      { arbitrary: fc.constantFrom("over" as const, "zero" as const, "wei" as const), weight: 1 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const controller = claimant(w, p.n);
+    const c = w.model.state.manager.vault.claims.get(controller) ?? { settled: 0n, claimed: 0n, assets: 0n };
+    const claimable = c.settled - c.claimed;
+    const shares = {
+      all: claimable,
+      fraction: (claimable * BigInt(p.n)) / 1000n,
+      over: claimable + 1n,
+      zero: 0n,
+      wei: 1n,
+    }[p.shares];
+    const caller = resolveActor(w, p.caller, controller, p.n);
+    await w.vaultRedeem(caller, shares, resolveParty(w, p.receiver, controller), controller, p.dt);
+  },
+);
+
+/** A request made through the entry point in one of `statuses` (else any request id). */
+function vaultRequest(w: World, n: number, statuses: number[]): { id: number; controller: string } {
+  const ids = [...w.model.state.manager.requests.entries()].filter(
+    ([, r]) => r.viaVault && statuses.includes(r.status),
+  );
+  if (ids.length) {
+    const [id, r] = ids[n % ids.length];
+    return { id, controller: r.investor };
+  }
+  const id = resolveRequest(w, { which: "open", n }, [REQUEST.Pending, REQUEST.Held]);
+  return { id, controller: w.model.state.manager.requests.get(id)?.investor ?? w.env.wallets[0] };
+}
+
+const vaultCancel = cmd(
+  "vaultCancel",
+  fc.record({
+    n: fc.nat(1_000),
+    caller: actorArb,
+    wrongController: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, fc.constant(true)),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const { id, controller: real } = vaultRequest(w, p.n, [REQUEST.Pending, REQUEST.Held]);
+    const controller = p.wrongController ? w.env.wallets[p.n % w.env.wallets.length] : real;
+    await w.vaultCancel(resolveActor(w, p.caller, controller, p.n), BigInt(id), controller, p.dt);
+  },
+);
+
+const vaultClaimCancel = cmd(
+  "vaultClaimCancel",
+  fc.record({
+    n: fc.nat(1_000),
+    caller: actorArb,
+    receiver: partyArb,
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const { id, controller } = vaultRequest(w, p.n, [REQUEST.CancelClaimable]);
+    const caller = resolveActor(w, p.caller, controller, p.n);
+    await w.vaultClaimCancel(caller, BigInt(id), resolveParty(w, p.receiver, controller), controller, p.dt);
+  },
+);
+
 // ============================================================================================== the mix
 
 /**
@@ -1377,4 +1563,94 @@ export const fundCommands = [
   { arbitrary: mintUsdc, weight: 1 },
   { arbitrary: pauseFlow, weight: 1 },
   { arbitrary: unpauseFlow, weight: 24 },
+  // issue 19: the USDC entry point
+  { arbitrary: vaultDeposit, weight: 6 },
+  { arbitrary: vaultRequestRedeem, weight: 8 },
+  { arbitrary: vaultRedeem, weight: 5 },
+  { arbitrary: vaultCancel, weight: 2 },
+  { arbitrary: vaultClaimCancel, weight: 2 },
+  { arbitrary: setOperator, weight: 3 },
 ];
+
+// ============================================================================================== issue 20: EAS source
+
+/**
+ * The EAS verification source: the trusted attester attests a record for a wallet and anyone registers it
+ * (country and classes drawn, sometimes without a country or with the PROTOCOL class, which the source refuses;
+ * sometimes expiring within the run), the attester revokes a registered wallet's attestation, anyone refreshes a
+ * wallet. The wallets are the source's own (each its identity); sometimes another registered wallet, which the
+ * registry refuses (another identity, or the compliance officer's record).
+ */
+const sourceWallet = (w: World, n: number): string => {
+  const own = w.env.source.wallets;
+  if (n % 5 !== 4) return own[n % own.length];
+  const others = [...w.model.state.records.keys()].filter(
+    (x) => w.env.wallets.includes(x) && !own.includes(x),
+  );
+  return others.length ? others[n % others.length] : own[0];
+};
+
+const attestAndRegister = cmd(
+  "registerFromAttestation",
+  fc.record({
+    wallet: fc.nat(1_000),
+    country: fc.oneof(
+      { arbitrary: fc.constantFrom(...COUNTRIES), weight: 10 },
+      { arbitrary: fc.constant(0), weight: 1 },
+    ),
+    classes: fc.oneof(
+      {
+        arbitrary: fc.constantFrom(CLASS.ACCREDITED, CLASS.QUALIFIED_PURCHASER, CLASS.INSTITUTIONAL),
+        weight: 10,
+      },
+      { arbitrary: fc.constant(CLASS.US_PERSON), weight: 1 },
+      { arbitrary: fc.constant(CLASS.PROTOCOL), weight: 1 },
+    ),
+    expiresIn: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 3 },
+      { arbitrary: fc.integer({ min: 1, max: 10 * DAY }), weight: 1 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const wallet = sourceWallet(w, p.wallet);
+    const uid = await w.attest(
+      wallet,
+      { country: p.country, classes: p.classes, expiresIn: p.expiresIn },
+      p.dt,
+    );
+    await w.registerFromAttestation(wallet, uid, 1);
+  },
+);
+
+const revokeAtSource = cmd(
+  "revokeAttestation",
+  fc.record({
+    wallet: fc.nat(1_000),
+    // Most revocations are followed by someone's refresh (a counterparty, a keeper), after a while.
+    refreshAfter: fc.oneof(
+      { arbitrary: fc.constant(-1), weight: 1 },
+      { arbitrary: fc.integer({ min: 1, max: 2 * DAY }), weight: 3 },
+    ),
+    dt: dtArb,
+  }),
+  async (w, p) => {
+    const evidence = w.model.state.attestationSource?.evidence;
+    const wallets = w.env.source.wallets.filter((x) => evidence?.has(x));
+    // Nothing attested yet: a refresh (refused or not) instead.
+    if (wallets.length === 0) return w.refreshSource(w.env.source.wallets[p.wallet % 2], p.dt);
+    const wallet = wallets[p.wallet % wallets.length];
+    await w.revokeAttestation(wallet, p.dt);
+    if (p.refreshAfter >= 0) await w.refreshSource(wallet, p.refreshAfter);
+  },
+);
+
+const refreshSource = cmd("refreshSource", fc.record({ wallet: fc.nat(1_000), dt: dtArb }), async (w, p) =>
+  w.refreshSource(sourceWallet(w, p.wallet), p.dt),
+);
+
+fundCommands.push(
+  { arbitrary: attestAndRegister, weight: 4 },
+  { arbitrary: revokeAtSource, weight: 3 },
+  { arbitrary: refreshSource, weight: 2 },
+);

@@ -24,9 +24,15 @@ import {
   type Result,
 } from "ethers";
 import { deployFundFixture } from "../helpers/fund";
+import { easArtifact } from "../../deploy/lib/eas";
+import {
+  SCHEMA_KIND,
+  SUITE_RECORD_SCHEMA,
+  encodeRecordAttestation,
+} from "../../scripts/lib/identity-sources";
 import { CallRevertedError } from "../../scripts/lib/safe";
 import type { Fund } from "../../scripts/lib/fund";
-import type { FundStateReader, IFundManager, MockStablecoin } from "../../typechain-types";
+import type { FundStateReader, FundVault, IFundManager, MockStablecoin } from "../../typechain-types";
 import {
   CLASS,
   DAY,
@@ -47,7 +53,10 @@ import {
   type Outcome,
   type Tranche,
   type WalletRecord,
+  EAS_SOURCE_ID,
 } from "./model";
+
+const ZERO_BYTES32 = "0x" + "00".repeat(32);
 
 // ============================================================================================== fixture
 
@@ -126,6 +135,8 @@ export interface PropertyEnv {
     issuer: string;
     manager: string;
     usdc: string;
+    /** Issue 19: the USDC entry point (FundVault). */
+    vault: string;
   };
   actors: {
     caller: string;
@@ -139,9 +150,11 @@ export interface PropertyEnv {
   wallets: string[];
   /** Token accounts whose state is read and compared: the wallets, then the fund manager (escrow, dust). */
   accounts: string[];
-  /** Stablecoin holders: the wallets, the custodian and the fund manager. */
+  /** Stablecoin holders: the wallets, the custodian, the fund manager and (issue 19) the USDC entry point. */
   usdcHolders: string[];
   fundManager: IFundManager;
+  /** Issue 19: the USDC entry point. */
+  vault: FundVault;
   usdc: MockStablecoin;
   identities: string[];
   feeWallet: string;
@@ -151,6 +164,84 @@ export interface PropertyEnv {
   t0: number;
   /** Model and chain state after the fixture's preamble; every run starts from a copy. */
   base: { model: FundModel; view: ChainView; trace: string[] };
+  /** Issue 20: the EAS verification source the runs register investors through. */
+  source: AttestationSourceEnv;
+}
+
+// ============================================================================================== issue 20: EAS source
+
+/** Investor accounts (indices of `wallets`) the EAS source registers, each its own identity (kept in `identities`). */
+const SOURCE_WALLET_INDICES = [13, 12] as const;
+/** The trusted attester of the suite's record schema (an account with no role). */
+const ATTESTER_ACCOUNT = 24;
+
+export interface AttestationSourceEnv {
+  attestationSource: string;
+  eas: string;
+  easIface: Interface;
+  attester: string;
+  schema: string;
+  /** The wallets the source may register (their own identities). */
+  wallets: string[];
+}
+
+/**
+ * Registers the suite's record schema in EAS (deployed by the deploy scripts from its package's bytecode) and
+ * returns the issuer calls that make the attestation source require it from one trusted attester.
+ */
+async function prepareAttestationSource(
+  fund: Fund,
+  at: (i: number) => string,
+): Promise<{ env: AttestationSourceEnv; calls: [BaseContract, string, unknown[]][] }> {
+  const [deployer] = await hre.ethers.getSigners();
+  const easIface = new Interface(easArtifact("EAS.sol/EAS.json").abi as never);
+  const schemaRegistry = new hre.ethers.Contract(
+    (await hre.deployments.get("EAS.SchemaRegistry")).address,
+    easArtifact("SchemaRegistry.sol/SchemaRegistry.json").abi as never,
+    deployer,
+  );
+  const receipt = await (await schemaRegistry.register(SUITE_RECORD_SCHEMA, ZERO_ADDRESS, true)).wait();
+  const schema = schemaRegistry.interface.parseLog(receipt!.logs[0])!.args.uid as string;
+  const source = fund.contracts.attestationSource!;
+  const attester = at(ATTESTER_ACCOUNT);
+  return {
+    env: {
+      attestationSource: getAddress(await source.getAddress()),
+      eas: getAddress((await hre.deployments.get("EAS")).address),
+      easIface,
+      attester,
+      schema,
+      wallets: SOURCE_WALLET_INDICES.map((i) => at(FIRST_INVESTOR + i)),
+    },
+    calls: [
+      [source, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]],
+      [source, "setTrustedAttester", [schema, attester, true]],
+    ],
+  };
+}
+
+/**
+ * Issue 20 invariant, on the chain's own records: a wallet whose record its verification source revoked (EAS
+ * provenance, revoked: only a refresh after a revocation at the source writes that) neither receives nor sends
+ * shares, except by the transfer agent's and the minter's remedies.
+ */
+function checkSourceRevocations(
+  env: PropertyEnv,
+  prev: ChainView,
+  cur: ChainView,
+  op: OpInfo,
+  fail: (m: string) => void,
+) {
+  for (const w of env.accounts) {
+    const before = prev.wallets.get(w)!;
+    if (Number(bits(before.record, 240, 8)) !== EAS_SOURCE_ID || bits(before.record, 232, 1) !== 1n) continue;
+    stats.sourceRevokedChecks += 1;
+    const after = cur.wallets.get(w)!;
+    if (after.shares !== before.shares && !AGENT_OPS.includes(op.name))
+      fail(
+        `${short(w)}, whose record its source revoked, ${after.shares > before.shares ? "received" : "sent"} shares through ${op.name}`,
+      );
+  }
 }
 
 /**
@@ -200,6 +291,9 @@ export async function propertyFixture(): Promise<PropertyEnv> {
       [at(FIRST_INVESTOR + i), true],
     ]),
   ];
+  // Issue 20: the EAS source requires the suite's record schema from one attester (same issuer delay).
+  const source = await prepareAttestationSource(fund, at);
+  issuerCalls.push(...source.calls);
   const admin = fund.as("admin");
   const issuer = fund.as("issuer");
   for (const [role, who] of grants) await admin.call(manager, "grantRole", [role, who, 0]);
@@ -223,6 +317,7 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     issuer: getAddress(issuer.address),
     manager: getAddress(await fundManager.getAddress()),
     usdc: getAddress(await usdc.getAddress()),
+    vault: getAddress(await fund.contracts.vaults.USDC.getAddress()),
   };
   const wallets = [
     ...Array.from({ length: INVESTOR_ACCOUNTS }, (_, i) => at(FIRST_INVESTOR + i)),
@@ -231,11 +326,16 @@ export async function propertyFixture(): Promise<PropertyEnv> {
   // The investors pay subscriptions from an unlimited stablecoin allowance (the model does not track it).
   for (let i = 0; i < INVESTOR_ACCOUNTS; i++)
     await (await usdc.connect(signers[FIRST_INVESTOR + i]).approve(addr.manager, MAX_UINT256)).wait();
+  // Issue 19: and the USDC entry point, which takes a subscription's stablecoins from its payer.
+  for (let i = 0; i < INVESTOR_ACCOUNTS; i++)
+    await (await usdc.connect(signers[FIRST_INVESTOR + i]).approve(addr.vault, MAX_UINT256)).wait();
   const feeWallet = getAddress(await token.feeWallet());
   if (feeWallet !== at(ACCOUNT.feeWallet)) throw new Error(`unexpected fee wallet ${feeWallet}`);
   const identities = [
     ...Array.from({ length: IDENTITY_COUNT }, (_, i) => getAddress(toBeHex(0x1d00 + i + 1, 20))),
     feeWallet,
+    // Issue 20: a wallet the EAS source registers is its own identity.
+    ...source.env.wallets,
   ];
 
   const limits = await compliance.limits();
@@ -259,8 +359,9 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     actors,
     wallets,
     accounts: [...wallets, addr.manager],
-    usdcHolders: [...wallets, actors.custodian, addr.manager],
+    usdcHolders: [...wallets, actors.custodian, addr.manager, addr.vault],
     fundManager,
+    vault: fund.contracts.vaults.USDC,
     usdc,
     identities,
     feeWallet,
@@ -268,6 +369,7 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     errors: errorInterface(fund),
     t0: await latestTimestamp(),
     base: undefined as unknown as PropertyEnv["base"],
+    source: source.env,
   };
   const model = await initialModel(env);
   const world = new World(env, model, await readChain(env, model, undefined, model.state.now));
@@ -409,6 +511,7 @@ async function initialManager(env: PropertyEnv): Promise<ManagerState> {
     queue: { head: 1, tail: 1, pendingCount: 0, heldCount: 0 },
     escrow: { pendingShares: 0n, heldShares: 0n },
     requests: new Map(),
+    vault: { address: env.addr.vault, operators: new Set(), claims: new Map(), cancelledShares: 0n },
   };
 }
 
@@ -498,6 +601,9 @@ function errorInterface(fund: Fund): Interface {
     c.reserveGuard.interface,
     c.fundManager!.interface,
     c.stablecoins.USDC.interface,
+    c.attestationSource!.interface,
+    c.registrySources.interface,
+    c.vaults.USDC.interface,
   ]) {
     iface.forEachError((e: ErrorFragment) => {
       const sig = e.format("sighash");
@@ -667,6 +773,8 @@ export function decodeRequest([w0, w1]: [bigint, bigint]) {
     requestedAt: Number(bits(w0, 160, 40)),
     coinId: Number(bits(w0, 200, 8)),
     status: Number(bits(w0, 208, 8)),
+    /** Issue 19: the entry point the request was made through (0: a direct request). */
+    vaultId: Number(bits(w0, 216, 8)),
     shares: bits(w1, 0, 128),
     minOut: bits(w1, 128, 128),
   };
@@ -852,10 +960,12 @@ async function readChain(
   // The requests open in the model or in the previous state (a closed request never reopens), the newest one and
   // the next id (which must be empty): every open request on chain, without reading the closed history.
   const tail = model.state.manager.queue.tail;
-  const ids = new Set([...model.requestIds([REQUEST.Pending, REQUEST.Held]), tail - 1, tail]);
+  // (Issue 19: a request cancelled through the entry point stays open until its escrow is claimed.)
+  const OPEN = [REQUEST.Pending, REQUEST.Held, REQUEST.CancelClaimable] as number[];
+  const ids = new Set([...model.requestIds(OPEN), tail - 1, tail]);
   for (const [id, words] of prev?.manager.requests ?? []) {
     const status = decodeRequest(words).status;
-    if (status === REQUEST.Pending || status === REQUEST.Held) ids.add(id);
+    if (OPEN.includes(status)) ids.add(id);
   }
   const requestIds = [...ids].filter((id) => id >= 1).sort((a, b) => a - b);
   const rounds = {
@@ -1058,7 +1168,8 @@ export function packRecord(r: WalletRecord | undefined): bigint {
     (BigInt(r.country) << 160n) |
     (BigInt(r.classes) << 176n) |
     (BigInt(r.kycExpiry) << 192n) |
-    (r.revoked ? 1n << 232n : 0n)
+    (r.revoked ? 1n << 232n : 0n) |
+    (BigInt(r.source ?? 0) << 240n)
   );
 }
 
@@ -1071,6 +1182,7 @@ function unpackRecord(word: bigint, checksum = true): WalletRecord | undefined {
     classes: Number((word >> 176n) & 0xffffn),
     kycExpiry: Number((word >> 192n) & ((1n << 40n) - 1n)),
     revoked: ((word >> 232n) & 1n) === 1n,
+    ...((word >> 240n) & 0xffn ? { source: Number((word >> 240n) & 0xffn) } : {}),
   };
 }
 
@@ -1112,7 +1224,19 @@ export type OpName =
   | "pauseFlow"
   | "unpauseFlow"
   | "usdcTransfer"
-  | "usdcMint";
+  | "usdcMint"
+  // issue 20: the EAS verification source
+  | "attest"
+  | "revokeAttestation"
+  | "registerFromAttestation"
+  | "refreshSource"
+  // issue 19: the USDC entry point
+  | "vaultDeposit"
+  | "vaultRequestRedeem"
+  | "vaultRedeem"
+  | "vaultCancel"
+  | "vaultClaimCancel"
+  | "setOperator";
 
 export interface OpInfo {
   name: OpName;
@@ -1135,11 +1259,40 @@ const MANAGER_OPS: OpName[] = [
   "settleRedemptions",
   "settleHeld",
   "releaseHeld",
+  // issue 19
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultClaimCancel",
 ];
 /** The manager's operations that go through the token's transfer or issuance checks (compliance enforced). */
-const CHECKED_MANAGER_OPS: OpName[] = ["subscribe", "requestRedemption", "cancelRedemption", "releaseHeld"];
+const CHECKED_MANAGER_OPS: OpName[] = [
+  "subscribe",
+  "requestRedemption",
+  "cancelRedemption",
+  "releaseHeld",
+  // issue 19
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultClaimCancel",
+];
 /** The manager's operations that apply the latest NAV round first. */
-const SYNC_OPS: OpName[] = ["subscribe", "requestRedemption", "settleRedemptions", "settleHeld"];
+const SYNC_OPS: OpName[] = [
+  "subscribe",
+  "requestRedemption",
+  "settleRedemptions",
+  "settleHeld",
+  "vaultDeposit",
+];
+/** Issue 19: the operations after which the manager's book of the entry point is compared with the model. */
+const VAULT_BOOK_OPS: OpName[] = [
+  "vaultDeposit",
+  "vaultRequestRedeem",
+  "vaultRedeem",
+  "vaultCancel",
+  "vaultClaimCancel",
+  "settleRedemptions",
+  "settleHeld",
+];
 /** Operations that may legitimately move frozen or locked tokens: the transfer agent's and the minter's burn. */
 const AGENT_OPS: OpName[] = [
   "burn",
@@ -1186,6 +1339,8 @@ export const stats = {
   manager: new Map<string, number>(),
   /** Redemption requests simulated by {World.checkExitsOpen} (each one had to be accepted). */
   exitChecks: 0,
+  /** Issue 20: wallet-steps checked by {checkSourceRevocations} (a record its source revoked). */
+  sourceRevokedChecks: 0,
 };
 
 function countManager(what: string, n = 1) {
@@ -1194,7 +1349,7 @@ function countManager(what: string, n = 1) {
 
 /** Number of requests in each status. */
 function statusCounts(m: FundModel): number[] {
-  const counts = [0, 0, 0, 0, 0, 0];
+  const counts = [0, 0, 0, 0, 0, 0, 0];
   for (const r of m.state.manager.requests.values()) counts[r.status] += 1;
   return counts;
 }
@@ -1299,6 +1454,7 @@ export class World {
       countManager("cancelled", after[REQUEST.Cancelled] - before[REQUEST.Cancelled]);
       countManager("released", after[REQUEST.Released] - before[REQUEST.Released]);
     }
+    if (info.name.startsWith("vault") && expected.ok) countManager(`${info.name} accepted`);
     PROFILE.model += cpuNow() - t1;
     this.record(info, T, revert, expected, detected);
     if (detected !== undefined && detected !== detectExpected)
@@ -1420,6 +1576,7 @@ export class World {
       await this.checkExitsOpen(info.label);
       PROFILE.exits += cpuNow() - te;
     }
+    if (VAULT_BOOK_OPS.includes(info.name)) await this.checkVaultBook(info.label);
     if (this.steps % FULL_VIEWS_EVERY === 0) await this.checkViews(info.label);
     else {
       // A refused operation changed nothing (compared on the stored state above): its parties' views are as before.
@@ -1844,6 +2001,93 @@ export class World {
     throw new Error(`${message}\n  trace (most recent last):\n    ${this.trace.join("\n    ")}`);
   }
 
+  // ------------------------------------------------------------------------------------- issue 20: EAS source
+
+  /** EAS: the trusted attester attests a record for `wallet` (the fund's state must not move); returns the uid. */
+  async attest(wallet: string, a: { country: number; classes: number; expiresIn: number }, dt: number) {
+    const src = this.env.source;
+    const T = this.now + Math.max(1, dt);
+    const expiration = a.expiresIn === 0 ? 0 : T + a.expiresIn;
+    const data = src.easIface.encodeFunctionData("attest", [
+      {
+        schema: src.schema,
+        data: {
+          recipient: wallet,
+          expirationTime: expiration,
+          revocable: true,
+          refUID: ZERO_BYTES32,
+          data: encodeRecordAttestation(a.country, a.classes),
+          value: 0,
+        },
+      },
+    ]);
+    const revert = await this.send(src.attester, src.eas, data, T);
+    if (revert !== null) this.fail(`EAS refused the attestation: ${revert}`);
+    const logs = await hre.ethers.provider.getLogs({
+      address: src.eas,
+      fromBlock: "latest",
+      toBlock: "latest",
+    });
+    const uid = src.easIface.parseLog(logs[0])!.args.uid as string;
+    this.model.state.now = T;
+    this.model.attested(uid, { recipient: wallet, country: a.country, classes: a.classes, expiration });
+    const label = `EAS attest ${short(wallet)} (${a.country}, classes ${a.classes}, expires ${expiration ? `t+${a.expiresIn}` : "never"}) ${uid.slice(0, 10)}`;
+    this.trace.push(`${this.stamp(T)} ${label}`);
+    await this.after({ name: "attest", label }, T, true);
+    return uid;
+  }
+
+  /** EAS: the attester revokes the attestation `wallet` was registered with. */
+  async revokeAttestation(wallet: string, dt: number) {
+    const src = this.env.source;
+    const uid = this.model.state.attestationSource!.evidence.get(wallet)!;
+    const T = this.now + Math.max(1, dt);
+    const data = src.easIface.encodeFunctionData("revoke", [{ schema: src.schema, data: { uid, value: 0 } }]);
+    const revert = await this.send(src.attester, src.eas, data, T);
+    const already = this.model.state.attestationSource!.attestations.get(uid)!.revoked;
+    if ((revert === null) === already)
+      this.fail(`EAS revoke of ${uid} ${revert === null ? "accepted" : "refused"}`);
+    this.model.state.now = T;
+    this.model.attestationRevoked(uid);
+    const label = `EAS revoke ${uid.slice(0, 10)} of ${short(wallet)}`;
+    this.trace.push(`${this.stamp(T)} ${label} -> ${revert === null ? "ok" : "already revoked"}`);
+    await this.after({ name: "revokeAttestation", label }, T, true);
+  }
+
+  async registerFromAttestation(wallet: string, uid: string, dt: number) {
+    const src = this.env.source;
+    await this.op(
+      {
+        name: "registerFromAttestation",
+        label: `registerFromAttestation(${short(wallet)}, ${uid.slice(0, 10)})`,
+        to: wallet,
+      },
+      {
+        from: this.env.actors.caller,
+        to: src.attestationSource,
+        data: this.env.fund.contracts.attestationSource!.interface.encodeFunctionData(
+          "registerFromAttestation",
+          [wallet, [uid]],
+        ),
+      },
+      dt,
+      (m) => m.registerFromAttestation(wallet, uid),
+    );
+  }
+
+  async refreshSource(wallet: string, dt: number) {
+    await this.op(
+      { name: "refreshSource", label: `refresh(${short(wallet)})`, to: wallet },
+      {
+        from: this.env.actors.caller,
+        to: this.env.source.attestationSource,
+        data: this.env.fund.contracts.attestationSource!.interface.encodeFunctionData("refresh", [wallet]),
+      },
+      dt,
+      (m) => m.refreshFromSource(wallet),
+    );
+  }
+
   // ------------------------------------------------------------------------------------- typed operations
 
   /** The contracts' ABIs as plain interfaces (the typed ones narrow function names by overload). */
@@ -2224,6 +2468,172 @@ export class World {
     );
   }
 
+  // ------------------------------------------------------------------ issue 19: the USDC entry point (FundVault)
+
+  /** `caller` subscribes `assets` for `receiver` through the entry point (`controller`: the overload, it pays). */
+  async vaultDeposit(
+    caller: string,
+    assets: bigint,
+    receiver: string,
+    controller: string | undefined,
+    dt: number,
+  ) {
+    const v = this.env.vault.interface;
+    await this.op(
+      {
+        name: "vaultDeposit",
+        label: `${short(caller)}: vault.deposit(${assets}, ${short(receiver)}${controller ? `, ${short(controller)}` : ""})`,
+        from: controller ?? caller,
+        to: receiver,
+        coinAmount: assets,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: controller
+          ? v.encodeFunctionData("deposit(uint256,address,address)", [assets, receiver, controller])
+          : v.encodeFunctionData("deposit(uint256,address)", [assets, receiver]),
+      },
+      dt,
+      (m) => m.vaultDeposit(caller, assets, receiver, controller),
+    );
+  }
+
+  /** `caller` requests the redemption of `shares` of `owner`'s tokens, controlled by `controller` (ERC-7540). */
+  async vaultRequestRedeem(caller: string, shares: bigint, controller: string, owner: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultRequestRedeem",
+        label: `${short(caller)}: vault.requestRedeem(${shares}, ${short(controller)}, ${short(owner)})`,
+        from: owner,
+        to: this.env.addr.manager,
+        amount: shares,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("requestRedeem", [shares, controller, owner]),
+      },
+      dt,
+      (m) => m.vaultRequestRedeem(caller, shares, controller, owner),
+    );
+  }
+
+  /** `caller` claims `shares` of `controller`'s claimable shares, paid to `receiver` (ERC-7540 redeem). */
+  async vaultRedeem(caller: string, shares: bigint, receiver: string, controller: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultRedeem",
+        label: `${short(caller)}: vault.redeem(${shares}, ${short(receiver)}, ${short(controller)})`,
+        from: controller,
+        to: receiver,
+        shares,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("redeem", [shares, receiver, controller]),
+      },
+      dt,
+      (m) => m.vaultRedeem(caller, shares, receiver, controller),
+    );
+  }
+
+  /** `caller` cancels request `requestId` of `controller` (ERC-7887). */
+  async vaultCancel(caller: string, requestId: bigint, controller: string, dt: number) {
+    await this.op(
+      {
+        name: "vaultCancel",
+        label: `${short(caller)}: vault.cancelRedeemRequest(${requestId}, ${short(controller)})`,
+        from: controller,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("cancelRedeemRequest", [requestId, controller]),
+      },
+      dt,
+      (m) => m.vaultCancel(caller, requestId, controller),
+    );
+  }
+
+  /** `caller` claims the escrow of the cancelled request `requestId` of `controller` for `receiver` (ERC-7887). */
+  async vaultClaimCancel(
+    caller: string,
+    requestId: bigint,
+    receiver: string,
+    controller: string,
+    dt: number,
+  ) {
+    await this.op(
+      {
+        name: "vaultClaimCancel",
+        label: `${short(caller)}: vault.claimCancelRedeemRequest(${requestId}, ${short(receiver)}, ${short(controller)})`,
+        from: this.env.addr.manager,
+        to: receiver,
+      },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("claimCancelRedeemRequest", [
+          requestId,
+          receiver,
+          controller,
+        ]),
+      },
+      dt,
+      (m) => m.vaultClaimCancel(caller, requestId, receiver, controller),
+    );
+  }
+
+  /** `caller` approves or revokes `operator` in the entry point (ERC-7540). */
+  async setOperator(caller: string, operator: string, approved: boolean, dt: number) {
+    await this.op(
+      { name: "setOperator", label: `${short(caller)}: vault.setOperator(${short(operator)}, ${approved})` },
+      {
+        from: caller,
+        to: this.env.addr.vault,
+        data: this.env.vault.interface.encodeFunctionData("setOperator", [operator, approved]),
+      },
+      dt,
+      (m) => m.setOperator(caller, operator, approved),
+    );
+  }
+
+  /**
+   * Issue 19: the manager's book of the entry point against the model (the claimable shares and stablecoins of
+   * every controller the model knows, the escrow of cancelled requests), and, on the chain's own data, the stablecoins the entry point
+   * holds equal to what its controllers can claim (nothing created, nothing stuck).
+   */
+  async checkVaultBook(label: string) {
+    const env = this.env;
+    const fm = env.fundManager;
+    let held = 0n;
+    const out: string[] = [];
+    // The wallets the model knows claims of (a claim the chain held for another wallet would leave the entry
+    // point's balance above their sum, below).
+    const controllers = [...this.model.state.manager.vault.claims.keys()];
+    const chain = await Promise.all(controllers.map((w) => fm.claimable(env.addr.vault, w)));
+    for (const [i, w] of controllers.entries()) {
+      const [shares, assets] = chain[i];
+      held += assets;
+      const c = this.model.state.manager.vault.claims.get(w) ?? { settled: 0n, claimed: 0n, assets: 0n };
+      if (shares !== c.settled - c.claimed || assets !== c.assets)
+        out.push(
+          `claimable(${short(w)}): chain ${shares} shares ${assets} units, model ${c.settled - c.claimed} ${c.assets}`,
+        );
+    }
+    const cancelled = await fm.cancelledEscrow();
+    if (cancelled !== this.model.state.manager.vault.cancelledShares)
+      out.push(
+        `cancelledEscrow: chain ${cancelled}, model ${this.model.state.manager.vault.cancelledShares}`,
+      );
+    const balance = this.prev.usdc.balances.get(env.addr.vault)!;
+    if (balance !== held)
+      out.push(`the entry point holds ${balance} units, its controllers can claim ${held}`);
+    if (out.length) this.fail(`the entry point's book after ${label}:\n    ${out.join("\n    ")}`);
+  }
+
   async settleRedemptions(count: bigint, dt: number) {
     await this.op(
       { name: "settleRedemptions", label: `settleRedemptions(${count})`, from: this.env.addr.manager },
@@ -2559,6 +2969,7 @@ export function checkInvariants(
   if (counted !== cur.investorCount)
     fail(`investorCount ${cur.investorCount} but ${counted} investors hold shares`);
   checkManagerAlways(env, prev, cur, op, ok, fail);
+  checkSourceRevocations(env, prev, cur, op, fail);
 
   // ---- a refused operation changes nothing
   const sharesChanged = env.accounts.some((w) => {
@@ -2602,6 +3013,10 @@ export function checkInvariants(
     requestRedemption: [env.addr.manager],
     cancelRedemption: [op.to],
     releaseHeld: [op.to],
+    // issue 19: the receiver of a vault subscription or of a cancelled request's escrow, the escrow of a request
+    vaultDeposit: [op.to],
+    vaultRequestRedeem: [env.addr.manager],
+    vaultClaimCancel: [op.to],
   };
   for (const w of gainers) {
     const feeOfAccrual = accrued && w === env.feeWallet;
@@ -2618,7 +3033,9 @@ export function checkInvariants(
       if (prev.wallets.get(w)!.sanctioned) fail(`the fee went to sanctioned ${short(w)}`);
       continue;
     }
-    if (op.name === "forcedTransfer" || op.name === "recoveryAddress") continue;
+    // A recovery moves a wallet's position to another wallet of the same identity, whatever its rules; a forced
+    // transfer (issue 19, ERC-7943) only to a wallet that can receive, checked below as any other recipient.
+    if (op.name === "recoveryAddress") continue;
     if (prev.wallets.get(w)!.sanctioned) fail(`sanctioned ${short(w)} gained shares through ${op.name}`);
     if (prev.wallets.get(w)!.frozen) fail(`frozen ${short(w)} gained shares through ${op.name}`);
     if (!isProtocol(r)) {
@@ -2649,10 +3066,10 @@ export function checkInvariants(
     for (const w of env.accounts)
       if (!parties.includes(w) && d(w) !== 0n) fail(`${op.name} moved the shares of ${short(w)}`);
     const fee = accrued ? d(env.feeWallet) : 0n;
-    if (op.name === "subscribe" && supplyDelta - fee !== d(op.to))
-      fail(`subscribe: totalShares grew by ${supplyDelta - fee}, the subscriber by ${d(op.to)}`);
+    if ((op.name === "subscribe" || op.name === "vaultDeposit") && supplyDelta - fee !== d(op.to))
+      fail(`${op.name}: totalShares grew by ${supplyDelta - fee}, the subscriber by ${d(op.to)}`);
     if (
-      (op.name === "cancelRedemption" || op.name === "releaseHeld") &&
+      (op.name === "cancelRedemption" || op.name === "releaseHeld" || op.name === "vaultClaimCancel") &&
       (supplyDelta !== 0n || d(op.to) !== -d(env.addr.manager))
     )
       fail(`${op.name}: the recipient gained ${d(op.to)} shares, the escrow lost ${-d(env.addr.manager)}`);
@@ -2786,6 +3203,13 @@ const REQUEST_TRANSITIONS: Partial<Record<OpName, string[]>> = {
   settleHeld: [`${REQUEST.Held}>${REQUEST.Settled}`],
   releaseHeld: [`${REQUEST.Held}>${REQUEST.Released}`],
   holdRequest: [`${REQUEST.Pending}>${REQUEST.Held}`],
+  // issue 19
+  vaultRequestRedeem: [`${REQUEST.None}>${REQUEST.Pending}`],
+  vaultCancel: [
+    `${REQUEST.Pending}>${REQUEST.CancelClaimable}`,
+    `${REQUEST.Held}>${REQUEST.CancelClaimable}`,
+  ],
+  vaultClaimCancel: [`${REQUEST.CancelClaimable}>${REQUEST.Cancelled}`],
 };
 
 /** Whether the manager's storage and the stablecoin's balances are the same in both states. */
@@ -2849,9 +3273,15 @@ function checkManagerAlways(
   if (held !== g.heldShares) fail(`held escrow ${g.heldShares}, held requests hold ${held}`);
   if (nPending !== g.pendingCount || nHeld !== g.heldCount)
     fail(`queue counts ${g.pendingCount}/${g.heldCount}, requests ${nPending}/${nHeld}`);
+  // (Issue 19: the escrow of requests cancelled through the entry point waits in the manager until claimed.)
+  const cancelled = (v: ChainView) =>
+    [...v.manager.requests.values()]
+      .map((words) => decodeRequest(words))
+      .filter((r) => r.status === REQUEST.CancelClaimable)
+      .reduce((sum, r) => sum + r.shares, 0n);
   const escrow = (v: ChainView) => {
     const d = decodeManager(v.manager);
-    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares;
+    return v.wallets.get(env.addr.manager)!.shares - d.pendingShares - d.heldShares - cancelled(v);
   };
   const dust = escrow(cur);
   if (dust < 0n) fail(`the manager holds ${-dust} shares fewer than its escrow`);
@@ -2919,7 +3349,10 @@ function checkManagerFlows(
     changed.push({ id, from, to: r.status, r });
   }
   const settled = changed.filter((c) => c.to === REQUEST.Settled);
-  const settledTo = settled.map((c) => env.usdcHolders.find((h) => BigInt(h) === c.r.investor));
+  // (Issue 19: a request made through the entry point is paid into it, where its controller claims.)
+  const settledTo = settled.map((c) =>
+    c.r.vaultId !== 0 ? env.addr.vault : env.usdcHolders.find((h) => BigInt(h) === c.r.investor),
+  );
 
   // ---- who gains stablecoins
   const gainers: Partial<Record<OpName, (string | undefined)[]>> = {
@@ -2930,6 +3363,10 @@ function checkManagerFlows(
     withdrawToCustodian: [custodian],
     usdcTransfer: [op.to],
     usdcMint: [op.to],
+    // issue 19: a vault subscription pays as a subscription (the vault passes the stablecoins on); a claim pays
+    // its receiver out of the vault
+    vaultDeposit: [feeRecipient, manager, custodian],
+    vaultRedeem: [op.to],
   };
   for (const h of env.usdcHolders)
     if (coin(h) > 0n && !(gainers[op.name] ?? []).includes(h))
@@ -3017,6 +3454,26 @@ function checkManagerFlows(
         fail(`request ${c.id} was paid to an investor who may not be paid`);
     }
     if (op.name === "settleRedemptions" && g.head < gp.head) fail(`the queue's head went back`);
+  }
+
+  // ---- issue 19: the entry point passes a subscription's stablecoins on and pays claims only to payable wallets
+  if (op.name === "vaultDeposit") {
+    const paid = -coin(op.from!);
+    if (paid !== op.coinAmount) fail(`vaultDeposit of ${op.coinAmount}: the payer paid ${paid}`);
+    if (coin(env.addr.vault) !== 0n)
+      fail(`vaultDeposit left ${coin(env.addr.vault)} units in the entry point`);
+  }
+  if (op.name === "vaultRedeem") {
+    if (coin(op.to!) !== -coin(env.addr.vault) || coin(op.to!) <= 0n)
+      fail(`vaultRedeem: the receiver gained ${coin(op.to!)}, the entry point lost ${-coin(env.addr.vault)}`);
+    for (const w of [op.to!, op.from!]) {
+      const v = prev.wallets.get(w);
+      const rec = unpackRecord(v?.record ?? 0n, false);
+      if (!v || !rec || rec.revoked || rec.kycExpiry <= T || v.frozen || v.sanctioned)
+        fail(
+          `vaultRedeem paid (receiver ${short(op.to!)}, controller ${short(op.from!)}) a wallet that may not be paid`,
+        );
+    }
   }
 
   if (op.name === "withdrawToCustodian") {

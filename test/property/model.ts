@@ -159,6 +159,8 @@ export interface WalletRecord {
   classes: number;
   kycExpiry: number;
   revoked: boolean;
+  /** Provenance (issue 20): the verification source that wrote the record; absent or 0 = the compliance officer. */
+  source?: number;
 }
 
 /** FundTokenBase.Account. */
@@ -247,6 +249,21 @@ export interface RedemptionRequest {
   status: number;
   shares: bigint;
   minOut: bigint;
+  /** Issue 19: made through the ERC-7575 entry point (its investor is the ERC-7540 controller). */
+  viaVault?: boolean;
+}
+
+/**
+ * Issue 19: the USDC entry point (FundVault) and the manager's book of it: the ERC-7540 operators (in the vault),
+ * each controller's claims (FundManagerBase.ClaimAccount: settlement value of its settled requests, the part
+ * claimed, the stablecoins the vault holds for it) and the escrow of cancelled requests awaiting their claim.
+ */
+export interface VaultState {
+  address: string;
+  /** `controller|operator` pairs approved. */
+  operators: Set<string>;
+  claims: Map<string, { settled: bigint; claimed: bigint; assets: bigint }>;
+  cancelledShares: bigint;
 }
 
 /** The fund manager (FundManagerBase.FundManagerStorage), with one stablecoin. */
@@ -272,6 +289,8 @@ export interface ManagerState {
   queue: { head: number; tail: number; pendingCount: number; heldCount: number };
   escrow: { pendingShares: bigint; heldShares: bigint };
   requests: Map<number, RedemptionRequest>;
+  /** Issue 19: the USDC entry point. */
+  vault: VaultState;
 }
 
 /** The mock stablecoin (an OpenZeppelin ERC-20): balances and supply. */
@@ -313,6 +332,33 @@ export interface ModelState {
   // ---- fund manager and its stablecoin
   manager: ManagerState;
   usdc: StablecoinState;
+  // ---- the EAS verification source (issue 20); absent until the first attestation
+  attestationSource?: AttestationSourceState;
+}
+
+// ============================================================================================== issue 20: EAS source
+
+/** AttestationSource's registry id (deploy/scripts/01b_identity_sources.ts). */
+export const EAS_SOURCE_ID = 2;
+/** AttestationSource.AttestationStatus values the runs reach. */
+export const ATTESTATION_STATUS = { Revoked: 7, Expired: 8, MalformedData: 9 } as const;
+
+/** One attestation of the suite's record schema (`uint16 country,uint16 classes`) by the trusted attester. */
+export interface AttestationModel {
+  recipient: string;
+  country: number;
+  classes: number;
+  /** 0: never expires. */
+  expiration: number;
+  revoked: boolean;
+}
+
+export interface AttestationSourceState {
+  /** The source's longest record validity (the deploy config's defaultKycValiditySeconds). */
+  maxRecordValidity: number;
+  attestations: Map<string, AttestationModel>;
+  /** The uid each wallet was registered with (`evidenceOf`). */
+  evidence: Map<string, string>;
 }
 
 /** Outcome of an operation: accepted (with its return value, if any) or refused with an error. */
@@ -465,7 +511,8 @@ export class FundModel {
         const old = m.ofIdentity(wallet, identity);
         m.requireNoDuplicate(wallets, i);
         if (!revoked) m.requireListedIfProtocol(wallet, old.classes);
-        m.state.records.set(wallet, { ...old, revoked });
+        // The officer's write makes the record the officer's (provenance 0, issue 20).
+        m.state.records.set(wallet, { ...old, revoked, source: undefined });
       });
     });
   }
@@ -506,6 +553,90 @@ export class FundModel {
     const shares = this.account(wallet).shares;
     if (shares !== 0n) refuse("WalletHoldsTokens", wallet, this.state.token, shares);
     if (wallet === this.state.feeWallet) refuse("WalletIsFeeWallet", wallet, this.state.token);
+  }
+
+  // ============================================================================ issue 20: the EAS verification source
+
+  /** The source's state, created with the deployed validity on first use. */
+  private eas(): AttestationSourceState {
+    this.state.attestationSource ??= {
+      maxRecordValidity: 365 * 86_400,
+      attestations: new Map(),
+      evidence: new Map(),
+    };
+    return this.state.attestationSource;
+  }
+
+  /** EAS: the trusted attester attested `uid` for `recipient` (always accepted; not a registry operation). */
+  attested(uid: string, a: Omit<AttestationModel, "revoked">) {
+    this.eas().attestations.set(uid, { ...a, revoked: false });
+  }
+
+  /** EAS: the attester revoked `uid`. */
+  attestationRevoked(uid: string) {
+    const a = this.eas().attestations.get(uid);
+    if (a) a.revoked = true;
+  }
+
+  /** Whether the wallet's attestation is revoked or expired (what the invariant of issue 20 tracks). */
+  sourceEvidenceValid(wallet: string): boolean {
+    const uid = this.eas().evidence.get(wallet);
+    const a = uid === undefined ? undefined : this.eas().attestations.get(uid);
+    return a !== undefined && this.attestationStatus(a) === 0;
+  }
+
+  /** AttestationSource.registerFromAttestation(wallet, [uid]) then IdentityRegistry.writeFromSource. */
+  registerFromAttestation(wallet: string, uid: string) {
+    return this.tx((m) => {
+      const src = m.eas();
+      const a = src.attestations.get(uid)!;
+      const status = m.attestationStatus(a);
+      if (status !== 0) refuse("AttestationRefused", uid, status);
+      m.writeFromSource(wallet, a);
+      src.evidence.set(wallet, uid);
+    });
+  }
+
+  /** AttestationSource.refresh(wallet). */
+  refreshFromSource(wallet: string) {
+    return this.tx((m) => {
+      const r = m.record(wallet);
+      // Unregistered or the officer's: the error names the source listed under the record's id (none).
+      if (!r || (r.source ?? 0) !== EAS_SOURCE_ID) refuse("RecordNotFromThisSource", wallet, ZERO_ADDRESS);
+      const src = m.eas();
+      const a = src.attestations.get(src.evidence.get(wallet)!)!;
+      if (m.attestationStatus(a) === 0) m.writeFromSource(wallet, a);
+      else if (!r.revoked) m.state.records.set(wallet, { ...r, revoked: true });
+    });
+  }
+
+  private attestationStatus(a: AttestationModel): number {
+    if (a.revoked) return ATTESTATION_STATUS.Revoked;
+    if (a.expiration !== 0 && a.expiration <= this.state.now) return ATTESTATION_STATUS.Expired;
+    const allowed = CLASS.ALL & ~CLASS.PROTOCOL;
+    if (a.country === 0 || a.country > 999 || (a.classes & ~allowed) !== 0)
+      return ATTESTATION_STATUS.MalformedData;
+    return 0;
+  }
+
+  /** IdentityRegistry.writeFromSource from the EAS source: identity = the wallet. */
+  private writeFromSource(wallet: string, a: AttestationModel) {
+    const cap = this.state.now + this.eas().maxRecordValidity;
+    const kycExpiry = a.expiration !== 0 && a.expiration < cap ? a.expiration : cap;
+    const old = this.record(wallet);
+    if (old) {
+      if (old.identity !== wallet) refuse("WalletAlreadyRegistered", wallet, old.identity);
+      // The default policy: an officer's record wins.
+      if ((old.source ?? 0) === 0) refuse("RecordHeldByOfficer", wallet);
+    }
+    this.state.records.set(wallet, {
+      identity: wallet,
+      country: a.country,
+      classes: a.classes,
+      kycExpiry,
+      revoked: false,
+      source: EAS_SOURCE_ID,
+    });
   }
 
   // ============================================================================ compliance (COMPLIANCE_OFFICER)
@@ -908,12 +1039,17 @@ export class FundModel {
     this.recordMovement(from, ZERO_ADDRESS, shares);
   }
 
-  /** FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses rules and freezes, never to an unverified wallet. */
+  /**
+   * FundTokenAdmin.forcedTransfer (TRANSFER_AGENT): bypasses the sender's rules and freezes and the amount rules,
+   * never to an unverified wallet, nor (issue 19, ERC-7943) to one `canReceive` refuses: frozen, or refused by the
+   * compliance's recipient rules.
+   */
   forcedTransfer(from: string, to: string, amount: bigint) {
     return this.tx((m) => {
       if (from === to) refuse("ForcedTransferToSelf", from);
       if (to === ZERO_ADDRESS) refuse("ERC20InvalidReceiver", ZERO_ADDRESS);
       if (!m.isVerified(to)) refuse("RecipientNotVerified", to);
+      if (m.account(to).frozen || m.checkRecipient(to) !== R.NONE) refuse("ERC7943CannotReceive", to);
       const a = m.account(from);
       const shares = m.sharesToTake(from, a, amount);
       m.takeShares(from, a, shares);
@@ -1178,7 +1314,22 @@ export class FundModel {
 
   /** FundManager.subscribe by `wallet`: returns the tokens minted. */
   subscribe(wallet: string, stablecoin: string, amount: bigint, minTokensOut: bigint) {
-    return this.tx((m) => {
+    return this.tx((m) => m.subscribeFor(wallet, wallet, stablecoin, amount, minTokensOut));
+  }
+
+  /**
+   * FundManagerBase._subscribe for `wallet`, the stablecoins paid by `payer` (the wallet itself, or issue 19's
+   * entry point, which took them from its caller first).
+   */
+  private subscribeFor(
+    wallet: string,
+    payer: string,
+    stablecoin: string,
+    amount: bigint,
+    minTokensOut: bigint,
+  ) {
+    {
+      const m = this;
       const g = m.state.manager;
       if (g.subscriptionsPaused) refuse("SubscriptionsPaused");
       const coin = m.acceptedCoin(stablecoin);
@@ -1211,12 +1362,12 @@ export class FundModel {
       const wanted = m.reservedLiquidity(index) + coin.bufferTarget;
       const balance = m.usdcOf(g.address);
       const toBuffer = balance < wanted ? (wanted - balance < net ? wanted - balance : net) : 0n;
-      m.usdcMove(wallet, g.feeRecipient, fee);
-      m.usdcMove(wallet, g.address, toBuffer);
-      m.usdcMove(wallet, g.custodian, net - toBuffer);
+      m.usdcMove(payer, g.feeRecipient, fee);
+      m.usdcMove(payer, g.address, toBuffer);
+      m.usdcMove(payer, g.custodian, net - toBuffer);
       m.issue(wallet, tokens);
       return tokens;
-    });
+    }
   }
 
   /**
@@ -1349,9 +1500,10 @@ export class FundModel {
         if (reason !== HOLD.None) refuse("RequestStillBlocked", id, reason);
         const balance = m.usdcOf(g.address);
         if (balance < p.gross) refuse("InsufficientLiquidity", g.coin.address, balance, p.gross);
-        m.usdcMove(g.address, r.investor, p.net);
+        m.usdcMove(g.address, m.payeeOf(r), p.net);
         r.status = REQUEST.Settled;
         m.usdcMove(g.address, g.feeRecipient, p.fee);
+        m.bookClaim(r, p);
         g.queue.heldCount -= 1;
         g.escrow.heldShares -= r.shares;
         burnShares += r.shares;
@@ -1569,7 +1721,7 @@ export class FundModel {
       const balance = this.usdcOf(g.address);
       if (balance < p.gross) return "short";
       // trySafeTransfer: the mock stablecoin never refuses a covered transfer to a non-zero address.
-      this.usdcMove(g.address, r.investor, p.net);
+      this.usdcMove(g.address, this.payeeOf(r), p.net);
     }
     g.coin.pendingShares -= r.shares;
     if (reason !== HOLD.None) {
@@ -1578,6 +1730,7 @@ export class FundModel {
     }
     r.status = REQUEST.Settled;
     this.usdcMove(g.address, g.feeRecipient, p.fee);
+    this.bookClaim(r, p);
     return "paid";
   }
 
@@ -1585,6 +1738,175 @@ export class FundModel {
   private burnEscrow(shares: bigint, index: bigint) {
     const amount = toAmount(shares, index);
     if (amount !== 0n) this.destroy(this.state.manager.address, amount);
+  }
+
+  // ============================================================================ issue 19: the ERC-7575 entry point
+  //
+  // FundVault (contracts/fund/vaults/) for the USDC and the manager's side of it (FundManagerVaults): synchronous
+  // subscriptions paid by the caller or an ERC-7540 controller, ERC-7540 redemption requests of an owner's tokens
+  // controlled by a controller, claims of what the settlement paid into the vault, ERC-7887 cancellations. Every
+  // rule is the manager's and the token's, applied to the owner, the controller, the receiver and the payer.
+
+  /** FundManagerBase._payee: the investor, or the entry point for a request made through it. */
+  private payeeOf(r: RedemptionRequest): string {
+    return r.viaVault ? this.state.manager.vault.address : r.investor;
+  }
+
+  /** FundManagerBase._settled: a settled vault request credits its controller's claim in the vault. */
+  private bookClaim(r: RedemptionRequest, p: { value: bigint; net: bigint }) {
+    if (!r.viaVault) return;
+    const c = this.claimOf(r.investor);
+    c.settled += p.value;
+    c.assets += p.net;
+  }
+
+  /** The claim account of `controller` in the entry point (created empty). */
+  claimOf(controller: string) {
+    const claims = this.state.manager.vault.claims;
+    let c = claims.get(controller);
+    if (!c) {
+      c = { settled: 0n, claimed: 0n, assets: 0n };
+      claims.set(controller, c);
+    }
+    return c;
+  }
+
+  /** FundVault._authorize: the caller is `account` or an operator it approved (ERC-7540). */
+  private authorizeVault(caller: string, account: string) {
+    if (caller !== account && !this.state.manager.vault.operators.has(`${account}|${caller}`))
+      refuse("UnauthorizedCaller", caller, account);
+  }
+
+  /** FundManagerBase._requirePayable. */
+  private requirePayable(wallet: string) {
+    const reason = this.holdReason(wallet);
+    if (reason !== HOLD.None) refuse("IneligibleWallet", wallet, reason);
+  }
+
+  /** FundVault.setOperator by `caller`. */
+  setOperator(caller: string, operator: string, approved: boolean) {
+    return this.tx((m) => {
+      const ops = m.state.manager.vault.operators;
+      if (approved) ops.add(`${caller}|${operator}`);
+      else ops.delete(`${caller}|${operator}`);
+    });
+  }
+
+  /**
+   * FundVault.deposit(assets, receiver) by `caller`, or its ERC-7540 overload with `controller` paying (the caller
+   * being it or its operator): the stablecoins go from the payer to the vault, then the manager's subscribeFor.
+   */
+  vaultDeposit(caller: string, assets: bigint, receiver: string, controller?: string) {
+    return this.tx((m) => {
+      const v = m.state.manager.vault;
+      if (controller !== undefined) m.authorizeVault(caller, controller);
+      const payer = controller ?? caller;
+      // The vault's safeTransferFrom (the investors approved it without limit).
+      const balance = m.usdcOf(payer);
+      if (balance < assets) refuse("ERC20InsufficientBalance", payer, balance, assets);
+      m.usdcMove(payer, v.address, assets);
+      // FundManagerVaults.subscribeFor: a payer other than the investor must be payable.
+      if (payer !== receiver) m.requirePayable(payer);
+      return m.subscribeFor(receiver, v.address, m.state.manager.coin.address, assets, 0n);
+    });
+  }
+
+  /**
+   * FundVault.requestRedeem(shares, controller, owner) by `caller`: the owner's own request, an operator's (no
+   * allowance), or a spender's ERC-20 allowance; the manager's requestRedemptionFor. Returns the request id.
+   */
+  vaultRequestRedeem(caller: string, shares: bigint, controller: string, owner: string) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      const spender = owner === caller || g.vault.operators.has(`${owner}|${caller}`) ? owner : caller;
+      // FundManagerBase._redemption on the owner (no minimum payout).
+      if (g.redemptionsPaused) refuse("RedemptionsPaused");
+      const coin = m.acceptedCoin(g.coin.address);
+      if (shares === 0n || shares > MAX_UINT128) refuse("InvalidAmount", shares);
+      if (m.sanctionedWallet(owner)) refuse("WalletSanctioned", owner);
+      const gross = shares / m.scaleOf(coin);
+      if (gross - feeUp(gross, g.redemptionFeeBps) === 0n) refuse("RedemptionTooSmall", shares);
+      m.requirePayable(controller);
+      // FundToken.escrowFrom(spender, owner, shares): a holder transfer into the manager's escrow.
+      const before = m.account(g.address).shares;
+      if (spender !== owner) m.spendAndTransfer(spender, owner, g.address, shares);
+      else m.holderTransfer(owner, g.address, shares);
+      const moved = m.account(g.address).shares - before;
+      const id = g.queue.tail;
+      g.requests.set(id, {
+        investor: controller,
+        requestedAt: m.state.now,
+        coinId: coin.id,
+        status: REQUEST.Pending,
+        shares: moved,
+        minOut: 0n,
+        viaVault: true,
+      });
+      g.queue.tail += 1;
+      g.queue.pendingCount += 1;
+      g.escrow.pendingShares += moved;
+      coin.pendingShares += moved;
+      return BigInt(id);
+    });
+  }
+
+  /** FundVault.redeem(shares, receiver, controller) by `caller`: returns the stablecoins paid. */
+  vaultRedeem(caller: string, shares: bigint, receiver: string, controller: string) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      m.authorizeVault(caller, controller);
+      if (g.redemptionsPaused) refuse("RedemptionsPaused");
+      m.requirePayable(controller);
+      m.requirePayable(receiver);
+      const c = m.claimOf(controller);
+      const claimable = c.settled - c.claimed;
+      if (shares === 0n || shares > claimable) refuse("ClaimExceedsClaimable", controller, shares, claimable);
+      const assets = shares === claimable ? c.assets : (shares * c.assets) / claimable;
+      if (assets === 0n) refuse("RedemptionTooSmall", shares);
+      c.claimed += shares;
+      c.assets -= assets;
+      m.usdcMove(g.vault.address, receiver, assets);
+      return assets;
+    });
+  }
+
+  /** FundVault.cancelRedeemRequest(id, controller) by `caller` (ERC-7887, synchronous). */
+  vaultCancel(caller: string, requestId: bigint, controller: string) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      m.authorizeVault(caller, controller);
+      const r = m.vaultRequestIn(requestId, controller, REQUEST.Pending, REQUEST.Held);
+      if (r.status === REQUEST.Pending) {
+        g.queue.pendingCount -= 1;
+        g.escrow.pendingShares -= r.shares;
+        g.coin.pendingShares -= r.shares;
+      } else {
+        g.queue.heldCount -= 1;
+        g.escrow.heldShares -= r.shares;
+      }
+      r.status = REQUEST.CancelClaimable;
+      g.vault.cancelledShares += r.shares;
+    });
+  }
+
+  /** FundVault.claimCancelRedeemRequest(id, receiver, controller) by `caller`: returns the tokens moved. */
+  vaultClaimCancel(caller: string, requestId: bigint, receiver: string, controller: string) {
+    return this.tx((m) => {
+      const g = m.state.manager;
+      m.authorizeVault(caller, controller);
+      const r = m.vaultRequestIn(requestId, controller, REQUEST.CancelClaimable, REQUEST.CancelClaimable);
+      r.status = REQUEST.Cancelled;
+      g.vault.cancelledShares -= r.shares;
+      return m.moveShares(g.address, receiver, r.shares);
+    });
+  }
+
+  /** FundManagerVaults._vaultRequestIn: in one of two states, made through the vault, of `controller`. */
+  private vaultRequestIn(requestId: bigint, controller: string, a: number, b: number): RedemptionRequest {
+    const r = this.requestIn(requestId, a, b);
+    if (!r.viaVault) refuse("NotRequestVault", requestId, this.state.manager.vault.address);
+    if (r.investor !== controller) refuse("NotRequestOwner", requestId, controller, r.investor);
+    return r;
   }
 }
 

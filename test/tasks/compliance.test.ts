@@ -1,5 +1,6 @@
 import hre from "hardhat";
 import { expect } from "chai";
+import { ZeroAddress } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFundFixture, registerInvestor, mint, ONE, COUNTRY } from "../helpers/fund";
 import type { Explanation } from "../../scripts/tasks/compliance";
@@ -84,6 +85,55 @@ describe("tasks: compliance", function () {
         "compliance:explain",
         { from: alice, to: "bob", amount: "1" },
         '--to: "bob" is not an address',
+      );
+    });
+  });
+
+  describe("regression: issue 21 finding 6 (compliance:explain could not explain a mint: the zero address was refused)", function () {
+    it("should explain a mint without --from: the issuance checks, then the mint simulated from the MINTER's Safe", async function () {
+      const { fund, bob } = await loadFixture(partiesFixture);
+      const e: Explanation = await expectNothingSent("compliance:explain", { to: bob, amount: "10" });
+      expect(e).to.include({ code: 0, name: "NONE" });
+      expect(e.mintRevert).to.equal(undefined);
+      expect(output.lines).to.include.members([
+        `Mint of 10 tokens to ${bob}:`,
+        "  ALLOWED - code 0 NONE: Transfer allowed",
+        `  the mint itself, simulated from the transferAgent Safe ${fund.as("transferAgent").address}: succeeds`,
+      ]);
+    });
+
+    it("should name the country rule for a mint to an investor of an embargoed country", async function () {
+      const { carol } = await loadFixture(partiesFixture);
+      const e: Explanation = await hre.run("compliance:explain", {
+        from: ZeroAddress,
+        to: carol,
+        amount: "10",
+      });
+      expect(e.name).to.equal("RECIPIENT_COUNTRY_RESTRICTED");
+      expect(e.detail).to.equal("country rule (on): deny-list; country 364 is listed");
+    });
+
+    it("should show the reserve check a mint beyond the reserves fails, in tokens with the raw values (issue 21 finding 5)", async function () {
+      const { fund, bob } = await loadFixture(partiesFixture);
+      expect(await fund.contracts.token.totalSupply()).to.equal(1000n * ONE);
+      const e: Explanation = await expectNothingSent("compliance:explain", {
+        to: bob,
+        amount: "20000000",
+        mint: true,
+      });
+      expect(e.code).to.equal(0);
+      expect(e.mintRevert).to.equal(
+        `ReserveExceeded(newSupply=20,001,000 tokens [${20_001_000n * ONE}], reserves=10,000,000 tokens ` +
+          `[${10_000_000n * ONE}])`,
+      );
+    });
+
+    it("should refuse --mint with a sender", async function () {
+      const { alice, bob } = await loadFixture(partiesFixture);
+      await expectRefused(
+        "compliance:explain",
+        { from: alice, to: bob, amount: "1", mint: true },
+        "--mint explains an issuance: it has no sender, give no --from",
       );
     });
   });

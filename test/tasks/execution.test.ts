@@ -2,12 +2,19 @@ import * as fs from "fs";
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { Wallet } from "ethers";
+import { ErrorFragment, Wallet } from "ethers";
 import { deployFundFixture, ONE, DAY } from "../helpers/fund";
 import { ROLE_IDS } from "../../deploy/lib/roles";
 import { SAFE_TX_TYPES, execProposal, readProposal } from "../../scripts/lib/safe";
 import { accessManagerInterface } from "../../scripts/lib/governance";
-import { loadOpsContext } from "../../scripts/tasks/context";
+import {
+  TaskFailedError,
+  TaskInputError,
+  guarded,
+  loadOpsContext,
+  recoveryAdvice,
+} from "../../scripts/tasks/context";
+import { formatNamedArgs, formatValue } from "../../scripts/lib/format";
 import { addInvestor } from "../../scripts/tasks/investors";
 import { mintTokens } from "../../scripts/tasks/token";
 import type { PerformResult } from "../../scripts/tasks/execute";
@@ -64,7 +71,9 @@ describe("tasks: execution", function () {
             "roles:show",
             {},
             `The deployment records of network "hardhat" put FundToken at ${nowhere}, where the chain has no code ` +
-              "(was the node restarted?): redeploy with npx hardhat deploy --network hardhat",
+              "(was the node restarted?): deploy the fund again with npx hardhat deploy --network hardhat --reset, and " +
+              "move the proposals written for the old chain out of proposals/hardhat/ (docs/OPERATIONS.md, " +
+              '"After a node restart")',
           );
         },
       );
@@ -126,7 +135,9 @@ describe("tasks: execution", function () {
       );
       const outcome = result!.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/complianceOfficer-nonce0-registerInvestor.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/complianceOfficer-nonce0-registerInvestor-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       expect(fs.existsSync(outcome.txBuilderFile)).to.equal(true);
       const proposal = readProposal(outcome.file);
       const { registry } = fund.contracts;
@@ -161,7 +172,9 @@ describe("tasks: execution", function () {
       });
       const outcome = result.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce0-schedule-unpause.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/issuer-nonce0-schedule-unpause-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       const proposal = readProposal(outcome.file);
       const { token, manager } = fund.contracts;
       expect(proposal.safe).to.equal(fund.as("issuer").address);
@@ -211,7 +224,9 @@ describe("tasks: execution", function () {
       });
       const outcome = proposed.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce1-execute-unpause.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/issuer-nonce1-execute-unpause-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       const proposal = readProposal(outcome.file);
       expect(proposal.to).to.equal(await manager.getAddress());
       expect(proposal.data).to.equal(
@@ -237,6 +252,88 @@ describe("tasks: execution", function () {
       });
       await mintTokens(ctx, { wallet: bob, amount: "42" });
       expect(await fund.contracts.token.balanceOf(bob)).to.equal(42n * ONE);
+    });
+  });
+
+  describe("regression: issue 21 finding 5 (errors printed raw integers and a stack trace every time)", function () {
+    it("should give a refusal only its message line as stack unless --verbose", async function () {
+      const refusal = await guarded(async () => {
+        throw new TaskInputError("--wallet: nothing to do");
+      }, false).catch((e: Error) => e);
+      expect(refusal.name).to.equal("TaskInputError");
+      expect(refusal.stack).to.equal("TaskInputError: --wallet: nothing to do");
+      const verbose = await guarded(async () => {
+        throw new TaskInputError("--wallet: nothing to do");
+      }, true).catch((e: Error) => e);
+      expect(verbose.stack).to.match(/\n\s+at .+:\d+:\d+/);
+    });
+
+    it("should turn an unexpected error into one line naming --verbose, and let it through with --verbose", async function () {
+      const unexpected = new Error("connect ECONNREFUSED 127.0.0.1:8545\nsecond line");
+      const quiet = await guarded(async () => {
+        throw unexpected;
+      }, false).catch((e: Error) => e);
+      expect(quiet.name).to.equal("TaskFailedError");
+      expect(quiet.message).to.equal(
+        "connect ECONNREFUSED 127.0.0.1:8545 (run with npx hardhat --verbose <task> … for the stack trace)",
+      );
+      expect(quiet.stack).to.equal(`TaskFailedError: ${quiet.message}`);
+      expect((quiet as TaskFailedError).cause).to.equal(unexpected);
+      expect(
+        await guarded(async () => {
+          throw unexpected;
+        }, true).catch((e: Error) => e),
+      ).to.equal(unexpected);
+    });
+
+    it("should print each value in its unit with the raw integer beside it", function () {
+      expect(formatValue(20_001_000n * ONE, "tokens")).to.equal(`20,001,000 tokens [${20_001_000n * ONE}]`);
+      expect(formatValue(10_250_000_50000000n, "answer", { answerDecimals: 8 })).to.equal(
+        "$10,250,000.5 [1025000050000000]",
+      );
+      expect(formatValue(1_000_000_000000n, "stablecoin", { stablecoinDecimals: 6 })).to.equal(
+        "1,000,000 [1000000000000]",
+      );
+      expect(formatValue(10n, "bps")).to.equal("10 bps (0.1%) [10]");
+      expect(formatValue(1796626954n, "time")).to.equal("2026-12-07T07:02:34Z [1796626954]");
+      expect(formatValue(2n * BigInt(DAY) + 3661n, "duration")).to.equal("2d 1h 1m 1s [176461]");
+      const publishTooSoon = ErrorFragment.from(
+        "error PublishTooSoon(uint256 previousUpdatedAt, uint256 nowTimestamp, uint32 minInterval)",
+      );
+      // A stablecoin's amounts in its own decimals and symbol, named by the error or the fund's only one.
+      const usdc = Wallet.createRandom().address;
+      const insufficientLiquidity = ErrorFragment.from(
+        "error InsufficientLiquidity(address stablecoin, uint256 available, uint256 needed)",
+      );
+      const dai = { symbol: "DAI", decimals: 18 };
+      expect(
+        formatNamedArgs(insufficientLiquidity, [usdc, 5n * ONE, 7n * ONE], { stablecoins: { [usdc]: dai } }),
+      ).to.equal(
+        `InsufficientLiquidity(stablecoin=${usdc}, available=5 DAI [${5n * ONE}], needed=7 DAI [${7n * ONE}])`,
+      );
+      const balance = ErrorFragment.from(
+        "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+      );
+      expect(
+        formatNamedArgs(balance, [usdc, 2_500_000n, 0n], { token: { symbol: "USDC", decimals: 6 } }),
+      ).to.equal(`ERC20InsufficientBalance(sender=${usdc}, balance=2.5 USDC [2500000], needed=0 USDC [0])`);
+      expect(formatNamedArgs(publishTooSoon, [1796626954n, 1796627000n, 3600n])).to.equal(
+        "PublishTooSoon(previousUpdatedAt=2026-12-07T07:02:34Z [1796626954], nowTimestamp=2026-12-07T07:03:20Z " +
+          "[1796627000], minInterval=1h [3600])",
+      );
+    });
+  });
+
+  describe("regression: issue 21 finding 8 (after a node restart the message advised a redeploy that fails)", function () {
+    it("should advise deploy --reset on a local node, and restoring the records on a remote network", function () {
+      expect(recoveryAdvice("localhost")).to.equal(
+        "deploy the fund again with npx hardhat deploy --network localhost --reset, and move the proposals " +
+          'written for the old chain out of proposals/localhost/ (docs/OPERATIONS.md, "After a node restart")',
+      );
+      expect(recoveryAdvice("sepolia")).to.equal(
+        "the records in deployments/sepolia/ do not describe this chain: restore them from where the deployment " +
+          "was made",
+      );
     });
   });
 });

@@ -83,9 +83,10 @@ describe("tasks: investors", function () {
       await hre.run("investor:add", {
         wallet: alice.toLowerCase(),
         country: "276",
+        classes: "accredited",
         kycExpiry: await inDays(30),
       });
-      expect(await record(fund, alice)).to.include({ identity: alice, country: 276, classes: 0 });
+      expect(await record(fund, alice)).to.include({ identity: alice, country: 276, classes: 1 });
     });
 
     it("should only simulate with --dry-run", async function () {
@@ -94,6 +95,7 @@ describe("tasks: investors", function () {
       const result = await expectNothingSent<PerformResult>("investor:add", {
         wallet: alice,
         country: "840",
+        classes: "accredited",
         kycExpiry: await inDays(30),
         dryRun: true,
       });
@@ -192,7 +194,7 @@ describe("tasks: investors", function () {
         await expectRefused(
           "investor:add",
           { wallet: investors[0].address, country: "1000", kycExpiry: await inDays(30) },
-          '--country: "1000" is not an ISO-3166 numeric country code (1 to 999)',
+          '--country: "1000" is not an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore)',
         );
       });
     });
@@ -279,7 +281,7 @@ describe("tasks: investors", function () {
         );
         expect(output.lines.slice(1)).to.deep.equal([
           `  line 3: ${other},,1000,accredited,${expiry}`,
-          '    - country: must be an ISO-3166 numeric code between 1 and 999, got "1000"',
+          '    - country: must be an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, 276 Germany, 702 Singapore), got "1000"',
           `  line 4: ${good},,840,wizard,2020-01-01`,
           '    - classes: unknown class "wizard"',
           '    - kycExpiry: not in the future: "2020-01-01"',
@@ -574,6 +576,103 @@ describe("tasks: investors", function () {
       await registerInvestor(fund, carol, { kycExpiry: now + 5 * DAY });
       const list: WalletRecord[] = await expectNothingSent("investor:expiring", { days: "30" });
       expect(list.map((r) => r.wallet)).to.deep.equal([carol, alice]);
+    });
+  });
+
+  describe("regression: issue 21 finding 6 (an unassigned country, an embargoed country or missing classes passed the task; the mint failed later)", function () {
+    const IRAN_REFUSED =
+      "country rule: 364 (Islamic Republic of Iran) is on the deny-list (embargoed); a mint or transfer to this " +
+      "investor would be refused with RECIPIENT_COUNTRY_RESTRICTED";
+    const NO_CLASS_REFUSED =
+      "investor class rule: classes none lack one of accredited|qualified_purchaser|institutional; a mint or " +
+      "transfer to this investor would be refused with RECIPIENT_CLASS_MISSING";
+
+    it("should refuse country 999, which ISO 3166-1 does not assign, sending nothing", async function () {
+      const { fund, investors } = await loadFixture(deployFundFixture);
+      const alice = investors[0].address;
+      await expectRefused(
+        "investor:add",
+        { wallet: alice, country: "999", classes: "accredited", kycExpiry: await inDays(30) },
+        '--country: "999" is not an ISO 3166-1 numeric country code (e.g. 840 United States, 826 United Kingdom, ' +
+          "276 Germany, 702 Singapore)",
+      );
+      expect(await fund.contracts.registry.contains(alice)).to.equal(false);
+    });
+
+    it("should refuse an embargoed country and missing classes, naming the rule and the code the mint would fail with", async function () {
+      const { fund, investors } = await loadFixture(deployFundFixture);
+      const alice = investors[0].address;
+      const kycExpiry = await inDays(30);
+      await expectRefused(
+        "investor:add",
+        { wallet: alice, country: String(COUNTRY.IR), classes: "accredited", kycExpiry },
+        `--country/--classes: ${IRAN_REFUSED}: nothing was sent (--force to register the investor anyway)`,
+      );
+      await expectRefused(
+        "investor:add",
+        { wallet: alice, country: "840", kycExpiry },
+        `--country/--classes: ${NO_CLASS_REFUSED}: nothing was sent (--force to register the investor anyway)`,
+      );
+      expect(await fund.contracts.registry.contains(alice)).to.equal(false);
+    });
+
+    it("should register such an investor with --force, printing the rule as a warning", async function () {
+      const { fund, investors } = await loadFixture(deployFundFixture);
+      const alice = investors[0].address;
+      const result: PerformResult = await hre.run("investor:add", {
+        wallet: alice,
+        country: String(COUNTRY.IR),
+        kycExpiry: await inDays(30),
+        force: true,
+      });
+      expect(result.outcomes[0].status).to.equal("executed");
+      expect(output.lines).to.include.members([
+        `Warning (--force): ${IRAN_REFUSED}`,
+        `Warning (--force): ${NO_CLASS_REFUSED}`,
+      ]);
+      expect(await record(fund, alice)).to.include({ country: COUNTRY.IR, classes: 0 });
+    });
+
+    it("should refuse an update to an embargoed country, and reject such rows of a file with the rule", async function () {
+      const { fund, investors } = await loadFixture(deployFundFixture);
+      const [alice, bob, carol] = [investors[0].address, investors[1].address, investors[2].address];
+      await registerInvestor(fund, alice);
+      await expectRefused(
+        "investor:update",
+        { identity: alice, country: String(COUNTRY.IR) },
+        `--country/--classes: ${IRAN_REFUSED}: nothing was sent (--force to register the investor anyway)`,
+      );
+      expect(await record(fund, alice)).to.include({ country: COUNTRY.US });
+      const expiry = await inDays(365);
+      const file = path.join(tmpDir(), "investors.csv");
+      fs.writeFileSync(
+        file,
+        `wallet,identity,country,classes,kycExpiry\n${carol},,840,accredited,${expiry}\n` +
+          `${bob},,${COUNTRY.IR},accredited,${expiry}\n`,
+      );
+      const { valid, rejected } = await hre.run("investor:import", { file, skipInvalid: true });
+      expect(valid.map((r: { wallet: string }) => r.wallet)).to.deep.equal([carol]);
+      expect(rejected).to.deep.equal([
+        {
+          line: 3,
+          raw: `${bob},,${COUNTRY.IR},accredited,${expiry}`,
+          reasons: [`${IRAN_REFUSED} (--force to register it anyway)`],
+        },
+      ]);
+      expect(await fund.contracts.registry.contains(bob)).to.equal(false);
+    });
+
+    it("should say an update to the values already recorded changes nothing, and send nothing", async function () {
+      const { fund, investors } = await loadFixture(deployFundFixture);
+      const alice = investors[0].address;
+      const kycExpiry = (await time.latest()) + YEAR;
+      await registerInvestor(fund, alice, { kycExpiry });
+      await expectRefused(
+        "investor:update",
+        { identity: alice, country: "840", classes: "accredited", kycExpiry: String(kycExpiry) },
+        `Nothing to update: the wallets of ${alice} already have country 840, classes accredited and KYC until ` +
+          `${new Date(kycExpiry * 1000).toISOString().replace(".000Z", "Z")}; nothing was sent`,
+      );
     });
   });
 });

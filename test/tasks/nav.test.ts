@@ -5,6 +5,7 @@ import { deployFundFixture, registerInvestor, mint, publishNav, ONE, DAY } from 
 import type { AccrueResult } from "../../scripts/tasks/nav";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import { captureOutput, expectNothingSent, expectRefused, withRecords } from "./helpers";
+import { formatDuration, formatIsoTime } from "../../scripts/lib/format";
 
 /** Alice holds 1,000 tokens; a day has passed since the NAV baseline. */
 async function navFixture() {
@@ -31,15 +32,49 @@ describe("tasks: NAV", function () {
       expect(output.lines).to.include("The token applies this round at the next nav:accrue.");
     });
 
-    it("should warn when the NAV oracle would not apply the round", async function () {
-      const { fund } = await loadFixture(navFixture);
-      await hre.run("nav:publish", { nav: "1.005" });
-      const applied = await fund.contracts.token.appliedNav();
-      const [, , , updatedAt] = await fund.contracts.navPublisher!.latestRoundData();
-      expect(output.lines).to.include(
-        `Warning: the NAV oracle would refuse this round at accrual: NavChangeTooLarge(lastNav=${ONE}, ` +
-          `nav=${1005n * 10n ** 15n}, elapsed=${updatedAt - applied.updatedAt}, maxChangeBpsPerDay=10)`,
-      );
+    describe("regression: issue 21 finding 4 (a round the oracle refuses at accrual was published, then blocked corrections for an hour)", function () {
+      for (const dryRun of [true, false]) {
+        it(`should refuse${dryRun ? " in a dry run" : ""}, before anything is sent, a round the NAV oracle would refuse at the next accrual`, async function () {
+          const { fund } = await loadFixture(navFixture);
+          const applied = await fund.contracts.token.appliedNav();
+          const elapsed = BigInt(await time.latest()) - applied.updatedAt;
+          const error = await expectRefused(
+            "nav:publish",
+            { nav: "1.0099", dryRun },
+            "--nav: the NAV oracle would refuse this round at the next accrual with NavChangeTooLarge(" +
+              `lastNav=$1 [${ONE}], nav=$1.0099 [${10099n * 10n ** 14n}], elapsed=${formatDuration(elapsed)} [${elapsed}], ` +
+              "maxChangeBpsPerDay=10 bps (0.1%) [10]), and a correcting round could only be published 1h later " +
+              "(PublishTooSoon): nothing was sent (--force to publish it anyway)",
+          );
+          await expect(Promise.reject(error)).to.be.revertedWithCustomError(
+            fund.contracts.navOracle,
+            "NavChangeTooLarge",
+          );
+          expect((await fund.contracts.navPublisher!.latestRoundData())[0]).to.equal(1n);
+        });
+      }
+
+      it("should say the oracle would accept a round within its bound", async function () {
+        await loadFixture(navFixture);
+        await expectNothingSent("nav:publish", { nav: "1.0005", dryRun: true });
+        expect(output.lines).to.include(
+          "The NAV oracle would accept this round at the next accrual (NAV $1.0005 per token).",
+        );
+      });
+
+      it("should publish with --force, and warn after publishing", async function () {
+        const { fund } = await loadFixture(navFixture);
+        await hre.run("nav:publish", { nav: "1.005", force: true });
+        const applied = await fund.contracts.token.appliedNav();
+        const [roundId, , , updatedAt] = await fund.contracts.navPublisher!.latestRoundData();
+        expect(roundId).to.equal(2n);
+        const elapsed = updatedAt - applied.updatedAt;
+        expect(output.lines).to.include(
+          `Warning: the NAV oracle would refuse this round at accrual: NavChangeTooLarge(lastNav=$1 [${ONE}], ` +
+            `nav=$1.005 [${1005n * 10n ** 15n}], elapsed=${formatDuration(elapsed)} [${elapsed}], ` +
+            "maxChangeBpsPerDay=10 bps (0.1%) [10])",
+        );
+      });
     });
 
     it("should publish the custodian's reserves with nav:publish-reserves", async function () {
@@ -47,6 +82,33 @@ describe("tasks: NAV", function () {
       await hre.run("nav:publish-reserves", { reserves: "10250000.5" });
       const [, answer] = await fund.contracts.reservePublisher!.latestRoundData();
       expect(answer).to.equal(1_025_000_050_000_000n);
+    });
+
+    describe("regression: issue 21 finding 4 (a dry run did not check what the next step would refuse): reserves", function () {
+      for (const dryRun of [true, false]) {
+        it(`should refuse${dryRun ? " in a dry run" : ""} reserves below the token supply, which the reserve guard would refuse`, async function () {
+          const { fund } = await loadFixture(navFixture);
+          expect(await fund.contracts.token.totalSupply()).to.equal(1000n * ONE);
+          await expectRefused(
+            "nav:publish-reserves",
+            { reserves: "999.99", dryRun },
+            `--reserves: $999.99 [99999000000] is below the token supply of 1,000 tokens [${1000n * ONE}]: the ` +
+              "reserve guard would refuse every mint (ReserveExceeded) and block the next accrual at the current NAV " +
+              "(AccrualBlockedByReserve): nothing was sent (--force to publish them anyway)",
+          );
+        });
+      }
+
+      it("should publish them with --force, warning", async function () {
+        const { fund } = await loadFixture(navFixture);
+        await hre.run("nav:publish-reserves", { reserves: "999.99", force: true });
+        expect((await fund.contracts.reservePublisher!.latestRoundData())[1]).to.equal(99_999_000_000n);
+        expect(output.lines[0]).to.equal(
+          `Warning (--force): --reserves: $999.99 [99999000000] is below the token supply of 1,000 tokens ` +
+            `[${1000n * ONE}]: the reserve guard would refuse every mint (ReserveExceeded) and block the next ` +
+            "accrual at the current NAV (AccrualBlockedByReserve)",
+        );
+      });
     });
 
     describe("when an input is wrong", function () {
@@ -69,8 +131,8 @@ describe("tasks: NAV", function () {
         const error = await expectRefused(
           "nav:publish",
           { nav: "1.02" },
-          "NavPublisher.publish(answer=102000000) would revert with AnswerChangeTooLarge(previousAnswer=100000000, " +
-            "answer=102000000, maxChangeBpsPerRound=100): nothing was sent",
+          "NavPublisher.publish(answer=102000000) would revert with AnswerChangeTooLarge(previousAnswer=$1 " +
+            "[100000000], answer=$1.02 [102000000], maxChangeBpsPerRound=100 bps (1%) [100]): nothing was sent",
         );
         await expect(Promise.reject(error)).to.be.revertedWithCustomError(
           fund.contracts.navPublisher!,
@@ -133,7 +195,8 @@ describe("tasks: NAV", function () {
       expect(await fund.contracts.token.index()).to.equal(ONE);
       const line = output.lines.find((l) => l.startsWith("  BLOCKED: the reserve guard could not confirm"));
       expect(line).to.include(
-        `(ReserveStale(roundId=${reserveRound}, updatedAt=${reservesAt}, maxAge=${4 * DAY}, nowTimestamp=`,
+        `(ReserveStale(roundId=${reserveRound}, updatedAt=${formatIsoTime(reservesAt)} [${reservesAt}], ` +
+          `maxAge=4d [${4 * DAY}], nowTimestamp=`,
       );
     });
 
@@ -144,7 +207,8 @@ describe("tasks: NAV", function () {
         await expectRefused(
           "nav:accrue",
           {},
-          `No NAV round to apply: NavRoundAlreadyApplied(updatedAt=${applied.updatedAt}): nothing was sent`,
+          `No NAV round to apply: NavRoundAlreadyApplied(updatedAt=${formatIsoTime(applied.updatedAt)} ` +
+            `[${applied.updatedAt}]): nothing was sent`,
         );
       });
 

@@ -294,9 +294,11 @@ describe("tasks: redemptions", function () {
       );
       const [funding, settlement] = result!.outcomes;
       if (funding.status !== "proposed" || settlement.status !== "proposed") throw new Error("not proposed");
-      expect(funding.file).to.equal(`${dir}/hardhat/transferAgent-nonce${nonce}-transfer.json`);
+      expect(funding.file).to.equal(
+        `${dir}/hardhat/transferAgent-nonce${nonce}-transfer-${funding.safeTxHash.slice(2, 10)}.json`,
+      );
       expect(settlement.file).to.equal(
-        `${dir}/hardhat/transferAgent-nonce${nonce + 1n}-settleRedemptions.json`,
+        `${dir}/hardhat/transferAgent-nonce${nonce + 1n}-settleRedemptions-${settlement.safeTxHash.slice(2, 10)}.json`,
       );
       const proposals = [readProposal(funding.file), readProposal(settlement.file)];
       expect(proposals[0]).to.include({
@@ -336,7 +338,7 @@ describe("tasks: redemptions", function () {
           "redemptions:settle",
           { count: "2" },
           `FundManager.settleRedemptions(count=2) would revert with InsufficientLiquidity(stablecoin=${await usdc.getAddress()}, ` +
-            `available=${USDC("1000000")}, needed=${USDC("1500000")}): nothing was sent`,
+            `available=1,000,000 USDC [${USDC("1000000")}], needed=1,500,000 USDC [${USDC("1500000")}]): nothing was sent`,
         );
         await expect(Promise.reject(error))
           .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
@@ -372,7 +374,7 @@ describe("tasks: redemptions", function () {
           (e: Error) => e,
         );
         expect(error.message).to.match(
-          /^The NAV oracle refuses its latest round, so the settlement would revert: NavStale\(roundId=\d+, updatedAt=\d+, maxAge=345600, nowTimestamp=\d+\): publish the NAV first \(nav:publish\); nothing was sent$/,
+          /^The NAV oracle refuses its latest round, so the settlement would revert: NavStale\(roundId=\d+, updatedAt=\S+Z \[\d+\], maxAge=4d \[345600\], nowTimestamp=\S+Z \[\d+\]\): publish the NAV first \(nav:publish\); nothing was sent$/,
         );
         await expect(Promise.reject(error)).to.be.revertedWithCustomError(
           fund.contracts.navOracle,

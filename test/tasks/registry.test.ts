@@ -98,7 +98,9 @@ describe("tasks: registry", function () {
       });
       const outcome = proposed.outcomes[0];
       if (outcome.status !== "proposed") throw new Error(`unexpected ${outcome.status}`);
-      expect(outcome.file).to.equal(`${dir}/hardhat/issuer-nonce0-schedule-setProtocolAccount.json`);
+      expect(outcome.file).to.equal(
+        `${dir}/hardhat/issuer-nonce0-schedule-setProtocolAccount-${outcome.safeTxHash.slice(2, 10)}.json`,
+      );
       expect(fs.existsSync(outcome.txBuilderFile)).to.equal(true);
       const proposal = readProposal(outcome.file);
       expect(proposal.safe).to.equal(fund.as("issuer").address);
@@ -118,7 +120,9 @@ describe("tasks: registry", function () {
       });
       const next = executing.outcomes[0];
       if (next.status !== "proposed") throw new Error(`unexpected ${next.status}`);
-      expect(next.file).to.equal(`${dir}/hardhat/issuer-nonce1-execute-setProtocolAccount.json`);
+      expect(next.file).to.equal(
+        `${dir}/hardhat/issuer-nonce1-execute-setProtocolAccount-${next.safeTxHash.slice(2, 10)}.json`,
+      );
       expect(readProposal(next.file).data).to.equal(
         accessManagerInterface.encodeFunctionData("execute", [await registry.getAddress(), data]),
       );

@@ -252,7 +252,8 @@ describe("tasks: token", function () {
         const error = await expectRefused(
           "token:mint",
           { wallet: bob, amount: "10000000" },
-          `FundToken.mint(_to=${bob}, _amount=${amount}) would revert with ReserveExceeded(newSupply=${amount + 1000n * ONE}, reserves=${10_000_000n * ONE}): nothing was sent`,
+          `FundToken.mint(_to=${bob}, _amount=${amount}) would revert with ReserveExceeded(newSupply=10,001,000 tokens ` +
+            `[${amount + 1000n * ONE}], reserves=10,000,000 tokens [${10_000_000n * ONE}]): nothing was sent`,
         );
         await expect(Promise.reject(error)).to.be.revertedWithCustomError(
           fund.contracts.token,

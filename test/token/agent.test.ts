@@ -382,7 +382,7 @@ describe("FundToken: agent actions", function () {
           tx(agent(f).call(f.token, "forcedTransfer", [f.carol.address, f.bob.address, 2_000n * ONE])),
         )
           .to.emit(f.token, "ForcedTransfer")
-          .withArgs(f.carol.address, f.bob.address, 2_000n * ONE, agent(f).address);
+          .withArgs(f.carol.address, f.bob.address, 2_000n * ONE);
         expect(await f.token.totalSupply()).to.equal(supply - 1_000n * ONE);
         expect(await f.token.balanceOf(f.carol.address)).to.equal(f.amounts.carol - 3_000n * ONE);
       });
@@ -413,7 +413,7 @@ describe("FundToken: agent actions", function () {
   });
 
   describe("forcedTransfer", function () {
-    it("should move the amount and emit Transfer, TransferShares and ForcedTransfer(from, to, amount, agent)", async function () {
+    it("should move the amount and emit Transfer, TransferShares and ERC-7943's ForcedTransfer(from, to, amount)", async function () {
       const f = await loadFixture(investorsFixture);
       await expect(tx(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, 10n * ONE])))
         .to.emit(f.token, "Transfer")
@@ -421,7 +421,7 @@ describe("FundToken: agent actions", function () {
         .and.to.emit(f.token, "TransferShares")
         .withArgs(f.bob.address, f.dave.address, 10n * ONE)
         .and.to.emit(f.token, "ForcedTransfer")
-        .withArgs(f.bob.address, f.dave.address, 10n * ONE, agent(f).address);
+        .withArgs(f.bob.address, f.dave.address, 10n * ONE);
       expect(await f.token.balanceOf(f.dave.address)).to.equal(10n * ONE);
       expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob - 10n * ONE);
     });
@@ -437,11 +437,10 @@ describe("FundToken: agent actions", function () {
       expect(f.token.interface.decodeFunctionResult("forcedTransfer", out)[0]).to.equal(true);
     });
 
-    it("should bypass freezes, taking frozen tokens last and unfreezing them", async function () {
+    it("should bypass the sender's freezes, taking frozen tokens last and unfreezing them", async function () {
       const f = await loadFixture(investorsFixture);
       await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 9_000n * ONE]);
       await agent(f).call(f.token, "setAddressFrozen", [f.carol.address, true]);
-      await agent(f).call(f.token, "setAddressFrozen", [f.bob.address, true]);
       await expect(
         tx(agent(f).call(f.token, "forcedTransfer", [f.carol.address, f.bob.address, 3_000n * ONE])),
       )
@@ -451,11 +450,48 @@ describe("FundToken: agent actions", function () {
       expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob + 3_000n * ONE);
     });
 
-    it("should bypass the compliance rules (a sanctioned recipient, a position below the minimum)", async function () {
+    it("should bypass the sender's compliance rules and the amount rules (a sanctioned sender, a position below the minimum)", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.compliance, "setSanctioned", [[f.dave.address], true]);
+      await officer(f).call(f.fund.contracts.compliance, "setSanctioned", [[f.bob.address], true]);
       await agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, 1n]);
       expect(await f.token.balanceOf(f.dave.address)).to.equal(1n);
+    });
+
+    describe("issue 19 (ERC-7943: forcedTransfer MUST revert when canReceive(to) is false)", function () {
+      it("should refuse a frozen recipient with ERC7943CannotReceive and move nothing", async function () {
+        const f = await loadFixture(investorsFixture);
+        await agent(f).call(f.token, "setAddressFrozen", [f.dave.address, true]);
+        await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, ONE]))
+          .to.be.revertedWithCustomError(f.token, "ERC7943CannotReceive")
+          .withArgs(f.dave.address);
+        expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob);
+      });
+
+      it("should refuse a sanctioned recipient with ERC7943CannotReceive", async function () {
+        const f = await loadFixture(investorsFixture);
+        await officer(f).call(f.fund.contracts.compliance, "setSanctioned", [[f.dave.address], true]);
+        expect(await f.token.canReceive(f.dave.address)).to.equal(false);
+        await expect(agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, 1n]))
+          .to.be.revertedWithCustomError(f.token, "ERC7943CannotReceive")
+          .withArgs(f.dave.address);
+      });
+
+      it("should refuse a recipient in an embargoed country with ERC7943CannotReceive (also in a batch)", async function () {
+        const f = await loadFixture(investorsFixture);
+        const iran = f.investors[5];
+        await registerMany(f.fund, [iran.address], { country: COUNTRY.IR });
+        expect(await f.token.canReceive(iran.address)).to.equal(false);
+        await expect(
+          agent(f).call(f.token, "batchForcedTransfer", [
+            [f.bob.address, f.carol.address],
+            [f.dave.address, iran.address],
+            [ONE, ONE],
+          ]),
+        )
+          .to.be.revertedWithCustomError(f.token, "ERC7943CannotReceive")
+          .withArgs(iran.address);
+        expect(await f.token.balanceOf(f.dave.address)).to.equal(0n);
+      });
     });
 
     it("should move tokens out of a revoked investor's wallet (the sender need not be verified)", async function () {

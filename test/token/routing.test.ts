@@ -23,18 +23,27 @@ const ARTIFACT = {
   IERC20Metadata: "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata",
   IERC20Permit: "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol:IERC20Permit",
   IERC165: "@openzeppelin/contracts/utils/introspection/IERC165.sol:IERC165",
+  IERC7943Fungible: "contracts/interfaces/IERC7943.sol:IERC7943Fungible",
+  IERC7575Share: "contracts/interfaces/IERC7575.sol:IERC7575Share",
 } as const;
 type InterfaceName = keyof typeof ARTIFACT;
 
 /** Direct parents of each interface, as declared in Solidity (`interface X is ...`). */
 const PARENTS: Record<InterfaceName, InterfaceName[]> = {
-  IFundToken: ["IERC3643", "ISharesToken", "IERC20Permit", "IERC165"],
+  IFundToken: ["IERC3643", "ISharesToken", "IERC20Permit", "IERC165", "IERC7943Fungible", "IERC7575Share"],
   IERC3643: ["IERC20Metadata"],
   ISharesToken: [],
   IERC20: [],
   IERC20Metadata: ["IERC20"],
   IERC20Permit: [],
   IERC165: [],
+  IERC7943Fungible: ["IERC165"],
+  IERC7575Share: ["IERC165"],
+};
+
+/** Functions an interface declares again because two of its parents declare them (ERC-3643 and ERC-7943). */
+const REDECLARED: Partial<Record<InterfaceName, string[]>> = {
+  IFundToken: ["forcedTransfer(address,address,uint256)", "getFrozenTokens(address)"],
 };
 
 async function selectorsOf(name: InterfaceName): Promise<Set<string>> {
@@ -51,6 +60,8 @@ async function selectorsOf(name: InterfaceName): Promise<Set<string>> {
 async function interfaceId(name: InterfaceName): Promise<string> {
   const own = await selectorsOf(name);
   for (const parent of PARENTS[name]) for (const s of await selectorsOf(parent)) own.delete(s);
+  // A function two parents declare is declared again in the interface (`override(A, B)`): it is its own then.
+  for (const signature of REDECLARED[name] ?? []) own.add(keccak256(toUtf8Bytes(signature)).slice(0, 10));
   let id = 0;
   for (const s of own) id ^= Number.parseInt(s.slice(2), 16);
   return "0x" + (id >>> 0).toString(16).padStart(8, "0");

@@ -9,6 +9,10 @@ import {FundManagerAdmin} from "../../fund/FundManagerAdmin.sol";
 /// reached through the fund manager's fallback.
 /// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract FundManagerAdminV2 is FundManagerAdmin {
+    /// @param vaultExtension_ The FundManagerVaults deployment this extension delegates to.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address vaultExtension_) FundManagerAdmin(vaultExtension_) {}
+
     /// @notice Marker of the upgraded extension.
     /// @return The version number, 2.
     function adminVersion2() external pure returns (uint256) {
