@@ -35,11 +35,36 @@ export interface LaneConfig {
   toHome: BucketConfig | null;
 }
 
+/** An address, or on local networks a Hardhat account index (deploy/config/types.ts AccountRef). */
+export type ChainAccount = string | { account: number };
+
+/**
+ * What the deploy scripts deploy on a satellite (deploy/lib/multichain-deploy.ts): the token's name and symbol,
+ * the KYC validity of its registry, its compliance rules (RULES flags; sanctions at least), and the holders of its
+ * AccessManager's roles (the issuer's governance on that chain: ADMIN, hence `getCCIPAdmin()`, goes to `admin`),
+ * with the delays of ADMIN and ISSUER.
+ */
+export interface SatelliteDeployment {
+  name: string;
+  symbol: string;
+  kycValiditySeconds: number;
+  rules: number;
+  roles: {
+    admin: ChainAccount;
+    issuer: ChainAccount;
+    transferAgent: ChainAccount;
+    guardian: ChainAccount;
+  };
+  delays: { admin: number; issuer: number };
+}
+
 export interface SatelliteConfig extends ChainConfig {
   /** The satellite pool's limits; the home pool's limits for this lane are the same numbers. */
   lane: LaneConfig;
   /** Inbound limits of the receiving side, when they differ from the sending side's (each >= the sender's). */
   inbound?: Partial<LaneConfig>;
+  /** What the deploy scripts deploy there; required in a fund config (`FundConfig.multichain`). */
+  deployment?: SatelliteDeployment;
 }
 
 export interface MultichainConfig {
@@ -79,7 +104,9 @@ function bucketProblems(where: string, b: BucketConfig | null | undefined): stri
   if (!b) return [];
   const r = bucket(b);
   if (r.capacity === 0n) return [`${where}: capacity 0 (use null to switch the limit off)`];
-  if (r.rate > r.capacity) return [`${where}: rate ${b.ratePerSecond}/s above capacity ${b.capacity}`];
+  // Chainlink's RateLimiter refuses an enabled bucket whose rate is 0 or not below its capacity.
+  if (r.rate === 0n) return [`${where}: rate 0 (use null to switch the limit off)`];
+  if (r.rate >= r.capacity) return [`${where}: rate ${b.ratePerSecond}/s not below capacity ${b.capacity}`];
   return [];
 }
 
@@ -124,6 +151,42 @@ export function multichainProblems(cfg: MultichainConfig): string[] {
       ...pairProblems(`${where} home -> satellite`, s.lane?.toSatellite ?? null, s.inbound?.toSatellite),
     );
     out.push(...pairProblems(`${where} satellite -> home`, s.lane?.toHome ?? null, s.inbound?.toHome));
+  }
+  return out;
+}
+
+function accountProblems(where: string, v: unknown): string[] {
+  if (typeof v === "string")
+    return isAddress(v) && BigInt(v) !== 0n ? [] : [`${where}: ${v} is not a non-zero address`];
+  if (v && typeof v === "object" && Number.isInteger((v as { account: unknown }).account)) return [];
+  return [`${where}: must be an address or { account: index }`];
+}
+
+/** Problems of the satellites' deployment sections (a fund config must describe what to deploy on each). */
+export function deploymentProblems(cfg: MultichainConfig): string[] {
+  const out: string[] = [];
+  for (const [i, s] of (cfg.satellites ?? []).entries()) {
+    const where = `satellites[${i}] (${s.network}) deployment`;
+    const d = s.deployment;
+    if (!d) {
+      out.push(`${where}: missing (token name and symbol, KYC validity, rules, role holders, delays)`);
+      continue;
+    }
+    if (!d.name) out.push(`${where}.name: empty`);
+    if (!/^[^\s]{1,11}$/.test(d.symbol ?? "")) out.push(`${where}.symbol: 1 to 11 characters without spaces`);
+    if (!Number.isInteger(d.kycValiditySeconds) || d.kycValiditySeconds <= 0)
+      out.push(`${where}.kycValiditySeconds: a positive integer`);
+    if (!Number.isInteger(d.rules) || d.rules < 0 || d.rules > 0xffff)
+      out.push(`${where}.rules: RULES flags (a 16-bit integer)`);
+    for (const r of ["admin", "issuer", "transferAgent", "guardian"] as const)
+      out.push(...accountProblems(`${where}.roles.${r}`, d.roles?.[r]));
+    for (const r of ["admin", "issuer"] as const) {
+      const v = d.delays?.[r];
+      if (!Number.isInteger(v) || (v as number) < 0)
+        out.push(`${where}.delays.${r}: seconds, an integer >= 0`);
+    }
+    if (d.delays && d.delays.admin < d.delays.issuer)
+      out.push(`${where}.delays.admin: must be >= the issuer delay (${d.delays.issuer})`);
   }
   return out;
 }

@@ -6,24 +6,29 @@
  * (Chainlink's), and its own RMN mock. The tokens are registered the CCT way (getCCIPAdmin -> the AccessManager).
  */
 import hre from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { AbiCoder, type BaseContract } from "ethers";
 import { expect } from "chai";
-import { CLASS, COUNTRY, DAY, ONE, YEAR, deployFundFixture, mint, registerInvestor } from "../helpers/fund";
-import type { Fund } from "../../scripts/lib/fund";
+import {
+  CLASS,
+  COUNTRY,
+  DAY,
+  FIRST_INVESTOR_ACCOUNT,
+  ONE,
+  YEAR,
+  mint,
+  registerInvestor,
+} from "../helpers/fund";
+import { loadFund, type Fund } from "../../scripts/lib/fund";
+import { setFundConfigOverride } from "../../deploy/lib/context";
+import hardhatConfig from "../../deploy/config/hardhat";
+import type { FundConfig } from "../../deploy/config/types";
+import { RULES } from "../../scripts/lib/compliance-rules";
+import { deploySatelliteSide, type SatelliteContext } from "../../deploy/lib/multichain-deploy";
 import { refreshReserves } from "../token/fixtures";
 import type { RoleHolderName } from "../../deploy/config/types";
-import {
-  ACCOUNT_KYC_EXPIRY,
-  FUND_POOL_ROLES,
-  HOME_RELAY_ROLES,
-  chainUpdate,
-  deployHomeBridge,
-  deploySatellite,
-  type SatelliteStack,
-} from "../../deploy/lib/multichain";
-import { ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
+import type { SatelliteStack } from "../../deploy/lib/multichain";
 import type {
   FundLockReleasePool,
   HomeRelay,
@@ -89,7 +94,7 @@ export async function roleCalls(
   }
 }
 
-async function ccipInfra(selector: bigint, deployer: HardhatEthersSigner) {
+export async function ccipInfra(selector: bigint, deployer: HardhatEthersSigner) {
   const { ethers } = hre;
   const tar = await (await ethers.getContractFactory("TokenAdminRegistry", deployer)).deploy();
   const module = await (
@@ -103,95 +108,111 @@ async function ccipInfra(selector: bigint, deployer: HardhatEthersSigner) {
   return { tar, module, rmn, lane };
 }
 
+/** Hardhat accounts holding the satellite's roles (investors[10..13] of deployFundFixture). */
+export const SAT_ACCOUNTS = { admin: 36, issuer: 37, transferAgent: 38, guardian: 39 } as const;
+/** The network name the satellite is deployed as (hosted by this Hardhat network). */
+export const SAT_NETWORK = "satellite";
+
+/** The home fund config (deploy/config/hardhat.ts) with a deployment across two chains on the given CCIP contracts. */
+export async function multichainConfig(
+  h: Awaited<ReturnType<typeof ccipInfra>>,
+  s: Awaited<ReturnType<typeof ccipInfra>>,
+): Promise<FundConfig> {
+  const config = structuredClone(hardhatConfig);
+  const chain = async (network: string, selector: bigint, c: Awaited<ReturnType<typeof ccipInfra>>) => ({
+    network,
+    chainSelector: selector.toString(),
+    router: await c.lane.getAddress(),
+    rmnProxy: await c.rmn.getAddress(),
+    tokenAdminRegistry: await c.tar.getAddress(),
+    registryModuleOwnerCustom: await c.module.getAddress(),
+    fees: "native" as const,
+  });
+  config.multichain = {
+    home: await chain("hardhat", HOME, h),
+    satellites: [
+      {
+        ...(await chain(SAT_NETWORK, SAT, s)),
+        // No rate limit: the rate-limit tests set them through the AccessManager.
+        lane: { toSatellite: null, toHome: null },
+        deployment: {
+          name: "Treasury Fund (satellite)",
+          symbol: "TFUND",
+          kycValiditySeconds: YEAR,
+          rules: RULES.SANCTIONS,
+          roles: {
+            admin: { account: SAT_ACCOUNTS.admin },
+            issuer: { account: SAT_ACCOUNTS.issuer },
+            transferAgent: { account: SAT_ACCOUNTS.transferAgent },
+            guardian: { account: SAT_ACCOUNTS.guardian },
+          },
+          delays: { admin: 0, issuer: 0 },
+        },
+      },
+    ],
+  };
+  return config;
+}
+
+/** The satellite's deployer context on this Hardhat network (what deploy script 10_multichain builds there). */
+export async function satelliteContext(): Promise<SatelliteContext> {
+  const signers = await hre.ethers.getSigners();
+  const { deployer } = await hre.getNamedAccounts();
+  return {
+    hre,
+    deployer: await hre.ethers.getSigner(deployer),
+    address: (ref) => (typeof ref === "string" ? ref : signers[ref.account].address),
+    log: () => undefined,
+  };
+}
+
+/**
+ * One fund on two chains from the deploy scripts (docs/MULTICHAIN.md "Deployment across networks"): the home
+ * deployment (tag all) with the config's multichain section, the satellite's side (deploy script 10_multichain's
+ * satellite path), then the home deployment again, which links the home pool to the satellite and hands over.
+ */
+export async function deployMultichain(config: FundConfig) {
+  const run = (resetMemory: boolean) =>
+    hre.deployments.run(["all"], {
+      resetMemory,
+      deletePreviousDeployments: false,
+      writeDeploymentsToFiles: false,
+    });
+  setFundConfigOverride(config);
+  try {
+    await run(true);
+    const satellite = await deploySatelliteSide(await satelliteContext(), config.multichain!, SAT_NETWORK);
+    await run(false);
+    return satellite;
+  } finally {
+    setFundConfigOverride(undefined);
+  }
+}
+
 export async function multichainFixture(): Promise<MultichainFixture> {
-  const { fund, investors, outsider } = await loadFixture(deployFundFixture);
   const { ethers } = hre;
-  const deployer = (await ethers.getSigners())[0];
+  const signers = await ethers.getSigners();
+  const deployer = signers[0];
+  const investors = signers.slice(FIRST_INVESTOR_ACCOUNT);
+  const outsider = signers[0];
   const [alice, bob, carol] = investors;
   const [satAdmin, satIssuer, satAgent, satGuardian] = investors.slice(10);
-  const { manager, token, registry } = fund.contracts;
-  const tokenAddress = await token.getAddress();
 
   const h = await ccipInfra(HOME, deployer);
   const s = await ccipInfra(SAT, deployer);
   await h.lane.setPeer(SAT, await s.lane.getAddress());
   await s.lane.setPeer(HOME, await h.lane.getAddress());
 
-  const { pool, relay } = await deployHomeBridge(hre, deployer, {
-    token: tokenAddress,
-    router: await h.lane.getAddress(),
-    rmnProxy: await h.rmn.getAddress(),
-    manager: await manager.getAddress(),
-  });
-  const satellite = await deploySatellite(hre, {
-    admin: satAdmin,
-    issuer: satIssuer.address,
-    transferAgent: satAgent.address,
-    guardian: satGuardian.address,
-    router: await s.lane.getAddress(),
-    rmnProxy: await s.rmn.getAddress(),
-    homeChainSelector: HOME,
-    homeRelay: await relay.getAddress(),
-    name: "Treasury Fund (satellite)",
-    symbol: "TFUND",
-    kycValiditySeconds: YEAR,
-  });
-  const satToken = await satellite.token.getAddress();
-  const satPool = await satellite.pool.getAddress();
-  const poolAddress = await pool.getAddress();
+  const satellite = await deployMultichain(await multichainConfig(h, s));
+  const fund = await loadFund(hre);
+  const at = async <T>(contract: string, name: string) =>
+    (await ethers.getContractAt(contract, (await hre.deployments.get(name)).address)) as unknown as T;
+  const pool = await at<FundLockReleasePool>("FundLockReleasePool", "FundLockReleasePool");
+  const relay = await at<HomeRelay>("HomeRelay", "HomeRelay");
 
-  // Lanes: each pool knows the other (no rate limit; the rate-limit tests set them).
-  await pool.connect(deployer).applyChainUpdates([], [chainUpdate(SAT, satPool, satToken)]);
-  await satellite.pool
-    .connect(satAdmin)
-    .applyChainUpdates([], [chainUpdate(HOME, poolAddress, tokenAddress)]);
-
-  // Satellite CCT registration: its AccessManager is getCCIPAdmin; the admin acts through AccessManager.execute.
-  const satManager = satellite.manager.connect(satAdmin);
-  await satManager.execute(
-    await s.module.getAddress(),
-    s.module.interface.encodeFunctionData("registerAdminViaGetCCIPAdmin", [satToken]),
-  );
-  await satManager.execute(
-    await s.tar.getAddress(),
-    s.tar.interface.encodeFunctionData("acceptAdminRole", [satToken]),
-  );
-  await satManager.execute(
-    await s.tar.getAddress(),
-    s.tar.interface.encodeFunctionData("setPool", [satToken, satPool]),
-  );
-  await satellite.pool.connect(satAdmin).transferOwnership(await satellite.manager.getAddress());
-  await satManager.execute(satPool, satellite.pool.interface.encodeFunctionData("acceptOwnership"));
-
-  // Home: the same through the admin's Safe (behind its delay), and the pool listed as an account of the fund.
-  await pool.connect(deployer).transferOwnership(await manager.getAddress());
-  const setRoles = (target: BaseContract, map: FunctionRoles) =>
-    (Object.entries(map) as [RoleName, string[]][]).map(
-      ([role, names]) =>
-        [
-          manager,
-          "setTargetFunctionRole",
-          [
-            String(target.target),
-            names.map((n) => target.interface.getFunction(n)!.selector),
-            ROLE_IDS[role],
-          ],
-        ] as [BaseContract, string, unknown[]],
-    );
-  await roleCalls(fund, "admin", [
-    ...setRoles(pool, FUND_POOL_ROLES),
-    ...setRoles(relay, HOME_RELAY_ROLES),
-    [h.module, "registerAdminViaGetCCIPAdmin", [tokenAddress]],
-    [h.tar, "acceptAdminRole", [tokenAddress]],
-    [h.tar, "setPool", [tokenAddress, poolAddress]],
-    [pool, "acceptOwnership", []],
-  ]);
-  await roleCalls(fund, "issuer", [
-    [registry, "setProtocolAccount", [poolAddress, true]],
-    [relay, "setMirror", [SAT, await satellite.mirror.getAddress()]],
-  ]);
-  await registerInvestor(fund, poolAddress, { classes: CLASS.protocol, kycExpiry: ACCOUNT_KYC_EXPIRY });
-
+  // Two days pass between the deployment and the first investor (the tests' NAV rounds then move within the
+  // oracle's bound per elapsed time, as they did when the bridge was set up through the Safes' delays).
+  await time.increase(2 * DAY);
   // Alice and bob are investors on home; alice holds tokens; alice is copied to the satellite.
   await registerInvestor(fund, alice.address);
   await registerInvestor(fund, bob.address);
@@ -204,7 +225,16 @@ export async function multichainFixture(): Promise<MultichainFixture> {
   return {
     fund,
     home: { ...h, pool, relay },
-    sat: { ...satellite, ...s },
+    // Connected to the satellite's admin, as the contracts deploySatellite returned.
+    sat: {
+      manager: satellite.manager.connect(satAdmin),
+      registry: satellite.registry.connect(satAdmin),
+      compliance: satellite.compliance.connect(satAdmin),
+      token: satellite.token.connect(satAdmin),
+      pool: satellite.pool.connect(satAdmin),
+      mirror: satellite.mirror.connect(satAdmin),
+      ...s,
+    },
     deployer,
     satAdmin,
     satIssuer,
