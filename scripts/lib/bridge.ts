@@ -175,11 +175,11 @@ export interface ConsolidatedCapTable {
  * reconciliation of each satellite's supply with the home pool's locked shares.
  */
 export async function capTableAcrossChains(
-  home: { token: IFundToken; pool: FundLockReleasePool },
+  home: { token: IFundToken; pool: FundLockReleasePool; name?: string },
   satellites: { chain: string; selector: bigint; token: IFundToken; pool: FundSharesPool }[],
 ): Promise<ConsolidatedCapTable> {
   const homePool = await home.pool.getAddress();
-  const chains = [await chainCapTable("home", home.token, [homePool])];
+  const chains = [await chainCapTable(home.name ?? "home", home.token, [homePool])];
   const reconciliation = [];
   for (const s of satellites) {
     chains.push(await chainCapTable(s.chain, s.token, [await s.pool.getAddress()]));

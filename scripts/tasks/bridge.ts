@@ -38,6 +38,30 @@ async function at<T>(hre: HardhatRuntimeEnvironment, abi: string, address: strin
   return (await hre.ethers.getContractAt(abi, address)) as unknown as T;
 }
 
+/**
+ * `captable:export --chains` (issue 18): the cap table across every network of the fund config's multichain
+ * deployment, written to `out` as CSV (scripts/lib/captable-chains.ts), with the supply per chain and the
+ * reconciliation printed.
+ */
+export async function exportChainsAcross(hre: HardhatRuntimeEnvironment, out: string) {
+  if (typeof out !== "string" || out.trim() === "") throw new TaskInputError("--out is required");
+  const { loadContext } = await import("../../deploy/lib/context");
+  const mc = (await loadContext(hre)).config.multichain;
+  if (!mc) throw new TaskInputError(`the fund config of ${hre.network.name} has no multichain deployment`);
+  const { exportChainsCapTable } = await import("../lib/captable-chains");
+  const table = await exportChainsCapTable(hre, mc, out, tok);
+  say(`Cap table across ${table.chains.length} chains written to ${out}`);
+  for (const c of table.chains)
+    say(`  ${c.chain}: ${c.holders.length} holders, total shares ${c.totalShares} (index ${c.index})`);
+  const all = table.consolidated.reduce((s, h) => s + h.shares, 0n);
+  say(`  consolidated: ${table.consolidated.length} holders, ${all} shares`);
+  for (const r of table.reconciliation)
+    say(
+      `  ${r.chain}: ${r.satelliteShares} shares, ${r.lockedOnHome} locked for it on home (difference ${r.difference}: in flight)`,
+    );
+  return table;
+}
+
 export function registerBridgeTasks(): void {
   task("bridge:send", "An investor's transfer of fund tokens to another chain over CCIP, with its fee quote")
     .addParam("token", "The fund token on this chain")

@@ -6,6 +6,11 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HOME, SAT, expect, multichainFixture, send } from "./fixtures";
 import { captureOutput } from "../tasks/helpers";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { formatUnits } from "ethers";
+import { setFundConfigOverride } from "../../deploy/lib/context";
 
 const E18 = 10n ** 18n;
 
@@ -74,6 +79,56 @@ describe("bridge tasks (issue 18)", function () {
       } finally {
         out.restore();
       }
+    });
+  });
+
+  describe("captable:export --chains", function () {
+    it("should write every chain's holders, the consolidated holders, the supply per chain and the reconciliation with the home pool's locked shares", async function () {
+      const f = await loadFixture(multichainFixture);
+      const home = { token: f.fund.contracts.token, lane: f.home.lane };
+      const a = f.alice.address;
+      // 100 tokens delivered on the satellite, 10 more in flight.
+      await f.sat.lane.execute(await send(home, f.sat, f.alice, a, 100n * E18, SAT));
+      await send(home, f.sat, f.alice, a, 10n * E18, SAT);
+      const token = f.fund.contracts.token;
+      const [homeShares, satShares, homeTotal, satTotal, index, locked] = await Promise.all([
+        token.sharesOf(a),
+        f.sat.token.sharesOf(a),
+        token.totalShares(),
+        f.sat.token.totalShares(),
+        token.index(),
+        f.home.pool.lockedShares(SAT),
+      ]);
+      const amount = (shares: bigint) => formatUnits((shares * index) / E18, 18);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "captable-")), "chains.csv");
+      setFundConfigOverride(f.config);
+      const out = captureOutput();
+      try {
+        await hre.run("captable:export", { out: file, chains: true });
+      } finally {
+        out.restore();
+        setFundConfigOverride(undefined);
+      }
+      expect(fs.readFileSync(file, "utf8").trim().split("\n")).to.deep.equal([
+        "scope,chain,wallet,shares,amount",
+        `chain,hardhat,${a},${homeShares},${amount(homeShares)}`,
+        `chain,satellite,${a},${satShares},${amount(satShares)}`,
+        `all,,${a},${homeShares + satShares},${amount(homeShares + satShares)}`,
+        `supply,hardhat,,${homeTotal},${amount(homeTotal)}`,
+        `supply,satellite,,${satTotal},${amount(satTotal)}`,
+        `reconciliation,satellite,locked ${locked},${satTotal},in flight ${locked - satTotal}`,
+      ]);
+      expect(locked - satTotal, "the 10 tokens in flight").to.equal(await token.sharesForAmount(10n * E18));
+      expect(out.lines[0]).to.equal(`Cap table across 2 chains written to ${file}`);
+    });
+
+    it("should refuse a network whose fund config has no multichain deployment", async function () {
+      await loadFixture(multichainFixture);
+      const error = await hre.run("captable:export", { out: "unused.csv", chains: true }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).to.equal("the fund config of hardhat has no multichain deployment");
     });
   });
 });

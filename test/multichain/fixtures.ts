@@ -48,6 +48,8 @@ export const ALICE_TOKENS = 1_000n * ONE;
 export const CODE = { SENDER_SANCTIONED: 9n } as const;
 
 export interface MultichainFixture {
+  /** The home fund config the deployment was made from (with its multichain section). */
+  config: FundConfig;
   fund: Fund;
   home: {
     lane: LocalCcipLane;
@@ -203,7 +205,8 @@ export async function multichainFixture(): Promise<MultichainFixture> {
   await h.lane.setPeer(SAT, await s.lane.getAddress());
   await s.lane.setPeer(HOME, await h.lane.getAddress());
 
-  const satellite = await deployMultichain(await multichainConfig(h, s));
+  const config = await multichainConfig(h, s);
+  const satellite = await deployMultichain(config);
   const fund = await loadFund(hre);
   const at = async <T>(contract: string, name: string) =>
     (await ethers.getContractAt(contract, (await hre.deployments.get(name)).address)) as unknown as T;
@@ -223,6 +226,7 @@ export async function multichainFixture(): Promise<MultichainFixture> {
   await relay.connect(outsider).syncIndex(SAT);
   await s.lane.execute(await lastMessage(s.lane));
   return {
+    config,
     fund,
     home: { ...h, pool, relay },
     // Connected to the satellite's admin, as the contracts deploySatellite returned.
