@@ -279,7 +279,7 @@ export function registerCapTableTasks(): void {
       args.chains
         ? guarded(async () => {
             const { exportChainsAcross } = await import("./bridge");
-            await exportChainsAcross(hre, args.out);
+            return exportChainsAcross(hre, args.out);
           })
         : runTask(hre, (ctx) => exportCapTable(ctx, args)),
     );
