@@ -25,6 +25,7 @@ import {
 import { bucket, type MultichainConfig } from "../deploy/lib/multichain-config";
 import { ROLE_IDS, type FunctionRoles, type RoleName } from "../deploy/lib/roles";
 import { RULES } from "./lib/compliance-rules";
+import { setTaskOutput } from "./tasks/context";
 import { demoTime } from "./lib/demo-schedule";
 import { addDays, isBusinessDay, utcDate } from "./lib/market-calendar";
 import type { ConsolidatedCapTable } from "./lib/bridge";
@@ -370,12 +371,14 @@ export async function multichainEpisode(
   const config = loadFundConfig("hardhat", { isLocal: true, accountCount: signers.length });
   setFundConfigOverride({ ...config, multichain: mc });
   let table: ConsolidatedCapTable;
+  const restoreOutput = setTaskOutput((l: string) => say(`  | ${l}`));
   try {
     table = await hre.run("captable:export", {
       out: path.join(io.out, "cap-table-chains.csv"),
       chains: true,
     });
   } finally {
+    restoreOutput();
     setFundConfigOverride(undefined);
   }
   return { table, supplies, lockedOnHome, accruals };
