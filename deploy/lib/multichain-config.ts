@@ -104,9 +104,8 @@ function bucketProblems(where: string, b: BucketConfig | null | undefined): stri
   if (!b) return [];
   const r = bucket(b);
   if (r.capacity === 0n) return [`${where}: capacity 0 (use null to switch the limit off)`];
-  // Chainlink's RateLimiter refuses an enabled bucket whose rate is 0 or not below its capacity.
-  if (r.rate === 0n) return [`${where}: rate 0 (use null to switch the limit off)`];
-  if (r.rate >= r.capacity) return [`${where}: rate ${b.ratePerSecond}/s not below capacity ${b.capacity}`];
+  // Chainlink's RateLimiter (1.6.2) refuses an enabled bucket whose rate is above its capacity.
+  if (r.rate > r.capacity) return [`${where}: rate ${b.ratePerSecond}/s above capacity ${b.capacity}`];
   return [];
 }
 

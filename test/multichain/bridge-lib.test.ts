@@ -4,7 +4,7 @@
  * with the home pool's locked shares.
  */
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { SAT, HOME, expect, lastMessage, multichainFixture } from "./fixtures";
+import { SAT, HOME, expect, lastMessage, multichainFixture, resetAfterMultichain } from "./fixtures";
 import {
   capTableAcrossChains,
   sendTransfer,
@@ -15,6 +15,8 @@ import {
 const E18 = 10n ** 18n;
 
 describe("scripts/lib/bridge.ts (issue 18: the bridge tasks' functions)", function () {
+  after(resetAfterMultichain);
+
   describe("sendTransfer and transferStatus", function () {
     it("should send with the quoted fee and follow the transfer from in flight to delivered", async function () {
       const f = await loadFixture(multichainFixture);

@@ -4,7 +4,7 @@
  */
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { HOME, SAT, expect, multichainFixture, send } from "./fixtures";
+import { HOME, SAT, expect, multichainFixture, send, resetAfterMultichain } from "./fixtures";
 import { captureOutput } from "../tasks/helpers";
 import * as fs from "fs";
 import * as os from "os";
@@ -15,6 +15,8 @@ import { setFundConfigOverride } from "../../deploy/lib/context";
 const E18 = 10n ** 18n;
 
 describe("bridge tasks (issue 18)", function () {
+  after(resetAfterMultichain);
+
   describe("bridge:send", function () {
     it("should print the fee (--quote-only) and refuse an amount above the signer's balance, sending nothing", async function () {
       const f = await loadFixture(multichainFixture);

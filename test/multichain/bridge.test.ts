@@ -15,6 +15,7 @@ import {
   send,
   lastMessage,
   type MultichainFixture,
+  resetAfterMultichain,
 } from "./fixtures";
 import { registerInvestor } from "../helpers/fund";
 import { feedUnits, publishNavAnswer, refreshReserves } from "../token/fixtures";
@@ -27,6 +28,8 @@ async function toSat(f: MultichainFixture, amount: bigint, receiver = f.alice.ad
 }
 
 describe("issue 18: the fund across chains (FundLockReleasePool, FundBurnMintPool)", function () {
+  after(resetAfterMultichain);
+
   describe("CCT registration", function () {
     it("should name each token's AccessManager as getCCIPAdmin and register each pool in its TokenAdminRegistry", async function () {
       const f = await loadFixture(multichainFixture);

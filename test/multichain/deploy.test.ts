@@ -15,6 +15,7 @@ import {
   ccipInfra,
   deployMultichain,
   multichainConfig,
+  resetAfterMultichain,
   satelliteContext,
 } from "./fixtures";
 import { setFundConfigOverride } from "../../deploy/lib/context";
@@ -96,9 +97,7 @@ const state = (s: { isEnabled: boolean; capacity: bigint; rate: bigint }) => [
 ];
 
 describe("issue 18: deploy scripts across networks (10_multichain)", function () {
-  after(function () {
-    setFundConfigOverride(undefined);
-  });
+  after(resetAfterMultichain);
 
   describe("deploying home, then the satellite, then home again", function () {
     it("should register both tokens as CCTs administered by their own AccessManager (getCCIPAdmin), each with its pool", async function () {
@@ -281,11 +280,11 @@ describe("issue 18: deploy scripts across networks (10_multichain)", function ()
         message: /multichain\.home\.network: is "sepolia", but this is the config of "hardhat"/,
       },
       {
-        what: "a rate not below its capacity (Chainlink's RateLimiter refuses it)",
+        what: "a rate above its capacity (Chainlink's RateLimiter refuses it)",
         change: (c) => {
-          c.multichain!.satellites[0].lane.toHome = { capacity: "10", ratePerSecond: "10" };
+          c.multichain!.satellites[0].lane.toHome = { capacity: "10", ratePerSecond: "11" };
         },
-        message: /lane\.toHome: rate 10\/s not below capacity 10/,
+        message: /lane\.toHome: rate 11\/s above capacity 10/,
       },
     ];
     for (const { what, change, message } of cases) {

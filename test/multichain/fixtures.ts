@@ -6,7 +6,7 @@
  * (Chainlink's), and its own RMN mock. The tokens are registered the CCT way (getCCIPAdmin -> the AccessManager).
  */
 import hre from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { clearSnapshots, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { AbiCoder, type BaseContract } from "ethers";
 import { expect } from "chai";
@@ -249,6 +249,17 @@ export async function multichainFixture(): Promise<MultichainFixture> {
     carol,
     outsider,
   };
+}
+
+/**
+ * The multichain deployment replaces hardhat-deploy's in-memory records, which loadFixture's chain snapshots do not
+ * restore: a file that uses it resets the network and forgets the snapshots after its tests (`after`), so that the
+ * next file's fixtures deploy afresh, with records that match the chain.
+ */
+export async function resetAfterMultichain() {
+  setFundConfigOverride(undefined);
+  await hre.network.provider.send("hardhat_reset", []);
+  await clearSnapshots();
 }
 
 /** The last message queued on a lane (the one a send just made). */

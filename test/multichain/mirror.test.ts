@@ -18,6 +18,7 @@ import {
   roleCalls,
   send,
   type MultichainFixture,
+  resetAfterMultichain,
 } from "./fixtures";
 import { registerInvestor } from "../helpers/fund";
 import { feedUnits, publishNavAnswer, refreshReserves } from "../token/fixtures";
@@ -41,6 +42,8 @@ async function toSat(f: MultichainFixture, amount: bigint, receiver = f.alice.ad
 }
 
 describe("issue 18: the home chain mirrored on a satellite (HomeRelay, SatelliteMirror)", function () {
+  after(resetAfterMultichain);
+
   describe("syncInvestors", function () {
     describe("when an investor is onboarded, updated and revoked on home", function () {
       it("should write the same record on the satellite each time, with no second KYC entry", async function () {

@@ -21,6 +21,7 @@ import {
   expect,
   lastMessage,
   multichainFixture,
+  resetAfterMultichain,
   roleCalls,
   type MultichainFixture,
 } from "../multichain/fixtures";
@@ -230,6 +231,7 @@ const remedyCmd: fc.Arbitrary<Cmd> = fc.boolean().map((deliver) => ({
 }));
 
 describe("property: one fund on two chains (issue 18)", function () {
+  after(resetAfterMultichain);
   it("should conserve shares, keep global supply = home supply and let no unverified wallet gain, in any interleaving", async function () {
     this.timeout(600_000);
     const seed = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : Date.now() % 2 ** 31;
