@@ -89,6 +89,9 @@ async function measureErc20Here(): Promise<GasRecord> {
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
+    // The CCT baseline is measured by bench/bridge.ts and merged in bench/gas.ts.
+    bridge_send: null,
+    bridge_receive: null,
     vault_request_redeem: null,
     vault_claim_redeem: null,
   };

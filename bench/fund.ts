@@ -154,6 +154,9 @@ async function measureFundHere(): Promise<GasRecord> {
     accrue_10_holders: accrual[10],
     accrue_1000_holders: accrual[1_000],
     accrue_10000_holders: accrual[10_000],
+    // Measured by bench/bridge.ts and merged in bench/gas.ts.
+    bridge_send: null,
+    bridge_receive: null,
     vault_request_redeem: vaultOps.request,
     vault_claim_redeem: vaultOps.claim,
   };

@@ -10,6 +10,7 @@ import * as path from "path";
 import { measureErc20, ERC20_NOT_APPLICABLE } from "./erc20";
 import { measureTrex, TREX_NOT_APPLICABLE } from "./trex";
 import { measureFund } from "./fund";
+import { measureBridgeBaseline, measureBridgeFund } from "./bridge";
 import {
   assertGasRecord,
   formatComparisonTable,
@@ -23,9 +24,18 @@ const RESULTS = path.join(__dirname, "results");
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const ours = assertGasRecord(SUITE_NAMES.fund, await measureFund());
+  const fundGas = await measureFund();
   const trex = assertGasRecord(SUITE_NAMES.trex, await measureTrex());
-  const erc20 = assertGasRecord(SUITE_NAMES.erc20, await measureErc20());
+  const erc20Gas = await measureErc20();
+  // Last: the two-chain fixture deploys the fund again through hardhat-deploy (isolated, reverted afterwards).
+  const bridge = await measureBridgeFund();
+  const bridgeBaseline = await measureBridgeBaseline();
+  const ours = assertGasRecord(SUITE_NAMES.fund, {
+    ...fundGas,
+    bridge_send: bridge.bridge_send,
+    bridge_receive: bridge.bridge_receive,
+  });
+  const erc20 = assertGasRecord(SUITE_NAMES.erc20, { ...erc20Gas, ...bridgeBaseline });
 
   const json = Object.fromEntries(
     OPERATION_KEYS.map((key) => [key, { ours: ours[key], trex: trex[key], erc20: erc20[key] }]),
@@ -47,6 +57,14 @@ async function main(): Promise<void> {
     "",
     ...Object.entries(TREX_NOT_APPLICABLE).map(([k, why]) => `- ${SUITE_NAMES.trex}, \`${k}\`: ${why}`),
     ...Object.entries(ERC20_NOT_APPLICABLE).map(([k, why]) => `- ${SUITE_NAMES.erc20}, \`${k}\`: ${why}`),
+    "",
+    "## Cross-chain transfers (issue 18)",
+    "",
+    `Satellite (burn/mint): send ${formatGas(bridge.bridge_send)}, arrival ${formatGas(bridge.bridge_receive)}; ` +
+      `home (lock/release): send ${formatGas(bridge.homeSend)}, arrival ${formatGas(bridge.homeReceive)}. ` +
+      `Baseline (Chainlink BurnMintERC20 + BurnMintTokenPool): send ${formatGas(bridgeBaseline.bridge_send)}, ` +
+      `arrival ${formatGas(bridgeBaseline.bridge_receive)}. The LocalCcipLane's own work (message storage, ` +
+      "balance checks) is in every figure; see docs/MULTICHAIN.md.",
     "",
     "## Accrual at any holder count",
     "",

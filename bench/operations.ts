@@ -22,6 +22,8 @@ export const OPERATION_KEYS = [
   "accrue_10_holders",
   "accrue_1000_holders",
   "accrue_10000_holders",
+  "bridge_send",
+  "bridge_receive",
   "vault_request_redeem",
   "vault_claim_redeem",
 ] as const;
@@ -51,6 +53,12 @@ export const OPERATION_LABELS: Record<OperationKey, string> = {
   accrue_10_holders: "daily accrual with 10 holders",
   accrue_1000_holders: "daily accrual with 1,000 holders",
   accrue_10000_holders: "daily accrual with 10,000 holders",
+  bridge_send:
+    "CCIP send of tokens from a satellite (issue 18, bench/bridge.ts): router + on-ramp + pool on the LocalCcipLane; " +
+    "the OZ ERC-20 column is Chainlink's BurnMintERC20 through its stock BurnMintTokenPool",
+  bridge_receive:
+    "CCIP arrival of tokens on a satellite, to an existing holder (off-ramp + pool on the LocalCcipLane); " +
+    "the OZ ERC-20 column is Chainlink's BurnMintERC20 through its stock BurnMintTokenPool",
   vault_request_redeem:
     "ERC-7540 requestRedeem of 1,000 tokens through the USDC entry point (FundVault), queued in the fund manager",
   vault_claim_redeem:

@@ -105,6 +105,8 @@ export const TREX_NOT_APPLICABLE: Partial<Record<OperationKey, string>> = {
   accrue_10_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_1000_holders: "T-REX has no accrual (not a rebasing token)",
   accrue_10000_holders: "T-REX has no accrual (not a rebasing token)",
+  bridge_send: "T-REX 4.1.6 has no CCIP token pool",
+  bridge_receive: "T-REX 4.1.6 has no CCIP token pool",
   vault_request_redeem: "T-REX has no subscription or redemption entry point (no ERC-7540 vault)",
   vault_claim_redeem: "T-REX has no subscription or redemption entry point (no ERC-7540 vault)",
 };
@@ -508,6 +510,8 @@ async function measureTrexHere(): Promise<GasRecord> {
     accrue_10_holders: null,
     accrue_1000_holders: null,
     accrue_10000_holders: null,
+    bridge_send: null,
+    bridge_receive: null,
     vault_request_redeem: null,
     vault_claim_redeem: null,
   };

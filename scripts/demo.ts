@@ -37,6 +37,7 @@ import { dualAxisChart, markdownTable } from "./lib/report";
 import { demoSchedule, DEMO_DAYS, type DemoEvent, type DemoSchedule } from "./lib/demo-schedule";
 import { closureOn, addDays, weekdayName, type Closure } from "./lib/market-calendar";
 import { setTaskOutput } from "./tasks/context";
+import { multichainEpisode } from "./demo-multichain";
 import { deployedEas } from "../deploy/lib/eas";
 import {
   SCHEMA_KIND,
@@ -458,6 +459,16 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   section("7. Reusable identity: an ONCHAINID claim, EAS attestations, a revocation at the source");
   await reusableIdentity(fund, people.chloe.wallet, w[9], w[10], w[11], w[12]);
 
+  section("8. One fund on two chains over CCIP (issue 18, docs/MULTICHAIN.md)");
+  const navAt = (ts: number) =>
+    BigInt(Math.round((1 + T_BILL_YIELD) ** ((ts - baseline) / (365 * DAY)) * 1e8));
+  const multichain = await multichainEpisode(
+    { hre, fund, say, fmt: (v) => fmt(v), navAt, out },
+    people.bob.wallet,
+    people.chloe.wallet,
+    keeper,
+  );
+
   section("Summary");
   const endIndex = await token.index();
   const days = (Number((await token.appliedNav()).updatedAt) - baseline) / DAY;
@@ -536,6 +547,38 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
           fmt(r.frozen),
         ]),
       ["wallets", "balance", "frozen"],
+    ),
+    "## One fund on two chains (issue 18)",
+    "",
+    "Section 8: a satellite chain on its own CCIP lane; Bob moved shares home -> satellite and back with an accrual",
+    "in flight each way, Chloe's arrival was parked until her record reached the satellite, then delivered.",
+    "Supply per chain (the home supply counts every share: the satellite's are locked in the home pool):",
+    "",
+    markdownTable(
+      ["chain", "total shares", "supply (tokens)", "index"],
+      multichain.supplies.map((x) => [
+        x.chain,
+        x.shares.toString(),
+        fmt(x.supply),
+        (Number(x.index) / 1e18).toFixed(8),
+      ]),
+      ["total shares", "supply (tokens)", "index"],
+    ),
+    `Home pool locked for the satellite: ${multichain.lockedOnHome} shares (${multichain.lockedOnHome === multichain.supplies[1].shares ? "equal to the satellite's supply" : "DIFFERS from the satellite's supply"}).`,
+    "",
+    "Consolidated cap table across the chains (`captable:export --chains`, cap-table-chains.csv):",
+    "",
+    markdownTable(
+      ["holder", "wallet", ...multichain.table.chains.map((c) => `${c.chain} shares`), "all chains (tokens)"],
+      multichain.table.consolidated.map((hd) => [
+        nameOf(hd.wallet),
+        `\`${hd.wallet.slice(0, 10)}…\``,
+        ...multichain.table.chains.map((c) =>
+          (c.holders.find((x) => x.wallet === hd.wallet)?.shares ?? 0n).toString(),
+        ),
+        fmt(hd.amount),
+      ]),
+      [...multichain.table.chains.map((c) => `${c.chain} shares`), "all chains (tokens)"],
     ),
     "## Yield earned per investor",
     "",

@@ -24,6 +24,11 @@ library Roles {
     uint64 internal constant SETTLEMENT_AGENT = 6;
     /// @notice Minter: token issuance and burning; held by the transfer agent's Safe and by the fund manager contract.
     uint64 internal constant MINTER = 7;
+    /// @notice A satellite chain's token pool: issues and burns the shares that cross chains (issue 18). Nobody holds
+    /// it on the home chain, whose pool only locks and releases.
+    uint64 internal constant BRIDGE_POOL = 8;
+    /// @notice A satellite chain's mirror of the home chain: applies the home index (issue 18).
+    uint64 internal constant CHAIN_MIRROR = 9;
     /// @notice Anyone (AccessManager's PUBLIC_ROLE); e.g. the daily accrual, which is deterministic.
     uint64 internal constant PUBLIC = type(uint64).max;
 }

@@ -111,6 +111,22 @@ interface IFundToken is
     /// @notice Sets the management fee. ISSUER.
     function setManagementFeeBps(uint16 bps) external;
 
+    /// @notice The CCIP token administrator (CCT): the token's AccessManager.
+    function getCCIPAdmin() external view returns (address);
+
+    /// @notice Issues shares to the calling satellite pool, for shares locked on the home chain. BRIDGE_POOL.
+    function bridgeMint(uint256 shares) external returns (uint256 amount);
+
+    /// @notice Issues shares to `to` for an arrival on a satellite, with the rules of a transfer from the calling pool.
+    /// BRIDGE_POOL.
+    function bridgeMintTo(address to, uint256 shares) external returns (uint256 amount);
+
+    /// @notice Burns the calling satellite pool's shares sent to another chain. BRIDGE_POOL.
+    function bridgeBurn(uint256 shares) external returns (uint256 amount);
+
+    /// @notice Applies the home chain's index and round on a satellite. CHAIN_MIRROR.
+    function syncIndex(uint256 newIndex, AppliedNav calldata round) external;
+
     /// @notice The contract holding the agent and configuration functions, run in the token's context.
     function extension() external view returns (address);
 }

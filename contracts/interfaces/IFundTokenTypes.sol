@@ -66,6 +66,9 @@ interface IFundTokenTypes {
     /// stored in (so no narrowing cast can truncate).
     error SharesOverflow(uint256 totalShares);
 
+    /// @notice A satellite was sent a round that is not newer than the round it applied (issue 18).
+    error IndexRoundNotNewer(uint80 roundId, uint40 updatedAt, uint40 appliedUpdatedAt);
+
     /// @notice Shares moved (beside the ERC-20 Transfer event, which carries the token amount).
     event TransferShares(address indexed from, address indexed to, uint256 sharesValue);
     /// @notice A NAV round was applied: the index moved with the NAV, net of the management fee.

@@ -11,6 +11,7 @@ import {IERC7575, IERC7575Share} from "../interfaces/IERC7575.sol";
 import {IFundCompliance} from "../interfaces/IFundCompliance.sol";
 import {INavOracle} from "../interfaces/INavOracle.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
+import {IFundComplianceTypes} from "../interfaces/IFundComplianceTypes.sol";
 import {TransferRestrictions as R} from "../compliance/TransferRestrictions.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
 import {ShareMath} from "./ShareMath.sol";
@@ -449,6 +450,126 @@ contract FundTokenAdmin is EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
             round.roundId,
             round.nav,
             round.updatedAt
+        );
+    }
+
+    // =================================================================== cross-chain (docs/MULTICHAIN.md)
+
+    /// @notice The CCIP token administrator (Chainlink CCT `IGetCCIPAdmin`): the token's AccessManager, so that
+    /// the issuer's governance registers the token in CCIP's TokenAdminRegistry and sets its pool through
+    /// `AccessManager.execute`. Follows the authority; no storage of its own.
+    function getCCIPAdmin() external view returns (address) {
+        return authority();
+    }
+
+    /// @notice Issues `shares` new shares to the caller, a satellite chain's token pool, for shares locked in the
+    /// home chain's pool (they arrive over CCIP). The caller must be a verified PROTOCOL account; the reserve guard
+    /// is not asked (the home supply, which the reserves cover, already counts these shares). BRIDGE_POOL; refused
+    /// while paused.
+    /// @param shares Shares to issue.
+    /// @return amount Their token amount at the current index (rounded down).
+    function bridgeMint(uint256 shares) external restricted returns (uint256 amount) {
+        FundTokenStorage storage $ = _s();
+        if ($.routing.paused) revert EnforcedPause();
+        if (shares == 0) revert AmountBelowOneShare(0);
+        Rebase memory rb = $.rebase;
+        InvestorRecord record = $.routing.registry.investorRecord(msg.sender);
+        if (!record.isVerified() || !record.isProtocol()) revert RecipientNotVerified(msg.sender);
+        uint256 newTotalShares = $.totalShares + shares;
+        if (newTotalShares > type(uint120).max) revert SharesOverflow(newTotalShares);
+        $.totalShares = newTotalShares;
+        $.accounts[msg.sender].shares += uint128(shares);
+        amount = ShareMath.toAmount(shares, rb.index);
+        rb.compliance.checkMint(msg.sender, record, shares, amount, rb.index);
+        _emitTransfer(address(0), msg.sender, amount, shares);
+    }
+
+    /// @notice Issues `shares` new shares straight to `to` for an arrival on a satellite chain, with the rules of a
+    /// transfer from the calling pool to `to` (receiver verified, not frozen, country, class, sanctions, holding
+    /// limits, investor cap: the compliance sees a movement from the pool, a PROTOCOL account). The pool catches a
+    /// refusal and issues the shares to itself instead (`bridgeMint`, parked). BRIDGE_POOL; refused while paused.
+    /// @param to Receiver.
+    /// @param shares Shares to issue.
+    /// @return amount Their token amount at the current index (rounded down).
+    function bridgeMintTo(address to, uint256 shares) external restricted returns (uint256 amount) {
+        FundTokenStorage storage $ = _s();
+        Routing memory rt = $.routing;
+        if (rt.paused) revert EnforcedPause();
+        if (shares == 0) revert AmountBelowOneShare(0);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        Rebase memory rb = $.rebase;
+        Account storage b = $.accounts[to];
+        if (b.frozen) revert WalletFrozen(to);
+        amount = ShareMath.toAmount(shares, rb.index);
+        IFundComplianceTypes.Movement memory m = IFundComplianceTypes.Movement(
+            msg.sender,
+            to,
+            InvestorRecord.wrap(0),
+            InvestorRecord.wrap(0),
+            shares,
+            amount,
+            rb.index
+        );
+        (m.fromRecord, m.toRecord) = rt.registry.transferRecords(msg.sender, to);
+        if (!m.fromRecord.isVerified() || !m.fromRecord.isProtocol()) revert SenderNotVerified(msg.sender);
+        if (!m.toRecord.isVerified()) revert RecipientNotVerified(to);
+        uint256 newTotalShares = $.totalShares + shares;
+        if (newTotalShares > type(uint120).max) revert SharesOverflow(newTotalShares);
+        $.totalShares = newTotalShares;
+        b.shares += uint128(shares);
+        rb.compliance.checkTransfer(m);
+        _emitTransfer(address(0), to, amount, shares);
+    }
+
+    /// @notice Destroys `shares` of the caller's unfrozen shares: a satellite chain's token pool burning shares sent
+    /// to another chain. BRIDGE_POOL.
+    /// @param shares Shares to burn.
+    /// @return amount Their token amount at the current index (rounded down).
+    function bridgeBurn(uint256 shares) external restricted returns (uint256 amount) {
+        FundTokenStorage storage $ = _s();
+        Rebase memory rb = $.rebase;
+        Account memory a = $.accounts[msg.sender];
+        amount = ShareMath.toAmount(shares, rb.index);
+        if (shares > a.shares - a.frozenShares) {
+            revert InsufficientUnfrozenBalance(
+                msg.sender,
+                ShareMath.toAmount(a.shares - a.frozenShares, rb.index),
+                amount
+            );
+        }
+        $.accounts[msg.sender].shares = a.shares - uint128(shares);
+        $.totalShares -= shares;
+        InvestorRecord record = $.routing.registry.investorRecord(msg.sender);
+        rb.compliance.recordMovement(msg.sender, address(0), record, InvestorRecord.wrap(0), shares);
+        _emitTransfer(msg.sender, address(0), amount, shares);
+    }
+
+    /// @notice Applies on a satellite chain the index the home chain computed for `round` (sent over CCIP by the
+    /// home relay): the index and the applied round become the home chain's, so that a share is worth the same on
+    /// every chain; no fee is minted here (the home chain mints it). Only a round newer than the applied one
+    /// (IndexRoundNotNewer). CHAIN_MIRROR; refused while paused, like the accrual.
+    /// @param newIndex The home chain's index after `round`.
+    /// @param round The home chain's applied NAV round.
+    function syncIndex(uint256 newIndex, AppliedNav calldata round) external restricted {
+        FundTokenStorage storage $ = _s();
+        if ($.routing.paused) revert EnforcedPause();
+        AppliedNav memory last = $.appliedNav;
+        if (round.updatedAt <= last.updatedAt)
+            revert IndexRoundNotNewer(round.roundId, round.updatedAt, last.updatedAt);
+        if (newIndex == 0 || newIndex > type(uint96).max) revert IndexOutOfRange(newIndex);
+        if (round.nav == 0) revert NavOutOfRange(0);
+        uint256 oldIndex = $.rebase.index;
+        uint256 shares = $.totalShares;
+        $.rebase.index = uint96(newIndex);
+        $.appliedNav = round;
+        emit YieldAccrued(
+            round.roundId,
+            round.nav,
+            oldIndex,
+            newIndex,
+            int256(ShareMath.toAmount(shares, newIndex)) - int256(ShareMath.toAmount(shares, oldIndex)),
+            0,
+            0
         );
     }
 

@@ -12,6 +12,7 @@
  * - Forms marked "local networks only" (Hardhat account indexes, mock deployments) are refused elsewhere.
  */
 import type { InvestorClassName } from "../../scripts/lib/classes";
+import type { MultichainConfig } from "../lib/multichain-config";
 
 export type { InvestorClassName };
 
@@ -347,4 +348,9 @@ export interface FundConfig {
   stablecoins: StablecoinConfig[];
   fundManager: FundManagerSection;
   settlement: SettlementSection;
+  /**
+   * Issue 18 (docs/MULTICHAIN.md): the fund on several chains: this config's network is `multichain.home.network`
+   * and each satellite says what the deploy scripts deploy there. Omitted: the fund lives on one chain.
+   */
+  multichain?: MultichainConfig;
 }

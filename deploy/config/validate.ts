@@ -21,6 +21,7 @@ import {
   type RoleHolderName,
 } from "./types";
 import { REMOTE_NETWORKS } from "../../scripts/lib/networks";
+import { deploymentProblems, multichainProblems, type MultichainConfig } from "../lib/multichain-config";
 
 export interface ValidationContext {
   /** Hardhat network name, e.g. "sepolia". */
@@ -778,6 +779,31 @@ function checkCcipTuning(c: Checker, at: string, o: Obj): void {
   }
 }
 
+/**
+ * Issue 18: the deployment across networks (deploy/lib/multichain-config.ts): chains and lanes consistent, every
+ * satellite's deployment described, and the config's network the home chain.
+ */
+function checkMultichain(c: Checker, mc: MultichainConfig): void {
+  if (typeof mc !== "object" || mc === null || Array.isArray(mc) || typeof mc.home !== "object") {
+    c.fail("multichain", "must be an object with home and satellites");
+    return;
+  }
+  for (const p of [...multichainProblems(mc), ...deploymentProblems(mc)]) c.fail("multichain", p);
+  // The fund config is the home chain's: satellites are deployed from it (FUND_CONFIG=<home network>).
+  if (mc.home.network !== c.ctx.network)
+    c.fail(
+      "multichain.home.network",
+      `is "${mc.home.network}", but this is the config of "${c.ctx.network}"`,
+    );
+  for (const [i, s] of (mc.satellites ?? []).entries()) {
+    for (const r of ["admin", "issuer", "transferAgent", "guardian"] as const) {
+      const v = s.deployment?.roles?.[r];
+      if (v !== null && typeof v === "object" && !c.ctx.isLocal)
+        c.fail(`multichain.satellites[${i}].deployment.roles.${r}`, "Hardhat account indexes are local only");
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ entry points
 
 /**
@@ -796,7 +822,7 @@ export function validateFundConfig(raw: unknown, ctx: ValidationContext): FundCo
     "fundManager",
     "settlement",
   ];
-  const o = c.object("", raw, sections, ["chainId"]);
+  const o = c.object("", raw, sections, ["chainId", "multichain"]);
   if (o) {
     if (
       isSet(o.chainId) &&
@@ -816,6 +842,7 @@ export function validateFundConfig(raw: unknown, ctx: ValidationContext): FundCo
     if (isSet(o.stablecoins)) checkStablecoins(c, o.stablecoins);
     if (isSet(o.fundManager)) checkFundManager(c, o.fundManager);
     if (isSet(o.settlement)) checkSettlement(c, o.settlement);
+    if (isSet(o.multichain)) checkMultichain(c, o.multichain as MultichainConfig);
   }
   if (c.problems.length > 0) throw new FundConfigError(ctx.network, c.problems);
   return raw as FundConfig;

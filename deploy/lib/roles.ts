@@ -13,6 +13,8 @@ export const ROLE_IDS = {
   NAV_PUBLISHER: 5n,
   SETTLEMENT_AGENT: 6n,
   MINTER: 7n,
+  BRIDGE_POOL: 8n,
+  CHAIN_MIRROR: 9n,
   PUBLIC: (1n << 64n) - 1n,
 } as const;
 
@@ -113,6 +115,10 @@ export const TOKEN_ROLES: FunctionRoles = {
     UPGRADE,
     "setVault",
   ],
+  // Issue 18 (docs/MULTICHAIN.md): a satellite's pool issues and burns the shares crossing chains, its mirror
+  // applies the home index. Wired on every chain; nobody holds these roles on the home chain.
+  BRIDGE_POOL: ["bridgeMint", "bridgeMintTo", "bridgeBurn"],
+  CHAIN_MIRROR: ["syncIndex"],
 };
 
 export const NAV_ORACLE_ROLES: FunctionRoles = {

@@ -2,6 +2,7 @@ import type { DeployFunction } from "hardhat-deploy/types";
 import { loadContext } from "../lib/context";
 import { accessManager } from "../lib/deploy";
 import { holder } from "../lib/holders";
+import { pendingLanes } from "../lib/multichain-deploy";
 import { ROLE_IDS, type RoleName } from "../lib/roles";
 import type { RoleHolderName } from "../config/types";
 
@@ -29,6 +30,15 @@ const func: DeployFunction = async (hre) => {
   const manager = await accessManager(ctx);
   const delays = ctx.config.governance.delays;
   const [deployerIsAdmin] = await manager.hasRole(ROLE_IDS.ADMIN, ctx.deployer.address);
+  // Issue 18: a fund on several chains is handed over once the home pool links every satellite of the config
+  // (linking needs ADMIN); until then each run of the home deployment links the satellites deployed since.
+  const pending = deployerIsAdmin ? await pendingLanes(ctx) : [];
+  if (pending.length > 0) {
+    ctx.log(
+      `handover deferred: the home pool does not link ${pending.join(", ")} yet (deploy it, then run again)`,
+    );
+    return;
+  }
 
   for (const [role, holderName, delay] of grants(delays)) {
     const h = await holder(ctx, holderName);

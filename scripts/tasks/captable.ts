@@ -12,7 +12,7 @@ import { Interface, ZeroAddress, getAddress, id, type Log } from "ethers";
 import { classNames } from "../lib/classes";
 import { unpackRecord } from "../lib/investor-record";
 import { scanLogs, deploymentBlock } from "../lib/log-scan";
-import { OpsContext, PLUGIN_NAME, TaskInputError, runTask, say, tokens } from "./context";
+import { OpsContext, PLUGIN_NAME, TaskInputError, guarded, runTask, say, tokens } from "./context";
 import { parseInteger } from "./inputs";
 import { walletIndex } from "./chain";
 
@@ -270,7 +270,19 @@ export function registerCapTableTasks(): void {
       undefined,
       types.string,
     )
-    .setAction((args, hre) => runTask(hre, (ctx) => exportCapTable(ctx, args)));
+    .addFlag(
+      "chains",
+      "Issue 18: across every network of the fund config's multichain deployment (per chain and consolidated, " +
+        "reconciled with the home pool's locked shares) instead",
+    )
+    .setAction((args, hre) =>
+      args.chains
+        ? guarded(async () => {
+            const { exportChainsAcross } = await import("./bridge");
+            return exportChainsAcross(hre, args.out);
+          })
+        : runTask(hre, (ctx) => exportCapTable(ctx, args)),
+    );
 
   task(
     "captable:reconcile",

@@ -17,7 +17,7 @@ import { clearSnapshots, time } from "@nomicfoundation/hardhat-network-helpers";
 import "../helpers/fund"; // quiet deploy logs
 import { main } from "../../scripts/demo";
 import { loadFund } from "../../scripts/lib/fund";
-import { demoSchedule, DEMO_DAYS } from "../../scripts/lib/demo-schedule";
+import { demoSchedule, demoTime, DEMO_DAYS } from "../../scripts/lib/demo-schedule";
 import {
   addDays,
   businessDays,
@@ -75,7 +75,8 @@ describe("demo (scripts/demo.ts)", function () {
         const fund = await loadFund(hre);
         const publisher = fund.contracts.navPublisher!;
         const rounds = Number(await publisher.latestRound());
-        expect(rounds).to.equal(1 + navDays.length);
+        // Issue 18's episode (section 8) adds two rounds, each at the strike of the next business day.
+        expect(rounds).to.equal(1 + navDays.length + 2);
         const published: number[] = [];
         for (let id = 1; id <= rounds; id++) published.push(Number((await publisher.getRoundData(id))[3]));
         expect(published[0] - schedule.deployAt).to.be.within(0, 600);
@@ -84,6 +85,16 @@ describe("demo (scripts/demo.ts)", function () {
           expect(published[i + 1] - strike, day).to.be.within(0, 60);
         }
         for (const t of published) expect(isBusinessDay(newYorkDate(t)), newYorkDate(t)).to.equal(true);
+        for (const t of published.slice(-2))
+          expect(t - demoTime(newYorkDate(t), "strike")).to.be.within(0, 60);
+        // Issue 18: shares moved home -> satellite and back with an accrual in flight, a parked arrival delivered,
+        // the satellite's supply equal to the shares the home pool locked for it, and the report's cap table.
+        expect(lines.some((l) => /: parked as arrival 1 \(the CCIP message succeeded\)$/.test(l))).to.equal(
+          true,
+        );
+        expect(
+          lines.some((l) => /shares for the satellite; the satellite has \d+: reconciled$/.test(l)),
+        ).to.equal(true);
         // Every subscription, redemption and accrual went through: the token applied the last round.
         expect((await fund.contracts.token.appliedNav()).updatedAt).to.equal(BigInt(published.at(-1)!));
         expect(await fund.contracts.compliance.investorCount()).to.be.greaterThan(0n);
@@ -118,6 +129,8 @@ describe("demo (scripts/demo.ts)", function () {
         );
         // Issue 17: the off-chain trade was settled by the settlement orchestrator against the bank-rail server, and
         // the report shows its timeline.
+        expect(report).to.include("## One fund on two chains (issue 18)");
+        expect(report).to.include("(equal to the satellite's supply)");
         expect(report).to.include("## Off-chain trade through the settlement orchestrator");
         expect(report).to.match(
           /\| payment instructed on the rail \(end-to-end id DVP-31337-[0-9a-f]{8}-\d+\) \|/,

@@ -188,7 +188,8 @@ export function readRolesDoc(markdown = fs.readFileSync(ROLES_DOC, "utf8")): Rol
       role: roleOf(r.role),
       contract: r.contract,
       functions: parseCodeList(r.functions),
-      holders: r.holder.split(",").map((h) => h.trim()),
+      // "-": a role nobody holds on the home chain (issue 18: BRIDGE_POOL, CHAIN_MIRROR).
+      holders: r.holder === "-" ? [] : r.holder.split(",").map((h) => h.trim()),
       threshold: parseThreshold(r.threshold),
       executionDelay: delay,
     };

@@ -32,6 +32,8 @@ const officer = (f: InvestorsFixture) => f.fund.as("complianceOfficer");
 /** A harmless argument of each ABI type. */
 function sampleArg(p: ParamType, wallet: string): unknown {
   if (p.baseType === "array") return [wallet];
+  // syncIndex's AppliedNav (issue 18).
+  if (p.baseType === "tuple") return p.components!.map((c) => sampleArg(c, wallet));
   if (p.type === "address") return wallet;
   if (p.type === "bool") return true;
   if (p.type === "string") return "x";
