@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { HardhatUserConfig, subtask } from "hardhat/config";
+import { HardhatUserConfig, extendConfig, subtask } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import {
   TASK_COMPILE_GET_REMAPPINGS,
@@ -84,6 +84,37 @@ function coverageJobs(): Record<string, { version: string; settings: ReturnType<
   });
   return out;
 }
+
+/**
+ * Folders of contracts/ compiled in solc jobs of their own, with the same settings as the rest. All the sources in
+ * one solcjs run exhaust the wasm compiler's memory ("memory access out of bounds") since the CCIP pools of
+ * contracts/bridge joined them. Hardhat groups files into one job per settings object (by reference), so a
+ * separate but equal object per group gives a separate job and the same bytecode: solc's input settings, and so
+ * the metadata hash, are unchanged. Files with an override of their own (above) keep it.
+ */
+const SEPARATE_SOLC_JOBS = [["bridge", "settlement"], ["mocks"]];
+
+extendConfig((config) => {
+  if (process.env.COVERAGE_SPLIT_JOBS === "1") return; // coverage has one job per folder already
+  const root = path.join(config.paths.sources);
+  const walk = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir).flatMap((f) => {
+          const p = path.join(dir, f);
+          return fs.statSync(p).isDirectory() ? walk(p) : f.endsWith(".sol") ? [p] : [];
+        })
+      : [];
+  const base = config.solidity.compilers[0];
+  for (const folders of SEPARATE_SOLC_JOBS) {
+    const job = structuredClone(base);
+    for (const folder of folders) {
+      for (const file of walk(path.join(root, folder))) {
+        const name = path.relative(config.paths.root, file).split(path.sep).join("/");
+        if (config.solidity.overrides[name] === undefined) config.solidity.overrides[name] = job;
+      }
+    }
+  }
+});
 
 const config: HardhatUserConfig = {
   solidity: {
