@@ -15,6 +15,7 @@ import { scanLogs, deploymentBlock } from "../lib/log-scan";
 import { OpsContext, PLUGIN_NAME, TaskInputError, runTask, say, tokens } from "./context";
 import { parseInteger } from "./inputs";
 import { walletIndex } from "./chain";
+import { mapLimit, rpcConcurrency } from "../lib/parallel";
 
 export interface CapTableRow {
   identity: string;
@@ -61,21 +62,36 @@ export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promis
   const index = await walletIndex(ctx, fromBlock);
   const blockTag = index.toBlock;
   const at = { blockTag };
-  const rows: CapTableRow[] = [];
-  for (const [identity, wallets] of index.walletsOf) {
+  // One read of each value per wallet and of the locked shares per identity, `rpcConcurrency()` in flight.
+  const limit = rpcConcurrency();
+  const wallets = [...index.walletsOf.values()].flat();
+  const perWallet = new Map(
+    (
+      await mapLimit(wallets, limit, (wallet) =>
+        Promise.all([
+          registry.investorRecord(wallet, at),
+          token.sharesOf(wallet, at),
+          token.balanceOf(wallet, at),
+          token.isFrozen(wallet, at),
+          token.getFrozenTokens(wallet, at),
+        ]),
+      )
+    ).map((values, i) => [wallets[i], values] as const),
+  );
+  const identities = [...index.walletsOf.keys()];
+  const locked = await mapLimit(identities, limit, async (identity) => {
+    const lockedShares = await compliance.lockedShares(identity, at);
+    return lockedShares === 0n ? 0n : token.amountForShares(lockedShares, at);
+  });
+  const rows: CapTableRow[] = identities.map((identity, i) => {
+    const wallets = index.walletsOf.get(identity)!;
     let shares = 0n;
     let balance = 0n;
     let frozen = 0n;
     const countries: string[] = [];
     const classes: string[] = [];
     for (const wallet of wallets) {
-      const [word, walletShares, walletBalance, isFrozen, frozenTokens] = await Promise.all([
-        registry.investorRecord(wallet, at),
-        token.sharesOf(wallet, at),
-        token.balanceOf(wallet, at),
-        token.isFrozen(wallet, at),
-        token.getFrozenTokens(wallet, at),
-      ]);
+      const [word, walletShares, walletBalance, isFrozen, frozenTokens] = perWallet.get(wallet)!;
       const record = unpackRecord(word);
       countries.push(String(record.country));
       classes.push(classNames(record.classes).join("|"));
@@ -83,19 +99,17 @@ export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promis
       balance += walletBalance;
       frozen += isFrozen ? walletBalance : frozenTokens;
     }
-    const lockedShares = await compliance.lockedShares(identity, at);
-    const locked = lockedShares === 0n ? 0n : await token.amountForShares(lockedShares, at);
-    rows.push({
+    return {
       identity,
       wallets,
       country: distinct(countries, "|"),
       classes: distinct(classes, " / "),
       shares,
       balance,
-      locked,
+      locked: locked[i],
       frozen,
-    });
-  }
+    };
+  });
   const [totalShares, totalSupply] = await Promise.all([token.totalShares(at), token.totalSupply(at)]);
   const sumShares = rows.reduce((s, r) => s + r.shares, 0n);
   return { blockNumber: blockTag, rows, sumShares, totalShares, totalSupply };
@@ -221,8 +235,10 @@ export async function reconcileCapTable(
   const differences: ShareDifference[] = [];
   let sumOnChain = 0n;
   let totalFromEvents = 0n;
-  for (const [wallet, fromEvents] of replayed) {
-    const onChain = await token.sharesOf(wallet, at);
+  const entries = [...replayed];
+  const onChainShares = await mapLimit(entries, rpcConcurrency(), ([wallet]) => token.sharesOf(wallet, at));
+  for (const [i, [wallet, fromEvents]] of entries.entries()) {
+    const onChain = onChainShares[i];
     sumOnChain += onChain;
     totalFromEvents += fromEvents;
     if (onChain !== fromEvents) differences.push({ wallet, fromEvents, onChain });

@@ -6,6 +6,7 @@ import { getAddress } from "ethers";
 import { unpackRecord, isRegisteredRecord, type InvestorRecordFields } from "../lib/investor-record";
 import { buildWalletIndex, type WalletIndex } from "../lib/registry-index";
 import { deploymentBlock } from "../lib/log-scan";
+import { rpcConcurrency } from "../lib/parallel";
 import { OpsContext, TaskInputError } from "./context";
 import { flag } from "./inputs";
 
@@ -59,5 +60,6 @@ export async function walletIndex(ctx: OpsContext, fromBlock?: number): Promise<
     fromBlock: await registryFromBlock(ctx, fromBlock),
     toBlock: await provider.getBlockNumber(),
     verify: async (wallet, blockTag) => registry.identity(wallet, { blockTag }),
+    concurrency: rpcConcurrency(),
   });
 }
