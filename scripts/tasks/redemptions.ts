@@ -69,29 +69,33 @@ export const DEFAULT_SETTLE_MAX_GAS = 15_000_000;
 export const SAFE_EXEC_OVERHEAD = 150_000;
 
 /**
- * How `count` queue positions are split into settlement transactions: the node's estimate of a settlement of
- * `probe` positions (sent by `holder`) gives an upper bound of the gas per position (the fixed cost spread over
- * the probe), and each transaction takes as many positions as fit in `maxGas` less {@link SAFE_EXEC_OVERHEAD},
- * at most {@link MAX_POSITIONS_PER_TX}. Returns the positions of each transaction, in order.
+ * How `count` queue positions are split into settlement transactions: the node estimates a settlement of as many
+ * positions as one transaction may take ({@link MAX_POSITIONS_PER_TX}); while the estimate plus
+ * {@link SAFE_EXEC_OVERHEAD} exceeds `maxGas`, the positions are scaled down by the excess and estimated again.
+ * Every transaction then takes that many positions (the queue's next positions cost about the same: one
+ * investor paid each). Returns the positions of each transaction, in order, and the estimate they were sized on.
  */
 export async function settlementSplit(
   estimate: (positions: number) => Promise<bigint>,
   count: number,
   maxGas: number,
-): Promise<{ sizes: number[]; gasPerPosition: number }> {
-  const probe = Math.min(count, MAX_POSITIONS_PER_TX);
-  const gas = Number(await estimate(probe));
-  const gasPerPosition = Math.ceil(gas / probe);
-  const perTx = Math.min(MAX_POSITIONS_PER_TX, Math.floor((maxGas - SAFE_EXEC_OVERHEAD) / gasPerPosition));
-  if (perTx < 1) {
-    throw new TaskInputError(
-      `--max-gas: ${maxGas} gas cannot hold one queue position (about ${gasPerPosition} gas each, plus ` +
-        `${SAFE_EXEC_OVERHEAD} for the Safe); nothing was sent`,
-    );
+): Promise<{ sizes: number[]; perTx: number; gas: number }> {
+  const room = maxGas - SAFE_EXEC_OVERHEAD;
+  let perTx = Math.min(count, MAX_POSITIONS_PER_TX);
+  let gas = Number(await estimate(perTx));
+  while (gas > room) {
+    if (perTx === 1) {
+      throw new TaskInputError(
+        `--max-gas: ${maxGas} gas cannot hold one queue position (a settlement of 1 is estimated at ${gas} gas, ` +
+          `plus ${SAFE_EXEC_OVERHEAD} for the Safe); nothing was sent`,
+      );
+    }
+    perTx = Math.max(1, Math.min(perTx - 1, Math.floor((perTx * room) / gas)));
+    gas = Number(await estimate(perTx));
   }
   const sizes: number[] = [];
   for (let left = count; left > 0; left -= perTx) sizes.push(Math.min(perTx, left));
-  return { sizes, gasPerPosition };
+  return { sizes, perTx, gas };
 }
 
 /** `IFundManagerTypes.RequestStatus`, as printed. */
@@ -646,7 +650,7 @@ export interface SettleResult {
  */
 export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Promise<SettleResult> {
   const count = parseInteger("count", args.count, 1, MAX_SETTLE_COUNT);
-  const maxGas = parseInteger("maxGas", args.maxGas ?? DEFAULT_SETTLE_MAX_GAS, 1_000_000, 1_000_000_000);
+  const maxGas = parseInteger("maxGas", args.maxGas ?? DEFAULT_SETTLE_MAX_GAS, 100_000, 1_000_000_000);
   if (args.dryRun && args.offline)
     throw new TaskInputError("--dry-run and --offline cannot be used together");
   if (args.stablecoin !== undefined && args.fund === undefined) {
@@ -691,7 +695,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
 
   // One transaction per split (each at most `maxGas`); a split run examines only the positions the queue has.
   const settleData = (n: number) => fm.interface.encodeFunctionData("settleRedemptions", [n]);
-  const { sizes, gasPerPosition } = await settlementSplit(
+  const { sizes, perTx, gas } = await settlementSplit(
     (n) =>
       provider
         .estimateGas({ from: actor.address, to: addressOf(fm), data: settleData(n) })
@@ -711,8 +715,8 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
   const step = steps[0];
   if (sizes.length > 1) {
     say(
-      `${count} queue position(s) in ${sizes.length} transactions of at most ${sizes[0]} (about ` +
-        `${gasPerPosition} gas a position, --max-gas ${maxGas})`,
+      `${sizes.reduce((a, b) => a + b, 0)} queue position(s) in ${sizes.length} transactions of at most ${perTx} (a settlement of ` +
+        `${perTx} estimated at ${gas} gas, --max-gas ${maxGas})`,
     );
   }
 
