@@ -2,8 +2,9 @@
  * The fund's history for `npm run bench:ops` (bench/ops.ts), on a node the fund was deployed to by the deploy
  * scripts; run as `hardhat run bench/ops-world.ts --network localhost` with `OPS_PHASE`:
  *
- * - `holders`: the compliance officer's Safe raises the max-investors rule to `OPS_MAX_INVESTORS` (the demo
- *   config stops at 2,000, the Exchange Act threshold; a fund of 10,000 holders is past it), then the transfer
+ * - `holders`: the issuer's Safe raises the max-investors rule to `OPS_MAX_INVESTORS` (the demo config stops at
+ *   2,000, the Exchange Act threshold; a fund of 10,000 holders is past it; scheduled, the chain's clock moved
+ *   past the issuer's delay, executed), then the transfer
  *   agent's Safe mints `OPS_TOKENS_EACH` tokens to every wallet of the CSV `OPS_CSV` (batchMint, 200 a transaction).
  * - `history`: `OPS_ROUNDS` business days (260: a year): each moves the chain's clock a day forward
  *   (evm_increaseTime + evm_mine: nothing reads the wall clock), republishes the reserves, publishes a NAV one
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
 
   if (phase === "holders") {
     const maxInvestors = Number(env("OPS_MAX_INVESTORS", "100000"));
-    await fund.as("complianceOfficer").call(compliance, "setMaxInvestors", [maxInvestors]);
+    await fund.as("issuer").callNow(compliance, "setMaxInvestors", [maxInvestors]);
     const each = parseUnits(env("OPS_TOKENS_EACH", "500"), 18);
     let txs = 0;
     for (let i = 0; i < wallets.length; i += CHUNK) {
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     await send("anvil_autoImpersonateAccount", [true]);
     const funded = new Set<string>();
     let nav = (await navPublisher.latestRoundData())[1] as bigint;
-    const reserves = parseUnits(env("OPS_RESERVES_USD", "100000000"), 8);
+    const reserves = parseUnits(env("OPS_RESERVES_USD", "10000000"), 8);
     let transfers = 0;
     for (let day = 0; day < rounds; day++) {
       await send("evm_increaseTime", [DAY]);

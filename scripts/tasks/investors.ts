@@ -30,7 +30,10 @@ import { sourceLine } from "./sources";
 import { isRegisteredRecord, unpackRecord } from "../lib/investor-record";
 import { rpcConcurrency } from "../lib/parallel";
 
-/** Largest batch of `batchRegisterInvestor` (about 60,000 gas a row: 200 rows stay far below a block). */
+/**
+ * Largest batch of `batchRegisterInvestor`, and the default: about 29,000 gas a row measured (bench/results/ops.md),
+ * so 200 rows take about 5.8 million gas, a fifth of a block, and 10,000 investors go in 50 transactions.
+ */
 export const MAX_BATCH_SIZE = 200;
 
 function classText(bits: number): string {
@@ -181,7 +184,7 @@ export function printRejected(rejected: RejectedRow[]): void {
  * nor rejected: re-running an interrupted import sends only what is missing.
  */
 export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs): Promise<ImportResult> {
-  const batchSize = parseInteger("batchSize", args.batchSize ?? 100, 1, MAX_BATCH_SIZE);
+  const batchSize = parseInteger("batchSize", args.batchSize ?? MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE);
   if (typeof args.file !== "string" || args.file.trim() === "")
     throw new TaskInputError("--file is required");
   let text: string;
@@ -582,7 +585,12 @@ export function registerInvestorTasks(): void {
   withExecutionFlags(
     task("investor:import", "Registers the investors of a CSV file in batches (COMPLIANCE_OFFICER)")
       .addParam("file", "CSV with header wallet,identity,country,classes,kycExpiry", undefined, types.string)
-      .addOptionalParam("batchSize", `Rows per transaction (1-${MAX_BATCH_SIZE})`, "100", types.string)
+      .addOptionalParam(
+        "batchSize",
+        `Rows per transaction (1-${MAX_BATCH_SIZE})`,
+        String(MAX_BATCH_SIZE),
+        types.string,
+      )
       .addFlag("skipInvalid", "Register the valid rows even when some are rejected")
       .addFlag(
         "force",

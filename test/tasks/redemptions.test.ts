@@ -600,7 +600,18 @@ describe("tasks: redemptions", function () {
         await expectRefused(
           "redemptions:settle",
           { count, fund: "900000" },
-          `--count: "${count}" must be an integer between 1 and 200`,
+          `--count: "${count}" must be an integer between 1 and 10000`,
+        );
+      }
+    });
+
+    it("should refuse a --max-gas below 100,000 or not an integer", async function () {
+      await loadFixture(queueFixture);
+      for (const maxGas of ["99999", "1.5", "lots"]) {
+        await expectRefused(
+          "redemptions:settle",
+          { count: "2", maxGas },
+          `--max-gas: "${maxGas}" must be an integer between 100000 and 1000000000`,
         );
       }
     });
