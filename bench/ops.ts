@@ -52,6 +52,8 @@ interface Measure {
   command: string;
   seconds: number;
   rpcCalls: number;
+  /** HTTP requests that carried them (a JSON-RPC batch is one). */
+  httpRequests: number;
   calls: Record<string, number>;
   transactions: number;
   gasUsed: number;
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
         command: `hardhat ${args.join(" ")}`,
         seconds,
         rpcCalls: stats.total,
+        httpRequests: stats.requests,
         calls: stats.calls,
         transactions: stats.txHashes.length,
         gasUsed,
@@ -118,7 +121,8 @@ async function main(): Promise<void> {
         output,
       };
       say(
-        `${label}: ${seconds.toFixed(1)} s, ${stats.total} RPC calls, ${stats.txHashes.length} transactions, ` +
+        `${label}: ${seconds.toFixed(1)} s, ${stats.total} RPC calls in ${stats.requests} HTTP requests, ` +
+          `${stats.txHashes.length} transactions, ` +
           `${gasUsed} gas (max ${maxGasUsed})${stats.refusedGetLogs ? `, ${stats.refusedGetLogs} eth_getLogs refused` : ""}`,
       );
       return m;
@@ -269,7 +273,14 @@ async function main(): Promise<void> {
   console.log(`written bench/results/ops${suffix}.json and ops${suffix}.md`);
 }
 
-type Row = { seconds: number; rpcCalls: number; transactions: number; gasUsed: number; maxGasUsed: number };
+type Row = {
+  seconds: number;
+  rpcCalls: number;
+  httpRequests: number;
+  transactions: number;
+  gasUsed: number;
+  maxGasUsed: number;
+};
 
 function markdown(r: Record<string, unknown>): string {
   const cfg = r.config as Record<string, number>;
@@ -283,14 +294,15 @@ function markdown(r: Record<string, unknown>): string {
       `Every figure is one \`hardhat <task> --network localhost\` process as an operator runs it, Hardhat's start ` +
       `included (${(r.hardhatStartSeconds as number).toFixed(1)} s for \`hardhat help\` alone).`,
     "",
-    "| holders | command | wall time (s) | RPC calls | transactions | gas per item | largest transaction (gas) |",
-    "| ------: | ------- | ------------: | --------: | -----------: | -----------: | ------------------------: |",
+    "| holders | command | wall time (s) | RPC calls (HTTP requests) | transactions | gas per item | largest transaction (gas) |",
+    "| ------: | ------- | ------------: | ------------------------: | -----------: | -----------: | ------------------------: |",
   ];
   const sizes = r.sizes as Record<string, Record<string, unknown>>;
   for (const [size, s] of Object.entries(sizes)) {
     const row = (name: string, m: Row, perItem?: number | null) =>
       lines.push(
-        `| ${fmt(Number(size))} | ${name} | ${m.seconds.toFixed(1)} | ${fmt(m.rpcCalls)} | ${m.transactions} | ` +
+        `| ${fmt(Number(size))} | ${name} | ${m.seconds.toFixed(1)} | ${fmt(m.rpcCalls)} (${fmt(m.httpRequests)}) | ` +
+          `${m.transactions} | ` +
           `${perItem ? fmt(perItem) : ""} | ${m.maxGasUsed ? fmt(m.maxGasUsed) : ""} |`,
       );
     const imp = s.import as Row & { gasPerInvestor: number };

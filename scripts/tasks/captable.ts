@@ -15,7 +15,7 @@ import { scanLogs, deploymentBlock } from "../lib/log-scan";
 import { OpsContext, PLUGIN_NAME, TaskInputError, runTask, say, tokens } from "./context";
 import { parseInteger } from "./inputs";
 import { walletIndex } from "./chain";
-import { mapLimit, rpcConcurrency } from "../lib/parallel";
+import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
 
 export interface CapTableRow {
   identity: string;
@@ -58,18 +58,23 @@ function distinct(values: string[], separator: string): string {
 
 /** Reads the cap table at the latest block. */
 export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promise<CapTable> {
-  const { token, compliance, registry } = ctx.fund.contracts;
-  const index = await walletIndex(ctx, fromBlock);
+  const reader = bulkReader(ctx.hre);
+  const token = ctx.fund.contracts.token.connect(reader);
+  const compliance = ctx.fund.contracts.compliance.connect(reader);
+  const registry = ctx.fund.contracts.registry.connect(reader);
+  const records = new Map<string, bigint>();
+  const index = await walletIndex(ctx, fromBlock, records);
   const blockTag = index.toBlock;
   const at = { blockTag };
-  // One read of each value per wallet and of the locked shares per identity, `rpcConcurrency()` in flight.
+  // One read of each value per wallet (the record word from the index's check) and of the locked shares per
+  // identity, `rpcConcurrency()` in flight.
   const limit = rpcConcurrency();
   const wallets = [...index.walletsOf.values()].flat();
   const perWallet = new Map(
     (
       await mapLimit(wallets, limit, (wallet) =>
         Promise.all([
-          registry.investorRecord(wallet, at),
+          records.get(wallet) ?? registry.investorRecord(wallet, at),
           token.sharesOf(wallet, at),
           token.balanceOf(wallet, at),
           token.isFrozen(wallet, at),
@@ -236,7 +241,8 @@ export async function reconcileCapTable(
   let sumOnChain = 0n;
   let totalFromEvents = 0n;
   const entries = [...replayed];
-  const onChainShares = await mapLimit(entries, rpcConcurrency(), ([wallet]) => token.sharesOf(wallet, at));
+  const reader = token.connect(bulkReader(hre));
+  const onChainShares = await mapLimit(entries, rpcConcurrency(), ([wallet]) => reader.sharesOf(wallet, at));
   for (const [i, [wallet, fromEvents]] of entries.entries()) {
     const onChain = onChainShares[i];
     sumOnChain += onChain;

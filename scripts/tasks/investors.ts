@@ -28,7 +28,7 @@ import {
 import { chainNow, recordOf, requireRegistered, walletIndex, type WalletRecord } from "./chain";
 import { sourceLine } from "./sources";
 import { isRegisteredRecord, unpackRecord } from "../lib/investor-record";
-import { rpcConcurrency } from "../lib/parallel";
+import { bulkReader, rpcConcurrency } from "../lib/parallel";
 
 /**
  * Largest batch of `batchRegisterInvestor`, and the default: about 29,000 gas a row measured (bench/results/ops.md),
@@ -194,6 +194,7 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
     throw new TaskInputError(`--file: cannot read "${args.file}" (${(error as NodeJS.ErrnoException).code})`);
   }
   const registry = ctx.fund.contracts.registry;
+  const reader = registry.connect(bulkReader(ctx.hre));
   const now = await chainNow(ctx);
   // One read per wallet (its record: a re-run finds the rows an interrupted run registered), `rpcConcurrency()`
   // in flight; the rules once per distinct country and classes.
@@ -210,7 +211,7 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
   } = await parseInvestorCsv(text, {
     now,
     recordOf: async (wallet) => {
-      const word = await registry.investorRecord(wallet);
+      const word = await reader.investorRecord(wallet);
       return isRegisteredRecord(word) ? unpackRecord(word) : undefined;
     },
     ruleProblems: args.force ? undefined : problemsOf,

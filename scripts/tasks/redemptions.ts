@@ -44,7 +44,7 @@ import {
 } from "./execute";
 import { exclusive, flag, parseAddress, parseDecimal, parseInteger } from "./inputs";
 import { chainNow, recordOf, requireRegistered } from "./chain";
-import { mapLimit, rpcConcurrency } from "../lib/parallel";
+import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
 
 /**
  * Largest number of queue positions one settlement transaction examines: about 75,000 gas per request
@@ -385,15 +385,17 @@ export async function listRedemptions(ctx: OpsContext, args: ListArgs): Promise<
   };
   let requests: RequestRow[];
   if (args.all) {
-    requests = await readRequests(fm, coins, range(1n, q.tail), reasons);
+    requests = await readRequests(fm.connect(bulkReader(ctx.hre)), coins, range(1n, q.tail), reasons);
   } else {
     // Held requests can sit anywhere: a settlement holds them as it passes, the transfer agent holds any pending
     // one (redemptions:hold), also beyond the head.
     const heldIds = [...reasons.keys()].sort((a, b) => (a < b ? -1 : 1));
-    const held = (await readRequests(fm, coins, heldIds, reasons)).filter((r) => r.status === "held");
-    const open = (await readRequests(fm, coins, range(q.head, q.tail), reasons)).filter(
-      (r) => r.status === "pending",
+    const held = (await readRequests(fm.connect(bulkReader(ctx.hre)), coins, heldIds, reasons)).filter(
+      (r) => r.status === "held",
     );
+    const open = (
+      await readRequests(fm.connect(bulkReader(ctx.hre)), coins, range(q.head, q.tail), reasons)
+    ).filter((r) => r.status === "pending");
     requests = [...held, ...open];
     if (BigInt(held.length) !== q.heldCount) {
       say(
@@ -531,11 +533,12 @@ export async function projectSettlement(
   // Each position's request, value and hold reason read `rpcConcurrency()` at a time; then played in order.
   const ids: bigint[] = [];
   for (let id = q.head; id < end; id++) ids.push(id);
+  const reader = fm.connect(bulkReader(ctx.hre));
   const reads = await mapLimit(ids, rpcConcurrency(), async (id) => {
-    const [r, stablecoin] = await fm.request(id);
+    const [r, stablecoin] = await reader.request(id);
     if (REQUEST_STATUS[Number(r.status)] !== "pending") return { id, pending: false as const };
     const [[, gross, fee, net], holdReason] = await Promise.all([
-      fm.requestValue(id),
+      reader.requestValue(id),
       holdReasonOf(ctx, r.investor, now),
     ]);
     const reason = holdReason ?? (net < r.minOut ? "BelowMinOut" : undefined);

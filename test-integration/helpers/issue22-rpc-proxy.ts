@@ -38,6 +38,10 @@ export interface ProxyStats {
   refusedGetLogs: number;
   /** Connections dropped since the last reset. */
   dropped: number;
+  /** JSON-RPC batches received (each of its calls is counted in `calls` and `total`). */
+  batches: number;
+  /** HTTP requests carrying JSON-RPC (a single call or a batch). */
+  requests: number;
 }
 
 interface JsonRpcRequest {
@@ -51,7 +55,15 @@ function serve(upstream: string, port: number): void {
   let limits: ProxyLimits = {};
   let drop: { methods: string[]; after: number; seen: number } | undefined;
   let cut = false;
-  let stats: ProxyStats = { calls: {}, total: 0, txHashes: [], refusedGetLogs: 0, dropped: 0 };
+  let stats: ProxyStats = {
+    calls: {},
+    total: 0,
+    txHashes: [],
+    refusedGetLogs: 0,
+    dropped: 0,
+    batches: 0,
+    requests: 0,
+  };
   const sockets = new Set<Socket>();
 
   const forward = async (body: unknown): Promise<unknown> => {
@@ -119,7 +131,15 @@ function serve(upstream: string, port: number): void {
           const body = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
           if (what === "stats") return json(200, stats);
           if (what === "reset") {
-            stats = { calls: {}, total: 0, txHashes: [], refusedGetLogs: 0, dropped: 0 };
+            stats = {
+              calls: {},
+              total: 0,
+              txHashes: [],
+              refusedGetLogs: 0,
+              dropped: 0,
+              batches: 0,
+              requests: 0,
+            };
             return json(200, { ok: true });
           }
           if (what === "limits") {
@@ -143,13 +163,29 @@ function serve(upstream: string, port: number): void {
           return;
         }
         const body = JSON.parse(text) as JsonRpcRequest | JsonRpcRequest[];
+        stats.requests++;
         const requests = Array.isArray(body) ? body : [body];
         const dropping =
           drop !== undefined &&
           requests.some((r) => drop!.methods.includes(r.method)) &&
           ++drop.seen >= drop.after;
-        const answers = [];
-        for (const r of requests) answers.push(await one(r));
+        // A batch of plain calls goes to the node as one batch; one with a call the proxy acts on, call by call.
+        const plain = requests.every(
+          (r) =>
+            r.method !== "eth_getLogs" &&
+            r.method !== "eth_sendTransaction" &&
+            r.method !== "eth_sendRawTransaction",
+        );
+        let answers: unknown[];
+        if (Array.isArray(body) && plain && requests.length > 0) {
+          for (const r of requests) stats.calls[r.method] = (stats.calls[r.method] ?? 0) + 1;
+          stats.total += requests.length;
+          stats.batches++;
+          answers = (await forward(requests)) as unknown[];
+        } else {
+          if (Array.isArray(body)) stats.batches++;
+          answers = await Promise.all(requests.map(one));
+        }
         if (dropping) {
           // The node executed the request; the client never hears of it, nor of anything until restored.
           cut = true;
