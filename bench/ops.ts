@@ -180,10 +180,19 @@ async function main(): Promise<void> {
       fromBlock: 0,
       toBlock: "latest",
     });
+    // Registrations of the CSV's wallets (the deploy scripts registered the fund's own accounts before).
+    const csvWallets = new Set(
+      fs
+        .readFileSync(csvFull, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",")[0]),
+    );
     const perWallet = new Map<string, number>();
     for (const l of registered) {
       const w = getAddress(AbiCoder.defaultAbiCoder().decode(["address"], l.topics[1])[0] as string);
-      perWallet.set(w, (perWallet.get(w) ?? 0) + 1);
+      if (csvWallets.has(w)) perWallet.set(w, (perWallet.get(w) ?? 0) + 1);
     }
     const skipped = Number(/(\d+) already registered with the row's data/.exec(resumed.output)?.[1] ?? 0);
     const sentRows = Number(/: (\d+) valid row\(s\)/.exec(resumed.output)?.[1] ?? -1);
@@ -312,10 +321,10 @@ function markdown(r: Record<string, unknown>): string {
     const ll = s.logLimits as { export: Row; reconcile: Row };
     row("`captable:export`, eth_getLogs capped", ll.export);
     row("`captable:reconcile`, eth_getLogs capped", ll.reconcile);
-    if (s.list) row("`redemptions:list` (1,000 pending)", s.list as Row);
+    if (s.list) row(`\`redemptions:list\` (${fmt(cfg.redemptions)} pending)`, s.list as Row);
     if (s.settle) {
       const st = s.settle as Row & { gasPerSettledRequest: number };
-      row("`redemptions:settle --count 1000`", st, st.gasPerSettledRequest);
+      row(`\`redemptions:settle --count ${cfg.redemptions}\``, st, st.gasPerSettledRequest);
     }
   }
   const resume = r.resume as Record<string, unknown> & { secondRun: Row; firstRun: Row };
@@ -326,8 +335,8 @@ function markdown(r: Record<string, unknown>): string {
     `- Resume: the connection dropped on batch ${resume.droppedOnBatch} of ${resume.batches} (the first run exited ` +
       `${resume.firstRunExited}, after ${resume.firstRun.transactions} transactions); the same command again ` +
       `skipped ${fmt(resume.rowsSkipped as number)} rows and sent ${fmt(resume.rowsSent as number)} in ` +
-      `${resume.secondRun.transactions} transactions; ${fmt(resume.walletsRegistered as number)} wallets ` +
-      `registered, ${resume.walletsRegisteredTwice} twice.`,
+      `${resume.secondRun.transactions} transactions; ${fmt(resume.walletsRegistered as number)} of the CSV's ` +
+      `${fmt(cfg.investors)} wallets registered, ${resume.walletsRegisteredTwice} of them twice.`,
   );
   for (const [size, s] of Object.entries(sizes)) {
     const rec = s.reconcile as { events: number; wallets: number; exact: boolean };
