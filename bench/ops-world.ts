@@ -13,7 +13,8 @@
  * - `redemptions`: `OPS_REDEMPTIONS` holders request the redemption of `OPS_REDEEM_EACH` tokens in USDC (queued:
  *   the manager holds no USDC), then the manager is given the USDC that pays them all (the mock's mint).
  *
- * Writes what it did to `OPS_OUT` (JSON).
+ * `OPS_PHASE` may list several phases, comma-separated (e.g. `holders,history`): run in that order by one process.
+ * Writes what it did to `OPS_OUT` (JSON: the phase's record, or the array of the phases' records).
  */
 import * as fs from "fs";
 import hre from "hardhat";
@@ -52,92 +53,96 @@ function stream(seed: number): () => number {
 }
 
 async function main(): Promise<void> {
-  const phase = env("OPS_PHASE");
+  const phases = env("OPS_PHASE").split(",");
   const out = env("OPS_OUT");
   const fund = await loadFund(hre);
   const { token, compliance } = fund.contracts;
   const provider = hre.ethers.provider;
   const send = (method: string, params: unknown[]) => provider.send(method, params);
   const wallets = csvWallets(env("OPS_CSV"));
-  const started = Date.now();
-  const record: Record<string, unknown> = { phase };
+  const records: Record<string, unknown>[] = [];
+  for (const phase of phases) {
+    const started = Date.now();
+    const record: Record<string, unknown> = { phase };
 
-  if (phase === "holders") {
-    const maxInvestors = Number(env("OPS_MAX_INVESTORS", "100000"));
-    await fund.as("issuer").callNow(compliance, "setMaxInvestors", [maxInvestors]);
-    const each = parseUnits(env("OPS_TOKENS_EACH", "500"), 18);
-    let txs = 0;
-    for (let i = 0; i < wallets.length; i += CHUNK) {
-      const chunk = wallets.slice(i, i + CHUNK);
-      await fund.as("transferAgent").call(token, "batchMint", [chunk, chunk.map(() => each)]);
-      txs++;
-    }
-    Object.assign(record, { holders: wallets.length, mintTransactions: txs });
-  } else if (phase === "history") {
-    const rounds = Number(env("OPS_ROUNDS", "260"));
-    const perDay = Number(env("OPS_TRANSFERS_PER_DAY", "10"));
-    const navPublisher = fund.contracts.navPublisher!;
-    const reservePublisher = fund.contracts.reservePublisher!;
-    const next = stream(22);
-    await send("anvil_autoImpersonateAccount", [true]);
-    const funded = new Set<string>();
-    let nav = (await navPublisher.latestRoundData())[1] as bigint;
-    const reserves = parseUnits(env("OPS_RESERVES_USD", "10000000"), 8);
-    let transfers = 0;
-    for (let day = 0; day < rounds; day++) {
-      await send("evm_increaseTime", [DAY]);
-      await send("evm_mine", []);
-      await fund.as("navPublisher").call(reservePublisher, "publish", [reserves]);
-      nav += nav / 10_000n; // one basis point a day
-      await fund.as("navPublisher").call(navPublisher, "publish", [nav]);
-      await (await token.accrue()).wait();
-      for (let t = 0; t < perDay; t++) {
-        const from = wallets[Math.floor(next() * wallets.length)];
-        let to = wallets[Math.floor(next() * wallets.length)];
-        if (to === from) to = wallets[(wallets.indexOf(from) + 1) % wallets.length];
-        if (!funded.has(from)) {
-          await send("anvil_setBalance", [from, "0x56BC75E2D63100000"]); // 100 ETH for gas
-          funded.add(from);
-        }
-        const signer = await provider.getSigner(from);
-        await (await token.connect(signer).transfer(to, parseUnits("1", 18) + BigInt(transfers))).wait();
-        transfers++;
+    if (phase === "holders") {
+      const maxInvestors = Number(env("OPS_MAX_INVESTORS", "100000"));
+      await fund.as("issuer").callNow(compliance, "setMaxInvestors", [maxInvestors]);
+      const each = parseUnits(env("OPS_TOKENS_EACH", "500"), 18);
+      let txs = 0;
+      for (let i = 0; i < wallets.length; i += CHUNK) {
+        const chunk = wallets.slice(i, i + CHUNK);
+        await fund.as("transferAgent").call(token, "batchMint", [chunk, chunk.map(() => each)]);
+        txs++;
       }
-    }
-    await send("anvil_autoImpersonateAccount", [false]);
-    Object.assign(record, { rounds, transfers, nav: nav.toString() });
-  } else if (phase === "redemptions") {
-    const count = Number(env("OPS_REDEMPTIONS", "1000"));
-    const each = parseUnits(env("OPS_REDEEM_EACH", "100"), 18);
-    const fm = fund.contracts.fundManager!;
-    const usdc = fund.contracts.stablecoins.USDC;
-    const fmAddress = await fm.getAddress();
-    await send("anvil_autoImpersonateAccount", [true]);
-    for (const wallet of wallets.slice(0, count)) {
-      await send("anvil_setBalance", [wallet, "0x56BC75E2D63100000"]);
-      const signer = await provider.getSigner(wallet);
-      await (await token.connect(signer).approve(fmAddress, each)).wait();
-      await (await fm.connect(signer).requestRedemption(each, await usdc.getAddress(), 0)).wait();
-    }
-    await send("anvil_autoImpersonateAccount", [false]);
-    const q = await fm.queue();
-    const [, gross] = await fm.requestValue(q.head);
-    const [deployer] = await hre.ethers.getSigners();
-    const needed = gross * BigInt(count) * 2n;
-    await (await usdc.connect(deployer).mint(fmAddress, needed)).wait();
-    Object.assign(record, {
-      requests: count,
-      pending: Number(q.pendingCount),
-      head: Number(q.head),
-      tail: Number(q.tail),
-      usdcGiven: needed.toString(),
-    });
-  } else throw new Error(`OPS_PHASE: unknown phase "${phase}"`);
+      Object.assign(record, { holders: wallets.length, mintTransactions: txs });
+    } else if (phase === "history") {
+      const rounds = Number(env("OPS_ROUNDS", "260"));
+      const perDay = Number(env("OPS_TRANSFERS_PER_DAY", "10"));
+      const navPublisher = fund.contracts.navPublisher!;
+      const reservePublisher = fund.contracts.reservePublisher!;
+      const next = stream(22);
+      await send("anvil_autoImpersonateAccount", [true]);
+      const funded = new Set<string>();
+      let nav = (await navPublisher.latestRoundData())[1] as bigint;
+      const reserves = parseUnits(env("OPS_RESERVES_USD", "10000000"), 8);
+      let transfers = 0;
+      for (let day = 0; day < rounds; day++) {
+        await send("evm_increaseTime", [DAY]);
+        await send("evm_mine", []);
+        await fund.as("navPublisher").call(reservePublisher, "publish", [reserves]);
+        nav += nav / 10_000n; // one basis point a day
+        await fund.as("navPublisher").call(navPublisher, "publish", [nav]);
+        await (await token.accrue()).wait();
+        for (let t = 0; t < perDay; t++) {
+          const from = wallets[Math.floor(next() * wallets.length)];
+          let to = wallets[Math.floor(next() * wallets.length)];
+          if (to === from) to = wallets[(wallets.indexOf(from) + 1) % wallets.length];
+          if (!funded.has(from)) {
+            await send("anvil_setBalance", [from, "0x56BC75E2D63100000"]); // 100 ETH for gas
+            funded.add(from);
+          }
+          const signer = await provider.getSigner(from);
+          await (await token.connect(signer).transfer(to, parseUnits("1", 18) + BigInt(transfers))).wait();
+          transfers++;
+        }
+      }
+      await send("anvil_autoImpersonateAccount", [false]);
+      Object.assign(record, { rounds, transfers, nav: nav.toString() });
+    } else if (phase === "redemptions") {
+      const count = Number(env("OPS_REDEMPTIONS", "1000"));
+      const each = parseUnits(env("OPS_REDEEM_EACH", "100"), 18);
+      const fm = fund.contracts.fundManager!;
+      const usdc = fund.contracts.stablecoins.USDC;
+      const fmAddress = await fm.getAddress();
+      await send("anvil_autoImpersonateAccount", [true]);
+      for (const wallet of wallets.slice(0, count)) {
+        await send("anvil_setBalance", [wallet, "0x56BC75E2D63100000"]);
+        const signer = await provider.getSigner(wallet);
+        await (await token.connect(signer).approve(fmAddress, each)).wait();
+        await (await fm.connect(signer).requestRedemption(each, await usdc.getAddress(), 0)).wait();
+      }
+      await send("anvil_autoImpersonateAccount", [false]);
+      const q = await fm.queue();
+      const [, gross] = await fm.requestValue(q.head);
+      const [deployer] = await hre.ethers.getSigners();
+      const needed = gross * BigInt(count) * 2n;
+      await (await usdc.connect(deployer).mint(fmAddress, needed)).wait();
+      Object.assign(record, {
+        requests: count,
+        pending: Number(q.pendingCount),
+        head: Number(q.head),
+        tail: Number(q.tail),
+        usdcGiven: needed.toString(),
+      });
+    } else throw new Error(`OPS_PHASE: unknown phase "${phase}"`);
 
-  record.seconds = (Date.now() - started) / 1000;
-  record.block = await provider.getBlockNumber();
-  fs.writeFileSync(out, JSON.stringify(record, null, 2));
-  console.log(JSON.stringify(record));
+    record.seconds = (Date.now() - started) / 1000;
+    record.block = await provider.getBlockNumber();
+    console.log(JSON.stringify(record));
+    records.push(record);
+  }
+  fs.writeFileSync(out, JSON.stringify(records.length === 1 ? records[0] : records, null, 2));
 }
 
 main().catch((e: unknown) => {
