@@ -56,9 +56,30 @@ function distinct(values: string[], separator: string): string {
   return [...new Set(values)].join(separator);
 }
 
-/** Reads the cap table at the latest block. */
+const ONE = 10n ** 18n;
+const FREEZE_TOPICS = [
+  id("AddressFrozen(address,bool,address)"),
+  id("TokensFrozen(address,uint256)"),
+  id("Frozen(address,uint256)"),
+];
+const SHARES_LOCKED = id("SharesLocked(address,uint256,uint40)");
+
+/** The addresses in topic 1 (the first indexed argument) of `logs`, checksummed. */
+function firstIndexed(logs: readonly Log[]): Set<string> {
+  return new Set(logs.map((l) => getAddress(`0x${l.topics[1].slice(26)}`)));
+}
+
+/**
+ * Reads the cap table at the latest block: two reads per wallet (its record word, which the wallet index checks,
+ * and its shares; the balance is shares x the token's index, computed here the way the token rounds it), and the
+ * freeze and lockup state only of the wallets and identities that have one: a wallet is frozen, or holds frozen
+ * tokens, only after the token logged AddressFrozen, TokensFrozen or Frozen for it, and an identity holds locked
+ * shares only after the compliance logged SharesLocked for it (scanned once each, from their deployment), so every
+ * other wallet's freeze and every other identity's lockup is zero without a read.
+ */
 export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promise<CapTable> {
   const reader = bulkReader(ctx.hre);
+  const provider = ctx.hre.ethers.provider;
   const token = ctx.fund.contracts.token.connect(reader);
   const compliance = ctx.fund.contracts.compliance.connect(reader);
   const registry = ctx.fund.contracts.registry.connect(reader);
@@ -66,8 +87,29 @@ export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promis
   const index = await walletIndex(ctx, fromBlock, records);
   const blockTag = index.toBlock;
   const at = { blockTag };
-  // One read of each value per wallet (the record word from the index's check) and of the locked shares per
-  // identity, `rpcConcurrency()` in flight.
+  const scanFrom = async (name: string) =>
+    fromBlock ?? (await deploymentBlock(ctx.hre.deployments, provider, name));
+  const [freezeLogs, lockLogs, tokenIndex] = await Promise.all([
+    scanFrom("FundToken").then(async (from) =>
+      scanLogs(provider, await token.getAddress(), {
+        fromBlock: from,
+        toBlock: blockTag,
+        topics: [FREEZE_TOPICS],
+      }),
+    ),
+    scanFrom("ModularCompliance").then(async (from) =>
+      scanLogs(provider, await compliance.getAddress(), {
+        fromBlock: from,
+        toBlock: blockTag,
+        topics: [SHARES_LOCKED],
+      }),
+    ),
+    token.index(at) as Promise<bigint>,
+  ]);
+  const toAmount = (shares: bigint) => (shares * tokenIndex) / ONE;
+  const mayBeFrozen = firstIndexed(freezeLogs);
+  const mayBeLocked = firstIndexed(lockLogs);
+  // `rpcConcurrency()` reads in flight.
   const limit = rpcConcurrency();
   const wallets = [...index.walletsOf.values()].flat();
   const perWallet = new Map(
@@ -75,18 +117,20 @@ export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promis
       await mapLimit(wallets, limit, (wallet) =>
         Promise.all([
           records.get(wallet) ?? registry.investorRecord(wallet, at),
-          token.sharesOf(wallet, at),
-          token.balanceOf(wallet, at),
-          token.isFrozen(wallet, at),
-          token.getFrozenTokens(wallet, at),
+          token.sharesOf(wallet, at) as Promise<bigint>,
+          mayBeFrozen.has(wallet) ? (token.isFrozen(wallet, at) as Promise<boolean>) : false,
+          mayBeFrozen.has(wallet) ? (token.getFrozenTokens(wallet, at) as Promise<bigint>) : 0n,
         ]),
       )
-    ).map((values, i) => [wallets[i], values] as const),
+    ).map(([word, shares, isFrozen, frozenTokens], i) => [
+      wallets[i],
+      [word, shares, toAmount(shares), isFrozen, frozenTokens] as const,
+    ]),
   );
   const identities = [...index.walletsOf.keys()];
   const locked = await mapLimit(identities, limit, async (identity) => {
-    const lockedShares = await compliance.lockedShares(identity, at);
-    return lockedShares === 0n ? 0n : token.amountForShares(lockedShares, at);
+    if (!mayBeLocked.has(getAddress(identity))) return 0n;
+    return toAmount((await compliance.lockedShares(identity, at)) as bigint);
   });
   const rows: CapTableRow[] = identities.map((identity, i) => {
     const wallets = index.walletsOf.get(identity)!;
