@@ -99,14 +99,12 @@ describe("tasks: cap table", function () {
       const reads: string[] = [];
       const tokenAddress = (await token.getAddress()).toLowerCase();
       const complianceAddress = (await compliance.getAddress()).toLowerCase();
-      const selectors = new Map(
-        [
-          [token, "balanceOf"],
-          [token, "isFrozen"],
-          [token, "getFrozenTokens"],
-          [compliance, "lockedShares"],
-        ].map(([c, f]) => [(c as typeof token).interface.getFunction(f as string)!.selector, f as string]),
-      );
+      const selectors = new Map<string, string>([
+        [token.interface.getFunction("balanceOf")!.selector, "balanceOf"],
+        [token.interface.getFunction("isFrozen")!.selector, "isFrozen"],
+        [token.interface.getFunction("getFrozenTokens")!.selector, "getFrozenTokens"],
+        [compliance.interface.getFunction("lockedShares")!.selector, "lockedShares"],
+      ]);
       const send = hre.network.provider.send.bind(hre.network.provider);
       const request = hre.network.provider.request.bind(hre.network.provider);
       const note = (method: string, params: unknown) => {
