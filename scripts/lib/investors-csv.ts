@@ -18,6 +18,8 @@ import { parse } from "csv-parse/sync";
 import { ZeroAddress, getAddress } from "ethers";
 import { COUNTRY_EXAMPLES, isIsoCountry } from "./countries";
 import { INVESTOR_CLASS_BITS, INVESTOR_CLASS_NAMES, isClassName, type InvestorClassName } from "./classes";
+import type { InvestorRecordFields } from "./investor-record";
+import { mapLimit } from "./parallel";
 
 /** One registration, shaped as `IInvestorRegistry.Registration` for `batchRegisterInvestor`. */
 export interface Registration {
@@ -39,6 +41,12 @@ export interface RejectedRow {
 export interface InvestorCsvResult {
   valid: Registration[];
   rejected: RejectedRow[];
+  /**
+   * With {@link InvestorCsvOptions.recordOf}: the rows whose wallet the registry already holds with exactly the
+   * row's identity, country, classes and KYC expiry, not revoked (an earlier run of the same file registered
+   * them): neither sent again nor rejected.
+   */
+  done?: Registration[];
 }
 
 export interface InvestorCsvOptions {
@@ -46,6 +54,18 @@ export interface InvestorCsvOptions {
   now?: number;
   /** Whether a wallet is already registered on-chain (e.g. `registry.contains`). */
   isRegistered?: (wallet: string) => Promise<boolean>;
+  /**
+   * The wallet's registry record, or undefined when it is not registered (replaces `isRegistered`): a row equal
+   * to its record goes to `done`, a registered wallet with other data is rejected.
+   */
+  recordOf?: (wallet: string) => Promise<InvestorRecordFields | undefined>;
+  /**
+   * Why a compliance rule would refuse a mint to an investor of this country and classes (empty: none); a valid
+   * row with a problem is rejected with it. Asked once per distinct country and classes.
+   */
+  ruleProblems?: (country: number, classes: number) => Promise<string[]>;
+  /** Chain questions (`isRegistered`, `recordOf`) in flight at once; default 1. */
+  concurrency?: number;
 }
 
 export const CSV_COLUMNS = ["wallet", "identity", "country", "classes", "kycExpiry"] as const;
@@ -108,7 +128,15 @@ export async function parseInvestorCsv(
   if ("problems" in columns) return fileProblem(header.line, header.raw, ...columns.problems);
   if (data.length === 0) return fileProblem(header.line, header.raw, "no investor rows after the header");
 
-  const valid: Registration[] = [];
+  /** Every row with a well-formed column count, in file order; `registration` when every column parsed. */
+  const checked: {
+    line: number;
+    raw: string;
+    reasons: string[];
+    wallet?: string;
+    registration?: Registration;
+    done?: boolean;
+  }[] = [];
   const rejected: RejectedRow[] = [];
   const walletLine = new Map<string, number>();
   const investors = new Map<string, { line: number; data: string }>();
@@ -136,17 +164,17 @@ export async function parseInvestorCsv(
     const classes = parseClasses(cell("classes"), fail("classes"));
     const kycExpiry = parseExpiry(cell("kycExpiry"), now, fail("kycExpiry"));
 
+    let firstOfWallet: string | undefined;
     if (wallet !== undefined) {
       const first = walletLine.get(wallet);
       if (first !== undefined) fail("wallet")(`duplicate of line ${first}`);
       else {
         walletLine.set(wallet, row.line);
-        if (options.isRegistered && (await options.isRegistered(wallet)))
-          fail("wallet")("already registered on-chain");
+        firstOfWallet = wallet;
       }
     }
     if (identity === undefined || country === undefined || classes === undefined || kycExpiry === undefined) {
-      rejected.push({ line: row.line, raw: row.raw, reasons });
+      checked.push({ line: row.line, raw: row.raw, reasons, wallet: firstOfWallet });
       continue;
     }
     const investorData = `${country}/${classes}/${kycExpiry}`;
@@ -157,10 +185,69 @@ export async function parseInvestorCsv(
         `same investor as line ${investor.line} but a different country, classes or kycExpiry`,
       );
     }
-    if (reasons.length > 0 || wallet === undefined) rejected.push({ line: row.line, raw: row.raw, reasons });
-    else valid.push({ wallet, identity, country, classes, kycExpiry });
+    checked.push({
+      line: row.line,
+      raw: row.raw,
+      reasons,
+      wallet: firstOfWallet,
+      registration: wallet === undefined ? undefined : { wallet, identity, country, classes, kycExpiry },
+    });
   }
-  return { valid, rejected };
+
+  // The chain's answers, asked once per distinct well-formed wallet, `concurrency` at a time.
+  const done: Registration[] = [];
+  const concurrency = options.concurrency ?? 1;
+  const asking = checked.filter((c) => c.wallet !== undefined);
+  if (options.recordOf) {
+    const recordOf = options.recordOf;
+    const records = await mapLimit(asking, concurrency, (c) => recordOf(c.wallet!));
+    asking.forEach((c, i) => {
+      const record = records[i];
+      if (record === undefined) return;
+      const r = c.registration;
+      if (
+        r !== undefined &&
+        c.reasons.length === 0 &&
+        !record.revoked &&
+        record.identity === r.identity &&
+        record.country === r.country &&
+        record.classes === r.classes &&
+        record.kycExpiry === r.kycExpiry
+      ) {
+        done.push(r);
+        c.done = true;
+        return;
+      }
+      c.reasons.push(
+        `wallet: already registered on-chain with ${record.revoked ? "a revoked record" : "other data"} ` +
+          `(identity ${record.identity}, country ${record.country}, classes ${record.classes}, ` +
+          `kycExpiry ${record.kycExpiry})`,
+      );
+    });
+  } else if (options.isRegistered) {
+    const isRegistered = options.isRegistered;
+    const answers = await mapLimit(asking, concurrency, (c) => isRegistered(c.wallet!));
+    asking.forEach((c, i) => answers[i] && c.reasons.push("wallet: already registered on-chain"));
+  }
+  if (options.ruleProblems) {
+    const problemsOf = new Map<string, Promise<string[]>>();
+    for (const c of checked) {
+      const r = c.registration;
+      if (r === undefined || c.done || c.reasons.length > 0) continue;
+      const key = `${r.country}/${r.classes}`;
+      if (!problemsOf.has(key)) problemsOf.set(key, options.ruleProblems(r.country, r.classes));
+      c.reasons.push(...(await problemsOf.get(key)!).map((p) => `${p} (--force to register it anyway)`));
+    }
+  }
+  const valid: Registration[] = [];
+  for (const c of checked) {
+    if (c.done) continue;
+    if (c.reasons.length > 0 || c.registration === undefined)
+      rejected.push({ line: c.line, raw: c.raw, reasons: c.reasons });
+    else valid.push(c.registration);
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return options.recordOf ? { valid, rejected, done } : { valid, rejected };
 }
 
 function fileProblem(line: number, raw: string, ...reasons: string[]): InvestorCsvResult {

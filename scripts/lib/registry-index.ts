@@ -7,6 +7,7 @@
  */
 import { Interface, getAddress, type Log, type Provider } from "ethers";
 import { scanLogs } from "./log-scan";
+import { mapLimit } from "./parallel";
 
 export interface WalletIndex {
   /** Current identity of every registered wallet. */
@@ -54,7 +55,9 @@ export function replayRegistryLogs(iface: Interface, logs: readonly Log[], toBlo
     if (identity === undefined || seen.has(wallet)) continue;
     // a wallet re-bound later is listed under its current identity only
     seen.add(wallet);
-    walletsOf.set(identity, [...(walletsOf.get(identity) ?? []), wallet]);
+    const list = walletsOf.get(identity);
+    if (list) list.push(wallet);
+    else walletsOf.set(identity, [wallet]);
   }
   return { identityOf, walletsOf, toBlock };
 }
@@ -68,6 +71,8 @@ export interface WalletIndexOptions {
    * (a registry that emitted inconsistent events, or a wrong `fromBlock`).
    */
   verify?: (wallet: string, blockTag: number) => Promise<string>;
+  /** `verify` calls in flight at once; default 1. */
+  concurrency?: number;
 }
 
 /** The wallet index of the registry at `registry` from its logs in the given block range. */
@@ -80,8 +85,13 @@ export async function buildWalletIndex(
   const logs = await scanLogs(provider, registry, options);
   const index = replayRegistryLogs(iface, logs, options.toBlock);
   if (options.verify) {
-    for (const [wallet, identity] of index.identityOf) {
-      const onChain = getAddress(await options.verify(wallet, options.toBlock));
+    const verify = options.verify;
+    const entries = [...index.identityOf];
+    const onChainIdentities = await mapLimit(entries, options.concurrency ?? 1, ([wallet]) =>
+      verify(wallet, options.toBlock),
+    );
+    for (const [i, [wallet, identity]] of entries.entries()) {
+      const onChain = getAddress(onChainIdentities[i]);
       if (onChain !== identity) {
         throw new Error(
           `Registry events say ${wallet} belongs to ${identity}, the registry says ${onChain} at block ` +

@@ -15,6 +15,7 @@ import { scanLogs, deploymentBlock } from "../lib/log-scan";
 import { OpsContext, PLUGIN_NAME, TaskInputError, guarded, runTask, say, tokens } from "./context";
 import { parseInteger } from "./inputs";
 import { walletIndex } from "./chain";
+import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
 
 export interface CapTableRow {
   identity: string;
@@ -55,27 +56,91 @@ function distinct(values: string[], separator: string): string {
   return [...new Set(values)].join(separator);
 }
 
-/** Reads the cap table at the latest block. */
+const ONE = 10n ** 18n;
+const FREEZE_TOPICS = [
+  id("AddressFrozen(address,bool,address)"),
+  id("TokensFrozen(address,uint256)"),
+  id("Frozen(address,uint256)"),
+];
+const SHARES_LOCKED = id("SharesLocked(address,uint256,uint40)");
+
+/** The addresses in topic 1 (the first indexed argument) of `logs`, checksummed. */
+function firstIndexed(logs: readonly Log[]): Set<string> {
+  return new Set(logs.map((l) => getAddress(`0x${l.topics[1].slice(26)}`)));
+}
+
+/**
+ * Reads the cap table at the latest block: two reads per wallet (its record word, which the wallet index checks,
+ * and its shares; the balance is shares x the token's index, computed here the way the token rounds it), and the
+ * freeze and lockup state only of the wallets and identities that have one: a wallet is frozen, or holds frozen
+ * tokens, only after the token logged AddressFrozen, TokensFrozen or Frozen for it, and an identity holds locked
+ * shares only after the compliance logged SharesLocked for it (scanned once each, from their deployment), so every
+ * other wallet's freeze and every other identity's lockup is zero without a read.
+ */
 export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promise<CapTable> {
-  const { token, compliance, registry } = ctx.fund.contracts;
-  const index = await walletIndex(ctx, fromBlock);
+  const reader = bulkReader(ctx.hre);
+  const provider = ctx.hre.ethers.provider;
+  const token = ctx.fund.contracts.token.connect(reader);
+  const compliance = ctx.fund.contracts.compliance.connect(reader);
+  const registry = ctx.fund.contracts.registry.connect(reader);
+  const records = new Map<string, bigint>();
+  const index = await walletIndex(ctx, fromBlock, records);
   const blockTag = index.toBlock;
   const at = { blockTag };
-  const rows: CapTableRow[] = [];
-  for (const [identity, wallets] of index.walletsOf) {
+  const scanFrom = async (name: string) =>
+    fromBlock ?? (await deploymentBlock(ctx.hre.deployments, provider, name));
+  const [freezeLogs, lockLogs, tokenIndex] = await Promise.all([
+    scanFrom("FundToken").then(async (from) =>
+      scanLogs(provider, await token.getAddress(), {
+        fromBlock: from,
+        toBlock: blockTag,
+        topics: [FREEZE_TOPICS],
+      }),
+    ),
+    scanFrom("ModularCompliance").then(async (from) =>
+      scanLogs(provider, await compliance.getAddress(), {
+        fromBlock: from,
+        toBlock: blockTag,
+        topics: [SHARES_LOCKED],
+      }),
+    ),
+    token.index(at) as Promise<bigint>,
+  ]);
+  const toAmount = (shares: bigint) => (shares * tokenIndex) / ONE;
+  const mayBeFrozen = firstIndexed(freezeLogs);
+  const mayBeLocked = firstIndexed(lockLogs);
+  // `rpcConcurrency()` reads in flight.
+  const limit = rpcConcurrency();
+  const wallets = [...index.walletsOf.values()].flat();
+  const perWallet = new Map(
+    (
+      await mapLimit(wallets, limit, (wallet) =>
+        Promise.all([
+          records.get(wallet) ?? registry.investorRecord(wallet, at),
+          token.sharesOf(wallet, at) as Promise<bigint>,
+          mayBeFrozen.has(wallet) ? (token.isFrozen(wallet, at) as Promise<boolean>) : false,
+          mayBeFrozen.has(wallet) ? (token.getFrozenTokens(wallet, at) as Promise<bigint>) : 0n,
+        ]),
+      )
+    ).map(([word, shares, isFrozen, frozenTokens], i) => [
+      wallets[i],
+      [word, shares, toAmount(shares), isFrozen, frozenTokens] as const,
+    ]),
+  );
+  const identities = [...index.walletsOf.keys()];
+  const locked = await mapLimit(identities, limit, async (identity) => {
+    if (!mayBeLocked.has(getAddress(identity))) return 0n;
+    return toAmount((await compliance.lockedShares(identity, at)) as bigint);
+  });
+  const rows: CapTableRow[] = identities.map((identity, i) => {
+    const wallets = index.walletsOf.get(identity)!;
     let shares = 0n;
     let balance = 0n;
     let frozen = 0n;
     const countries: string[] = [];
     const classes: string[] = [];
     for (const wallet of wallets) {
-      const [word, walletShares, walletBalance, isFrozen, frozenTokens] = await Promise.all([
-        registry.investorRecord(wallet, at),
-        token.sharesOf(wallet, at),
-        token.balanceOf(wallet, at),
-        token.isFrozen(wallet, at),
-        token.getFrozenTokens(wallet, at),
-      ]);
+      const [word, walletShares, walletBalance, isFrozen, frozenTokens] = perWallet.get(wallet)!;
       const record = unpackRecord(word);
       countries.push(String(record.country));
       classes.push(classNames(record.classes).join("|"));
@@ -83,19 +148,17 @@ export async function buildCapTable(ctx: OpsContext, fromBlock?: number): Promis
       balance += walletBalance;
       frozen += isFrozen ? walletBalance : frozenTokens;
     }
-    const lockedShares = await compliance.lockedShares(identity, at);
-    const locked = lockedShares === 0n ? 0n : await token.amountForShares(lockedShares, at);
-    rows.push({
+    return {
       identity,
       wallets,
       country: distinct(countries, "|"),
       classes: distinct(classes, " / "),
       shares,
       balance,
-      locked,
+      locked: locked[i],
       frozen,
-    });
-  }
+    };
+  });
   const [totalShares, totalSupply] = await Promise.all([token.totalShares(at), token.totalSupply(at)]);
   const sumShares = rows.reduce((s, r) => s + r.shares, 0n);
   return { blockNumber: blockTag, rows, sumShares, totalShares, totalSupply };
@@ -221,8 +284,11 @@ export async function reconcileCapTable(
   const differences: ShareDifference[] = [];
   let sumOnChain = 0n;
   let totalFromEvents = 0n;
-  for (const [wallet, fromEvents] of replayed) {
-    const onChain = await token.sharesOf(wallet, at);
+  const entries = [...replayed];
+  const reader = token.connect(bulkReader(hre));
+  const onChainShares = await mapLimit(entries, rpcConcurrency(), ([wallet]) => reader.sharesOf(wallet, at));
+  for (const [i, [wallet, fromEvents]] of entries.entries()) {
+    const onChain = onChainShares[i];
     sumOnChain += onChain;
     totalFromEvents += fromEvents;
     if (onChain !== fromEvents) differences.push({ wallet, fromEvents, onChain });

@@ -6,6 +6,7 @@ import { getAddress } from "ethers";
 import { unpackRecord, isRegisteredRecord, type InvestorRecordFields } from "../lib/investor-record";
 import { buildWalletIndex, type WalletIndex } from "../lib/registry-index";
 import { deploymentBlock } from "../lib/log-scan";
+import { bulkReader, rpcConcurrency } from "../lib/parallel";
 import { OpsContext, TaskInputError } from "./context";
 import { flag } from "./inputs";
 
@@ -51,13 +52,25 @@ export async function registryFromBlock(ctx: OpsContext, fromBlock?: number): Pr
   return deploymentBlock(ctx.hre.deployments, ctx.hre.ethers.provider, "IdentityRegistry");
 }
 
-/** Wallets of every identity, from the registry's events up to the latest block, checked against its state. */
-export async function walletIndex(ctx: OpsContext, fromBlock?: number): Promise<WalletIndex> {
+/**
+ * Wallets of every identity, from the registry's events up to the latest block, checked against its state (each
+ * wallet's record word at that block, kept in `records` when given: the cap table reads it once).
+ */
+export async function walletIndex(
+  ctx: OpsContext,
+  fromBlock?: number,
+  records?: Map<string, bigint>,
+): Promise<WalletIndex> {
   const provider = ctx.hre.ethers.provider;
-  const registry = ctx.fund.contracts.registry;
+  const registry = ctx.fund.contracts.registry.connect(bulkReader(ctx.hre));
   return buildWalletIndex(provider, await registry.getAddress(), registry.interface, {
     fromBlock: await registryFromBlock(ctx, fromBlock),
     toBlock: await provider.getBlockNumber(),
-    verify: async (wallet, blockTag) => registry.identity(wallet, { blockTag }),
+    verify: async (wallet, blockTag) => {
+      const word = await registry.investorRecord(wallet, { blockTag });
+      records?.set(wallet, word);
+      return unpackRecord(word).identity;
+    },
+    concurrency: rpcConcurrency(),
   });
 }

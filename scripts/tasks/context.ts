@@ -14,6 +14,7 @@ import { loadFund, type Fund } from "../lib/fund";
 import { CallRevertedError, revertDataOf } from "../lib/safe";
 import { UnauthorizedManagedCallError } from "../lib/governance";
 import { ROLE_HOLDERS } from "../../deploy/config/types";
+import { closeBulkReader } from "../lib/parallel";
 
 /** Name under which Hardhat reports our errors ("Error in plugin fund-ops: ..."). */
 export const PLUGIN_NAME = "fund-ops";
@@ -149,7 +150,13 @@ export function nameOf(ctx: OpsContext, address: string): string {
 
 /** A task's action: loads the network's fund, runs `fn`, and reports errors as {@link guarded} does. */
 export function runTask<A>(hre: HardhatRuntimeEnvironment, fn: (ctx: OpsContext) => Promise<A>): Promise<A> {
-  return guarded(async () => fn(await loadOpsContext(hre)), verboseRequested(hre));
+  return guarded(async () => {
+    try {
+      return await fn(await loadOpsContext(hre));
+    } finally {
+      closeBulkReader(hre);
+    }
+  }, verboseRequested(hre));
 }
 
 /**

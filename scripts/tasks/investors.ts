@@ -27,8 +27,13 @@ import {
 } from "./inputs";
 import { chainNow, recordOf, requireRegistered, walletIndex, type WalletRecord } from "./chain";
 import { sourceLine } from "./sources";
+import { isRegisteredRecord, unpackRecord } from "../lib/investor-record";
+import { bulkReader, rpcConcurrency } from "../lib/parallel";
 
-/** Largest batch of `batchRegisterInvestor` (about 60,000 gas a row: 200 rows stay far below a block). */
+/**
+ * Largest batch of `batchRegisterInvestor`, and the default: about 29,000 gas a row measured (bench/results/ops.md),
+ * so 200 rows take about 5.8 million gas, a fifth of a block, and 10,000 investors go in 50 transactions.
+ */
 export const MAX_BATCH_SIZE = 200;
 
 function classText(bits: number): string {
@@ -158,6 +163,8 @@ export interface ImportInvestorsArgs extends ExecFlags {
 export interface ImportResult {
   valid: Registration[];
   rejected: RejectedRow[];
+  /** Rows the registry already holds with the row's data (an earlier, interrupted run): not sent again. */
+  done: Registration[];
   result?: PerformResult;
 }
 
@@ -170,12 +177,14 @@ export function printRejected(rejected: RejectedRow[]): void {
 }
 
 /**
- * Checks every row of an investor CSV (format in scripts/lib/investors-csv.ts, including whether each wallet
- * is already registered), prints the rejected rows and stops unless `skipInvalid`, then registers the valid
- * rows with `batchRegisterInvestor` in batches of `batchSize`, printing each batch as it is sent.
+ * Checks every row of an investor CSV (format in scripts/lib/investors-csv.ts, including each wallet's registry
+ * record), prints the rejected rows and stops unless `skipInvalid`, then registers the valid rows with
+ * `batchRegisterInvestor` in batches of `batchSize`, printing each batch as it is sent. A row whose wallet the
+ * registry already holds with the row's data (an earlier run of the file stopped halfway) is skipped, neither sent
+ * nor rejected: re-running an interrupted import sends only what is missing.
  */
 export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs): Promise<ImportResult> {
-  const batchSize = parseInteger("batchSize", args.batchSize ?? 100, 1, MAX_BATCH_SIZE);
+  const batchSize = parseInteger("batchSize", args.batchSize ?? MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE);
   if (typeof args.file !== "string" || args.file.trim() === "")
     throw new TaskInputError("--file is required");
   let text: string;
@@ -185,32 +194,45 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
     throw new TaskInputError(`--file: cannot read "${args.file}" (${(error as NodeJS.ErrnoException).code})`);
   }
   const registry = ctx.fund.contracts.registry;
-  const { valid, rejected } = await parseInvestorCsv(text, {
-    now: await chainNow(ctx),
-    isRegistered: (wallet) => registry.contains(wallet),
+  const reader = registry.connect(bulkReader(ctx.hre));
+  const now = await chainNow(ctx);
+  // One read per wallet (its record: a re-run finds the rows an interrupted run registered), `rpcConcurrency()`
+  // in flight; the rules once per distinct country and classes.
+  const rules = new Map<string, Promise<string[]>>();
+  const problemsOf = (country: number, classes: number) => {
+    const key = `${country}/${classes}`;
+    if (!rules.has(key)) rules.set(key, investorRuleProblems(ctx, country, classes));
+    return rules.get(key)!;
+  };
+  const {
+    valid,
+    rejected,
+    done = [],
+  } = await parseInvestorCsv(text, {
+    now,
+    recordOf: async (wallet) => {
+      const word = await reader.investorRecord(wallet);
+      return isRegisteredRecord(word) ? unpackRecord(word) : undefined;
+    },
+    ruleProblems: args.force ? undefined : problemsOf,
+    concurrency: rpcConcurrency(),
   });
-  const lines = text.split(/\r?\n/);
-  const lineOf = (wallet: string) =>
-    lines.findIndex((l) => l.toLowerCase().includes(wallet.toLowerCase())) + 1;
-  for (let i = valid.length - 1; i >= 0; i--) {
-    const row = valid[i];
-    const problems = await investorRuleProblems(ctx, Number(row.country), Number(row.classes));
-    if (problems.length === 0) continue;
-    if (args.force) {
-      for (const p of problems) say(`Warning (--force): ${row.wallet}: ${p}`);
-      continue;
+  if (args.force) {
+    for (const row of valid) {
+      for (const p of await problemsOf(Number(row.country), Number(row.classes)))
+        say(`Warning (--force): ${row.wallet}: ${p}`);
     }
-    const line = lineOf(row.wallet);
-    rejected.push({
-      line,
-      raw: lines[line - 1] ?? row.wallet,
-      reasons: problems.map((p) => `${p} (--force to register it anyway)`),
-    });
-    valid.splice(i, 1);
   }
-  rejected.sort((a, b) => a.line - b.line);
-  say(`${args.file}: ${valid.length} valid row(s), ${rejected.length} rejected`);
+  say(
+    `${args.file}: ${valid.length} valid row(s), ` +
+      (done.length > 0 ? `${done.length} already registered with the row's data (skipped), ` : "") +
+      `${rejected.length} rejected`,
+  );
   if (rejected.length > 0) printRejected(rejected);
+  if (valid.length === 0 && done.length > 0 && (rejected.length === 0 || args.skipInvalid)) {
+    say(`Nothing to send: every valid row of ${args.file} is registered already`);
+    return { valid, rejected, done };
+  }
   if (valid.length === 0) {
     throw new TaskInputError(
       `${args.file}: no valid row to register (${rejected.length} rejected, listed above); nothing was sent`,
@@ -235,7 +257,7 @@ export async function importInvestors(ctx: OpsContext, args: ImportInvestorsArgs
       summary: `batch ${b + 1}/${batches}: register rows ${first}-${first + rows.length - 1} of ${valid.length}`,
     });
   }
-  return { valid, rejected, result: await perform(ctx, steps, args) };
+  return { valid, rejected, done, result: await perform(ctx, steps, args) };
 }
 
 // ------------------------------------------------------------------------------------------------ update
@@ -564,7 +586,12 @@ export function registerInvestorTasks(): void {
   withExecutionFlags(
     task("investor:import", "Registers the investors of a CSV file in batches (COMPLIANCE_OFFICER)")
       .addParam("file", "CSV with header wallet,identity,country,classes,kycExpiry", undefined, types.string)
-      .addOptionalParam("batchSize", `Rows per transaction (1-${MAX_BATCH_SIZE})`, "100", types.string)
+      .addOptionalParam(
+        "batchSize",
+        `Rows per transaction (1-${MAX_BATCH_SIZE})`,
+        String(MAX_BATCH_SIZE),
+        types.string,
+      )
       .addFlag("skipInvalid", "Register the valid rows even when some are rejected")
       .addFlag(
         "force",

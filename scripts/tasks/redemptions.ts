@@ -44,12 +44,59 @@ import {
 } from "./execute";
 import { exclusive, flag, parseAddress, parseDecimal, parseInteger } from "./inputs";
 import { chainNow, recordOf, requireRegistered } from "./chain";
+import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
 
 /**
- * Largest `--count` of one settlement: about 75,000 gas per request (docs/FUND.md, Gas), so 200 positions
- * stay near 15 million gas, half an Ethereum block.
+ * Largest number of queue positions one settlement transaction examines: about 75,000 gas per request
+ * (docs/FUND.md, Gas), so 200 positions stay near 15 million gas, half an Ethereum block. A larger `--count` is
+ * split into several transactions (see {@link settlementSplit}).
  */
-export const MAX_SETTLE_COUNT = 200;
+export const MAX_POSITIONS_PER_TX = 200;
+
+/** Largest `--count` of one run of `redemptions:settle` (split into transactions of at most `--max-gas`). */
+export const MAX_SETTLE_COUNT = 10_000;
+
+/**
+ * Gas per queue position assumed when the node cannot estimate a settlement before it is sent (with `--fund`, the
+ * settlement needs the funding executed first): above the most a position was measured to use (bench/results/ops.md).
+ */
+export const SETTLE_GAS_PER_POSITION_BOUND = 75_000;
+
+/** Default `--max-gas`: the most gas one settlement transaction may use, half an Ethereum block. */
+export const DEFAULT_SETTLE_MAX_GAS = 15_000_000;
+
+/** Gas a Safe's `execTransaction` adds around the call it executes (signature checks, nonce, events), kept free. */
+export const SAFE_EXEC_OVERHEAD = 150_000;
+
+/**
+ * How `count` queue positions are split into settlement transactions: the node estimates a settlement of as many
+ * positions as one transaction may take ({@link MAX_POSITIONS_PER_TX}); while the estimate plus
+ * {@link SAFE_EXEC_OVERHEAD} exceeds `maxGas`, the positions are scaled down by the excess and estimated again.
+ * Every transaction then takes that many positions (the queue's next positions cost about the same: one
+ * investor paid each). Returns the positions of each transaction, in order, and the estimate they were sized on.
+ */
+export async function settlementSplit(
+  estimate: (positions: number) => Promise<bigint>,
+  count: number,
+  maxGas: number,
+): Promise<{ sizes: number[]; perTx: number; gas: number }> {
+  const room = maxGas - SAFE_EXEC_OVERHEAD;
+  let perTx = Math.min(count, MAX_POSITIONS_PER_TX);
+  let gas = Number(await estimate(perTx));
+  while (gas > room) {
+    if (perTx === 1) {
+      throw new TaskInputError(
+        `--max-gas: ${maxGas} gas cannot hold one queue position (a settlement of 1 is estimated at ${gas} gas, ` +
+          `plus ${SAFE_EXEC_OVERHEAD} for the Safe); nothing was sent`,
+      );
+    }
+    perTx = Math.max(1, Math.min(perTx - 1, Math.floor((perTx * room) / gas)));
+    gas = Number(await estimate(perTx));
+  }
+  const sizes: number[] = [];
+  for (let left = count; left > 0; left -= perTx) sizes.push(Math.min(perTx, left));
+  return { sizes, perTx, gas };
+}
 
 /** `IFundManagerTypes.RequestStatus`, as printed. */
 export const REQUEST_STATUS = ["none", "pending", "held", "settled", "cancelled", "released"] as const;
@@ -338,15 +385,17 @@ export async function listRedemptions(ctx: OpsContext, args: ListArgs): Promise<
   };
   let requests: RequestRow[];
   if (args.all) {
-    requests = await readRequests(fm, coins, range(1n, q.tail), reasons);
+    requests = await readRequests(fm.connect(bulkReader(ctx.hre)), coins, range(1n, q.tail), reasons);
   } else {
     // Held requests can sit anywhere: a settlement holds them as it passes, the transfer agent holds any pending
     // one (redemptions:hold), also beyond the head.
     const heldIds = [...reasons.keys()].sort((a, b) => (a < b ? -1 : 1));
-    const held = (await readRequests(fm, coins, heldIds, reasons)).filter((r) => r.status === "held");
-    const open = (await readRequests(fm, coins, range(q.head, q.tail), reasons)).filter(
-      (r) => r.status === "pending",
+    const held = (await readRequests(fm.connect(bulkReader(ctx.hre)), coins, heldIds, reasons)).filter(
+      (r) => r.status === "held",
     );
+    const open = (
+      await readRequests(fm.connect(bulkReader(ctx.hre)), coins, range(q.head, q.tail), reasons)
+    ).filter((r) => r.status === "pending");
     requests = [...held, ...open];
     if (BigInt(held.length) !== q.heldCount) {
       say(
@@ -481,20 +530,33 @@ export async function projectSettlement(
   const left = new Map(balances);
   const short = new Set<string>();
   const out: ProjectedPosition[] = [];
-  for (let id = q.head; id < end; id++) {
-    const [r, stablecoin] = await fm.request(id);
-    if (REQUEST_STATUS[Number(r.status)] !== "pending") {
+  // Each position's request, value and hold reason read `rpcConcurrency()` at a time; then played in order.
+  const ids: bigint[] = [];
+  for (let id = q.head; id < end; id++) ids.push(id);
+  const reader = fm.connect(bulkReader(ctx.hre));
+  const reads = await mapLimit(ids, rpcConcurrency(), async (id) => {
+    const [r, stablecoin] = await reader.request(id);
+    if (REQUEST_STATUS[Number(r.status)] !== "pending") return { id, pending: false as const };
+    const [[, gross, fee, net], holdReason] = await Promise.all([
+      reader.requestValue(id),
+      holdReasonOf(ctx, r.investor, now),
+    ]);
+    const reason = holdReason ?? (net < r.minOut ? "BelowMinOut" : undefined);
+    return { id, pending: true as const, investor: r.investor, stablecoin, gross, fee, net, reason };
+  });
+  for (const read of reads) {
+    const id = read.id;
+    if (!read.pending) {
       out.push({ id, outcome: "passed" });
       continue;
     }
-    const [, gross, fee, net] = await fm.requestValue(id);
-    const coin = getAddress(stablecoin);
-    const base = { id, investor: getAddress(r.investor), gross, fee, net, stablecoin: coin };
+    const { gross, fee, net, reason } = read;
+    const coin = getAddress(read.stablecoin);
+    const base = { id, investor: getAddress(read.investor), gross, fee, net, stablecoin: coin };
     if (short.has(coin)) {
       out.push({ ...base, outcome: "waiting" });
       continue;
     }
-    const reason = (await holdReasonOf(ctx, r.investor, now)) ?? (net < r.minOut ? "BelowMinOut" : undefined);
     if (reason) {
       out.push({ ...base, outcome: "held", reason });
       continue;
@@ -541,8 +603,10 @@ function projectionText(p: ProjectedPosition, coins: Coin[], reverts: boolean): 
 // ------------------------------------------------------------------------------------------------ settle
 
 export interface SettleArgs extends ExecFlags {
-  /** Queue positions to examine. */
+  /** Queue positions to examine (split into transactions of at most `maxGas`). */
   count: string;
+  /** The most gas one settlement transaction may use (default {@link DEFAULT_SETTLE_MAX_GAS}). */
+  maxGas?: string;
   /** Stablecoins (in USD, the stablecoin's decimals) the transfer agent's Safe sends to the manager first. */
   fund?: string;
   /** The stablecoin of `fund` (default: the manager's only stablecoin). */
@@ -589,6 +653,7 @@ export interface SettleResult {
  */
 export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Promise<SettleResult> {
   const count = parseInteger("count", args.count, 1, MAX_SETTLE_COUNT);
+  const maxGas = parseInteger("maxGas", args.maxGas ?? DEFAULT_SETTLE_MAX_GAS, 100_000, 1_000_000_000);
   if (args.dryRun && args.offline)
     throw new TaskInputError("--dry-run and --offline cannot be used together");
   if (args.stablecoin !== undefined && args.fund === undefined) {
@@ -621,12 +686,6 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     );
   }
 
-  const step: Step = {
-    target: fm,
-    fn: "settleRedemptions",
-    args: [count],
-    summary: `settle up to ${count} queue position(s) from #${q.head}`,
-  };
   const roleId = await ctx.fund.contracts.manager.getTargetFunctionRole(
     addressOf(fm),
     fm.interface.getFunction("settleRedemptions").selector,
@@ -636,6 +695,33 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
   const provider = ctx.hre.ethers.provider;
   const holderKind = `${actor.holder.role} ${actor.holder.kind === "safe" ? "Safe" : "account"}`;
   const holderText = `${holderKind} ${actor.address}`;
+
+  // One transaction per split (each at most `maxGas`); a split run examines only the positions the queue has.
+  const settleData = (n: number) => fm.interface.encodeFunctionData("settleRedemptions", [n]);
+  const { sizes, perTx, gas } = await settlementSplit(
+    (n) =>
+      provider
+        .estimateGas({ from: actor.address, to: addressOf(fm), data: settleData(n) })
+        .catch(() => BigInt(n * SETTLE_GAS_PER_POSITION_BOUND)),
+    count > MAX_POSITIONS_PER_TX ? Math.min(count, Number(q.tail - q.head)) : count,
+    maxGas,
+  );
+  const steps: Step[] = sizes.map((n, i) => ({
+    target: fm,
+    fn: "settleRedemptions",
+    args: [n],
+    summary:
+      sizes.length === 1
+        ? `settle up to ${n} queue position(s) from #${q.head}`
+        : `settlement ${i + 1}/${sizes.length}: settle up to ${n} queue position(s)`,
+  }));
+  const step = steps[0];
+  if (sizes.length > 1) {
+    say(
+      `${sizes.reduce((a, b) => a + b, 0)} queue position(s) in ${sizes.length} transactions of at most ${perTx} (a settlement of ` +
+        `${perTx} estimated at ${gas} gas, --max-gas ${maxGas})`,
+    );
+  }
 
   const balances = new Map<string, bigint>();
   for (const coin of coins) balances.set(coin.address, await coin.contract.balanceOf(addressOf(fm)));
@@ -704,29 +790,32 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
         `${describeStep(ctx, step)} cannot be called at once by the ${holderText}: nothing was sent`,
       );
     }
-    const settleCall = {
-      to: addressOf(fm),
-      data: fm.interface.encodeFunctionData("settleRedemptions", [count]),
-    };
+    const settleCalls = steps.map(
+      (st) =>
+        [st, { to: addressOf(fm), data: settleData(st.args[0] as number) }] as [
+          Step,
+          { to: string; data: string },
+        ],
+    );
 
     if (args.dryRun) {
       say(`Dry run as ${role} (${holderText}): nothing is sent.`);
       say(`  would ${fundStep.summary}: ${describeStep(ctx, fundStep)}: simulation succeeded`);
-      say(
-        `  would ${step.summary}: ${describeStep(ctx, step)}: not simulated (it needs the funding executed ` +
-          `first); projected at the current index:`,
-      );
+      for (const st of steps) {
+        say(
+          `  would ${st.summary}: ${describeStep(ctx, st)}: not simulated (it needs the funding executed ` +
+            `first)${st === steps[steps.length - 1] ? "; projected at the current index:" : ""}`,
+        );
+      }
       projection.forEach((p) => say(projectionText(p, coins, settlementReverts(projection))));
       result.outcomes.push(
         { status: "simulated", step: fundStep, via: "call" },
-        { status: "simulated", step, via: "call" },
+        ...steps.map((st) => ({ status: "simulated" as const, step: st, via: "call" as const })),
       );
       return result;
     }
     if (args.offline || actor.signers.length === 0) {
-      result.outcomes.push(
-        ...(await proposeBoth(ctx, actor, role, args, [fundStep, call], [step, settleCall])),
-      );
+      result.outcomes.push(...(await proposeBoth(ctx, actor, role, args, [fundStep, call], ...settleCalls)));
       say(
         "  The settlement was not simulated (it needs the funding executed first); projected at the current index:",
       );
@@ -751,7 +840,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     });
     let settled: PerformResult;
     try {
-      settled = await perform(ctx, [step], args);
+      settled = await perform(ctx, steps, args);
     } catch (error) {
       if (error instanceof TaskRefusedError) {
         throw new TaskRefusedError(
@@ -767,7 +856,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     }
     result.outcomes.push(...settled.outcomes);
   } else {
-    const settled = await perform(ctx, [step], args);
+    const settled = await perform(ctx, steps, args);
     result.outcomes.push(...settled.outcomes);
     if (args.dryRun) {
       say("  projected at the current index:");
@@ -775,9 +864,15 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
     }
   }
 
-  const outcome = result.outcomes[result.outcomes.length - 1];
+  const settlements = result.outcomes.filter((o) => o.step.fn === "settleRedemptions");
+  const outcome = settlements[settlements.length - 1];
   if (outcome.status === "executed") {
-    for (const e of await managerEvents(ctx, fm, outcome.txHash)) {
+    const events: { e: LogDescription; txHash: string }[] = [];
+    for (const o of settlements) {
+      if (o.status !== "executed") continue;
+      for (const e of await managerEvents(ctx, fm, o.txHash)) events.push({ e, txHash: o.txHash });
+    }
+    for (const { e, txHash } of events) {
       if (e.name === "RedemptionSettled") {
         const coin = coinAt(coins, e.args.stablecoin as string);
         const s: SettledRequest = {
@@ -789,7 +884,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
           gross: e.args.gross as bigint,
           fee: e.args.fee as bigint,
           net: e.args.net as bigint,
-          txHash: outcome.txHash,
+          txHash,
         };
         result.settled.push(s);
         say(
@@ -802,7 +897,7 @@ export async function settleRedemptions(ctx: OpsContext, args: SettleArgs): Prom
           id: e.args.requestId as bigint,
           investor: getAddress(e.args.investor as string),
           reason: HOLD_REASON[Number(e.args.reason)],
-          txHash: outcome.txHash,
+          txHash,
         };
         result.held.push(h);
         say(
@@ -1147,6 +1242,12 @@ export function registerRedemptionTasks(): void {
       "Settles queued redemptions, first in, first out per stablecoin, optionally funding first (TRANSFER_AGENT)",
     )
       .addParam("count", `Queue positions to examine (1 to ${MAX_SETTLE_COUNT})`, undefined, types.string)
+      .addOptionalParam(
+        "maxGas",
+        `Most gas one settlement transaction may use; a larger --count is split (default ${DEFAULT_SETTLE_MAX_GAS})`,
+        undefined,
+        types.string,
+      )
       .addOptionalParam(
         "fund",
         "Stablecoins (USD) the transfer agent's Safe sends to the manager first",

@@ -201,6 +201,88 @@ describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
       });
     });
 
+    describe("when wallets are registered on-chain already (issue 22: resuming an import)", function () {
+      const expiry = unix("2027-01-01");
+      const csv = [
+        HEADER,
+        `${W[0]},,840,accredited,2027-01-01`,
+        `${W[1]},,840,accredited,2027-01-01`,
+        `${W[2]},,840,accredited,2027-01-01`,
+        `${W[3]},,840,accredited,2027-01-01`,
+        `${W[4]},,840,accredited,2027-01-01`,
+      ].join("\n");
+      const same = (w: string) => ({
+        identity: w,
+        country: 840,
+        classes: 1,
+        kycExpiry: expiry,
+        revoked: false,
+      });
+
+      it("regression: issue 22 import resume - should put the rows registered with their data in done, and reject the others registered", async function () {
+        const records = new Map([
+          [C[0], same(C[0])],
+          [C[1], { ...same(C[1]), kycExpiry: expiry + 1 }],
+          [C[3], { ...same(C[3]), revoked: true }],
+        ]);
+        const result = await parseInvestorCsv(csv, { now: NOW, recordOf: async (w) => records.get(w) });
+        expect(result.done).to.deep.equal([
+          { wallet: C[0], identity: C[0], country: 840, classes: 1, kycExpiry: expiry },
+        ]);
+        expect(result.valid.map((r) => r.wallet)).to.deep.equal([C[2], C[4]]);
+        expect(result.rejected).to.deep.equal([
+          {
+            line: 3,
+            raw: `${W[1]},,840,accredited,2027-01-01`,
+            reasons: [
+              `wallet: already registered on-chain with other data (identity ${C[1]}, country 840, classes 1, kycExpiry ${expiry + 1})`,
+            ],
+          },
+          {
+            line: 5,
+            raw: `${W[3]},,840,accredited,2027-01-01`,
+            reasons: [
+              `wallet: already registered on-chain with a revoked record (identity ${C[3]}, country 840, classes 1, kycExpiry ${expiry})`,
+            ],
+          },
+        ]);
+      });
+
+      it("should ask about the wallets `concurrency` at a time, once each, in file order", async function () {
+        const asked: string[] = [];
+        let inFlight = 0;
+        let most = 0;
+        await parseInvestorCsv(csv, {
+          now: NOW,
+          concurrency: 2,
+          recordOf: async (w) => {
+            asked.push(w);
+            most = Math.max(most, ++inFlight);
+            await new Promise((r) => setTimeout(r, 5));
+            inFlight--;
+            return undefined;
+          },
+        });
+        expect(asked).to.deep.equal(C.slice(0, 5));
+        expect(most).to.equal(2);
+      });
+
+      it("should reject a valid row a compliance rule would refuse, asking once per country and classes", async function () {
+        const asked: string[] = [];
+        const result = await parseInvestorCsv(csv.replace(`${W[4]},,840`, `${W[4]},,364`), {
+          now: NOW,
+          ruleProblems: async (country, classes) => {
+            asked.push(`${country}/${classes}`);
+            return country === 364 ? ["country rule: embargoed"] : [];
+          },
+        });
+        expect(asked).to.deep.equal(["840/1", "364/1"]);
+        expect(result.rejected.map((r) => [r.line, r.reasons])).to.deep.equal([
+          [6, ["country rule: embargoed (--force to register it anyway)"]],
+        ]);
+      });
+    });
+
     describe("when the file itself is wrong", function () {
       const cases: [string, string, { line: number; raw: string; reasons: string[] }][] = [
         ["empty", "", { line: 1, raw: "", reasons: [`empty file: expected the header ${HEADER}`] }],

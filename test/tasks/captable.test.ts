@@ -87,6 +87,60 @@ describe("tasks: cap table", function () {
       expect(after.rows.find((r) => r.identity === alice)!.wallets).to.not.include(dave);
     });
 
+    it("regression: issue 22 export reads - should give the token's balances, frozen and locked tokens after an accrual, partial freezes and an unfreeze, reading the freeze and lockup only of those that had one", async function () {
+      const { fund, alice, alice2, bob, carol, dave } = await loadFixture(registerFixture);
+      const { token, compliance } = fund.contracts;
+      await fund.as("transferAgent").call(token, "freezePartialTokens", [alice2, 20n * ONE]);
+      await fund.as("transferAgent").call(token, "setAddressFrozen", [bob, false]);
+      await fund.as("transferAgent").call(token, "freezePartialTokens", [bob, 7n * ONE]);
+      await time.increase(DAY);
+      await publishNav(fund, "1.0003");
+      await hre.run("nav:accrue", {});
+      const reads: string[] = [];
+      const tokenAddress = (await token.getAddress()).toLowerCase();
+      const complianceAddress = (await compliance.getAddress()).toLowerCase();
+      const selectors = new Map<string, string>([
+        [token.interface.getFunction("balanceOf")!.selector, "balanceOf"],
+        [token.interface.getFunction("isFrozen")!.selector, "isFrozen"],
+        [token.interface.getFunction("getFrozenTokens")!.selector, "getFrozenTokens"],
+        [compliance.interface.getFunction("lockedShares")!.selector, "lockedShares"],
+      ]);
+      const send = hre.network.provider.send.bind(hre.network.provider);
+      const request = hre.network.provider.request.bind(hre.network.provider);
+      const note = (method: string, params: unknown) => {
+        if (method !== "eth_call") return;
+        const { to, data } = (params as [{ to: string; data: string }])[0];
+        const f = selectors.get(data.slice(0, 10));
+        const target = to.toLowerCase();
+        if (f && (target === tokenAddress || target === complianceAddress)) reads.push(f);
+      };
+      hre.network.provider.request = (args) => (note(args.method, args.params), request(args));
+      hre.network.provider.send = (method, params) => (note(method, params), send(method, params));
+      let table: CapTable;
+      try {
+        table = await hre.run("captable:export", { out: path.join(tmpDir(), "t.csv") });
+      } finally {
+        hre.network.provider.request = request;
+        hre.network.provider.send = send;
+      }
+      const row = (identity: string) => table.rows.find((r) => r.identity === identity)!;
+      const balance = async (...wallets: string[]) =>
+        (await Promise.all(wallets.map((w) => token.balanceOf(w)))).reduce((s, b) => s + b, 0n);
+      expect(row(alice).balance).to.equal(await balance(alice, alice2));
+      expect(row(alice).balance).to.not.equal(150n * ONE); // accrued
+      expect(row(alice).frozen).to.equal(await token.getFrozenTokens(alice2));
+      expect(row(bob).balance).to.equal(await balance(bob));
+      expect(row(bob).frozen).to.equal(await token.getFrozenTokens(bob));
+      expect(row(carol).locked).to.equal(await token.amountForShares(await compliance.lockedShares(carol)));
+      expect(row(carol).locked).to.be.greaterThan(0n);
+      expect(row(dave).frozen).to.equal(0n);
+      expect(table.totalSupply).to.equal(await token.totalSupply());
+      // No balanceOf (shares x index), the freeze of alice2 and bob only, the lockup of carol only.
+      expect(reads.sort()).to.deep.equal(
+        ["getFrozenTokens", "getFrozenTokens", "isFrozen", "isFrozen", "lockedShares"].sort(),
+      );
+    });
+
     it("should refuse an output path that is a directory", async function () {
       await loadFixture(registerFixture);
       const dir = tmpDir();

@@ -62,6 +62,52 @@ describe("tasks: event history", function () {
         [18, 19],
       ]);
     });
+
+    describe("when a public RPC caps the block range and the results (issue 22)", function () {
+      /** A provider refusing more than `maxRange` blocks or `maxResults` logs, with `perBlock(n)` logs in block n. */
+      function capped(maxRange: number, maxResults: number, perBlock: (n: number) => number) {
+        const queries: [number, number][] = [];
+        const provider = {
+          async getLogs(filter: { fromBlock: number; toBlock: number }) {
+            queries.push([filter.fromBlock, filter.toBlock]);
+            if (filter.toBlock - filter.fromBlock + 1 > maxRange)
+              throw new Error(`query exceeds max block range ${maxRange}`);
+            const out: Log[] = [];
+            for (let n = filter.fromBlock; n <= filter.toBlock; n++)
+              for (let i = 0; i < perBlock(n); i++) out.push({ blockNumber: n, index: i } as Log);
+            if (out.length > maxResults) throw new Error(`query returned more than ${maxResults} results`);
+            return out;
+          },
+        } as unknown as Provider;
+        return { provider, queries };
+      }
+
+      it("regression: issue 22 log scan - should grow the range back after a dense stretch, missing and repeating no log", async function () {
+        // Blocks 0-99 hold 50 logs each (a batch of registrations), blocks 100-4,999 one log every 10 blocks.
+        const perBlock = (n: number) => (n < 100 ? 50 : n % 10 === 0 ? 1 : 0);
+        const { provider, queries } = capped(2_000, 500, perBlock);
+        const logs = await scanLogs(provider, ZeroAddress, { fromBlock: 0, toBlock: 4_999, chunk: 2_000 });
+        const expected: [number, number][] = [];
+        for (let n = 0; n < 5_000; n++) for (let i = 0; i < perBlock(n); i++) expected.push([n, i]);
+        expect(logs.map((l) => [l.blockNumber, l.index])).to.deep.equal(expected);
+        // The old scan stayed at the 7-block range the dense stretch needed: about 700 queries.
+        expect(queries.length).to.be.lessThan(100);
+        expect(queries[queries.length - 1][1]).to.equal(4_999);
+      });
+
+      it("regression: issue 22 log scan - should drop logs a provider returns outside the range asked, so none is counted twice", async function () {
+        const provider = {
+          async getLogs(filter: { fromBlock: number; toBlock: number }) {
+            // Ignores the lower bound: answers every log from block 0.
+            const out: Log[] = [];
+            for (let n = 0; n <= filter.toBlock; n++) out.push({ blockNumber: n, index: 0 } as Log);
+            return out;
+          },
+        } as unknown as Provider;
+        const logs = await scanLogs(provider, ZeroAddress, { fromBlock: 0, toBlock: 9, chunk: 3 });
+        expect(logs.map((l) => l.blockNumber)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      });
+    });
   });
 
   describe("replayRegistryLogs", function () {

@@ -244,6 +244,7 @@ describe("tasks: investors", function () {
       const { fund, investors } = await loadFixture(deployFundFixture);
       const [alice, bob] = [investors[0].address, investors[1].address];
       await registerInvestor(fund, bob);
+      const bobRecord = await record(fund, bob);
       const expiry = await inDays(365);
       const file = writeCsv([
         `${alice},,840,accredited,${expiry}`,
@@ -257,10 +258,74 @@ describe("tasks: investors", function () {
       expect(output.lines).to.include.members([
         `${file}: 1 valid row(s), 2 rejected`,
         `  line 3: ${bob},,840,accredited,${expiry}`,
-        "    - wallet: already registered on-chain",
+        `    - wallet: already registered on-chain with other data (identity ${bob}, country 840, classes ` +
+          `${bobRecord.classes}, kycExpiry ${bobRecord.kycExpiry})`,
         `  line 4: 0xnope,,840,accredited,${expiry}`,
         '    - wallet: not an address: "0xnope"',
       ]);
+    });
+
+    describe("when an earlier run of the same file stopped halfway (issue 22)", function () {
+      it("regression: issue 22 import resume - should send only the rows not registered yet, registering nobody twice", async function () {
+        const { fund } = await loadFixture(deployFundFixture);
+        const expiry = await inDays(365);
+        const wallets = Array.from({ length: 7 }, () => Wallet.createRandom().address);
+        const rows = wallets.map((w) => `${w},,840,accredited,${expiry}`);
+        // The interrupted run: its first batch (rows 1-3) was mined before the connection dropped.
+        await hre.run("investor:import", { file: writeCsv(rows.slice(0, 3)) });
+        output.lines.length = 0;
+        const file = writeCsv(rows);
+        const { valid, done, rejected, result } = await hre.run("investor:import", { file, batchSize: "2" });
+        expect(done.map((r: { wallet: string }) => r.wallet)).to.deep.equal(wallets.slice(0, 3));
+        expect(valid.map((r: { wallet: string }) => r.wallet)).to.deep.equal(wallets.slice(3));
+        expect(rejected).to.deep.equal([]);
+        expect(result.outcomes).to.have.length(2);
+        expect(output.lines[0]).to.equal(
+          `${file}: 4 valid row(s), 3 already registered with the row's data (skipped), 0 rejected`,
+        );
+        const registered = await fund.contracts.registry.queryFilter(
+          fund.contracts.registry.filters.IdentityRegistered(),
+        );
+        const count = (w: string) => registered.filter((e) => e.args[0] === w).length;
+        expect(wallets.map(count)).to.deep.equal([1, 1, 1, 1, 1, 1, 1]);
+      });
+
+      it("should send nothing and say so when every row is registered already", async function () {
+        await loadFixture(deployFundFixture);
+        const expiry = await inDays(365);
+        const file = writeCsv([`${Wallet.createRandom().address},,826,accredited,${expiry}`]);
+        await hre.run("investor:import", { file });
+        output.lines.length = 0;
+        const result = await expectNothingSent<{ done: unknown[]; result?: unknown }>("investor:import", {
+          file,
+        });
+        expect(result.done).to.have.length(1);
+        expect(result.result).to.equal(undefined);
+        expect(output.lines).to.deep.equal([
+          `${file}: 0 valid row(s), 1 already registered with the row's data (skipped), 0 rejected`,
+          `Nothing to send: every valid row of ${file} is registered already`,
+        ]);
+      });
+
+      it("should reject a row whose wallet is registered with a revoked record, the rest of the row equal", async function () {
+        const { fund } = await loadFixture(deployFundFixture);
+        const expiry = await inDays(365);
+        const wallet = Wallet.createRandom().address;
+        const file = writeCsv([`${wallet},,840,accredited,${expiry}`]);
+        await hre.run("investor:import", { file });
+        await hre.run("investor:revoke", { wallets: wallet });
+        output.lines.length = 0;
+        await expectRefused(
+          "investor:import",
+          { file },
+          `${file}: no valid row to register (1 rejected, listed above); nothing was sent`,
+        );
+        expect(output.lines).to.include(
+          `    - wallet: already registered on-chain with a revoked record (identity ${wallet}, country 840, ` +
+            `classes ${CLASS.accredited}, kycExpiry ${expiry})`,
+        );
+        expect((await record(fund, wallet)).revoked).to.equal(true);
+      });
     });
 
     describe("when an input is wrong", function () {

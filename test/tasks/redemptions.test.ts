@@ -7,6 +7,7 @@ import { HOLD } from "../helpers/fund-manager-enums";
 import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { HeldResult, QueueReport, SettleResult } from "../../scripts/tasks/redemptions";
+import { MAX_POSITIONS_PER_TX, SAFE_EXEC_OVERHEAD, settlementSplit } from "../../scripts/tasks/redemptions";
 import { captureOutput, expectNothingSent, expectRefused, tmpDir, withRecords } from "./helpers";
 
 const USDC = (value: string) => parseUnits(value, 6);
@@ -331,6 +332,81 @@ describe("tasks: redemptions", function () {
       expect((await fm.queue()).pendingCount).to.equal(0n);
     });
 
+    describe("when the positions do not fit in one transaction of --max-gas (issue 22)", function () {
+      it("regression: issue 22 settlement split - should settle in several transactions, none above --max-gas", async function () {
+        const { fm, usdc, alice, bob, transferAgent } = await loadFixture(queueFixture);
+        await usdc.connect((await hre.ethers.getSigners())[0]).mint(fm, USDC("2000000"));
+        const estimate = await hre.ethers.provider.estimateGas({
+          from: transferAgent,
+          to: await fm.getAddress(),
+          data: fm.interface.encodeFunctionData("settleRedemptions", [2]),
+        });
+        // Room for one position and a half: the two positions go in two transactions.
+        const one = await hre.ethers.provider.estimateGas({
+          from: transferAgent,
+          to: await fm.getAddress(),
+          data: fm.interface.encodeFunctionData("settleRedemptions", [1]),
+        });
+        const maxGas = SAFE_EXEC_OVERHEAD + Number(one + (estimate - one) / 2n);
+        const result: SettleResult = await hre.run("redemptions:settle", {
+          count: "2",
+          maxGas: String(maxGas),
+        });
+        expect(result.outcomes.map((o) => [o.status, o.step.args[0]])).to.deep.equal([
+          ["executed", 1],
+          ["executed", 1],
+        ]);
+        expect(result.settled.map((r) => [r.id, r.investor])).to.deep.equal([
+          [1n, alice],
+          [2n, bob],
+        ]);
+        for (const o of result.outcomes) {
+          const receipt = await hre.ethers.provider.getTransactionReceipt((o as { txHash: string }).txHash);
+          expect(receipt!.gasUsed).to.be.lessThanOrEqual(BigInt(maxGas));
+        }
+        expect(output.lines).to.include.members([
+          `2 queue position(s) in 2 transactions of at most 1 (a settlement of 1 estimated at ${one} gas, ` +
+            `--max-gas ${maxGas})`,
+          "settlement 1/2: settle up to 1 queue position(s): done by transferAgent Safe " +
+            `${transferAgent} (TRANSFER_AGENT), tx ${(result.outcomes[0] as { txHash: string }).txHash} ` +
+            `(block ${(result.outcomes[0] as { blockNumber: number }).blockNumber})`,
+        ]);
+        const q = await fm.queue();
+        expect([q.head, q.pendingCount]).to.deep.equal([3n, 0n]);
+      });
+
+      it("should refuse a --max-gas that cannot hold one position, sending nothing", async function () {
+        const { fm, usdc, transferAgent } = await loadFixture(queueFixture);
+        await usdc.connect((await hre.ethers.getSigners())[0]).mint(fm, USDC("2000000"));
+        const one = await hre.ethers.provider.estimateGas({
+          from: transferAgent,
+          to: await fm.getAddress(),
+          data: fm.interface.encodeFunctionData("settleRedemptions", [1]),
+        });
+        const maxGas = SAFE_EXEC_OVERHEAD + Number(one) - 1;
+        await expectRefused(
+          "redemptions:settle",
+          { count: "2", maxGas: String(maxGas) },
+          `--max-gas: ${maxGas} gas cannot hold one queue position (a settlement of 1 is estimated at ${one} gas, ` +
+            `plus ${SAFE_EXEC_OVERHEAD} for the Safe); nothing was sent`,
+        );
+      });
+    });
+
+    describe("settlementSplit", function () {
+      it("should size the transactions from the node's estimate so that each fits --max-gas", async function () {
+        const estimate = async (n: number) => BigInt(100_000 + n * 90_000);
+        const { sizes } = await settlementSplit(estimate, 1_000, 15_000_000);
+        expect(sizes).to.deep.equal([163, 163, 163, 163, 163, 163, 22]);
+        for (const n of sizes) expect(100_000 + n * 90_000 + SAFE_EXEC_OVERHEAD).to.be.at.most(15_000_000);
+      });
+
+      it("should take at most MAX_POSITIONS_PER_TX positions a transaction, whatever the gas", async function () {
+        const { sizes } = await settlementSplit(async (n) => BigInt(50_000 + n * 10_000), 450, 30_000_000);
+        expect(sizes).to.deep.equal([MAX_POSITIONS_PER_TX, MAX_POSITIONS_PER_TX, 50]);
+      });
+    });
+
     describe("when the settlement cannot go through", function () {
       it("should decode the manager's InsufficientLiquidity when it cannot pay the head of the queue", async function () {
         const { fm, usdc } = await loadFixture(queueFixture);
@@ -524,7 +600,18 @@ describe("tasks: redemptions", function () {
         await expectRefused(
           "redemptions:settle",
           { count, fund: "900000" },
-          `--count: "${count}" must be an integer between 1 and 200`,
+          `--count: "${count}" must be an integer between 1 and 10000`,
+        );
+      }
+    });
+
+    it("should refuse a --max-gas below 100,000 or not an integer", async function () {
+      await loadFixture(queueFixture);
+      for (const maxGas of ["99999", "1.5", "lots"]) {
+        await expectRefused(
+          "redemptions:settle",
+          { count: "2", maxGas },
+          `--max-gas: "${maxGas}" must be an integer between 100000 and 1000000000`,
         );
       }
     });
