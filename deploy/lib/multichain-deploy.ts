@@ -110,12 +110,27 @@ async function asManager(side: Side, what: string, target: BaseContract, fn: str
   side.log(what);
 }
 
+type RoleStep = [string, () => Promise<boolean>, () => Promise<unknown>];
+
+/** The registry steps that list a pool as a protocol account and register it (PROTOCOL class), each if needed. */
+function poolAccountSteps(registry: IdentityRegistry, poolAddress: string, label: string): RoleStep[] {
+  return [
+    [
+      `${label} listed as a protocol account`,
+      async () => !(await registry.isProtocolAccount(poolAddress)),
+      () => registry.setProtocolAccount(poolAddress, true),
+    ],
+    [
+      `${label} registered (PROTOCOL)`,
+      async () => !(await registry.isVerified(poolAddress)),
+      () =>
+        registry.registerInvestor(poolAddress, poolAddress, POOL_COUNTRY, PROTOCOL_CLASS, ACCOUNT_KYC_EXPIRY),
+    ],
+  ];
+}
+
 /** Runs the needed `steps` with the deployer holding `roles` for them (granted, then renounced); none: nothing sent. */
-async function withRoles(
-  side: Side,
-  roles: RoleName[],
-  steps: [string, () => Promise<boolean>, () => Promise<unknown>][],
-) {
+async function withRoles(side: Side, roles: RoleName[], steps: RoleStep[]) {
   const needed: typeof steps = [];
   for (const step of steps) if (await step[1]()) needed.push(step);
   if (needed.length === 0) return;
@@ -348,25 +363,7 @@ export async function deployHomeSide(
   await withRoles(
     side,
     ["ISSUER", "COMPLIANCE_OFFICER"],
-    [
-      [
-        "IdentityRegistry: FundLockReleasePool listed as a protocol account",
-        async () => !(await registry.isProtocolAccount(poolAddress)),
-        () => registry.setProtocolAccount(poolAddress, true),
-      ],
-      [
-        "IdentityRegistry: FundLockReleasePool registered (PROTOCOL)",
-        async () => !(await registry.isVerified(poolAddress)),
-        () =>
-          registry.registerInvestor(
-            poolAddress,
-            poolAddress,
-            POOL_COUNTRY,
-            PROTOCOL_CLASS,
-            ACCOUNT_KYC_EXPIRY,
-          ),
-      ],
-    ],
+    poolAccountSteps(registry, poolAddress, "IdentityRegistry: FundLockReleasePool"),
   );
   await registerCct(side, home, token, poolAddress, "FundToken (home)");
   await poolToManager(side, pool, "FundLockReleasePool");
@@ -586,23 +583,7 @@ export async function deploySatelliteSide(
         async () => !(await registry.boundTokens()).map(getAddress).includes(getAddress(tokenAddress)),
         () => registry.bindToken(tokenAddress),
       ],
-      [
-        `${name("IdentityRegistry")}: the pool listed as a protocol account`,
-        async () => !(await registry.isProtocolAccount(poolAddress)),
-        () => registry.setProtocolAccount(poolAddress, true),
-      ],
-      [
-        `${name("IdentityRegistry")}: the pool registered (PROTOCOL)`,
-        async () => !(await registry.isVerified(poolAddress)),
-        () =>
-          registry.registerInvestor(
-            poolAddress,
-            poolAddress,
-            POOL_COUNTRY,
-            PROTOCOL_CLASS,
-            ACCOUNT_KYC_EXPIRY,
-          ),
-      ],
+      ...poolAccountSteps(registry, poolAddress, `${name("IdentityRegistry")}: the pool`),
       [
         `${name("ModularCompliance")}: rules ${d.rules}`,
         async () => Number(await compliance.rules()) !== d.rules,
