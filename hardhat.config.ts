@@ -1,9 +1,11 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { HardhatUserConfig, extendConfig, subtask } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import {
   TASK_COMPILE_GET_REMAPPINGS,
+  TASK_COMPILE_SOLIDITY_COMPILE_JOBS,
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
 } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
@@ -35,6 +37,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     longVersion,
   };
 });
+
+// Hardhat runs at most (cores - 1) solc jobs at once: one on a 2-core machine such as CI's. Each solcjs job runs in a
+// child process of its own (hardhat's solcjs-runner), so the suite's separate jobs (SEPARATE_SOLC_JOBS below and the
+// size-optimised overrides) can use every core; an explicit `--concurrency` above that is kept.
+subtask(TASK_COMPILE_SOLIDITY_COMPILE_JOBS, async (args: { concurrency: number }, _hre, runSuper) =>
+  runSuper({ ...args, concurrency: Math.max(args.concurrency, os.availableParallelism()) }),
+);
 
 // Chainlink's CCIP sources import versioned OpenZeppelin paths ("@openzeppelin/contracts@5.0.2/...");
 // npm installs those packages as "@openzeppelin/contracts-5.0.2". Map one onto the other.
