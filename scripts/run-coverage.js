@@ -48,10 +48,10 @@ function testFiles(dir = path.join(root, "test")) {
   });
 }
 
-/** Deals files to `n` shards, largest first, each to the lightest shard so far. */
-function deal(files, n) {
+/** Deals files to `n` shards, largest first (by `sizeOf`), each to the lightest shard so far. */
+function deal(files, n, sizeOf = (f) => fs.statSync(path.join(root, f)).size) {
   const shards = Array.from({ length: n }, () => ({ files: [], weight: 0 }));
-  const sized = files.map((f) => ({ f, size: fs.statSync(path.join(root, f)).size }));
+  const sized = files.map((f) => ({ f, size: sizeOf(f) }));
   sized.sort((a, b) => b.size - a.size || a.f.localeCompare(b.f));
   for (const { f, size } of sized) {
     const lightest = shards.reduce((a, b) => (b.weight < a.weight ? b : a));
@@ -192,7 +192,11 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.message ?? e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e.message ?? e);
+    process.exit(1);
+  });
+}
+
+module.exports = { deal, mergeCoverage };
