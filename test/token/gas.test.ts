@@ -18,10 +18,15 @@ import {
  * Holders of the second accrual measurement: 1,000, or 100 under solidity-coverage, whose per-opcode
  * instrumentation makes funding a thousand holders take many minutes (and its gas figures mean nothing).
  */
-const MANY =
-  (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true
-    ? 100
-    : 1_000;
+const UNDER_COVERAGE =
+  (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+const MANY = UNDER_COVERAGE ? 100 : 1_000;
+/**
+ * Wallets per registration and per mint transaction: as many as fit a block, or 10 under solidity-coverage, whose
+ * collector holds every step of a transaction in memory (a 90-wallet batch filled an 8 GB heap).
+ */
+const REGISTER_CHUNK = UNDER_COVERAGE ? 10 : 250;
+const MINT_CHUNK = UNDER_COVERAGE ? 10 : 200;
 
 /** Deterministic wallets that never sign (registered and funded by the role holders' Safes). */
 function holderWallets(count: number, offset = 0): string[] {
@@ -32,9 +37,11 @@ function holderWallets(count: number, offset = 0): string[] {
 
 /** Registers and funds `wallets` with two tokens each (above the one-token minimum at any index), in chunks that fit a block. */
 async function fundHolders(f: InvestorsFixture, wallets: string[]) {
-  for (let i = 0; i < wallets.length; i += 250) await registerMany(f.fund, wallets.slice(i, i + 250));
-  for (let i = 0; i < wallets.length; i += 200) {
-    const chunk = wallets.slice(i, i + 200);
+  for (let i = 0; i < wallets.length; i += REGISTER_CHUNK) {
+    await registerMany(f.fund, wallets.slice(i, i + REGISTER_CHUNK));
+  }
+  for (let i = 0; i < wallets.length; i += MINT_CHUNK) {
+    const chunk = wallets.slice(i, i + MINT_CHUNK);
     await f.fund.as("transferAgent").call(f.token, "batchMint", [chunk, chunk.map(() => 2n * ONE)]);
   }
 }
