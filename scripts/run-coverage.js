@@ -90,6 +90,15 @@ function makeCopy(dir, files) {
   fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
 }
 
+/**
+ * NODE_OPTIONS of a shard: the caller's, with an 8 GB heap unless it sets one. solidity-coverage's collector keeps
+ * a transaction's steps in memory, and a whole shard ran past Node's default heap.
+ */
+function nodeOptions() {
+  const own = process.env.NODE_OPTIONS ?? "";
+  return /--max-old-space-size/.test(own) ? own : `${own} --max-old-space-size=8192`.trim();
+}
+
 /** Runs `hardhat coverage` on `files` in `cwd`; resolves with its exit code. Output goes to `log`. */
 function runShard(index, count, cwd, files, log) {
   const hardhat = require.resolve("hardhat/internal/cli/cli", { paths: [root] });
@@ -98,7 +107,7 @@ function runShard(index, count, cwd, files, log) {
   const out = fs.openSync(log, "w");
   const child = spawn(process.execPath, [hardhat, "coverage", "--testfiles", pattern], {
     cwd,
-    env: { ...process.env, COVERAGE_SPLIT_JOBS: "1" },
+    env: { ...process.env, COVERAGE_SPLIT_JOBS: "1", NODE_OPTIONS: nodeOptions() },
     stdio: ["ignore", out, out],
   });
   console.log(
