@@ -74,6 +74,7 @@ func.tags = ["handover", "all"];
 func.dependencies = [
   "governance",
   "identity",
+  "identity-sources",
   "compliance",
   "oracles",
   "token",
@@ -81,7 +82,10 @@ func.dependencies = [
   "fund",
   "settlement",
   "wrapper",
+  "vaults",
 ];
+// Not "multichain": on a satellite network that script runs alone (10_multichain.ts), and on the home network it
+// runs before this one under tag all.
 // The handover must run after every other script (hardhat-deploy runs files in name order).
 func.runAtTheEnd = true;
 export default func;
