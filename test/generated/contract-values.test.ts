@@ -8,7 +8,7 @@ import * as path from "path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { id } from "ethers";
+import { Interface, id } from "ethers";
 import {
   type AstNode,
   type EvalContext,
@@ -279,11 +279,28 @@ describe("values the contracts define (issue 24: generated, not retyped)", funct
       expect(count).to.be.greaterThan(200);
     });
 
-    it("should give the selector the contract's interface has for an error (FundManager.InvalidFee)", async function () {
-      const fm = await hre.ethers.getContractFactory("FundManagerAdmin");
-      const name = Object.keys(FundManagerBase).find((k) => fm.interface.getError(k) !== null)!;
-      const entry = FundManagerBase[name as keyof typeof FundManagerBase] as unknown as { selector: string };
-      expect(entry.selector).to.equal(fm.interface.getError(name)!.selector);
+    it("should give every error the signature and selector its contract's ABI (the artifact) has", async function () {
+      // Each group is named after the contract that declares it; its artifact's ABI holds the same errors.
+      let checked = 0;
+      for (const [scope, members] of Object.entries(generated) as [string, Record<string, unknown>][]) {
+        const fqns = (await hre.artifacts.getAllFullyQualifiedNames()).filter(
+          (f) => f.endsWith(`:${scope}`) && !f.startsWith("contracts/mocks/") && f.startsWith("contracts/"),
+        );
+        expect(fqns, scope).to.have.length(1);
+        const iface = new Interface((await hre.artifacts.readArtifact(fqns[0])).abi);
+        for (const [name, member] of Object.entries(members)) {
+          const e = member as { signature?: string; selector?: string };
+          if (typeof e !== "object" || e === null || typeof e.signature !== "string") continue;
+          const fragment = iface.getError(name);
+          expect(fragment, `${scope}.${name}`).to.not.equal(null);
+          expect([fragment!.format("sighash"), fragment!.selector], `${scope}.${name}`).to.deep.equal([
+            e.signature,
+            e.selector,
+          ]);
+          checked++;
+        }
+      }
+      expect(checked).to.be.greaterThan(200);
     });
 
     it("should have a text for every TransferRestrictions code, codes 0..LAST without gaps", function () {
