@@ -24,6 +24,8 @@ import {
   type Result,
 } from "ethers";
 import { deployFundFixture } from "../helpers/fund";
+import { FLOW } from "../helpers/fund-manager-enums";
+import { Roles as ROLE } from "../../lib/generated/contracts";
 import { easArtifact } from "../../deploy/lib/eas";
 import {
   SCHEMA_KIND,
@@ -96,20 +98,10 @@ export const SUBSCRIPTION_FEE_BPS = 10n;
  */
 export const SUBSCRIPTION_LIMITS = [10_000_000n * ONE, 15_000_000n * ONE] as const;
 export const REDEMPTION_LIMITS = [2_000_000n * ONE, 3_000_000n * ONE] as const;
-/** IFundManagerTypes.Flow. */
-const FLOW = { subscription: 0, redemption: 1 } as const;
 /** Gas for every operation: far above any path, so that no refusal is an out-of-gas. */
 const GAS = toBeHex(5_000_000);
 /** Fee cap of every operation, given so that Hardhat does not query fee data before each transaction. */
 const MAX_FEE = toBeHex(100_000_000_000);
-
-const ROLE = {
-  TRANSFER_AGENT: 2n,
-  COMPLIANCE_OFFICER: 3n,
-  GUARDIAN: 4n,
-  NAV_PUBLISHER: 5n,
-  MINTER: 7n,
-} as const;
 
 /** The deployed rules, read from the chain once: what the invariants hold the fund to. */
 export interface DeployedRules {
@@ -283,8 +275,8 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     // Negative rebases on, so that the management fee takes a flat NAV's index below 1 (the runs toggle it).
     [fund.contracts.navOracle, "setAllowDecrease", [true]],
     [fundManager, "setFees", [SUBSCRIPTION_FEE_BPS, (await fundManager.parameters()).redemptionFeeBps]],
-    [fundManager, "setDailyLimits", [FLOW.subscription, ...SUBSCRIPTION_LIMITS]],
-    [fundManager, "setDailyLimits", [FLOW.redemption, ...REDEMPTION_LIMITS]],
+    [fundManager, "setDailyLimits", [FLOW.Subscription, ...SUBSCRIPTION_LIMITS]],
+    [fundManager, "setDailyLimits", [FLOW.Redemption, ...REDEMPTION_LIMITS]],
     ...LISTED_PROTOCOL_INVESTORS.map((i): [BaseContract, string, unknown[]] => [
       registry,
       "setProtocolAccount",

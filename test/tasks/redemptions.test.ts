@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseUnits } from "ethers";
 import { deployFundFixture, registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
-import { HOLD } from "../helpers/fund-manager-enums";
+import { HOLD, STATUS } from "../helpers/fund-manager-enums";
 import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { HeldResult, QueueReport, SettleResult } from "../../scripts/tasks/redemptions";
@@ -14,8 +14,6 @@ const USDC = (value: string) => parseUnits(value, 6);
 const TOKENS = (value: string) => parseUnits(value, 18);
 const iso = (seconds: bigint | number) =>
   new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
-/** `IFundManagerTypes.RequestStatus`. */
-const STATUS = { Pending: 1n, Held: 2n, Settled: 3n, Cancelled: 4n, Released: 5n } as const;
 
 /**
  * Alice subscribed 2,000,000 USDC and Bob 500,000: the first million stays in the manager as its liquidity
