@@ -121,6 +121,31 @@ describe("tasks: redemptions", function () {
         `  #2 cancelled: ${bob}, 400000000000000000000000 shares, paid in USDC, minOut 0 USDC, requested ${iso(requestedAt)}`,
       );
     });
+    describe("regression: issue 24 (the task's status names were retyped and lacked CancelClaimable)", function () {
+      it("should name a request cancelled through the fund's ERC-7887 vault cancelClaimable, in the list and in a refusal", async function () {
+        const { alice, investors } = await loadFixture(queueFixture);
+        const vault = await hre.ethers.getContractAt(
+          "FundVault",
+          (await hre.deployments.get("FundVault.USDC")).address,
+        );
+        await vault.connect(investors[0]).requestRedeem(TOKENS("1000"), alice, alice);
+        await vault.connect(investors[0]).cancelRedeemRequest(3, alice);
+        const all: QueueReport = await hre.run("redemptions:list", { all: true });
+        expect(all.requests.map((r) => [r.id, r.status])).to.deep.equal([
+          [1n, "pending"],
+          [2n, "pending"],
+          [3n, "cancelClaimable"],
+        ]);
+        expect(output.lines.some((line) => line.startsWith(`  #3 cancelClaimable: ${alice}, `))).to.equal(
+          true,
+        );
+        await expectRefused(
+          "redemptions:hold",
+          { id: "3" },
+          "--id: request 3 is cancelClaimable, not pending",
+        );
+      });
+    });
   });
 
   describe("redemptions:settle", function () {
