@@ -8,7 +8,7 @@ import * as path from "path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { Interface, id } from "ethers";
+import { type FunctionFragment, Interface, id } from "ethers";
 import {
   type AstNode,
   type EvalContext,
@@ -344,6 +344,50 @@ describe("values the contracts define (issue 24: generated, not retyped)", funct
       const f = await loadFixture(queueFixture);
       const selector = f.fm.interface.getFunction("setFees")!.selector;
       expect(await f.fund.contracts.manager.getTargetFunctionRole(f.fm, selector)).to.equal(Roles.ISSUER);
+    });
+
+    it("should give every public constant the deployed contracts return through their getters", async function () {
+      await loadFixture(queueFixture);
+      // Generated constants by name, with every value the name has (a name two contracts declare with different
+      // values is compared only where it is unambiguous).
+      const values = new Map<string, Set<string>>();
+      for (const members of Object.values(generated) as Record<string, unknown>[]) {
+        for (const [name, v] of Object.entries(members)) {
+          if (!/^[A-Z][A-Z0-9_]*$/.test(name) || !["number", "bigint", "string"].includes(typeof v)) continue;
+          if (!values.has(name)) values.set(name, new Set());
+          values
+            .get(name)!
+            .add(typeof v === "string" ? v.toLowerCase() : BigInt(v as number | bigint).toString());
+        }
+      }
+      // The suite's own deployments (named after their contract, `FundVault.USDC` after FundVault), not Safe's or EAS'.
+      const own = new Set(
+        (await hre.artifacts.getAllFullyQualifiedNames())
+          .filter((f) => f.startsWith("contracts/") && !f.startsWith("contracts/mocks/"))
+          .map((f) => f.split(":")[1]),
+      );
+      const compared = new Set<string>();
+      for (const [deployment, { address, abi }] of Object.entries(await hre.deployments.all())) {
+        if (!own.has(deployment.split(".")[0])) continue;
+        const iface = new Interface(abi);
+        const contract = new hre.ethers.Contract(address, iface, hre.ethers.provider);
+        for (const fn of iface.fragments) {
+          if (fn.type !== "function") continue;
+          const f = fn as FunctionFragment;
+          const expected = values.get(f.name);
+          if (!expected || expected.size !== 1 || f.inputs.length !== 0 || f.outputs.length !== 1) continue;
+          const actual: unknown = await contract.getFunction(f.name).staticCall();
+          const shown = typeof actual === "string" ? actual.toLowerCase() : String(actual);
+          expect(shown, `${deployment}.${f.name}()`).to.equal([...expected][0]);
+          compared.add(f.name);
+        }
+      }
+      expect([...compared].sort()).to.include.members([
+        "MAX_BOUND_TOKENS",
+        "MAX_FEE_BPS",
+        "MAX_KYC_VALIDITY",
+        "MAX_MANAGEMENT_FEE_BPS",
+      ]);
     });
 
     it("should give IFundManagerTypes.RequestStatus.Pending, the status of a new redemption request", async function () {
