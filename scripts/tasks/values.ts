@@ -129,7 +129,8 @@ export function writeIfChanged(file: string, text: string): boolean {
 
 /** Why `file` (shown as `shown`) is stale against the `expected` text, or undefined when it is up to date. */
 export function stalenessProblem(expected: string, file: string, shown: string): string | undefined {
-  const how = "Regenerate it with `npx hardhat values:generate` (or `npx hardhat compile`) and commit it.";
+  // Not `npx hardhat compile`: it regenerates only after compiling something, and the build may be up to date.
+  const how = "Regenerate it with `npx hardhat values:generate` and commit it.";
   if (!fs.existsSync(file)) return `${shown} is missing: it holds the values the contracts define. ${how}`;
   const actual = fs.readFileSync(file, "utf8");
   if (actual === expected) return undefined;
