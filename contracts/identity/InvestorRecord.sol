@@ -33,9 +33,19 @@ library InvestorClasses {
 /// @title InvestorRecordLib
 /// @notice Packing and reading of {InvestorRecord} words.
 library InvestorRecordLib {
+    /// @notice Bit offset of the country (uint16); the identity (an address, 160 bits) sits below it.
+    uint256 internal constant COUNTRY_SHIFT = 160;
+    /// @notice Bit offset of the investor classes (uint16).
+    uint256 internal constant CLASSES_SHIFT = 176;
+    /// @notice Bit offset of the KYC expiry (uint40).
+    uint256 internal constant KYC_EXPIRY_SHIFT = 192;
+    /// @notice Bit of the revoked flag.
+    uint256 internal constant REVOKED_SHIFT = 232;
+    /// @notice Bit offset of the verification source id (uint8).
+    uint256 internal constant SOURCE_SHIFT = 240;
+    // Literal expressions (folded by the compiler), equal to (1 << COUNTRY_SHIFT) - 1 and 1 << REVOKED_SHIFT.
     uint256 private constant _ADDRESS_MASK = (1 << 160) - 1;
     uint256 private constant _REVOKED_BIT = 1 << 232;
-    uint256 private constant _SOURCE_SHIFT = 240;
 
     /// @notice Packs the fields of a record.
     function pack(
@@ -48,9 +58,9 @@ library InvestorRecordLib {
         return
             InvestorRecord.wrap(
                 uint256(uint160(identity_)) |
-                    (uint256(country_) << 160) |
-                    (uint256(classes_) << 176) |
-                    (uint256(kycExpiry_) << 192) |
+                    (uint256(country_) << COUNTRY_SHIFT) |
+                    (uint256(classes_) << CLASSES_SHIFT) |
+                    (uint256(kycExpiry_) << KYC_EXPIRY_SHIFT) |
                     (revoked_ ? _REVOKED_BIT : 0)
             );
     }
@@ -66,7 +76,7 @@ library InvestorRecordLib {
         return
             InvestorRecord.wrap(
                 InvestorRecord.unwrap(pack(identity_, country_, classes_, kycExpiry_, false)) |
-                    (uint256(source_) << _SOURCE_SHIFT)
+                    (uint256(source_) << SOURCE_SHIFT)
             );
     }
 
@@ -77,7 +87,7 @@ library InvestorRecordLib {
 
     /// @notice Who verified the record: 0 for the compliance officer, otherwise the verification source's id.
     function source(InvestorRecord r) internal pure returns (uint8) {
-        return uint8(InvestorRecord.unwrap(r) >> _SOURCE_SHIFT);
+        return uint8(InvestorRecord.unwrap(r) >> SOURCE_SHIFT);
     }
 
     /// @notice The investor identity (ONCHAINID or an address assigned by the transfer agent); zero if unregistered.
@@ -87,22 +97,22 @@ library InvestorRecordLib {
 
     /// @notice ISO-3166 numeric country code.
     function country(InvestorRecord r) internal pure returns (uint16) {
-        return uint16(InvestorRecord.unwrap(r) >> 160);
+        return uint16(InvestorRecord.unwrap(r) >> COUNTRY_SHIFT);
     }
 
     /// @notice Investor class flags, see {InvestorClasses}.
     function classes(InvestorRecord r) internal pure returns (uint16) {
-        return uint16(InvestorRecord.unwrap(r) >> 176);
+        return uint16(InvestorRecord.unwrap(r) >> CLASSES_SHIFT);
     }
 
     /// @notice Timestamp from which the KYC no longer counts.
     function kycExpiry(InvestorRecord r) internal pure returns (uint40) {
-        return uint40(InvestorRecord.unwrap(r) >> 192);
+        return uint40(InvestorRecord.unwrap(r) >> KYC_EXPIRY_SHIFT);
     }
 
     /// @notice Whether the investor is revoked (by the compliance officer, or by its verification source).
     function revoked(InvestorRecord r) internal pure returns (bool) {
-        return (InvestorRecord.unwrap(r) >> 232) & 1 == 1;
+        return (InvestorRecord.unwrap(r) >> REVOKED_SHIFT) & 1 == 1;
     }
 
     /// @notice Whether the wallet is registered at all.

@@ -13,6 +13,7 @@
  */
 import type { InvestorClassName } from "../../scripts/lib/classes";
 import type { MultichainConfig } from "../lib/multichain-config";
+import { FundManagerBase } from "../../lib/generated/contracts";
 
 export type { InvestorClassName };
 
@@ -275,10 +276,10 @@ export interface FundManagerSection {
   navCarryRateBps: number;
 }
 
-/** Cap on subscription and redemption fees. */
-export const MAX_FLOW_FEE_BPS = 100;
-/** Cap on the NAV carry rate (FundManager.MAX_NAV_CARRY_RATE_BPS). */
-export const MAX_NAV_CARRY_RATE_BPS = 2_000;
+/** Cap on subscription and redemption fees (FundManager.MAX_FEE_BPS, generated). */
+export const MAX_FLOW_FEE_BPS: number = FundManagerBase.MAX_FEE_BPS;
+/** Cap on the NAV carry rate (FundManager.MAX_NAV_CARRY_RATE_BPS, generated). */
+export const MAX_NAV_CARRY_RATE_BPS: number = FundManagerBase.MAX_NAV_CARRY_RATE_BPS;
 
 // ------------------------------------------------------------------------------------------------ settlement
 

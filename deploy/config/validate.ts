@@ -22,6 +22,16 @@ import {
 } from "./types";
 import { REMOTE_NETWORKS } from "../../scripts/lib/networks";
 import { deploymentProblems, multichainProblems, type MultichainConfig } from "../lib/multichain-config";
+import {
+  ComplianceBase,
+  CcipEndpoint,
+  CrossChainAssetEscrow,
+  DvPSettlement,
+  FeedMath,
+  FundTokenBase,
+  IdentityRegistry,
+  NavOracle,
+} from "../../lib/generated/contracts";
 
 export interface ValidationContext {
   /** Hardhat network name, e.g. "sepolia". */
@@ -47,20 +57,18 @@ export class FundConfigError extends Error {
   }
 }
 
-const DAY = 24 * 3600;
 const UINT16_MAX = 2 ** 16 - 1;
 const UINT32_MAX = 2 ** 32 - 1;
 const UINT64_MAX = 2n ** 64n - 1n;
 const INT192_MAX = 2n ** 191n - 1n;
 const UINT96_MAX = 2n ** 96n - 1n;
-/** `IdentityRegistry.MAX_KYC_VALIDITY`. */
-const MAX_KYC_VALIDITY = 5 * 365 * DAY;
-/** `ModularCompliance.MAX_LOCK_PERIOD`. */
-const MAX_LOCK_PERIOD = 10 * 365 * DAY;
-/** `FundToken.MAX_MANAGEMENT_FEE_BPS`. */
-const MAX_MANAGEMENT_FEE_BPS = 200;
-/** `FeedMath.MAX_FEED_DECIMALS`. */
-const MAX_FEED_DECIMALS = 36;
+// The contracts' own limits, generated from them (lib/generated/contracts.ts).
+const { MAX_KYC_VALIDITY } = IdentityRegistry;
+const { MAX_LOCK_PERIOD } = ComplianceBase;
+const { MAX_MANAGEMENT_FEE_BPS } = FundTokenBase;
+const { MAX_FEED_DECIMALS } = FeedMath;
+/** NavOracle's basis-point scale: the largest maxChangeBpsPerDay it accepts. */
+const NAV_MAX_CHANGE_BPS = Number(NavOracle.BPS);
 /** Safe's owner-list sentinel, never a valid owner. */
 const SAFE_SENTINEL = "0x0000000000000000000000000000000000000001";
 const SYMBOL = /^[A-Za-z0-9.-]{1,11}$/;
@@ -596,7 +604,7 @@ function checkOracle(c: Checker, v: unknown): void {
     if (nav.o) {
       checkMaxAge(c, "oracle.nav", nav.o, nav.minInterval);
       if (isSet(nav.o.maxChangeBpsPerDay))
-        c.int("oracle.nav.maxChangeBpsPerDay", nav.o.maxChangeBpsPerDay, 1, 10_000);
+        c.int("oracle.nav.maxChangeBpsPerDay", nav.o.maxChangeBpsPerDay, 1, NAV_MAX_CHANGE_BPS);
       if (isSet(nav.o.allowDecrease)) c.bool("oracle.nav.allowDecrease", nav.o.allowDecrease);
     }
   }
@@ -717,8 +725,8 @@ function checkSettlement(c: Checker, v: unknown): void {
     c.int(
       "settlement.offchainPaymentDeadlineSeconds",
       o.offchainPaymentDeadlineSeconds,
-      3600,
-      30 * DAY,
+      DvPSettlement.MIN_PAYMENT_WINDOW,
+      DvPSettlement.MAX_TRADE_DURATION,
       " (1 hour to 30 days)",
     );
   }
@@ -767,13 +775,15 @@ function checkSettlement(c: Checker, v: unknown): void {
 
 /** The optional settings of both CCIP forms (contracts/settlement/CcipEndpoint.sol, CrossChainAssetEscrow.sol). */
 function checkCcipTuning(c: Checker, at: string, o: Obj): void {
-  if (isSet(o.gasLimit)) c.int(`${at}.gasLimit`, o.gasLimit, 100_000, 3_000_000);
+  if (isSet(o.gasLimit)) {
+    c.int(`${at}.gasLimit`, o.gasLimit, CcipEndpoint.MIN_GAS_LIMIT, CcipEndpoint.MAX_GAS_LIMIT);
+  }
   if (isSet(o.confirmationGraceSeconds)) {
     c.int(
       `${at}.confirmationGraceSeconds`,
       o.confirmationGraceSeconds,
-      8 * 3600,
-      30 * DAY,
+      CrossChainAssetEscrow.MIN_CONFIRMATION_GRACE,
+      CrossChainAssetEscrow.MAX_CONFIRMATION_GRACE,
       " (8 hours, CCIP's smart execution window, to 30 days)",
     );
   }

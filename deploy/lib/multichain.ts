@@ -16,6 +16,7 @@ import {
   type RoleName,
 } from "./roles";
 import { RULES } from "../../scripts/lib/compliance-rules";
+import { InvestorClasses } from "../../lib/generated/contracts";
 import type {
   AccessManager,
   FundBurnMintPool,
@@ -45,7 +46,7 @@ export const SATELLITE_MIRROR_ROLES: FunctionRoles = {
 };
 
 /** InvestorClasses.PROTOCOL. */
-export const PROTOCOL_CLASS = 1 << 4;
+export const PROTOCOL_CLASS: number = InvestorClasses.PROTOCOL;
 /** A KYC expiry for the pools' own registry entries: far in the future (year 2100). */
 export const ACCOUNT_KYC_EXPIRY = 4_102_444_800;
 

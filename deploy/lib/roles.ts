@@ -2,21 +2,11 @@
  * Which role may call which function: the single source the deploy scripts wire into the AccessManager,
  * docs/ROLES.md describes, and the governance test compares with the deployed AccessManager.
  *
- * Role ids are those of contracts/governance/Roles.sol.
+ * Role ids are those of contracts/governance/Roles.sol, generated (lib/generated/contracts.ts).
  */
-export const ROLE_IDS = {
-  ADMIN: 0n,
-  ISSUER: 1n,
-  TRANSFER_AGENT: 2n,
-  COMPLIANCE_OFFICER: 3n,
-  GUARDIAN: 4n,
-  NAV_PUBLISHER: 5n,
-  SETTLEMENT_AGENT: 6n,
-  MINTER: 7n,
-  BRIDGE_POOL: 8n,
-  CHAIN_MIRROR: 9n,
-  PUBLIC: (1n << 64n) - 1n,
-} as const;
+import { Roles } from "../../lib/generated/contracts";
+
+export const ROLE_IDS = Roles;
 
 export type RoleName = keyof typeof ROLE_IDS;
 

@@ -14,9 +14,10 @@ import { registerFundAccount } from "../lib/fund-accounts";
 import { FUND_MANAGER_ROLES, ROLE_IDS } from "../lib/roles";
 import { TOKEN_DECIMALS } from "../config/types";
 import type { IdentityRegistry, IERC20Metadata, IFundManager, IFundToken } from "../../typechain-types";
+import { IFundManagerTypes } from "../../lib/generated/contracts";
 
 /** `IFundManagerTypes.Flow`. */
-const FLOW = { subscription: 0, redemption: 1 } as const;
+const FLOW = IFundManagerTypes.Flow;
 
 /**
  * The fund manager (UUPS proxy + admin extension + vault extension): subscriptions and redemptions against the configured
@@ -111,14 +112,14 @@ const func: DeployFunction = async (hre) => {
       `FundManager: daily subscription limits ${perInvestor.subscription} per investor, ${global.subscription} global`,
       async () =>
         p.subscriptionLimitPerInvestor !== subscription[0] || p.subscriptionLimitGlobal !== subscription[1],
-      () => fm.setDailyLimits(FLOW.subscription, ...subscription),
+      () => fm.setDailyLimits(FLOW.Subscription, ...subscription),
     );
     const redemption = [usd(perInvestor.redemption), usd(global.redemption)] as const;
     await ensure(
       ctx,
       `FundManager: daily redemption limits ${perInvestor.redemption} per investor, ${global.redemption} global`,
       async () => p.redemptionLimitPerInvestor !== redemption[0] || p.redemptionLimitGlobal !== redemption[1],
-      () => fm.setDailyLimits(FLOW.redemption, ...redemption),
+      () => fm.setDailyLimits(FLOW.Redemption, ...redemption),
     );
     await ensure(
       ctx,

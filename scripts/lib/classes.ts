@@ -1,22 +1,23 @@
 /**
- * Investor class names and their bit flags, exactly as `InvestorClasses` in
- * contracts/identity/InvestorRecord.sol. The one place TypeScript maps names to bits: the fund config, the
+ * Investor class names and their bit flags: the bits are `InvestorClasses` of contracts/identity/InvestorRecord.sol,
+ * generated (lib/generated/contracts.ts). The one place TypeScript maps names to bits: the fund config, the
  * investor CSV and the transfer agent's tasks all go through it (test/config/classes.test.ts reads the
- * Solidity source to keep the two in step).
+ * Solidity source to keep the names in step).
  */
+import { InvestorClasses } from "../../lib/generated/contracts";
 
 /** Class name -> bit flag (`uint16` in the registry). */
 export const INVESTOR_CLASS_BITS = {
   /** Accredited investor (Reg D 506(c)). */
-  accredited: 1 << 0,
+  accredited: InvestorClasses.ACCREDITED,
   /** Qualified purchaser (Investment Company Act 3(c)(7)). */
-  qualified_purchaser: 1 << 1,
+  qualified_purchaser: InvestorClasses.QUALIFIED_PURCHASER,
   /** Institutional investor. */
-  institutional: 1 << 2,
+  institutional: InvestorClasses.INSTITUTIONAL,
   /** US person (barred from a Reg S offering). */
-  us_person: 1 << 3,
+  us_person: InvestorClasses.US_PERSON,
   /** An account of the fund itself (escrow, fund manager, wrapper, fee wallet): exempt from investor rules. */
-  protocol: 1 << 4,
+  protocol: InvestorClasses.PROTOCOL,
 } as const;
 
 export type InvestorClassName = keyof typeof INVESTOR_CLASS_BITS;
@@ -25,10 +26,7 @@ export type InvestorClassName = keyof typeof INVESTOR_CLASS_BITS;
 export const INVESTOR_CLASS_NAMES = Object.keys(INVESTOR_CLASS_BITS) as InvestorClassName[];
 
 /** Every defined flag (`InvestorClasses.ALL`); any other bit is refused by the registry. */
-export const ALL_CLASS_BITS = INVESTOR_CLASS_NAMES.reduce(
-  (bits, name) => bits | INVESTOR_CLASS_BITS[name],
-  0,
-);
+export const ALL_CLASS_BITS: number = InvestorClasses.ALL;
 
 /** Whether `name` is a class name (exact, lower case). */
 export function isClassName(name: string): name is InvestorClassName {

@@ -7,9 +7,13 @@
  * error's own table below, else from the argument's name; an argument neither knows is printed raw.
  */
 import { ErrorFragment, formatUnits, getAddress } from "ethers";
+import { FeedMath } from "../../lib/generated/contracts";
 
-/** Decimals of the fund token and of the 18-decimal USD values (NAV per token, fund manager limits). */
-export const WAD_DECIMALS = 18;
+/**
+ * Decimals of the fund token and of the 18-decimal USD values (NAV per token, fund manager limits):
+ * `FeedMath.WAD_DECIMALS`, generated.
+ */
+export const WAD_DECIMALS: number = FeedMath.WAD_DECIMALS;
 
 /** Groups the integer part of a decimal string by thousands: "20000000.5" -> "20,000,000.5". */
 export function groupThousands(decimal: string): string {

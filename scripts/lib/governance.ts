@@ -18,6 +18,7 @@ import {
   resolveAddress,
 } from "ethers";
 import { execSafeTransaction, simulateCall } from "./safe";
+import { Roles } from "../../lib/generated/contracts";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const accessManagerAbi = (
@@ -32,9 +33,9 @@ const setAuthoritySelector = new Interface(["function setAuthority(address)"]).g
   "setAuthority",
 )!.selector;
 
-/** AccessManager's built-in roles. */
-export const ADMIN_ROLE = 0n;
-export const PUBLIC_ROLE = (1n << 64n) - 1n;
+/** AccessManager's built-in roles (Roles.ADMIN and Roles.PUBLIC of contracts/governance/Roles.sol, generated). */
+export const ADMIN_ROLE: bigint = Roles.ADMIN;
+export const PUBLIC_ROLE: bigint = Roles.PUBLIC;
 
 /**
  * Who makes the call: the address of a Safe (its owners sign, see `signers`), or a signer calling

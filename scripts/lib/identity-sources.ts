@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AbiCoder, Contract, ContractFactory, getBytes, keccak256, type Signer } from "ethers";
+import { AttestationSource, IdentityRegistrySources, OnchainIdSource } from "../../lib/generated/contracts";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -17,42 +18,28 @@ export const SOURCE_NAMES: Record<number, string> = {
   2: "EAS attestations",
 };
 
-/** Registry policy bits (IdentityRegistry.SOURCE_MAY_REPLACE_OFFICER, LIVE_CHECK). */
-export const SOURCE_POLICY = { SOURCE_MAY_REPLACE_OFFICER: 1, LIVE_CHECK: 2 } as const;
+/** Registry policy bits (IdentityRegistry.SOURCE_MAY_REPLACE_OFFICER, LIVE_CHECK; generated). */
+export const SOURCE_POLICY = {
+  SOURCE_MAY_REPLACE_OFFICER: IdentityRegistrySources.SOURCE_MAY_REPLACE_OFFICER,
+  LIVE_CHECK: IdentityRegistrySources.LIVE_CHECK,
+} as const;
 
-/** OnchainIdSource.ClaimStatus, in order. */
-export const CLAIM_STATUS = [
-  "Valid",
-  "NoClaimTopics",
-  "WalletNotKey",
-  "NoClaim",
-  "UntrustedIssuer",
-  "InvalidSignature",
-  "Revoked",
-  "Expired",
-  "OtherChain",
-  "MalformedData",
-  "EvaluationReverted",
-] as const;
+/** OnchainIdSource.ClaimStatus, in order (generated). */
+export const CLAIM_STATUS = Object.keys(
+  OnchainIdSource.ClaimStatus,
+) as readonly (keyof typeof OnchainIdSource.ClaimStatus)[];
 
-/** AttestationSource.AttestationStatus, in order. */
-export const ATTESTATION_STATUS = [
-  "Valid",
-  "NoSchemas",
-  "EvidenceMismatch",
-  "NotFound",
-  "WrongSchema",
-  "UntrustedAttester",
-  "NotForWallet",
-  "Revoked",
-  "Expired",
-  "MalformedData",
-  "CountryNotMapped",
-  "EvaluationReverted",
-] as const;
+/** AttestationSource.AttestationStatus, in order (generated). */
+export const ATTESTATION_STATUS = Object.keys(
+  AttestationSource.AttestationStatus,
+) as readonly (keyof typeof AttestationSource.AttestationStatus)[];
 
-/** AttestationSource.SchemaKind. */
-export const SCHEMA_KIND = { Flag: 1, CountryCode: 2, Record: 3 } as const;
+/** AttestationSource.SchemaKind, the kinds a schema rule may have (generated; `None` is no rule). */
+export const SCHEMA_KIND = {
+  Flag: AttestationSource.SchemaKind.Flag,
+  CountryCode: AttestationSource.SchemaKind.CountryCode,
+  Record: AttestationSource.SchemaKind.Record,
+} as const;
 
 /** The suite's own EAS schema (kind Record). */
 export const SUITE_RECORD_SCHEMA = "uint16 country,uint16 classes";

@@ -17,6 +17,7 @@ import { registerSourceTasks } from "./sources";
 import { registerSafeTasks } from "./safe";
 import { registerGovernanceTasks } from "./governance";
 import { registerSettlementTasks } from "./settlement";
+import { registerValuesTasks } from "./values";
 
 registerInvestorTasks();
 registerTokenTasks();
@@ -31,3 +32,4 @@ registerSourceTasks();
 registerSafeTasks();
 registerGovernanceTasks();
 registerSettlementTasks();
+registerValuesTasks();

@@ -13,6 +13,7 @@
 import { task, types } from "hardhat/config";
 import { Interface, formatUnits, getAddress, type LogDescription } from "ethers";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
+import { IFundManagerTypes } from "../../lib/generated/contracts";
 import type { HolderRecord, RoleActor } from "../lib/fund";
 import { execSafeTransaction, simulateCall } from "../lib/safe";
 import { deploymentBlock, scanLogs } from "../lib/log-scan";
@@ -98,20 +99,16 @@ export async function settlementSplit(
   return { sizes, perTx, gas };
 }
 
-/** `IFundManagerTypes.RequestStatus`, as printed. */
-export const REQUEST_STATUS = ["none", "pending", "held", "settled", "cancelled", "released"] as const;
-export type RequestStatusName = (typeof REQUEST_STATUS)[number];
+/** `IFundManagerTypes.RequestStatus`, by value, as printed (the member's name starting in lower case). */
+export const REQUEST_STATUS = Object.keys(IFundManagerTypes.RequestStatus).map(
+  (name) => name[0].toLowerCase() + name.slice(1),
+) as readonly RequestStatusName[];
+export type RequestStatusName = Uncapitalize<keyof typeof IFundManagerTypes.RequestStatus>;
 
 /** `IFundManagerTypes.HoldReason`, by value. */
-export const HOLD_REASON = [
-  "None",
-  "NotVerified",
-  "Frozen",
-  "Sanctioned",
-  "BelowMinOut",
-  "PaymentFailed",
-  "TransferAgent",
-] as const;
+export const HOLD_REASON = Object.keys(
+  IFundManagerTypes.HoldReason,
+) as readonly (keyof typeof IFundManagerTypes.HoldReason)[];
 
 const builtinErrors = new Interface(["error Error(string message)", "error Panic(uint256 code)"]);
 

@@ -20,10 +20,11 @@ import {
   tokens,
 } from "./helpers";
 import { mint } from "../helpers/fund";
+import { ComplianceBase } from "../../lib/generated/contracts";
 
 const PERIOD = 30 * DAY;
-const MAX_LOCK_PERIOD = 10 * YEAR;
-const MAX_TRANCHES = 32;
+const MAX_LOCK_PERIOD = ComplianceBase.MAX_LOCK_PERIOD;
+const MAX_TRANCHES = ComplianceBase.MAX_LOCK_TRANCHES;
 const WITH_LOCKUP = DEPLOYED_RULES | RULES.LOCKUP;
 
 /** A 30-day lockup; Alice received 1,000 tokens before the rule was on (unlocked). */

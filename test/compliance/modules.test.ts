@@ -17,8 +17,9 @@ import {
   listProtocolAccounts,
 } from "./helpers";
 import type { MockComplianceModule, MockPresetModule } from "../../typechain-types";
+import { ComplianceBase } from "../../lib/generated/contracts";
 
-const MAX_MODULES = 8;
+const MAX_MODULES = Number(ComplianceBase.MAX_MODULES);
 
 async function deployModule(): Promise<MockComplianceModule> {
   return (await (

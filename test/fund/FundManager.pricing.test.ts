@@ -2,11 +2,12 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import config from "../../deploy/config/hardhat";
-import { DAY, YEAR, publishNav, publishReserves } from "../helpers/fund";
+import { DAY, publishNav, publishReserves } from "../helpers/fund";
 import { managerFixture, asIssuer, USDC, TOKENS, type ManagerFixture } from "./fixtures";
+import { FundManagerBase } from "../../lib/generated/contracts";
 
 /** Basis points x seconds per year: the carry's denominator (FundManagerBase._CARRY_DENOMINATOR). */
-const CARRY_DENOMINATOR = 10_000n * BigInt(YEAR);
+const CARRY_DENOMINATOR = FundManagerBase._CARRY_DENOMINATOR;
 
 /** Tokens a subscription of `value` USD (18 decimals) gets at `rateBps` a year, `elapsed` seconds after the round. */
 function carried(value: bigint, rateBps: bigint, elapsed: bigint): bigint {

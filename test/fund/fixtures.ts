@@ -17,13 +17,14 @@ import {
 import type { Fund } from "../../scripts/lib/fund";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import { FLOW, STATUS, HOLD } from "../helpers/fund-manager-enums";
+import { RESTRICTION as RESTRICTION_CODES } from "../../scripts/lib/compliance-rules";
 
 export { FLOW, STATUS, HOLD };
 
 export const USDC = (value: string) => parseUnits(value, 6);
 export const TOKENS = (value: string) => parseUnits(value, 18);
-/** TransferRestrictions codes used by the tests. */
-export const RESTRICTION = { SENDER_SANCTIONED: 9, RECIPIENT_CLASS_MISSING: 13 } as const;
+/** TransferRestrictions codes (generated, through scripts/lib/compliance-rules.ts). */
+export const RESTRICTION = RESTRICTION_CODES;
 /** The ISSUER role's execution delay in deploy/config/hardhat.ts. */
 export const ISSUER_DELAY = 2 * DAY;
 

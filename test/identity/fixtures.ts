@@ -3,28 +3,21 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { BaseContract, ContractTransactionReceipt } from "ethers";
 import type { AccessManager, IdentityRegistry, MockSharesToken } from "../../typechain-types";
 import type { IInvestorRegistry } from "../../typechain-types/contracts/identity/IdentityRegistry";
+import {
+  IdentityRegistry as Registry,
+  InvestorClasses,
+  InvestorRecordLib,
+  Roles,
+} from "../../lib/generated/contracts";
 
 // The deployment part of this file (identityRegistryFixture) stands in for the project's deploy scripts and
 // will be replaced by them; the record helpers below it are the tests' model of InvestorRecordLib.
 
-/** Role ids of contracts/governance/Roles.sol. */
-export const ROLES = {
-  ADMIN: 0n,
-  ISSUER: 1n,
-  TRANSFER_AGENT: 2n,
-  COMPLIANCE_OFFICER: 3n,
-} as const;
+/** Role ids of contracts/governance/Roles.sol (generated: lib/generated/contracts.ts). */
+export const ROLES = Roles;
 
-/** Flags of contracts/identity/InvestorRecord.sol `InvestorClasses`. */
-export const CLASSES = {
-  NONE: 0,
-  ACCREDITED: 1 << 0,
-  QUALIFIED_PURCHASER: 1 << 1,
-  INSTITUTIONAL: 1 << 2,
-  US_PERSON: 1 << 3,
-  PROTOCOL: 1 << 4,
-  ALL: (1 << 5) - 1,
-} as const;
+/** Flags of contracts/identity/InvestorRecord.sol `InvestorClasses` (generated), and NONE. */
+export const CLASSES = { NONE: 0, ...InvestorClasses } as const;
 
 /** ISO-3166 numeric country codes used by the tests. */
 export const COUNTRY = {
@@ -38,10 +31,10 @@ export const DAY = 86_400;
 export const YEAR = 365 * DAY;
 /** KYC validity the fixture's registry grants in {registerIdentity}. */
 export const DEFAULT_KYC_VALIDITY = YEAR;
-/** IdentityRegistry.MAX_KYC_VALIDITY. */
-export const MAX_KYC_VALIDITY = 5 * YEAR;
-/** IdentityRegistry.MAX_BOUND_TOKENS. */
-export const MAX_BOUND_TOKENS = 4;
+/** IdentityRegistry.MAX_KYC_VALIDITY (generated). */
+export const MAX_KYC_VALIDITY = Registry.MAX_KYC_VALIDITY;
+/** IdentityRegistry.MAX_BOUND_TOKENS (generated). */
+export const MAX_BOUND_TOKENS = Number(Registry.MAX_BOUND_TOKENS);
 
 /** Functions of the registry called by the COMPLIANCE_OFFICER role. */
 export const COMPLIANCE_FUNCTIONS = [
@@ -161,11 +154,14 @@ export const EMPTY_RECORD: RecordFields = {
   revoked: false,
 };
 
+// Bit offsets of InvestorRecordLib (generated); the identity (an address) fills the bits below the country.
 const ADDRESS_BITS = 160n;
-const COUNTRY_SHIFT = 160n;
-const CLASSES_SHIFT = 176n;
-const EXPIRY_SHIFT = 192n;
-const REVOKED_SHIFT = 232n;
+const COUNTRY_SHIFT = InvestorRecordLib.COUNTRY_SHIFT;
+const CLASSES_SHIFT = InvestorRecordLib.CLASSES_SHIFT;
+const EXPIRY_SHIFT = InvestorRecordLib.KYC_EXPIRY_SHIFT;
+const REVOKED_SHIFT = InvestorRecordLib.REVOKED_SHIFT;
+/** The revoked flag of a record word. */
+export const REVOKED_BIT = 1n << REVOKED_SHIFT;
 
 function mask(bits: bigint): bigint {
   return (1n << bits) - 1n;
@@ -187,7 +183,7 @@ export function packRecord(r: RecordFields): bigint {
     (checkWidth("country", BigInt(r.country), 16n) << COUNTRY_SHIFT) |
     (checkWidth("classes", BigInt(r.classes), 16n) << CLASSES_SHIFT) |
     (checkWidth("kycExpiry", BigInt(r.kycExpiry), 40n) << EXPIRY_SHIFT) |
-    (r.revoked ? 1n << REVOKED_SHIFT : 0n)
+    (r.revoked ? REVOKED_BIT : 0n)
   );
 }
 

@@ -22,7 +22,7 @@ import {
   withSource,
   type SourcesFixture,
 } from "./sources.fixtures";
-import { packRecord, recordsOf } from "./fixtures";
+import { REVOKED_BIT, packRecord, recordsOf } from "./fixtures";
 import {
   deployClaimIssuer,
   encodeClaimData,
@@ -397,7 +397,7 @@ describe("OnchainIdSource", function () {
           .to.emit(f.claims, "Refreshed")
           .withArgs(wallet.address, id, false, CLAIM.Revoked)
           .and.to.emit(f.registry, "InvestorRecordChanged")
-          .withArgs(wallet.address, before, before | (1n << 232n));
+          .withArgs(wallet.address, before, before | REVOKED_BIT);
         expect(await f.registry.isVerified(wallet.address)).to.equal(false);
         expect(await f.registry.isRevoked(wallet.address)).to.equal(true);
         expect(sourceOf(await f.registrySources.storedRecord(wallet.address))).to.equal(ONCHAINID_ID);

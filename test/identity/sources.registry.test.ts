@@ -16,11 +16,10 @@ import {
   sourcesFixture,
   type SourcesFixture,
 } from "./sources.fixtures";
-import { recordsOf } from "./fixtures";
+import { REVOKED_BIT, recordsOf } from "./fixtures";
 import { revokeAttestation } from "../../scripts/lib/identity-sources";
 
 const DAY = 86_400;
-const REVOKED_BIT = 1n << 232n;
 
 describe("IdentityRegistry verification sources", function () {
   let f: SourcesFixture;

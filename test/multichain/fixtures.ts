@@ -24,7 +24,7 @@ import { loadFund, type Fund } from "../../scripts/lib/fund";
 import { setFundConfigOverride } from "../../deploy/lib/context";
 import hardhatConfig from "../../deploy/config/hardhat";
 import type { FundConfig } from "../../deploy/config/types";
-import { RULES } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION, RULES } from "../../scripts/lib/compliance-rules";
 import { deploySatelliteSide, type SatelliteContext } from "../../deploy/lib/multichain-deploy";
 import { refreshReserves } from "../token/fixtures";
 import type { RoleHolderName } from "../../deploy/config/types";
@@ -44,8 +44,8 @@ export const SAT = 3478487238524512106n;
 export const coder = AbiCoder.defaultAbiCoder();
 /** Tokens alice holds on the home chain at the start. */
 export const ALICE_TOKENS = 1_000n * ONE;
-/** TransferRestrictions codes used here. */
-export const CODE = { SENDER_SANCTIONED: 9n } as const;
+/** TransferRestrictions codes (generated, through scripts/lib/compliance-rules.ts). */
+export const CODE = RESTRICTION;
 
 export interface MultichainFixture {
   /** The home fund config the deployment was made from (with its multichain section). */

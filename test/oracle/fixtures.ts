@@ -19,6 +19,7 @@ import type {
   NavPublisher,
   ReserveGuard,
 } from "../../typechain-types";
+import { Roles } from "../../lib/generated/contracts";
 
 /** MockNavFeed.DecimalsMode: how the mock's decimals() answers. */
 export enum DecimalsMode {
@@ -28,13 +29,8 @@ export enum DecimalsMode {
   Wide = 3,
 }
 
-/** Role ids of contracts/governance/Roles.sol. */
-export const ROLES = {
-  ADMIN: 0n,
-  ISSUER: 1n,
-  GUARDIAN: 4n,
-  NAV_PUBLISHER: 5n,
-} as const;
+/** Role ids of contracts/governance/Roles.sol (generated: lib/generated/contracts.ts). */
+export const ROLES = Roles;
 
 export const HOUR = 3_600;
 export const DAY = 86_400;

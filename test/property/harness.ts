@@ -24,6 +24,8 @@ import {
   type Result,
 } from "ethers";
 import { deployFundFixture } from "../helpers/fund";
+import { FLOW } from "../helpers/fund-manager-enums";
+import { InvestorRecordLib, Roles as ROLE } from "../../lib/generated/contracts";
 import { easArtifact } from "../../deploy/lib/eas";
 import {
   SCHEMA_KIND,
@@ -96,20 +98,10 @@ export const SUBSCRIPTION_FEE_BPS = 10n;
  */
 export const SUBSCRIPTION_LIMITS = [10_000_000n * ONE, 15_000_000n * ONE] as const;
 export const REDEMPTION_LIMITS = [2_000_000n * ONE, 3_000_000n * ONE] as const;
-/** IFundManagerTypes.Flow. */
-const FLOW = { subscription: 0, redemption: 1 } as const;
 /** Gas for every operation: far above any path, so that no refusal is an out-of-gas. */
 const GAS = toBeHex(5_000_000);
 /** Fee cap of every operation, given so that Hardhat does not query fee data before each transaction. */
 const MAX_FEE = toBeHex(100_000_000_000);
-
-const ROLE = {
-  TRANSFER_AGENT: 2n,
-  COMPLIANCE_OFFICER: 3n,
-  GUARDIAN: 4n,
-  NAV_PUBLISHER: 5n,
-  MINTER: 7n,
-} as const;
 
 /** The deployed rules, read from the chain once: what the invariants hold the fund to. */
 export interface DeployedRules {
@@ -283,8 +275,8 @@ export async function propertyFixture(): Promise<PropertyEnv> {
     // Negative rebases on, so that the management fee takes a flat NAV's index below 1 (the runs toggle it).
     [fund.contracts.navOracle, "setAllowDecrease", [true]],
     [fundManager, "setFees", [SUBSCRIPTION_FEE_BPS, (await fundManager.parameters()).redemptionFeeBps]],
-    [fundManager, "setDailyLimits", [FLOW.subscription, ...SUBSCRIPTION_LIMITS]],
-    [fundManager, "setDailyLimits", [FLOW.redemption, ...REDEMPTION_LIMITS]],
+    [fundManager, "setDailyLimits", [FLOW.Subscription, ...SUBSCRIPTION_LIMITS]],
+    [fundManager, "setDailyLimits", [FLOW.Redemption, ...REDEMPTION_LIMITS]],
     ...LISTED_PROTOCOL_INVESTORS.map((i): [BaseContract, string, unknown[]] => [
       registry,
       "setProtocolAccount",
@@ -1160,29 +1152,32 @@ export function lockedAt(inv: InvestorView, at: number): bigint {
   return inv.tranches.filter((t) => t.releaseAt > at).reduce((sum, t) => sum + t.shares, 0n);
 }
 
+/** Bit offsets of InvestorRecordLib (generated). */
+const { COUNTRY_SHIFT, CLASSES_SHIFT, KYC_EXPIRY_SHIFT, REVOKED_SHIFT, SOURCE_SHIFT } = InvestorRecordLib;
+
 /** InvestorRecordLib.pack. */
 export function packRecord(r: WalletRecord | undefined): bigint {
   if (!r) return 0n;
   return (
     BigInt(r.identity) |
-    (BigInt(r.country) << 160n) |
-    (BigInt(r.classes) << 176n) |
-    (BigInt(r.kycExpiry) << 192n) |
-    (r.revoked ? 1n << 232n : 0n) |
-    (BigInt(r.source ?? 0) << 240n)
+    (BigInt(r.country) << COUNTRY_SHIFT) |
+    (BigInt(r.classes) << CLASSES_SHIFT) |
+    (BigInt(r.kycExpiry) << KYC_EXPIRY_SHIFT) |
+    (r.revoked ? 1n << REVOKED_SHIFT : 0n) |
+    (BigInt(r.source ?? 0) << SOURCE_SHIFT)
   );
 }
 
 function unpackRecord(word: bigint, checksum = true): WalletRecord | undefined {
-  if ((word & ((1n << 160n) - 1n)) === 0n) return undefined;
-  const id = toBeHex(word & ((1n << 160n) - 1n), 20);
+  if ((word & ((1n << COUNTRY_SHIFT) - 1n)) === 0n) return undefined;
+  const id = toBeHex(word & ((1n << COUNTRY_SHIFT) - 1n), 20);
   return {
     identity: checksum ? getAddress(id) : id,
-    country: Number((word >> 160n) & 0xffffn),
-    classes: Number((word >> 176n) & 0xffffn),
-    kycExpiry: Number((word >> 192n) & ((1n << 40n) - 1n)),
-    revoked: ((word >> 232n) & 1n) === 1n,
-    ...((word >> 240n) & 0xffn ? { source: Number((word >> 240n) & 0xffn) } : {}),
+    country: Number((word >> COUNTRY_SHIFT) & 0xffffn),
+    classes: Number((word >> CLASSES_SHIFT) & 0xffffn),
+    kycExpiry: Number((word >> KYC_EXPIRY_SHIFT) & ((1n << 40n) - 1n)),
+    revoked: ((word >> REVOKED_SHIFT) & 1n) === 1n,
+    ...((word >> SOURCE_SHIFT) & 0xffn ? { source: Number((word >> SOURCE_SHIFT) & 0xffn) } : {}),
   };
 }
 

@@ -26,6 +26,15 @@
  */
 
 import { STATUS as REQUEST, HOLD } from "../helpers/fund-manager-enums";
+import {
+  AttestationSource,
+  ComplianceBase,
+  FundManagerBase,
+  FundToken,
+  InvestorClasses,
+  ShareMath,
+  TransferRestrictions,
+} from "../../lib/generated/contracts";
 
 // ============================================================================================== constants
 
@@ -39,58 +48,29 @@ export const MAX_INT192 = (1n << 191n) - 1n;
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const U256 = 1n << 256n;
 const BPS = 10_000n;
-/** FundToken's fee proration denominator: basis points x seconds per year. */
-const FEE_DENOMINATOR = 10_000n * BigInt(YEAR);
-/** ComplianceBase.MAX_LOCK_TRANCHES. */
-const MAX_LOCK_TRANCHES = 32;
+// The values the contracts define come from lib/generated/contracts.ts (issue 24: generated, not retyped).
+/** FundToken's fee proration denominator: basis points x seconds per year (FundToken._FEE_DENOMINATOR). */
+const FEE_DENOMINATOR = FundToken._FEE_DENOMINATOR;
+const MAX_LOCK_TRANCHES = ComplianceBase.MAX_LOCK_TRANCHES;
 
 /** InvestorClasses (contracts/identity/InvestorRecord.sol). */
-export const CLASS = {
-  ACCREDITED: 1 << 0,
-  QUALIFIED_PURCHASER: 1 << 1,
-  INSTITUTIONAL: 1 << 2,
-  US_PERSON: 1 << 3,
-  PROTOCOL: 1 << 4,
-  ALL: (1 << 5) - 1,
-} as const;
+export const CLASS = InvestorClasses;
 
 /** Rule flags of ComplianceBase. */
 export const RULE = {
-  COUNTRY: 1 << 0,
-  SANCTIONS: 1 << 1,
-  INVESTOR_CLASS: 1 << 2,
-  MAX_INVESTORS: 1 << 3,
-  HOLDING_LIMITS: 1 << 4,
-  LOCKUP: 1 << 5,
-  TRANSFER_LIMIT: 1 << 6,
+  COUNTRY: ComplianceBase.RULE_COUNTRY,
+  SANCTIONS: ComplianceBase.RULE_SANCTIONS,
+  INVESTOR_CLASS: ComplianceBase.RULE_INVESTOR_CLASS,
+  MAX_INVESTORS: ComplianceBase.RULE_MAX_INVESTORS,
+  HOLDING_LIMITS: ComplianceBase.RULE_HOLDING_LIMITS,
+  LOCKUP: ComplianceBase.RULE_LOCKUP,
+  TRANSFER_LIMIT: ComplianceBase.RULE_TRANSFER_LIMIT,
 } as const;
 
 /** TransferRestrictions codes. */
-export const R = {
-  NONE: 0,
-  PAUSED: 1,
-  SENDER_NOT_VERIFIED: 2,
-  RECIPIENT_NOT_VERIFIED: 3,
-  SENDER_FROZEN: 4,
-  RECIPIENT_FROZEN: 5,
-  INSUFFICIENT_BALANCE: 6,
-  INSUFFICIENT_UNFROZEN_BALANCE: 7,
-  INVALID_RECIPIENT: 8,
-  SENDER_SANCTIONED: 9,
-  RECIPIENT_SANCTIONED: 10,
-  SENDER_COUNTRY_RESTRICTED: 11,
-  RECIPIENT_COUNTRY_RESTRICTED: 12,
-  RECIPIENT_CLASS_MISSING: 13,
-  RECIPIENT_CLASS_BARRED: 14,
-  MAX_INVESTORS_REACHED: 15,
-  RECIPIENT_ABOVE_MAX_HOLDING: 16,
-  RECIPIENT_BELOW_MIN_HOLDING: 17,
-  SENDER_BELOW_MIN_HOLDING: 18,
-  TOKENS_LOCKED: 19,
-  DAILY_OUTFLOW_EXCEEDED: 20,
-} as const;
+export const R = TransferRestrictions;
 
-const COUNTRY_ALLOW_LIST = 1;
+const COUNTRY_ALLOW_LIST = ComplianceBase.COUNTRY_ALLOW_LIST;
 
 // ============================================================================================== errors
 
@@ -131,7 +111,7 @@ export function toAmount(shares: bigint, index: bigint): bigint {
 }
 
 /** ShareMath.MAX_AMOUNT: the largest amount whose conversion to shares cannot overflow. */
-export const MAX_AMOUNT = MAX_UINT256 / ONE;
+export const MAX_AMOUNT = ShareMath.MAX_AMOUNT;
 
 /** ShareMath.toAmountSaturating: toAmount, or 2^256 - 1 when shares x index does not fit 256 bits. */
 export function toAmountSaturating(shares: bigint, index: bigint): bigint {
@@ -340,8 +320,8 @@ export interface ModelState {
 
 /** AttestationSource's registry id (deploy/scripts/01b_identity_sources.ts). */
 export const EAS_SOURCE_ID = 2;
-/** AttestationSource.AttestationStatus values the runs reach. */
-export const ATTESTATION_STATUS = { Revoked: 7, Expired: 8, MalformedData: 9 } as const;
+/** AttestationSource.AttestationStatus. */
+export const ATTESTATION_STATUS = AttestationSource.AttestationStatus;
 
 /** One attestation of the suite's record schema (`uint16 country,uint16 classes`) by the trusted attester. */
 export interface AttestationModel {
@@ -1911,7 +1891,7 @@ export class FundModel {
 }
 
 /** Basis points x seconds per year: the carry's denominator (FundManagerBase._CARRY_DENOMINATOR). */
-const CARRY_DENOMINATOR = BPS * 365n * BigInt(DAY);
+const CARRY_DENOMINATOR = FundManagerBase._CARRY_DENOMINATOR;
 
 /** FundManagerBase._carriedTokens: `value` USD priced `elapsed` seconds after the applied round, rounded down. */
 export function carriedTokens(value: bigint, rateBps: bigint, elapsed: number): bigint {

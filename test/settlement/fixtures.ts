@@ -24,38 +24,36 @@ import type {
   MockCCIPRouter,
   MockStablecoin,
 } from "../../typechain-types";
+import {
+  ICrossChainAssetEscrow,
+  ICrossChainPaymentEscrow,
+  IDvPSettlement,
+  SettlementMessages,
+} from "../../lib/generated/contracts";
+import { RESTRICTION } from "../../scripts/lib/compliance-rules";
 
 export { DAY, ONE };
 export const USDC = (units: string) => parseUnits(units, 6);
 const coder = AbiCoder.defaultAbiCoder();
 
-/** IDvPSettlement.Mode / Status and the escrows' Status enums, as numbers. */
-export const MODE = { OnChain: 0n, OffChain: 1n } as const;
-export const STATUS = {
-  None: 0n,
-  SellerCommitted: 1n,
-  BuyerCommitted: 2n,
-  Acknowledged: 3n,
-  Settled: 4n,
-  Refunded: 5n,
-} as const;
-export const ASSET_STATUS = {
-  None: 0n,
-  Locked: 1n,
-  ReleasePending: 2n,
-  Released: 3n,
-  RefundPending: 4n,
-  Refunded: 5n,
-} as const;
-export const PAYMENT_STATUS = { None: 0n, AwaitingPayment: 1n, Funded: 2n, Paid: 3n, Cancelled: 4n } as const;
+/** A generated enum (lib/generated/contracts.ts) with bigint members, as ethers returns them. */
+const asBigints = <T extends Record<string, number>>(e: T) =>
+  Object.fromEntries(Object.entries(e).map(([k, v]) => [k, BigInt(v)])) as {
+    readonly [K in keyof T]: bigint;
+  };
+/** IDvPSettlement.Mode / Status and the escrows' Status enums, as bigints. */
+export const MODE = asBigints(IDvPSettlement.Mode);
+export const STATUS = asBigints(IDvPSettlement.Status);
+export const ASSET_STATUS = asBigints(ICrossChainAssetEscrow.Status);
+export const PAYMENT_STATUS = asBigints(ICrossChainPaymentEscrow.Status);
 /** SettlementMessages kinds. */
-export const KIND = { LOCK: 1, CONFIRM: 2, CANCEL: 3 } as const;
-/** TransferRestrictions codes used here. */
-export const RESTRICTION = {
-  RECIPIENT_NOT_VERIFIED: 3,
-  RECIPIENT_SANCTIONED: 10,
-  RECIPIENT_CLASS_MISSING: 13,
+export const KIND = {
+  LOCK: SettlementMessages.LOCK,
+  CONFIRM: SettlementMessages.CONFIRM,
+  CANCEL: SettlementMessages.CANCEL,
 } as const;
+/** TransferRestrictions codes. */
+export { RESTRICTION };
 /** Client.GENERIC_EXTRA_ARGS_V2_TAG. */
 const GENERIC_EXTRA_ARGS_V2_TAG = "0x181dcf10";
 

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseUnits } from "ethers";
 import { deployFundFixture, registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
-import { HOLD } from "../helpers/fund-manager-enums";
+import { HOLD, STATUS } from "../helpers/fund-manager-enums";
 import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { HeldResult, QueueReport, SettleResult } from "../../scripts/tasks/redemptions";
@@ -14,8 +14,6 @@ const USDC = (value: string) => parseUnits(value, 6);
 const TOKENS = (value: string) => parseUnits(value, 18);
 const iso = (seconds: bigint | number) =>
   new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
-/** `IFundManagerTypes.RequestStatus`. */
-const STATUS = { Pending: 1n, Held: 2n, Settled: 3n, Cancelled: 4n, Released: 5n } as const;
 
 /**
  * Alice subscribed 2,000,000 USDC and Bob 500,000: the first million stays in the manager as its liquidity
@@ -122,6 +120,31 @@ describe("tasks: redemptions", function () {
       expect(output.lines).to.include(
         `  #2 cancelled: ${bob}, 400000000000000000000000 shares, paid in USDC, minOut 0 USDC, requested ${iso(requestedAt)}`,
       );
+    });
+    describe("regression: issue 24 (the task's status names were retyped and lacked CancelClaimable)", function () {
+      it("should name a request cancelled through the fund's ERC-7887 vault cancelClaimable, in the list and in a refusal", async function () {
+        const { alice, investors } = await loadFixture(queueFixture);
+        const vault = await hre.ethers.getContractAt(
+          "FundVault",
+          (await hre.deployments.get("FundVault.USDC")).address,
+        );
+        await vault.connect(investors[0]).requestRedeem(TOKENS("1000"), alice, alice);
+        await vault.connect(investors[0]).cancelRedeemRequest(3, alice);
+        const all: QueueReport = await hre.run("redemptions:list", { all: true });
+        expect(all.requests.map((r) => [r.id, r.status])).to.deep.equal([
+          [1n, "pending"],
+          [2n, "pending"],
+          [3n, "cancelClaimable"],
+        ]);
+        expect(output.lines.some((line) => line.startsWith(`  #3 cancelClaimable: ${alice}, `))).to.equal(
+          true,
+        );
+        await expectRefused(
+          "redemptions:hold",
+          { id: "3" },
+          "--id: request 3 is cancelClaimable, not pending",
+        );
+      });
     });
   });
 

@@ -4,6 +4,7 @@ import type { Interface } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { registerInvestor, registerProtocolAccount, mint } from "../helpers/fund";
 import { UnauthorizedManagedCallError } from "../../scripts/lib/governance";
+import { RESTRICTION as R } from "../../scripts/lib/compliance-rules";
 import { ROLE_IDS, WRAPPER_ROLES, type RoleName } from "../../deploy/lib/roles";
 import { wrappedTokenInfo } from "../../deploy/scripts/08_wrapper";
 import {
@@ -19,13 +20,6 @@ import {
   wrapperFixture,
   type WrapperFixture,
 } from "./fixtures";
-
-/** TransferRestrictions codes used below (contracts/compliance/TransferRestrictions.sol). */
-const R = {
-  RECIPIENT_CLASS_MISSING: 13,
-  RECIPIENT_BELOW_MIN_HOLDING: 17,
-  SENDER_BELOW_MIN_HOLDING: 18,
-} as const;
 
 /** Bob holds 100,000 wrapped fund tokens and three business days have accrued: index and vault are non-trivial. */
 async function accruedFixture(): Promise<WrapperFixture> {

@@ -5,41 +5,51 @@
  *
  * Times are the chain's clock (unix seconds of the latest block), never the machine's.
  */
+import {
+  ICrossChainAssetEscrow,
+  ICrossChainPaymentEscrow,
+  IDvPSettlement,
+  SettlementMessages,
+} from "../../../lib/generated/contracts";
+
+// The enums of the contracts, with their values generated from them (lib/generated/contracts.ts: plain data, no
+// imports, so the CRE workflow can bundle it too). TypeScript enums for their reverse mapping (`DvpStatus[3]`);
+// test/generated/contract-values.test.ts checks that they list exactly the contracts' members.
 
 /** DvPSettlement.Status (contracts/settlement/IDvPSettlement.sol). */
 export enum DvpStatus {
-  None = 0,
-  SellerCommitted = 1,
-  BuyerCommitted = 2,
-  Acknowledged = 3,
-  Settled = 4,
-  Refunded = 5,
+  None = IDvPSettlement.Status.None,
+  SellerCommitted = IDvPSettlement.Status.SellerCommitted,
+  BuyerCommitted = IDvPSettlement.Status.BuyerCommitted,
+  Acknowledged = IDvPSettlement.Status.Acknowledged,
+  Settled = IDvPSettlement.Status.Settled,
+  Refunded = IDvPSettlement.Status.Refunded,
 }
 
 /** CrossChainAssetEscrow.Status. */
 export enum AssetStatus {
-  None = 0,
-  Locked = 1,
-  ReleasePending = 2,
-  Released = 3,
-  RefundPending = 4,
-  Refunded = 5,
+  None = ICrossChainAssetEscrow.Status.None,
+  Locked = ICrossChainAssetEscrow.Status.Locked,
+  ReleasePending = ICrossChainAssetEscrow.Status.ReleasePending,
+  Released = ICrossChainAssetEscrow.Status.Released,
+  RefundPending = ICrossChainAssetEscrow.Status.RefundPending,
+  Refunded = ICrossChainAssetEscrow.Status.Refunded,
 }
 
 /** CrossChainPaymentEscrow.Status. */
 export enum PaymentStatus {
-  None = 0,
-  AwaitingPayment = 1,
-  Funded = 2,
-  Paid = 3,
-  Cancelled = 4,
+  None = ICrossChainPaymentEscrow.Status.None,
+  AwaitingPayment = ICrossChainPaymentEscrow.Status.AwaitingPayment,
+  Funded = ICrossChainPaymentEscrow.Status.Funded,
+  Paid = ICrossChainPaymentEscrow.Status.Paid,
+  Cancelled = ICrossChainPaymentEscrow.Status.Cancelled,
 }
 
 /** SettlementMessages kinds. */
 export enum MessageKind {
-  LOCK = 1,
-  CONFIRM = 2,
-  CANCEL = 3,
+  LOCK = SettlementMessages.LOCK,
+  CONFIRM = SettlementMessages.CONFIRM,
+  CANCEL = SettlementMessages.CANCEL,
 }
 
 /**
