@@ -3,7 +3,8 @@
  * fixture.
  */
 import hre from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { executeScheduled, managedCall } from "../../scripts/lib/governance";
 import {
   HOME,
   SAT,
@@ -356,6 +357,34 @@ describe("bridge tasks (issue 18)", function () {
         );
         expect(await f.sat.pool.parkedShares()).to.equal(0n);
       });
+    });
+  });
+
+  describe("managedCall / executeScheduled with a value (scripts/lib/governance.ts)", function () {
+    it("should send the value with the execute of a call scheduled behind an execution delay (schedule carries none)", async function () {
+      const f = await loadFixture(multichainFixture);
+      const home = { token: f.fund.contracts.token, lane: f.home.lane };
+      await f.sat.lane.execute(await send(home, f.sat, f.alice, f.bob.address, 10n * E18, SAT));
+      await f.sat.lane.setFee(555n);
+      // The satellite's admin gives carol TRANSFER_AGENT behind an hour's execution delay.
+      await f.sat.manager.grantRole(ROLE_IDS.TRANSFER_AGENT, f.carol.address, 3600);
+      const params = {
+        manager: f.sat.manager,
+        caller: f.carol,
+        target: await f.sat.pool.getAddress(),
+        data: f.sat.pool.interface.encodeFunctionData("returnToSender", [1n]),
+        interfaces: [f.sat.pool.interface],
+      };
+      const scheduled = await managedCall({ ...params, value: 555n });
+      expect(scheduled.status).to.equal("scheduled");
+      expect(scheduled.response.value, "schedule sends no value").to.equal(0n);
+      await time.increase(3600);
+      await expect(executeScheduled(params))
+        .to.be.revertedWithCustomError(f.sat.pool, "InsufficientFee")
+        .withArgs(555n, 0n);
+      const executed = await executeScheduled({ ...params, value: 555n });
+      expect(executed.response.value).to.equal(555n);
+      expect(await f.sat.pool.parkedShares()).to.equal(0n);
     });
   });
 
