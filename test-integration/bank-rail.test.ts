@@ -49,6 +49,9 @@ describe("bank-rail server (services/bank-rail) through HttpPaymentRail (issue 1
   }
 
   before(async function () {
+    // Starting the server transpiles it first: on a loaded 2-core machine, while the other worker starts its node,
+    // that took more than the tests' 60 s in one CI run.
+    this.timeout(240_000);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     rail = await startRail({ port, settleMs: SETTLE_MS });

@@ -492,6 +492,7 @@ export const IFundTokenTypes = {
   FrozenAmountTooLarge: { signature: "FrozenAmountTooLarge(uint256)", selector: "0xfdc7c2e5" },
   InvalidVault: { signature: "InvalidVault(address,address)", selector: "0x47e4cbf5" },
   SharesOverflow: { signature: "SharesOverflow(uint256)", selector: "0xf894473e" },
+  IndexRoundNotNewer: { signature: "IndexRoundNotNewer(uint80,uint40,uint40)", selector: "0xf779daaa" },
 } as const;
 
 /** contracts/interfaces/IInvestorRegistry.sol */
@@ -645,11 +646,19 @@ export const InvestorClasses = {
 /** contracts/identity/InvestorRecord.sol */
 export const InvestorRecordLib = {
   /** uint256 */
+  COUNTRY_SHIFT: 160n,
+  /** uint256 */
+  CLASSES_SHIFT: 176n,
+  /** uint256 */
+  KYC_EXPIRY_SHIFT: 192n,
+  /** uint256 */
+  REVOKED_SHIFT: 232n,
+  /** uint256 */
+  SOURCE_SHIFT: 240n,
+  /** uint256 */
   _ADDRESS_MASK: 1461501637330902918203684832716283019655932542975n,
   /** uint256 */
   _REVOKED_BIT: 6901746346790563787434755862277025452451108972170386555162524223799296n,
-  /** uint256 */
-  _SOURCE_SHIFT: 240n,
 } as const;
 
 /** contracts/governance/ManagedUpgradeable.sol */
@@ -733,6 +742,10 @@ export const Roles = {
   SETTLEMENT_AGENT: 6n,
   /** uint64 */
   MINTER: 7n,
+  /** uint64 */
+  BRIDGE_POOL: 8n,
+  /** uint64 */
+  CHAIN_MIRROR: 9n,
   /** uint64 */
   PUBLIC: 18_446_744_073_709_551_615n,
 } as const;

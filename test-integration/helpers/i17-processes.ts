@@ -209,7 +209,7 @@ export async function startRail(o: RailProcessOptions): Promise<Proc> {
     {},
     o.logFile,
   );
-  await p.waitFor(/bank-rail listening on/, 60_000);
+  await p.waitFor(/bank-rail listening on/, 180_000);
   return p;
 }
 
