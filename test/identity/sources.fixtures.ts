@@ -16,7 +16,7 @@ import type {
   OnchainIdSource,
 } from "../../typechain-types";
 import { deployEasFromArtifacts, easArtifact } from "../../deploy/lib/eas";
-import { AttestationSource } from "../../lib/generated/contracts";
+import { AttestationSource as AttestationSourceValues } from "../../lib/generated/contracts";
 import {
   COUNTRY,
   CLASSES,
@@ -71,7 +71,7 @@ export const CLAIM = {
 } as const;
 
 /** AttestationSource.AttestationStatus. */
-export const ATTESTATION = AttestationSource.AttestationStatus;
+export const ATTESTATION = AttestationSourceValues.AttestationStatus;
 
 export const ONCHAINID_SOURCE_ISSUER_FUNCTIONS = [
   "setClaimTopics",
