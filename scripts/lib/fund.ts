@@ -96,25 +96,34 @@ export class RoleActor {
     return this.holder.kind === "safe" ? this.holder.address : this.signers[0];
   }
 
-  private params(target: BaseContract, data: string) {
+  private params(target: BaseContract, data: string, value?: bigint) {
     return {
       manager: this.fund.contracts.manager,
       caller: this.caller(),
       target: getAddress((target as unknown as { target: string }).target),
       data,
+      value,
       signers: this.signers,
       interfaces: [target.interface, ...this.fund.interfaces()],
     };
   }
 
-  /** Executes `target.fn(...args)` at once, or schedules it when the role has an execution delay. */
-  async call(target: BaseContract, fn: string, args: unknown[] = []): Promise<ManagedCallResult> {
-    return managedCall(this.params(target, target.interface.encodeFunctionData(fn, args)));
+  /**
+   * Executes `target.fn(...args)` at once, or schedules it when the role has an execution delay. `value` (wei) is
+   * sent with the call from the holder's balance (with the later `execute` when the call is scheduled).
+   */
+  async call(
+    target: BaseContract,
+    fn: string,
+    args: unknown[] = [],
+    value?: bigint,
+  ): Promise<ManagedCallResult> {
+    return managedCall(this.params(target, target.interface.encodeFunctionData(fn, args), value));
   }
 
-  /** Executes a call scheduled earlier by this holder, once its delay has passed. */
-  async execute(target: BaseContract, fn: string, args: unknown[] = []): Promise<TxResult> {
-    return executeScheduled(this.params(target, target.interface.encodeFunctionData(fn, args)));
+  /** Executes a call scheduled earlier by this holder, once its delay has passed, sending `value` (wei) with it. */
+  async execute(target: BaseContract, fn: string, args: unknown[] = [], value?: bigint): Promise<TxResult> {
+    return executeScheduled(this.params(target, target.interface.encodeFunctionData(fn, args), value));
   }
 
   /** Cancels a call `scheduler` scheduled (as a guardian of its role, or as the scheduler itself). */

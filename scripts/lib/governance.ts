@@ -50,6 +50,11 @@ export interface ManagedCallParams {
   target: string;
   /** Full calldata for the target (selector and arguments). */
   data: string;
+  /**
+   * Native currency sent with the call (wei), paid by the caller (its Safe's balance): with the call itself, or with
+   * `execute` when the call is scheduled (`schedule` carries none). Default 0.
+   */
+  value?: bigint;
   /** Owners of the caller Safe who sign (at least its threshold). Unused for a signer caller. */
   signers?: Signer[];
   /** Account that sends Safe transactions and pays gas (defaults to the first signer). */
@@ -199,16 +204,17 @@ async function requirement(ctx: Context, target: string, data: string): Promise<
   return { immediate: delay === 0n, delay, role, closed };
 }
 
-/** Sends `{to, data}` as the caller: through its Safe, or directly after a simulation. */
+/** Sends `{to, data, value}` as the caller: through its Safe, or directly after a simulation. */
 async function send(
   ctx: Context,
   caller: Caller,
   p: { signers?: Signer[]; sender?: Signer },
   to: string,
   data: string,
+  value = 0n,
 ): Promise<TxResult> {
   if (typeof caller === "string") {
-    const { response, receipt } = await execSafeTransaction(caller, { to, data }, p.signers ?? [], {
+    const { response, receipt } = await execSafeTransaction(caller, { to, data, value }, p.signers ?? [], {
       sender: p.sender,
       interfaces: ctx.interfaces,
     });
@@ -217,11 +223,11 @@ async function send(
   await simulateCall(
     ctx.provider,
     ctx.callerAddress,
-    { to, data },
+    { to, data, value },
     ctx.interfaces,
     `Call from ${ctx.callerAddress}`,
   );
-  const response = await caller.sendTransaction({ to, data });
+  const response = await caller.sendTransaction({ to, data, value });
   const receipt = await response.wait();
   if (!receipt) throw new Error(`Transaction ${response.hash} was not mined`);
   return { response, receipt };
@@ -248,7 +254,7 @@ export async function managedCall(p: ManagedCallParams): Promise<ManagedCallResu
   const req = await requirement(ctx, target, p.data);
 
   if (req.immediate) {
-    return { status: "executed", ...(await send(ctx, p.caller, p, target, p.data)) };
+    return { status: "executed", ...(await send(ctx, p.caller, p, target, p.data, p.value)) };
   }
   if (req.delay === 0n) {
     const fn = functionLabel(selector, ctx.interfaces);
@@ -309,7 +315,7 @@ export async function executeScheduled(p: ManagedCallParams): Promise<ScheduledR
     );
   }
   const executeData = accessManagerInterface.encodeFunctionData("execute", [target, p.data]);
-  const result = await send(ctx, p.caller, p, ctx.managerAddress, executeData);
+  const result = await send(ctx, p.caller, p, ctx.managerAddress, executeData, p.value);
   const event = managerEvent(ctx, result.receipt, "OperationExecuted");
   return { operationId, nonce: event.args.nonce as bigint, ...result };
 }

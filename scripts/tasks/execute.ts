@@ -54,6 +54,11 @@ export interface Step {
   args: unknown[];
   /** What it does, in the operator's words (e.g. "freeze 0xAb… entirely"). */
   summary: string;
+  /**
+   * Native currency (wei) the call sends, paid from the role holder's own balance (e.g. the CCIP fee of
+   * `returnToSender`): the Safe transaction's value, on the call itself or on the `execute` of a scheduled call.
+   */
+  value?: bigint;
 }
 
 export interface ExecFlags {
@@ -117,7 +122,7 @@ interface Planned {
   target: string;
   data: string;
   via: Via;
-  safeCall: { to: string; data: string };
+  safeCall: { to: string; data: string; value?: bigint };
   delay: bigint;
 }
 
@@ -167,6 +172,9 @@ function interfaceByName(ctx: OpsContext, name: string): Interface | undefined {
     WrappedFundToken: c.wrapper?.interface,
     AccessManager: accessManagerInterface,
   };
+  // The home CCIP pool (deploy script 10_multichain): its ABI from the compiled artifacts, read when needed.
+  if (name === "FundLockReleasePool")
+    return new Interface(ctx.hre.artifacts.readArtifactSync("FundLockReleasePool").abi);
   return map[name];
 }
 
@@ -229,7 +237,15 @@ async function plan(
   const [immediate, delay] = await manager.canCall(actor.address, target, selector);
   const call = describeStep(ctx, step);
   if (mode === "call") {
-    if (immediate) return { step, target, data, via: "call", safeCall: { to: target, data }, delay: 0n };
+    if (immediate)
+      return {
+        step,
+        target,
+        data,
+        via: "call",
+        safeCall: { to: target, data, value: step.value ?? 0n },
+        delay: 0n,
+      };
     if (delay > 0n) {
       const pending = await manager.getSchedule(await manager.hashOperation(actor.address, target, data));
       if (pending !== 0n) {
@@ -278,9 +294,33 @@ async function plan(
     target,
     data,
     via: "execute",
-    safeCall: { to: await manager.getAddress(), data: executeData },
+    safeCall: { to: await manager.getAddress(), data: executeData, value: step.value ?? 0n },
     delay,
   };
+}
+
+/**
+ * Calls sending native currency (a CCIP fee) are paid by the role holder's Safe from its own balance: refuses, naming
+ * the holder, what the calls send and what the Safe lacks, when it holds less (the simulation would fail without a
+ * reason, and the Safe transaction would revert). A scheduled call sends its value only when executed.
+ */
+async function requireNativeBalance(
+  ctx: OpsContext,
+  holder: HolderRecord,
+  holderText: string,
+  planned: Planned[],
+): Promise<void> {
+  const paying = planned.filter((p) => (p.safeCall.value ?? 0n) > 0n);
+  if (paying.length === 0) return;
+  const needed = paying.reduce((sum, p) => sum + p.safeCall.value!, 0n);
+  const balance = await ctx.hre.ethers.provider.getBalance(holder.address);
+  if (balance < needed) {
+    const what = paying.map((p) => `${p.step.summary} (${p.safeCall.value} wei)`).join(", ");
+    throw new TaskInputError(
+      `The ${holderText} pays ${needed} wei of native currency from its own balance for ${what}, and holds ` +
+        `${balance} wei: send it at least ${needed - balance} wei first. Nothing was sent`,
+    );
+  }
 }
 
 function viaText(p: Planned): string {
@@ -346,6 +386,7 @@ export async function perform(
   }
   const planned: Planned[] = [];
   for (const step of steps) planned.push(await plan(ctx, actor, step, mode));
+  await requireNativeBalance(ctx, holder, holderText, planned);
   for (const p of planned) {
     try {
       await simulateCall(provider, holder.address, p.safeCall, [
@@ -393,10 +434,10 @@ export async function perform(
   for (const p of planned) {
     try {
       if (mode === "execute") {
-        const r = await actor.execute(p.step.target, p.step.fn, p.step.args);
+        const r = await actor.execute(p.step.target, p.step.fn, p.step.args, p.step.value);
         outcomes.push(executed(ctx, p.step, r.receipt));
       } else {
-        const r = await actor.call(p.step.target, p.step.fn, p.step.args);
+        const r = await actor.call(p.step.target, p.step.fn, p.step.args, p.step.value);
         if (r.status === "executed") outcomes.push(executed(ctx, p.step, r.receipt));
         else {
           outcomes.push({

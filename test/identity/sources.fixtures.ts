@@ -16,6 +16,7 @@ import type {
   OnchainIdSource,
 } from "../../typechain-types";
 import { deployEasFromArtifacts, easArtifact } from "../../deploy/lib/eas";
+import { AttestationSource as AttestationSourceValues } from "../../lib/generated/contracts";
 import {
   COUNTRY,
   CLASSES,
@@ -70,20 +71,7 @@ export const CLAIM = {
 } as const;
 
 /** AttestationSource.AttestationStatus. */
-export const ATTESTATION = {
-  Valid: 0,
-  NoSchemas: 1,
-  EvidenceMismatch: 2,
-  NotFound: 3,
-  WrongSchema: 4,
-  UntrustedAttester: 5,
-  NotForWallet: 6,
-  Revoked: 7,
-  Expired: 8,
-  MalformedData: 9,
-  CountryNotMapped: 10,
-  EvaluationReverted: 11,
-} as const;
+export const ATTESTATION = AttestationSourceValues.AttestationStatus;
 
 export const ONCHAINID_SOURCE_ISSUER_FUNCTIONS = [
   "setClaimTopics",

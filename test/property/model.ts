@@ -26,6 +26,7 @@
  */
 
 import { STATUS as REQUEST, HOLD } from "../helpers/fund-manager-enums";
+import { RULES } from "../../scripts/lib/compliance-rules";
 import {
   AttestationSource,
   ComplianceBase,
@@ -57,15 +58,7 @@ const MAX_LOCK_TRANCHES = ComplianceBase.MAX_LOCK_TRANCHES;
 export const CLASS = InvestorClasses;
 
 /** Rule flags of ComplianceBase. */
-export const RULE = {
-  COUNTRY: ComplianceBase.RULE_COUNTRY,
-  SANCTIONS: ComplianceBase.RULE_SANCTIONS,
-  INVESTOR_CLASS: ComplianceBase.RULE_INVESTOR_CLASS,
-  MAX_INVESTORS: ComplianceBase.RULE_MAX_INVESTORS,
-  HOLDING_LIMITS: ComplianceBase.RULE_HOLDING_LIMITS,
-  LOCKUP: ComplianceBase.RULE_LOCKUP,
-  TRANSFER_LIMIT: ComplianceBase.RULE_TRANSFER_LIMIT,
-} as const;
+export const RULE = RULES;
 
 /** TransferRestrictions codes. */
 export const R = TransferRestrictions;
