@@ -666,14 +666,21 @@ function lineOf(content: string | undefined, src: string | undefined): number | 
 
 /**
  * Extracts every enum, constant, custom error and lookup table of the generated sources from Hardhat build-infos.
- * Each source is read from the first build-info holding it (every build-info of a compile has the same AST for a
- * source; node ids differ, so a constant's references are resolved inside its own build-info).
+ * Each source is read from its build-info in `owners`, else from the first build-info holding it (the build-infos of
+ * one compile have the same AST for a source; node ids differ, so a constant's references are resolved inside its own
+ * build-info). After incremental compiles, build-infos of different compiles can hold different texts of a source:
+ * `owners` then names the newest (scripts/tasks/values.ts takes the one the source's artifacts name).
  */
 export function extractValues(
   buildInfos: readonly BuildInfoLike[],
   sources?: readonly string[],
+  owners?: ReadonlyMap<string, BuildInfoLike>,
 ): ExtractedValues {
+  // A source is read from the build-info `owners` names for it (the compile that built it last); an older build-info
+  // can still hold an earlier text of it, as a dependency of contracts that were not recompiled since. Without an
+  // owner, from the first build-info that holds it.
   const owner = new Map<string, BuildInfoLike>();
+  for (const [source, bi] of owners ?? []) if (isGeneratedSource(source)) owner.set(source, bi);
   for (const bi of buildInfos) {
     for (const source of Object.keys(bi.output.sources)) {
       if (isGeneratedSource(source) && !owner.has(source)) owner.set(source, bi);

@@ -43,15 +43,22 @@ export function shouldGenerateAfterCompile(s: {
   return s.compiled || !s.exists;
 }
 
-/** Reads the build-infos that hold the generated sources (as few as cover them all: they are large). */
-async function readBuildInfos(
-  hre: HardhatRuntimeEnvironment,
-): Promise<{ infos: BuildInfoLike[]; sources: string[] }> {
-  const fqns = (await hre.artifacts.getAllFullyQualifiedNames()).filter((f) =>
-    isGeneratedSource(f.split(":")[0]),
-  );
-  const holders = new Map<string, Set<string>>(); // build-info path -> generated sources it holds
-  for (const fqn of fqns) {
+/**
+ * Reads, for every generated source, the build-info of the compile that built it last: the one its artifacts'
+ * .dbg.json files name. An older build-info can still hold an earlier text of the source (as a dependency of
+ * contracts not recompiled since), so the first build-info that holds a source is not enough. A source without an
+ * artifact of its own (file-level declarations only) is read from the newest build-info holding it (file time).
+ */
+export async function readBuildInfos(hre: HardhatRuntimeEnvironment): Promise<{
+  infos: BuildInfoLike[];
+  sources: string[];
+  owners: Map<string, BuildInfoLike>;
+}> {
+  const mtime = (p: string) => fs.statSync(p).mtimeMs;
+  const own = new Map<string, string>(); // generated source -> build-info path its artifacts name
+  for (const fqn of await hre.artifacts.getAllFullyQualifiedNames()) {
+    const source = fqn.split(":")[0];
+    if (!isGeneratedSource(source)) continue;
     const debugFile = hre.artifacts
       .formArtifactPathFromFullyQualifiedName(fqn)
       .replace(/\.json$/, ".dbg.json");
@@ -60,39 +67,38 @@ async function readBuildInfos(
       path.dirname(debugFile),
       JSON.parse(fs.readFileSync(debugFile, "utf8")).buildInfo,
     );
-    if (!holders.has(buildInfo)) holders.set(buildInfo, new Set());
-    holders.get(buildInfo)!.add(fqn.split(":")[0]);
+    if (!fs.existsSync(buildInfo)) continue;
+    const known = own.get(source);
+    // The contracts of one source come from one compile; should they differ, the newest build wins.
+    if (known === undefined || mtime(buildInfo) > mtime(known)) own.set(source, buildInfo);
   }
-  const sources = listSources(hre.config.paths.sources, hre.config.paths.root);
-  const missing = new Set(sources);
-  const infos: BuildInfoLike[] = [];
-  const read = (p: string) => {
-    const bi = JSON.parse(fs.readFileSync(p, "utf8")) as BuildInfoLike;
-    infos.push(bi);
-    for (const s of Object.keys(bi.output.sources)) missing.delete(s);
+  const cache = new Map<string, BuildInfoLike>(); // build-infos are large: each is read once
+  const read = (p: string): BuildInfoLike => {
+    let bi = cache.get(p);
+    if (!bi) {
+      bi = JSON.parse(fs.readFileSync(p, "utf8")) as BuildInfoLike;
+      cache.set(p, bi);
+    }
+    return bi;
   };
-  // Greedy cover: the build-info holding most of the still-missing sources first.
-  const remaining = new Map(holders);
-  while (missing.size > 0 && remaining.size > 0) {
-    let best: string | undefined;
-    let bestCount = 0;
-    for (const [p, held] of remaining) {
-      const count = [...held].filter((s) => missing.has(s)).length;
-      if (count > bestCount || (count === bestCount && best !== undefined && p < best))
-        [best, bestCount] = [p, count];
-    }
-    if (best === undefined || bestCount === 0) break;
-    remaining.delete(best);
-    read(best);
+  const sources = listSources(hre.config.paths.sources, hre.config.paths.root);
+  const owners = new Map<string, BuildInfoLike>();
+  for (const source of sources) {
+    const p = own.get(source);
+    if (p !== undefined && source in read(p).output.sources) owners.set(source, read(p));
   }
-  // Sources without an artifact of their own (file-level declarations only): any other build-info may hold them.
-  if (missing.size > 0) {
-    for (const p of (await hre.artifacts.getBuildInfoPaths()).sort()) {
-      if (missing.size === 0) break;
-      if (!holders.has(p)) read(p);
+  const missing = sources.filter((s) => !owners.has(s));
+  if (missing.length > 0) {
+    const newestFirst = (await hre.artifacts.getBuildInfoPaths()).sort(
+      (a, b) => mtime(b) - mtime(a) || a.localeCompare(b),
+    );
+    for (const p of newestFirst) {
+      if (missing.every((s) => owners.has(s))) break;
+      const bi = read(p);
+      for (const s of missing) if (!owners.has(s) && s in bi.output.sources) owners.set(s, bi);
     }
   }
-  return { infos, sources };
+  return { infos: [...cache.values()], sources, owners };
 }
 
 function listSources(dir: string, root: string): string[] {
@@ -115,8 +121,8 @@ export async function formatValuesModule(text: string, root: string): Promise<st
 
 /** The module's text as the current build produces it. */
 export async function generateValuesModule(hre: HardhatRuntimeEnvironment): Promise<string> {
-  const { infos, sources } = await readBuildInfos(hre);
-  return formatValuesModule(renderValuesModule(extractValues(infos, sources)), hre.config.paths.root);
+  const { infos, sources, owners } = await readBuildInfos(hre);
+  return formatValuesModule(renderValuesModule(extractValues(infos, sources, owners)), hre.config.paths.root);
 }
 
 /** Writes `text` to `file` unless it already holds exactly that (no needless mtime change). Whether it wrote. */

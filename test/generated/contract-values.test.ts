@@ -11,14 +11,17 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { type FunctionFragment, Interface, id } from "ethers";
 import {
   type AstNode,
+  type BuildInfoLike,
   type EvalContext,
   UnevaluableConstantError,
   evaluateConstant,
+  extractValues,
   parseNumberLiteral,
 } from "../../scripts/lib/contract-values";
 import {
   VALUES_FILE,
   generateValuesModule,
+  readBuildInfos,
   shouldGenerateAfterCompile,
   stalenessProblem,
 } from "../../scripts/tasks/values";
@@ -250,6 +253,116 @@ describe("values the contracts define (issue 24: generated, not retyped)", funct
         const d = decl("SELF", "uint8", lit("0"));
         d.value = ref(d, "uint8");
         expect(() => value(d)).to.throw(UnevaluableConstantError, /refers to itself/);
+      });
+    });
+  });
+
+  describe("extractValues", function () {
+    describe("when two build-infos hold different texts of a source (after an incremental compile)", function () {
+      it("should read the source from the build-info named as its owner, not from the first that holds it", async function () {
+        if (UNDER_COVERAGE) this.skip(); // instrumented build-infos
+        const source = "contracts/fund/FundManagerBase.sol";
+        const current = (await hre.artifacts.getBuildInfo(
+          `${source}:FundManagerBase`,
+        )) as unknown as BuildInfoLike;
+        // An older compile's text of the same source: MAX_FEE_BPS = 50 instead of 100.
+        const older = structuredClone(current);
+        let edited = 0;
+        const edit = (node: AstNode) => {
+          if (node.nodeType === "VariableDeclaration" && node.name === "MAX_FEE_BPS") {
+            // The literal and its folded type (the evaluator checks its result against solc's folding).
+            Object.assign(node.value as AstNode, {
+              value: "50",
+              typeDescriptions: { typeIdentifier: "t_rational_50_by_1", typeString: "int_const 50" },
+            });
+            edited++;
+          }
+          for (const child of (node.nodes ?? []) as AstNode[]) edit(child);
+        };
+        edit(older.output.sources[source].ast);
+        expect(edited).to.equal(1);
+        const maxFee = (values: ReturnType<typeof extractValues>) => {
+          const member = values.contracts
+            .find((c) => c.name === "FundManagerBase")!
+            .members.find((m) => m.name === "MAX_FEE_BPS");
+          return member?.kind === "constant" && member.value.kind === "int" ? member.value.v : undefined;
+        };
+        // Without an owner the first holder wins: the stale text.
+        expect(maxFee(extractValues([older, current], [source]))).to.equal(50n);
+        expect(maxFee(extractValues([older, current], [source], new Map([[source, current]])))).to.equal(
+          100n,
+        );
+      });
+    });
+  });
+
+  describe("readBuildInfos", function () {
+    // A project on disk as Hardhat leaves it after an incremental compile: build-info old.json (the first compile)
+    // still holds A.sol and B.sol; new.json (the recompile after an edit of both) holds them too, and A's artifact
+    // names new.json. B.sol declares only file-level values, so no artifact names a build-info for it.
+    function project() {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "values-build-"));
+      const sources = path.join(root, "contracts");
+      fs.mkdirSync(sources);
+      fs.writeFileSync(path.join(sources, "A.sol"), "contract A {}");
+      fs.writeFileSync(path.join(sources, "B.sol"), "uint256 constant B = 1;");
+      const buildInfoDir = path.join(root, "artifacts", "build-info");
+      fs.mkdirSync(buildInfoDir, { recursive: true });
+      const info = (compile: string) => ({
+        compile,
+        input: { sources: {} },
+        output: {
+          sources: { "contracts/A.sol": { ast: { id: 1 } }, "contracts/B.sol": { ast: { id: 2 } } },
+          contracts: {},
+        },
+      });
+      const oldPath = path.join(buildInfoDir, "old.json");
+      const newPath = path.join(buildInfoDir, "new.json");
+      fs.writeFileSync(oldPath, JSON.stringify(info("old")));
+      fs.writeFileSync(newPath, JSON.stringify(info("new")));
+      const hour = Date.now() / 1000 - 3600;
+      fs.utimesSync(oldPath, hour, hour);
+      const artifactDir = path.join(root, "artifacts", "contracts", "A.sol");
+      fs.mkdirSync(artifactDir, { recursive: true });
+      fs.writeFileSync(
+        path.join(artifactDir, "A.dbg.json"),
+        JSON.stringify({ buildInfo: "../../build-info/new.json" }),
+      );
+      const fakeHre = {
+        config: { paths: { root, sources } },
+        artifacts: {
+          getAllFullyQualifiedNames: async () => ["contracts/A.sol:A"],
+          formArtifactPathFromFullyQualifiedName: (fqn: string) => {
+            const [file, name] = fqn.split(":");
+            return path.join(root, "artifacts", file, `${name}.json`);
+          },
+          // Hardhat lists them by name: old.json is not first here, so only the file times can pick the newest.
+          getBuildInfoPaths: async () => [newPath, oldPath],
+        },
+      } as unknown as typeof hre;
+      return { root, fakeHre, oldPath, newPath };
+    }
+    const compileOf = (bi: BuildInfoLike | undefined) =>
+      (bi as unknown as { compile: string } | undefined)?.compile;
+
+    describe("when an older build-info still holds an earlier text of a source", function () {
+      it("should take a source with an artifact from the build-info its .dbg.json names", async function () {
+        const { root, fakeHre } = project();
+        const { sources, owners } = await readBuildInfos(fakeHre);
+        expect(sources).to.deep.equal(["contracts/A.sol", "contracts/B.sol"]);
+        expect(compileOf(owners.get("contracts/A.sol"))).to.equal("new");
+        fs.rmSync(root, { recursive: true });
+      });
+
+      it("should take a source without an artifact from the newest build-info that holds it", async function () {
+        const { root, fakeHre, oldPath, newPath } = project();
+        expect(compileOf((await readBuildInfos(fakeHre)).owners.get("contracts/B.sol"))).to.equal("new");
+        // The other way round in time: old.json is now the newest file.
+        const hour = Date.now() / 1000 - 3600;
+        fs.utimesSync(newPath, hour - 60, hour - 60);
+        fs.utimesSync(oldPath, hour, hour);
+        expect(compileOf((await readBuildInfos(fakeHre)).owners.get("contracts/B.sol"))).to.equal("old");
+        fs.rmSync(root, { recursive: true });
       });
     });
   });
