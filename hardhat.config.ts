@@ -13,7 +13,7 @@ import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
 import "hardhat-contract-sizer";
 import "./scripts/tasks";
-import { missingNetworkProblem, remoteNetworks } from "./scripts/lib/networks";
+import { missingNetworkProblem, remoteNetworks } from "./lib/networks";
 
 /** The one Solidity version of the suite. The npm `solc` package must be exactly this version. */
 const SOLC_VERSION = "0.8.28";

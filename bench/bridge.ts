@@ -15,7 +15,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, ZeroAddress } from "ethers";
 import { measureGas, isolated } from "./common";
 import { multichainFixture, send, lastMessage, HOME, SAT } from "../test/multichain/fixtures";
-import { chainUpdate } from "../deploy/lib/multichain";
+import { chainUpdate } from "../lib/deploy/multichain";
 
 const coder = AbiCoder.defaultAbiCoder();
 const E18 = 10n ** 18n;

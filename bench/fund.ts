@@ -8,10 +8,10 @@
  * agent is an EOA; investor transactions (transfers, accrual) are what they are in production.
  */
 import hre, { ethers } from "hardhat";
-import { loadFund, type Fund } from "../scripts/lib/fund";
-import { ROLE_IDS } from "../deploy/lib/roles";
-import { RULES, ALL_RULES } from "../scripts/lib/compliance-rules";
-import { INVESTOR_CLASS_BITS } from "../scripts/lib/classes";
+import { loadFund, type Fund } from "../lib/fund";
+import { ROLE_IDS } from "../lib/deploy/roles";
+import { RULES, ALL_RULES } from "../lib/compliance-rules";
+import { INVESTOR_CLASS_BITS } from "../lib/classes";
 import { batchInvestorAddresses, benchAccounts, check, isolated, measureGas } from "./common";
 import { measureSources } from "./sources";
 import {

@@ -19,7 +19,7 @@
 import * as fs from "fs";
 import hre from "hardhat";
 import { getAddress, parseUnits } from "ethers";
-import { loadFund } from "../scripts/lib/fund";
+import { loadFund } from "../lib/fund";
 
 const env = (name: string, fallback?: string): string => {
   const v = process.env[name] ?? fallback;

@@ -6,8 +6,8 @@
  */
 import hre, { ethers } from "hardhat";
 import type { Signer } from "ethers";
-import type { Fund } from "../scripts/lib/fund";
-import { deployedEas } from "../deploy/lib/eas";
+import type { Fund } from "../lib/fund";
+import { deployedEas } from "../lib/deploy/eas";
 import {
   SCHEMA_KIND,
   SOURCE_POLICY,
@@ -19,7 +19,7 @@ import {
   encodeRecordAttestation,
   issueClaim,
   registerSchema,
-} from "../scripts/lib/identity-sources";
+} from "../lib/identity-sources";
 import { check, measureGas } from "./common";
 import { COUNTRIES, MINT_AMOUNT } from "./operations";
 

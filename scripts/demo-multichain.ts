@@ -1,7 +1,7 @@
 /**
  * The demo's issue 18 episode (scripts/demo.ts section 8, docs/MULTICHAIN.md): the fund the demo runs gains a
  * satellite chain, hosted by the same Hardhat network on its own CCIP lane (contracts/mocks/LocalCcipLane.sol).
- * The satellite is deployed and linked by the deploy library (deploy/lib/multichain-deploy.ts, the satellite side
+ * The satellite is deployed and linked by the deploy library (lib/deploy/multichain-deploy.ts, the satellite side
  * of deploy script 10_multichain); the home side, after the fund's handover, by the Safes through the
  * AccessManager (the same calls the deploy script makes before a handover). Then a holder moves shares home ->
  * satellite and back with an accrual in flight each way, a receiver not yet copied to the satellite is parked and
@@ -11,24 +11,24 @@ import * as path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { AbiCoder, type BaseContract } from "ethers";
-import type { Fund } from "./lib/fund";
-import { setFundConfigOverride } from "../deploy/lib/context";
-import { loadFundConfig } from "../deploy/config/validate";
-import { deploySatelliteSide } from "../deploy/lib/multichain-deploy";
+import type { Fund } from "../lib/fund";
+import { setFundConfigOverride } from "../lib/deploy/context";
+import { loadFundConfig } from "../lib/config/validate";
+import { deploySatelliteSide } from "../lib/deploy/multichain-deploy";
 import {
   ACCOUNT_KYC_EXPIRY,
   FUND_POOL_ROLES,
   HOME_RELAY_ROLES,
   PROTOCOL_CLASS,
   chainUpdate,
-} from "../deploy/lib/multichain";
-import { bucket, type MultichainConfig } from "../deploy/lib/multichain-config";
-import { ROLE_IDS, type FunctionRoles, type RoleName } from "../deploy/lib/roles";
-import { RULES } from "./lib/compliance-rules";
+} from "../lib/deploy/multichain";
+import { bucket, type MultichainConfig } from "../lib/deploy/multichain-config";
+import { ROLE_IDS, type FunctionRoles, type RoleName } from "../lib/deploy/roles";
+import { RULES } from "../lib/compliance-rules";
 import { setTaskOutput } from "./tasks/context";
 import { demoTime } from "./lib/demo-schedule";
-import { addDays, isBusinessDay, utcDate } from "./lib/market-calendar";
-import type { ConsolidatedCapTable } from "./lib/bridge";
+import { addDays, isBusinessDay, utcDate } from "../lib/market-calendar";
+import type { ConsolidatedCapTable } from "../lib/bridge";
 import type { LocalCcipLane } from "../typechain-types";
 
 const coder = AbiCoder.defaultAbiCoder();

@@ -17,7 +17,7 @@ import { expect } from "chai";
 import { Contract, JsonRpcProvider, getAddress, id, keccak256, toUtf8Bytes, type Log } from "ethers";
 import { freePort, hardhat, startAnvil, stopAll, type Proc } from "./helpers/i17-processes";
 import { startRpcProxy, type RpcProxy } from "./helpers/issue22-rpc-proxy";
-import { scanLogs } from "../scripts/lib/log-scan";
+import { scanLogs } from "../lib/log-scan";
 
 const INVESTORS = 6;
 const BATCH = 2;

@@ -28,7 +28,7 @@ import {
   type Proc,
 } from "./helpers/i17-processes";
 import { World } from "./helpers/i17-world";
-import { execProposal, readProposal } from "../scripts/lib/safe";
+import { execProposal, readProposal } from "../lib/safe";
 import { parseJournal } from "../services/orchestrator/journal";
 
 const TOKENS = (n: string) => parseUnits(n, 18);

@@ -6,7 +6,7 @@
  * 11-13 transfer agent | 14-16 compliance officer | 17-19 guardian | 20-22 NAV publisher |
  * 23-25 settlement agent | 26-39 investors.
  */
-import type { FundConfig } from "./types";
+import type { FundConfig } from "../../lib/config/types";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

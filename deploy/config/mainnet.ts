@@ -2,7 +2,7 @@
  * Ethereum mainnet fund. Every `placeholder(...)` below must be replaced by the issuer before deploying:
  * validation fails, naming each one by its path, until they are. Check every address on a second source.
  */
-import { placeholder, type FundConfig } from "./types";
+import { placeholder, type FundConfig } from "../../lib/config/types";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

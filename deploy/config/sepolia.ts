@@ -2,7 +2,7 @@
  * Sepolia rehearsal of a fund. Every `placeholder(...)` below must be replaced by the issuer before
  * deploying: validation fails, naming each one by its path, until they are.
  */
-import { placeholder, type FundConfig } from "./types";
+import { placeholder, type FundConfig } from "../../lib/config/types";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

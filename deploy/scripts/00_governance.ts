@@ -1,7 +1,7 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext } from "../lib/context";
-import { deployPlain } from "../lib/deploy";
-import { checkRoleHolders, ensureRoleHolders } from "../lib/holders";
+import { loadContext } from "../../lib/deploy/context";
+import { deployPlain } from "../../lib/deploy/deploy";
+import { checkRoleHolders, ensureRoleHolders } from "../../lib/deploy/holders";
 
 /**
  * The AccessManager (the deployer is its admin until the handover script) and the Safes holding the roles.

@@ -1,5 +1,5 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext } from "../lib/context";
+import { loadContext } from "../../lib/deploy/context";
 import {
   accessManager,
   deployPlain,
@@ -8,8 +8,8 @@ import {
   recorded,
   wireFunctionRoles,
   asDeployerWithRoles,
-} from "../lib/deploy";
-import { IDENTITY_REGISTRY_ROLES } from "../lib/roles";
+} from "../../lib/deploy/deploy";
+import { IDENTITY_REGISTRY_ROLES } from "../../lib/deploy/roles";
 import type { IdentityRegistry } from "../../typechain-types";
 
 /**

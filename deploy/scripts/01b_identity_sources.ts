@@ -1,5 +1,5 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext, type DeployContext } from "../lib/context";
+import { loadContext, type DeployContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -7,9 +7,9 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { ATTESTATION_SOURCE_ROLES, ONCHAINID_SOURCE_ROLES } from "../lib/roles";
-import { deployEasFromArtifacts, easArtifact, recordedEasAddress } from "../lib/eas";
+} from "../../lib/deploy/deploy";
+import { ATTESTATION_SOURCE_ROLES, ONCHAINID_SOURCE_ROLES } from "../../lib/deploy/roles";
+import { deployEasFromArtifacts, easArtifact, recordedEasAddress } from "../../lib/deploy/eas";
 import type { AttestationSource, IRegistrySources, OnchainIdSource } from "../../typechain-types";
 
 /** Registry ids of the two verification sources: the provenance a record carries (0 is the compliance officer). */

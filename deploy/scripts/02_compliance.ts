@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { parseUnits, ZeroAddress, getAddress } from "ethers";
-import { loadContext } from "../lib/context";
+import { loadContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -9,11 +9,11 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { COMPLIANCE_ROLES } from "../lib/roles";
-import { countryList } from "../config/validate";
-import { classBits } from "../../scripts/lib/classes";
-import { RULES, COUNTRY_MODE } from "../../scripts/lib/compliance-rules";
+} from "../../lib/deploy/deploy";
+import { COMPLIANCE_ROLES } from "../../lib/deploy/roles";
+import { countryList } from "../../lib/config/validate";
+import { classBits } from "../../lib/classes";
+import { RULES, COUNTRY_MODE } from "../../lib/compliance-rules";
 import type { IFundCompliance } from "../../typechain-types";
 
 /** The modular compliance (UUPS proxy + admin extension), its function roles, and the rules of the config. */

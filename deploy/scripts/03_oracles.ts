@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { getAddress, parseUnits } from "ethers";
-import { loadContext, type DeployContext } from "../lib/context";
+import { loadContext, type DeployContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -8,10 +8,10 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { NAV_ORACLE_ROLES, PUBLISHER_ROLES, RESERVE_GUARD_ROLES } from "../lib/roles";
+} from "../../lib/deploy/deploy";
+import { NAV_ORACLE_ROLES, PUBLISHER_ROLES, RESERVE_GUARD_ROLES } from "../../lib/deploy/roles";
 import type { NavOracle, NavPublisher, ReserveGuard } from "../../typechain-types";
-import type { PublisherParams } from "../config/types";
+import type { PublisherParams } from "../../lib/config/types";
 
 /**
  * The NAV and reserve feeds (an existing Chainlink-compatible feed, or our NavPublisher with a first round),

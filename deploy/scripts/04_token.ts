@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { ZeroAddress } from "ethers";
-import { loadContext } from "../lib/context";
+import { loadContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -9,9 +9,9 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { registerFundAccount } from "../lib/fund-accounts";
-import { TOKEN_ROLES } from "../lib/roles";
+} from "../../lib/deploy/deploy";
+import { registerFundAccount } from "../../lib/deploy/fund-accounts";
+import { TOKEN_ROLES } from "../../lib/deploy/roles";
 import type { IdentityRegistry, IFundCompliance, IFundToken } from "../../typechain-types";
 
 /**

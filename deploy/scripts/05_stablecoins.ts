@@ -1,7 +1,7 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { getAddress } from "ethers";
-import { loadContext } from "../lib/context";
-import { deployPlain } from "../lib/deploy";
+import { loadContext } from "../../lib/deploy/context";
+import { deployPlain } from "../../lib/deploy/deploy";
 
 /** The stablecoins subscriptions accept: existing tokens are recorded, mocks are deployed on local networks. */
 const func: DeployFunction = async (hre) => {

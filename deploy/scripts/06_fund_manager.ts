@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { parseUnits } from "ethers";
-import { loadContext } from "../lib/context";
+import { loadContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -9,10 +9,10 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { registerFundAccount } from "../lib/fund-accounts";
-import { FUND_MANAGER_ROLES, ROLE_IDS } from "../lib/roles";
-import { TOKEN_DECIMALS } from "../config/types";
+} from "../../lib/deploy/deploy";
+import { registerFundAccount } from "../../lib/deploy/fund-accounts";
+import { FUND_MANAGER_ROLES, ROLE_IDS } from "../../lib/deploy/roles";
+import { TOKEN_DECIMALS } from "../../lib/config/types";
 import type { IdentityRegistry, IERC20Metadata, IFundManager, IFundToken } from "../../typechain-types";
 import { IFundManagerTypes } from "../../lib/generated/contracts";
 

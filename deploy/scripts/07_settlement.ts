@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { getAddress, type BaseContract } from "ethers";
-import { loadContext, type DeployContext } from "../lib/context";
+import { loadContext, type DeployContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -9,15 +9,19 @@ import {
   ensure,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { registerFundAccount } from "../lib/fund-accounts";
-import { CCIP_ASSET_ESCROW_ROLES, CCIP_PAYMENT_ESCROW_ROLES, DVP_SETTLEMENT_ROLES } from "../lib/roles";
+} from "../../lib/deploy/deploy";
+import { registerFundAccount } from "../../lib/deploy/fund-accounts";
+import {
+  CCIP_ASSET_ESCROW_ROLES,
+  CCIP_PAYMENT_ESCROW_ROLES,
+  DVP_SETTLEMENT_ROLES,
+} from "../../lib/deploy/roles";
 import {
   DEFAULT_CCIP_GAS_LIMIT,
   DEFAULT_CONFIRMATION_GRACE,
   type CcipConfig,
   type LocalCcipConfig,
-} from "../config/types";
+} from "../../lib/config/types";
 import type {
   CCIPLocalSimulator,
   CrossChainAssetEscrow,

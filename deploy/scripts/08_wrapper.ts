@@ -1,5 +1,5 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext } from "../lib/context";
+import { loadContext } from "../../lib/deploy/context";
 import {
   accessManager,
   asDeployerWithRoles,
@@ -7,9 +7,9 @@ import {
   deployProxy,
   recorded,
   wireFunctionRoles,
-} from "../lib/deploy";
-import { registerFundAccount } from "../lib/fund-accounts";
-import { WRAPPER_ROLES } from "../lib/roles";
+} from "../../lib/deploy/deploy";
+import { registerFundAccount } from "../../lib/deploy/fund-accounts";
+import { WRAPPER_ROLES } from "../../lib/deploy/roles";
 import type { IdentityRegistry, WrappedFundToken } from "../../typechain-types";
 
 /** Name and symbol of the wrapped token, derived from the fund's. */

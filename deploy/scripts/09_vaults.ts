@@ -1,6 +1,6 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext } from "../lib/context";
-import { asDeployerWithRoles, deployPlain, ensure, recorded } from "../lib/deploy";
+import { loadContext } from "../../lib/deploy/context";
+import { asDeployerWithRoles, deployPlain, ensure, recorded } from "../../lib/deploy/deploy";
 import type { IFundManager, IFundToken } from "../../typechain-types";
 
 /** Deployment record of the ERC-7575 entry point of a stablecoin. */

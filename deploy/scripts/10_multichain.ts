@@ -1,8 +1,8 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { getAddress } from "ethers";
-import { loadContext } from "../lib/context";
-import { loadFundConfig, LOCAL_NETWORKS } from "../config/validate";
-import { deployHomeSide, deploySatelliteSide } from "../lib/multichain-deploy";
+import { loadContext } from "../../lib/deploy/context";
+import { loadFundConfig, LOCAL_NETWORKS } from "../../lib/config/validate";
+import { deployHomeSide, deploySatelliteSide } from "../../lib/deploy/multichain-deploy";
 
 /**
  * Issue 18 (docs/MULTICHAIN.md "Deployment across networks"): the fund on several chains.

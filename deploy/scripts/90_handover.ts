@@ -1,10 +1,10 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { loadContext } from "../lib/context";
-import { accessManager } from "../lib/deploy";
-import { holder } from "../lib/holders";
-import { pendingLanes } from "../lib/multichain-deploy";
-import { ROLE_IDS, type RoleName } from "../lib/roles";
-import type { RoleHolderName } from "../config/types";
+import { loadContext } from "../../lib/deploy/context";
+import { accessManager } from "../../lib/deploy/deploy";
+import { holder } from "../../lib/deploy/holders";
+import { pendingLanes } from "../../lib/deploy/multichain-deploy";
+import { ROLE_IDS, type RoleName } from "../../lib/deploy/roles";
+import type { RoleHolderName } from "../../lib/config/types";
 
 /** Which config holder receives each role, and with which execution delay. */
 function grants(delays: { issuer: number; admin: number }): [RoleName, RoleHolderName, number][] {

@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { BrowserProvider, type ContractRunner, type Eip1193Provider } from "ethers";
-import type { MultichainConfig } from "../../deploy/lib/multichain-config";
-import { satelliteRecord } from "../../deploy/lib/multichain-deploy";
-import { capTableAcrossChains, type ConsolidatedCapTable } from "./bridge";
+import type { MultichainConfig } from "../../lib/deploy/multichain-config";
+import { satelliteRecord } from "../../lib/deploy/multichain-deploy";
+import { capTableAcrossChains, type ConsolidatedCapTable } from "../../lib/bridge";
 import type { FundBurnMintPool, FundLockReleasePool, IFundToken } from "../../typechain-types";
 
 type Companions = Record<

@@ -1,7 +1,7 @@
 /**
  * When the demo (scripts/demo.ts) does what, as a pure function of the chain's clock when it starts: the demo
  * runs the same lifecycle whatever the day and hour it is started, on the bond-market calendar
- * (scripts/lib/market-calendar.ts).
+ * (lib/market-calendar.ts).
  *
  * - Launch: the first Monday that is a business day and whose 08:00 New York is at least an hour ahead of the
  *   chain's clock. The demo moves the chain's clock there before it deploys, so the NAV round the deploy scripts
@@ -23,7 +23,7 @@ import {
   utcDate,
   weekdayName,
   type IsoDate,
-} from "./market-calendar";
+} from "../../lib/market-calendar";
 
 /** Calendar days the demo runs, from the launch day. */
 export const DEMO_DAYS = 30;

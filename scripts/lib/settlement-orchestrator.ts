@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { getAddress } from "ethers";
-import { deploymentBlock } from "./log-scan";
-import { loadFundConfig, LOCAL_NETWORKS } from "../../deploy/config/validate";
+import { deploymentBlock } from "../../lib/log-scan";
+import { loadFundConfig, LOCAL_NETWORKS } from "../../lib/config/validate";
 import {
   DEFAULT_SERVICE,
   validateConfig,

@@ -1,6 +1,6 @@
 /**
  * Issue 18 (docs/MULTICHAIN.md): the bridge tasks on the network Hardhat is connected to. They print what
- * scripts/lib/bridge.ts computes:
+ * lib/bridge.ts computes:
  *
  *   bridge:send     --token --pool --router --dest <selector> --to <receiver> --amount <tokens> [--quote-only]
  *   bridge:status   [--pool <this chain's pool>] --source <selector> --nonce <n>   (and the arrivals waiting)
@@ -32,14 +32,14 @@ import {
 } from "./context";
 import { ExecFlags, PerformResult, perform, resolveHolder, roleLabel, withExecutionFlags } from "./execute";
 import { parseAddress, parseTokenAmount } from "./inputs";
-import { CallRevertedError, simulateCall } from "../lib/safe";
+import { CallRevertedError, simulateCall } from "../../lib/safe";
 import {
   capTableAcrossChains,
   quoteTransfer,
   sendTransfer,
   transferStatus,
   waitingArrivals,
-} from "../lib/bridge";
+} from "../../lib/bridge";
 import type {
   AccessManager,
   FundBurnMintPool,
@@ -68,7 +68,7 @@ async function at<T>(hre: HardhatRuntimeEnvironment, abi: string, address: strin
  */
 export async function poolAddress(hre: HardhatRuntimeEnvironment, given: unknown): Promise<string> {
   if (given !== undefined && given !== null && given !== "") return parseAddress("pool", given);
-  const { satelliteRecord } = await import("../../deploy/lib/multichain-deploy");
+  const { satelliteRecord } = await import("../../lib/deploy/multichain-deploy");
   const network = hre.network.name;
   const names = ["FundLockReleasePool", satelliteRecord(network, "FundBurnMintPool")];
   for (const name of names) {
@@ -261,7 +261,7 @@ async function parkedArrivalTask(
  */
 export async function exportChainsAcross(hre: HardhatRuntimeEnvironment, out: string) {
   if (typeof out !== "string" || out.trim() === "") throw new TaskInputError("--out is required");
-  const { loadContext } = await import("../../deploy/lib/context");
+  const { loadContext } = await import("../../lib/deploy/context");
   const mc = (await loadContext(hre)).config.multichain;
   if (!mc) throw new TaskInputError(`the fund config of ${hre.network.name} has no multichain deployment`);
   const { exportChainsCapTable } = await import("../lib/captable-chains");

@@ -9,13 +9,13 @@ import * as path from "path";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import { Interface, ZeroAddress, getAddress, id, type Log } from "ethers";
-import { classNames } from "../lib/classes";
-import { unpackRecord } from "../lib/investor-record";
-import { scanLogs, deploymentBlock } from "../lib/log-scan";
+import { classNames } from "../../lib/classes";
+import { unpackRecord } from "../../lib/investor-record";
+import { scanLogs, deploymentBlock } from "../../lib/log-scan";
 import { OpsContext, PLUGIN_NAME, TaskInputError, guarded, runTask, say, tokens } from "./context";
 import { parseInteger } from "./inputs";
 import { walletIndex } from "./chain";
-import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
+import { bulkReader, mapLimit, rpcConcurrency } from "../../lib/parallel";
 
 export interface CapTableRow {
   identity: string;

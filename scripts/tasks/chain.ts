@@ -3,10 +3,10 @@
  * every investor identity (rebuilt from the registry's events).
  */
 import { getAddress } from "ethers";
-import { unpackRecord, isRegisteredRecord, type InvestorRecordFields } from "../lib/investor-record";
-import { buildWalletIndex, type WalletIndex } from "../lib/registry-index";
-import { deploymentBlock } from "../lib/log-scan";
-import { bulkReader, rpcConcurrency } from "../lib/parallel";
+import { unpackRecord, isRegisteredRecord, type InvestorRecordFields } from "../../lib/investor-record";
+import { buildWalletIndex, type WalletIndex } from "../../lib/registry-index";
+import { deploymentBlock } from "../../lib/log-scan";
+import { bulkReader, rpcConcurrency } from "../../lib/parallel";
 import { OpsContext, TaskInputError } from "./context";
 import { flag } from "./inputs";
 

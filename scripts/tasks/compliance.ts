@@ -5,10 +5,10 @@
  */
 import { task, types } from "hardhat/config";
 import { ZeroAddress, getAddress } from "ethers";
-import { deploymentBlock, scanLogs } from "../lib/log-scan";
-import { RESTRICTION, RESTRICTIONS, RULES, restrictionMessage } from "../lib/compliance-rules";
-import { simulateCall } from "../lib/safe";
-import { classNames } from "../lib/classes";
+import { deploymentBlock, scanLogs } from "../../lib/log-scan";
+import { RESTRICTION, RESTRICTIONS, RULES, restrictionMessage } from "../../lib/compliance-rules";
+import { simulateCall } from "../../lib/safe";
+import { classNames } from "../../lib/classes";
 import {
   OpsContext,
   TaskInputError,
@@ -44,7 +44,7 @@ export interface Explanation {
   code: number;
   /** Restriction name, e.g. "RECIPIENT_COUNTRY_RESTRICTED". */
   name: string;
-  /** "NAME: text" as in scripts/lib/compliance-rules.ts. */
+  /** "NAME: text" as in lib/compliance-rules.ts. */
   message: string;
   /** The rule's parameters that decided it, when a compliance rule refused. */
   detail?: string;

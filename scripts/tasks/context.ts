@@ -9,12 +9,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ErrorFragment, Interface, formatUnits, getAddress } from "ethers";
-import { formatDuration, formatIsoTime, formatNamedArgs, type FormatContext } from "../lib/format";
-import { loadFund, type Fund } from "../lib/fund";
-import { CallRevertedError, revertDataOf } from "../lib/safe";
-import { UnauthorizedManagedCallError } from "../lib/governance";
-import { ROLE_HOLDERS } from "../../deploy/config/types";
-import { closeBulkReader } from "../lib/parallel";
+import { formatDuration, formatIsoTime, formatNamedArgs, type FormatContext } from "../../lib/format";
+import { loadFund, type Fund } from "../../lib/fund";
+import { CallRevertedError, revertDataOf } from "../../lib/safe";
+import { UnauthorizedManagedCallError } from "../../lib/governance";
+import { ROLE_HOLDERS } from "../../lib/config/types";
+import { closeBulkReader } from "../../lib/parallel";
 
 /** Name under which Hardhat reports our errors ("Error in plugin fund-ops: ..."). */
 export const PLUGIN_NAME = "fund-ops";
@@ -231,12 +231,12 @@ export function tokens(amount: bigint): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** Unix seconds as an ISO date-time (UTC) (scripts/lib/format.ts). */
+/** Unix seconds as an ISO date-time (UTC) (lib/format.ts). */
 export function isoTime(seconds: number | bigint): string {
   return formatIsoTime(seconds);
 }
 
-/** A duration in seconds as e.g. "2d 3h 4m 5s" (scripts/lib/format.ts). */
+/** A duration in seconds as e.g. "2d 3h 4m 5s" (lib/format.ts). */
 export function duration(seconds: number | bigint): string {
   return formatDuration(seconds);
 }
@@ -266,7 +266,7 @@ export function revertDataFrom(error: unknown): string | undefined {
 
 /**
  * `Name(arg=value, ...)` of a custom error's revert data, decoded with the first interface knowing it, each argument
- * in its unit with the raw value beside it (scripts/lib/format.ts).
+ * in its unit with the raw value beside it (lib/format.ts).
  */
 export function describeRevert(
   data: string,

@@ -10,7 +10,7 @@
  */
 import type { ConfigurableTaskDefinition } from "hardhat/types";
 import { BaseContract, Interface, TransactionReceipt, getAddress } from "ethers";
-import type { RoleActor, HolderRecord } from "../lib/fund";
+import type { RoleActor, HolderRecord } from "../../lib/fund";
 import {
   CallRevertedError,
   buildProposal,
@@ -18,7 +18,7 @@ import {
   readSafeState,
   simulateCall,
   txBuilderBatch,
-} from "../lib/safe";
+} from "../../lib/safe";
 import {
   listProposals,
   nextNonce,
@@ -26,13 +26,13 @@ import {
   supersede,
   writeProposal,
   type ChainView,
-} from "../lib/safe-queue";
-import { TxService, serviceUrl, serviceUrlVariable } from "../lib/safe-service";
-import { PUBLIC_ROLE, accessManagerInterface } from "../lib/governance";
-import { ROLE_HOLDERS } from "../../deploy/config/types";
-import { ROLE_IDS } from "../../deploy/lib/roles";
-import { isRegisteredRecord, unpackRecord } from "../lib/investor-record";
-import { classNames } from "../lib/classes";
+} from "../../lib/safe-queue";
+import { TxService, serviceUrl, serviceUrlVariable } from "../../lib/safe-service";
+import { PUBLIC_ROLE, accessManagerInterface } from "../../lib/governance";
+import { ROLE_HOLDERS } from "../../lib/config/types";
+import { ROLE_IDS } from "../../lib/deploy/roles";
+import { isRegisteredRecord, unpackRecord } from "../../lib/investor-record";
+import { classNames } from "../../lib/classes";
 import {
   OpsContext,
   TaskInputError,
@@ -131,7 +131,7 @@ export function addressOf(contract: BaseContract): string {
   return getAddress((contract as unknown as { target: string }).target);
 }
 
-/** The role's name in deploy/lib/roles.ts, or its id. */
+/** The role's name in lib/deploy/roles.ts, or its id. */
 export function roleLabel(id: bigint): string {
   const entry = Object.entries(ROLE_IDS).find(([, v]) => v === id);
   return entry ? entry[0] : `role ${id}`;
@@ -522,7 +522,7 @@ export async function chainView(ctx: OpsContext, safe: string, nonce: bigint): P
 }
 
 /**
- * Writes each call as a Safe transaction of the holder's Safe into the queue (scripts/lib/safe-queue.ts), with
+ * Writes each call as a Safe transaction of the holder's Safe into the queue (lib/safe-queue.ts), with
  * consecutive nonces after the last pending one (or at `--nonce`, replacing what is pending there), and prints
  * where, with what the owners do next.
  */

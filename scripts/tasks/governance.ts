@@ -6,11 +6,11 @@
  */
 import { task, types } from "hardhat/config";
 import { getAddress, type Log } from "ethers";
-import { execSafeTransaction, simulateCall } from "../lib/safe";
-import { accessManagerInterface } from "../lib/governance";
-import { deploymentBlock, scanLogs } from "../lib/log-scan";
-import { formatDuration, formatIsoTime } from "../lib/format";
-import { ROLE_HOLDERS } from "../../deploy/config/types";
+import { execSafeTransaction, simulateCall } from "../../lib/safe";
+import { accessManagerInterface } from "../../lib/governance";
+import { deploymentBlock, scanLogs } from "../../lib/log-scan";
+import { formatDuration, formatIsoTime } from "../../lib/format";
+import { ROLE_HOLDERS } from "../../lib/config/types";
 import {
   OpsContext,
   TaskInputError,

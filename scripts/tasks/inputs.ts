@@ -1,14 +1,18 @@
 /**
  * Parsers of task arguments. Each takes the argument's name as the user typed it (e.g. "--kyc-expiry") and
  * throws a {@link TaskInputError} naming it and the bad value; none reads the chain, so they run before
- * anything else. The rules are those of the investor CSV (scripts/lib/investors-csv.ts): one operator, one
+ * anything else. The rules are those of the investor CSV (lib/investors-csv.ts): one operator, one
  * set of formats.
  */
 import { ZeroAddress, getAddress } from "ethers";
 import { TaskInputError } from "./context";
-import { INVESTOR_CLASS_BITS, isClassName } from "../lib/classes";
-import { COUNTRY_EXAMPLES, isIsoCountry } from "../lib/countries";
-import { FUND_ACCOUNT_CLASS, FUND_ACCOUNT_CLASS_REFUSAL, INVESTOR_ONLY_CLASSES } from "../lib/investors-csv";
+import { INVESTOR_CLASS_BITS, isClassName } from "../../lib/classes";
+import { COUNTRY_EXAMPLES, isIsoCountry } from "../../lib/countries";
+import {
+  FUND_ACCOUNT_CLASS,
+  FUND_ACCOUNT_CLASS_REFUSAL,
+  INVESTOR_ONLY_CLASSES,
+} from "../../lib/investors-csv";
 
 /** Decimals of the fund token. */
 export const TOKEN_DECIMALS = 18;
@@ -101,7 +105,7 @@ export function parseInteger(name: string, value: unknown, min: number, max: num
   return n;
 }
 
-/** An officially assigned ISO 3166-1 numeric country code (scripts/lib/countries.ts). */
+/** An officially assigned ISO 3166-1 numeric country code (lib/countries.ts). */
 export function parseCountry(name: string, value: unknown): number {
   const v = text(name, typeof value === "number" ? String(value) : value);
   const code = /^\d{1,4}$/.test(v) ? Number(v) : NaN;
@@ -114,7 +118,7 @@ export function parseCountry(name: string, value: unknown): number {
 }
 
 /**
- * Investor class names of scripts/lib/classes.ts separated by `,`, `|` or `;` (e.g. "accredited,us_person");
+ * Investor class names of lib/classes.ts separated by `,`, `|` or `;` (e.g. "accredited,us_person");
  * "none" or an empty string for no class. Returns the flag word. The `protocol` class is refused: it is
  * reserved for the fund's own accounts, which the deploy scripts register.
  */

@@ -10,10 +10,10 @@ import {
   parseInvestorCsv,
   type Registration,
   type RejectedRow,
-} from "../lib/investors-csv";
-import { classNames } from "../lib/classes";
-import { COUNTRY_MODE, RULES } from "../lib/compliance-rules";
-import { countryLabel } from "../lib/countries";
+} from "../../lib/investors-csv";
+import { classNames } from "../../lib/classes";
+import { COUNTRY_MODE, RULES } from "../../lib/compliance-rules";
+import { countryLabel } from "../../lib/countries";
 import { OpsContext, TaskInputError, isoTime, runTask, say, tokens } from "./context";
 import { ExecFlags, PerformResult, Step, perform, withExecutionFlags } from "./execute";
 import {
@@ -27,8 +27,8 @@ import {
 } from "./inputs";
 import { chainNow, recordOf, requireRegistered, walletIndex, type WalletRecord } from "./chain";
 import { sourceLine } from "./sources";
-import { isRegisteredRecord, unpackRecord } from "../lib/investor-record";
-import { bulkReader, rpcConcurrency } from "../lib/parallel";
+import { isRegisteredRecord, unpackRecord } from "../../lib/investor-record";
+import { bulkReader, rpcConcurrency } from "../../lib/parallel";
 
 /**
  * Largest batch of `batchRegisterInvestor`, and the default: about 29,000 gas a row measured (bench/results/ops.md),
@@ -177,7 +177,7 @@ export function printRejected(rejected: RejectedRow[]): void {
 }
 
 /**
- * Checks every row of an investor CSV (format in scripts/lib/investors-csv.ts, including each wallet's registry
+ * Checks every row of an investor CSV (format in lib/investors-csv.ts, including each wallet's registry
  * record), prints the rejected rows and stops unless `skipInvalid`, then registers the valid rows with
  * `batchRegisterInvestor` in batches of `batchSize`, printing each batch as it is sent. A row whose wallet the
  * registry already holds with the row's data (an earlier run of the file stopped halfway) is skipped, neither sent

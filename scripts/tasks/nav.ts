@@ -5,7 +5,7 @@
  */
 import { task, types } from "hardhat/config";
 import { formatUnits, getAddress, toBeHex } from "ethers";
-import { formatDuration, formatUsd, formatValue } from "../lib/format";
+import { formatDuration, formatUsd, formatValue } from "../../lib/format";
 import type { NavPublisher } from "../../typechain-types";
 import {
   OpsContext,

@@ -14,9 +14,9 @@ import { task, types } from "hardhat/config";
 import { Interface, formatUnits, getAddress, type LogDescription } from "ethers";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import { IFundManagerTypes } from "../../lib/generated/contracts";
-import type { HolderRecord, RoleActor } from "../lib/fund";
-import { execSafeTransaction, simulateCall } from "../lib/safe";
-import { deploymentBlock, scanLogs } from "../lib/log-scan";
+import type { HolderRecord, RoleActor } from "../../lib/fund";
+import { execSafeTransaction, simulateCall } from "../../lib/safe";
+import { deploymentBlock, scanLogs } from "../../lib/log-scan";
 import {
   OpsContext,
   TaskInputError,
@@ -45,7 +45,7 @@ import {
 } from "./execute";
 import { exclusive, flag, parseAddress, parseDecimal, parseInteger } from "./inputs";
 import { chainNow, recordOf, requireRegistered } from "./chain";
-import { bulkReader, mapLimit, rpcConcurrency } from "../lib/parallel";
+import { bulkReader, mapLimit, rpcConcurrency } from "../../lib/parallel";
 
 /**
  * Largest number of queue positions one settlement transaction examines: about 75,000 gas per request

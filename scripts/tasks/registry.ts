@@ -5,8 +5,8 @@
  * passed (or writes both Safe transactions for offline signing).
  */
 import { task, types } from "hardhat/config";
-import { FUND_ACCOUNT_CLASS } from "../lib/investors-csv";
-import { classNames } from "../lib/classes";
+import { FUND_ACCOUNT_CLASS } from "../../lib/investors-csv";
+import { classNames } from "../../lib/classes";
 import { OpsContext, TaskInputError, runTask } from "./context";
 import { ExecFlags, PerformResult, perform, withExecutionFlags } from "./execute";
 import { parseAddress } from "./inputs";

@@ -2,19 +2,19 @@
  * `roles:show`: who governs the fund, read from the AccessManager. For every role: its admin and guardian, the
  * grant delay, each member (from the RoleGranted/RoleRevoked history, checked with `hasRole`) with its
  * execution delay and, for a Safe, its owners and threshold; and the functions wired to it (from the
- * TargetFunctionRoleUpdated history). The wiring is compared with deploy/lib/roles.ts, function by function,
+ * TargetFunctionRoleUpdated history). The wiring is compared with lib/deploy/roles.ts, function by function,
  * with `getTargetFunctionRole`.
  */
 import { task } from "hardhat/config";
 import { Contract, Interface, getAddress, type InterfaceAbi } from "ethers";
-import { DEPLOYMENT_ROLES, ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
-import { accessManagerInterface } from "../lib/governance";
-import { safeArtifacts } from "../lib/safe";
-import { scanLogs, deploymentBlock } from "../lib/log-scan";
+import { DEPLOYMENT_ROLES, ROLE_IDS, type FunctionRoles, type RoleName } from "../../lib/deploy/roles";
+import { accessManagerInterface } from "../../lib/governance";
+import { safeArtifacts } from "../../lib/safe";
+import { scanLogs, deploymentBlock } from "../../lib/log-scan";
 import { OpsContext, duration, runTask, say } from "./context";
 import { roleLabel } from "./execute";
 
-/** The role map of deploy/lib/roles.ts for each recorded deployment it covers. */
+/** The role map of lib/deploy/roles.ts for each recorded deployment it covers. */
 export const EXPECTED_FUNCTION_ROLES: Readonly<Record<string, FunctionRoles>> = DEPLOYMENT_ROLES;
 
 export interface RoleMember {
@@ -40,7 +40,7 @@ export interface RoleReport {
 
 export interface RolesReport {
   roles: RoleReport[];
-  /** Differences between the chain and deploy/lib/roles.ts ("FundToken.pause: chain GUARDIAN, roles.ts ISSUER"). */
+  /** Differences between the chain and lib/deploy/roles.ts ("FundToken.pause: chain GUARDIAN, roles.ts ISSUER"). */
   mismatches: string[];
   /** Admin delay of each target that has one. */
   targetAdminDelays: Record<string, bigint>;
@@ -155,13 +155,13 @@ export async function showRoles(ctx: OpsContext): Promise<RolesReport> {
       for (const fn of fns) {
         const fragment = iface?.getFunction(fn);
         if (!fragment) {
-          mismatches.push(`${name}.${fn}: not in the deployed ABI (deploy/lib/roles.ts says ${role})`);
+          mismatches.push(`${name}.${fn}: not in the deployed ABI (lib/deploy/roles.ts says ${role})`);
           continue;
         }
         const onChain = await manager.getTargetFunctionRole(target, fragment.selector);
         if (onChain !== ROLE_IDS[role]) {
           mismatches.push(
-            `${name}.${fn}: wired to ${roleLabel(onChain)} on chain, deploy/lib/roles.ts says ${role}`,
+            `${name}.${fn}: wired to ${roleLabel(onChain)} on chain, lib/deploy/roles.ts says ${role}`,
           );
         }
       }
@@ -195,9 +195,9 @@ export async function showRoles(ctx: OpsContext): Promise<RolesReport> {
   }
   for (const [name, delay] of Object.entries(targetAdminDelays))
     say(`admin delay of ${name}: ${duration(delay)}`);
-  if (mismatches.length === 0) say("Function wiring matches deploy/lib/roles.ts.");
+  if (mismatches.length === 0) say("Function wiring matches lib/deploy/roles.ts.");
   else {
-    say(`${mismatches.length} difference(s) with deploy/lib/roles.ts:`);
+    say(`${mismatches.length} difference(s) with lib/deploy/roles.ts:`);
     for (const m of mismatches) say(`  ${m}`);
   }
   return { roles, mismatches, targetAdminDelays };

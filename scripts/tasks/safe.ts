@@ -1,8 +1,8 @@
 /**
- * The queue of Safe transactions written for owners who sign elsewhere (scripts/lib/safe-queue.ts): list what is
+ * The queue of Safe transactions written for owners who sign elsewhere (lib/safe-queue.ts): list what is
  * pending (`safe:pending`), add an owner's signature (`safe:sign`, from a local key or a signature made elsewhere),
  * send what has its signatures in nonce order (`safe:execute`), and write the on-chain rejection of a nonce
- * (`safe:reject`). With a Transaction Service configured for the network (scripts/lib/safe-service.ts), signatures go
+ * (`safe:reject`). With a Transaction Service configured for the network (lib/safe-service.ts), signatures go
  * to it and are read back from it.
  */
 import { task, types } from "hardhat/config";
@@ -23,7 +23,7 @@ import {
   type OwnerSignature,
   type SafeProposal,
   type SafeState,
-} from "../lib/safe";
+} from "../../lib/safe";
 import {
   entryStatus,
   listProposals,
@@ -35,9 +35,9 @@ import {
   writeProposal,
   type EntryStatus,
   type QueueEntry,
-} from "../lib/safe-queue";
-import { ROLE_HOLDERS } from "../../deploy/config/types";
-import type { HolderRecord } from "../lib/fund";
+} from "../../lib/safe-queue";
+import { ROLE_HOLDERS } from "../../lib/config/types";
+import type { HolderRecord } from "../../lib/fund";
 import {
   OpsContext,
   TaskInputError,

@@ -9,17 +9,17 @@ import { getAddress, keccak256, type Contract, type Log, type Signer } from "eth
 import { OpsContext, TaskInputError, isoTime, runTask, say } from "./context";
 import { parseAddress } from "./inputs";
 import { recordOf } from "./chain";
-import { scanLogs, deploymentBlock } from "../lib/log-scan";
-import { unpackRecord } from "../lib/investor-record";
-import { classNames } from "../lib/classes";
+import { scanLogs, deploymentBlock } from "../../lib/log-scan";
+import { unpackRecord } from "../../lib/investor-record";
+import { classNames } from "../../lib/classes";
 import {
   ATTESTATION_STATUS,
   CLAIM_STATUS,
   SOURCE_NAMES,
   decodeClaimData,
   onchainIdAbi,
-} from "../lib/identity-sources";
-import { easArtifact } from "../../deploy/lib/eas";
+} from "../../lib/identity-sources";
+import { easArtifact } from "../../lib/deploy/eas";
 import type { AttestationSource, OnchainIdSource } from "../../typechain-types";
 
 const ZERO = "0x0000000000000000000000000000000000000000";

@@ -7,7 +7,7 @@ import { OpsContext, TaskInputError, runTask, tokens } from "./context";
 import { ExecFlags, PerformResult, Step, perform, withExecutionFlags } from "./execute";
 import { parseAddress, parseTokenAmount, parseTokenAmountOrAll } from "./inputs";
 import { requireRegistered } from "./chain";
-import { classNames } from "../lib/classes";
+import { classNames } from "../../lib/classes";
 
 // ------------------------------------------------------------------------------------------------ freeze
 

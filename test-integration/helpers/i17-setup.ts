@@ -17,8 +17,8 @@
 import * as fs from "fs";
 import hre from "hardhat";
 import { ContractFactory, MaxUint256, parseUnits } from "ethers";
-import { loadFund } from "../../scripts/lib/fund";
-import { INVESTOR_CLASS_BITS } from "../../scripts/lib/classes";
+import { loadFund } from "../../lib/fund";
+import { INVESTOR_CLASS_BITS } from "../../lib/classes";
 
 const FIRST_INVESTOR = 26;
 const INVESTORS = Number(process.env.I17_INVESTORS ?? "10");

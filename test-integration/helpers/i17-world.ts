@@ -24,7 +24,7 @@ import {
   type IFundToken,
   type MockBlockingStablecoin,
 } from "../../typechain-types";
-import { execSafeTransaction } from "../../scripts/lib/safe";
+import { execSafeTransaction } from "../../lib/safe";
 import { endToEndIdOf } from "../../services/orchestrator/orchestrator";
 import { rpc, sleep } from "./i17-processes";
 

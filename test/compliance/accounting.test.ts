@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { ALL_RULES } from "../../scripts/lib/compliance-rules";
+import { ALL_RULES } from "../../lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,

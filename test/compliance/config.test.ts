@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import type { Interface } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ALL_RULES } from "../../scripts/lib/compliance-rules";
-import { COMPLIANCE_ROLES, ROLE_IDS, type RoleName } from "../../deploy/lib/roles";
-import { execSafeTransaction } from "../../scripts/lib/safe";
+import { ALL_RULES } from "../../lib/compliance-rules";
+import { COMPLIANCE_ROLES, ROLE_IDS, type RoleName } from "../../lib/deploy/roles";
+import { execSafeTransaction } from "../../lib/safe";
 import {
   CLASS,
   COUNTRY,

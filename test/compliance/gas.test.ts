@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { ALL_RULES } from "../../scripts/lib/compliance-rules";
+import { ALL_RULES } from "../../lib/compliance-rules";
 import { DAY, DEPLOYED_RULES, IDS, RULES, castFixture, configure, issue, tokens } from "./helpers";
 
 /** Alice and Bob hold 10,000 each (issued with the deployed rules); a 30-day lockup period is configured. */

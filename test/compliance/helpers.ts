@@ -8,9 +8,9 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { getAddress, id, parseUnits, type BaseContract, type TransactionResponse } from "ethers";
-import type { RoleHolderName } from "../../deploy/config/types";
-import type { Fund } from "../../scripts/lib/fund";
-import { RULES, RESTRICTION } from "../../scripts/lib/compliance-rules";
+import type { RoleHolderName } from "../../lib/config/types";
+import type { Fund } from "../../lib/fund";
+import { RULES, RESTRICTION } from "../../lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,

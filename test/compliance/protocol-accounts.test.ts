@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { ALL_RULES } from "../../scripts/lib/compliance-rules";
+import { ALL_RULES } from "../../lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,

@@ -7,7 +7,7 @@ import hardhatConfig from "../../deploy/config/hardhat";
 import localhostConfig from "../../deploy/config/localhost";
 import sepoliaConfig from "../../deploy/config/sepolia";
 import mainnetConfig from "../../deploy/config/mainnet";
-import { FundConfig, OFAC_EMBARGOED_COUNTRIES, REPLACE_ME } from "../../deploy/config/types";
+import { FundConfig, OFAC_EMBARGOED_COUNTRIES, REPLACE_ME } from "../../lib/config/types";
 import {
   FundConfigError,
   ValidationContext,
@@ -15,7 +15,7 @@ import {
   loadFundConfig,
   roleHolderThresholdProblems,
   validateFundConfig,
-} from "../../deploy/config/validate";
+} from "../../lib/config/validate";
 
 // Configs are mutated freely here, as an issuer's hand-edited file could be.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -767,7 +767,7 @@ describe("Fund config (deploy/config)", function () {
     });
 
     it("should refuse names that are not networks", function () {
-      expect(() => loadFundConfig("types")).to.throw('"types" is not a network name');
+      expect(() => loadFundConfig("main net")).to.throw('"main net" is not a network name');
       expect(() => loadFundConfig("../hardhat")).to.throw('"../hardhat" is not a network name');
     });
   });

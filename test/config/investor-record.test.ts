@@ -12,19 +12,19 @@ import {
   INVESTOR_CLASS_NAMES,
   classBits,
   classNames,
-} from "../../scripts/lib/classes";
+} from "../../lib/classes";
 import {
   InvestorRecordFields,
   isRegisteredRecord,
   packRecord,
   unpackRecord,
-} from "../../scripts/lib/investor-record";
-import { parseInvestorCsv } from "../../scripts/lib/investors-csv";
+} from "../../lib/investor-record";
+import { parseInvestorCsv } from "../../lib/investors-csv";
 
 const SOURCE = path.join(__dirname, "../../contracts/identity/InvestorRecord.sol");
 const MAX_ADDRESS = "0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF";
 
-describe("Investor classes and records (scripts/lib/classes.ts, investor-record.ts)", function () {
+describe("Investor classes and records (lib/classes.ts, investor-record.ts)", function () {
   describe("class bits", function () {
     it("should match every flag of InvestorClasses in InvestorRecord.sol, and nothing else", function () {
       const source = fs.readFileSync(SOURCE, "utf8");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { getAddress, id } from "ethers";
-import { CSV_COLUMNS, parseInvestorCsv } from "../../scripts/lib/investors-csv";
+import { CSV_COLUMNS, parseInvestorCsv } from "../../lib/investors-csv";
 
 /** 2026-01-01T00:00:00Z: "now" for every test, so dates stay in the future whatever the clock says. */
 const NOW = Date.UTC(2026, 0, 1) / 1000;
@@ -31,7 +31,7 @@ function breakChecksum(address: string): string {
 
 const unix = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 
-describe("Investor CSV (scripts/lib/investors-csv.ts)", function () {
+describe("Investor CSV (lib/investors-csv.ts)", function () {
   describe("parseInvestorCsv", function () {
     describe("when every row is valid", function () {
       it("should return one registration per row, with checksummed addresses, class bits and expiry seconds", async function () {

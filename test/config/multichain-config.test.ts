@@ -1,5 +1,5 @@
 /**
- * Issue 18: the validator of a fund deployed across networks (deploy/lib/multichain-config.ts) refuses inconsistent
+ * Issue 18: the validator of a fund deployed across networks (lib/deploy/multichain-config.ts) refuses inconsistent
  * chains and lanes before anything is sent.
  */
 import { expect } from "chai";
@@ -8,7 +8,7 @@ import {
   multichainProblems,
   validateMultichain,
   type MultichainConfig,
-} from "../../deploy/lib/multichain-config";
+} from "../../lib/deploy/multichain-config";
 
 const A = (n: number) => "0x" + n.toString(16).padStart(40, "0");
 

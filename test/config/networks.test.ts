@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { missingNetworkProblem, remoteNetworks, requestedNetwork } from "../../scripts/lib/networks";
+import { missingNetworkProblem, remoteNetworks, requestedNetwork } from "../../lib/networks";
 
-describe("hardhat.config networks (scripts/lib/networks.ts)", function () {
+describe("hardhat.config networks (lib/networks.ts)", function () {
   describe("remoteNetworks", function () {
     it("should define only the networks whose RPC URL is set, with the deployer key when set", function () {
       expect(remoteNetworks({})).to.deep.equal({});

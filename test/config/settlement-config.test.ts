@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { getAddress } from "ethers";
 import hardhatConfig from "../../deploy/config/hardhat";
-import { DEFAULT_CCIP_GAS_LIMIT, DEFAULT_CONFIRMATION_GRACE } from "../../deploy/config/types";
-import { FundConfigError, ValidationContext, validateFundConfig } from "../../deploy/config/validate";
+import { DEFAULT_CCIP_GAS_LIMIT, DEFAULT_CONFIRMATION_GRACE } from "../../lib/config/types";
+import { FundConfigError, ValidationContext, validateFundConfig } from "../../lib/config/validate";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = any;

@@ -26,7 +26,7 @@ import {
   newYorkTime,
   utcDate,
   weekdayName,
-} from "../../scripts/lib/market-calendar";
+} from "../../lib/market-calendar";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

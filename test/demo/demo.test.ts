@@ -16,7 +16,7 @@ import hre from "hardhat";
 import { clearSnapshots, time } from "@nomicfoundation/hardhat-network-helpers";
 import "../helpers/fund"; // quiet deploy logs
 import { main } from "../../scripts/demo";
-import { loadFund } from "../../scripts/lib/fund";
+import { loadFund } from "../../lib/fund";
 import { demoSchedule, demoTime, DEMO_DAYS } from "../../scripts/lib/demo-schedule";
 import {
   addDays,
@@ -25,7 +25,7 @@ import {
   isBusinessDay,
   utcDate,
   weekdayName,
-} from "../../scripts/lib/market-calendar";
+} from "../../lib/market-calendar";
 
 async function resetNetwork() {
   await hre.network.provider.send("hardhat_reset", []);

@@ -1,5 +1,5 @@
 /**
- * The bond-market calendar (scripts/lib/market-calendar.ts) against SIFMA's published full closures, the
+ * The bond-market calendar (lib/market-calendar.ts) against SIFMA's published full closures, the
  * observed-date rules and their exceptions, Easter, the business-day helpers, and New York time. Pure functions:
  * every date here is an argument, nothing reads the wall clock.
  */
@@ -21,7 +21,7 @@ import {
   nonBusinessReason,
   previousBusinessDay,
   weekdayName,
-} from "../../scripts/lib/market-calendar";
+} from "../../lib/market-calendar";
 
 /** SIFMA's recommended US full market closures (its yearly holiday recommendations), as observed dates. */
 const PUBLISHED: Record<number, string[]> = {
@@ -115,7 +115,7 @@ function newYorkClock(timestamp: number): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-describe("market calendar (scripts/lib/market-calendar.ts)", function () {
+describe("market calendar (lib/market-calendar.ts)", function () {
   describe("bondMarketClosures", function () {
     for (const [year, expected] of Object.entries(PUBLISHED)) {
       describe(`when the year is ${year}`, function () {

@@ -13,12 +13,12 @@ import { clearSnapshots } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress } from "ethers";
 import "../helpers/fund"; // quiet deploy logs
 import hardhatConfig from "../../deploy/config/hardhat";
-import type { FundConfig } from "../../deploy/config/types";
-import { setFundConfigOverride } from "../../deploy/lib/context";
-import { ROLE_IDS } from "../../deploy/lib/roles";
+import type { FundConfig } from "../../lib/config/types";
+import { setFundConfigOverride } from "../../lib/deploy/context";
+import { ROLE_IDS } from "../../lib/deploy/roles";
 import { rejection } from "../governance/model";
-import { createSafe, deploySafeInfrastructure } from "../../scripts/lib/safe";
-import { loadFund } from "../../scripts/lib/fund";
+import { createSafe, deploySafeInfrastructure } from "../../lib/safe";
+import { loadFund } from "../../lib/fund";
 
 const { deployments, ethers, network, upgrades } = hre;
 

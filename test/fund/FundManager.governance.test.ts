@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseUnits, ZeroAddress, type Interface } from "ethers";
 import config from "../../deploy/config/hardhat";
-import { FUND_MANAGER_ROLES, ROLE_IDS, type RoleName } from "../../deploy/lib/roles";
+import { FUND_MANAGER_ROLES, ROLE_IDS, type RoleName } from "../../lib/deploy/roles";
 import { CLASS } from "../helpers/fund";
 import { managerFixture, USDC, TOKENS, FLOW, ISSUER_DELAY } from "./fixtures";
 

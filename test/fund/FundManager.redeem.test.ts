@@ -15,7 +15,7 @@ import {
   type ManagerFixture,
 } from "./fixtures";
 import type { IFundToken } from "../../typechain-types";
-import { RULES } from "../../scripts/lib/compliance-rules";
+import { RULES } from "../../lib/compliance-rules";
 
 /**
  * {limitsFixture} after alice subscribed 5,000 USDC (4,995 tokens; 2,000 USDC kept as buffer, 2,995 sent to the

@@ -14,16 +14,16 @@ import {
   DAY,
   type FundFixture,
 } from "../helpers/fund";
-import type { Fund } from "../../scripts/lib/fund";
+import type { Fund } from "../../lib/fund";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import { FLOW, STATUS, HOLD } from "../helpers/fund-manager-enums";
-import { RESTRICTION as RESTRICTION_CODES } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION as RESTRICTION_CODES } from "../../lib/compliance-rules";
 
 export { FLOW, STATUS, HOLD };
 
 export const USDC = (value: string) => parseUnits(value, 6);
 export const TOKENS = (value: string) => parseUnits(value, 18);
-/** TransferRestrictions codes (generated, through scripts/lib/compliance-rules.ts). */
+/** TransferRestrictions codes (generated, through lib/compliance-rules.ts). */
 export const RESTRICTION = RESTRICTION_CODES;
 /** The ISSUER role's execution delay in deploy/config/hardhat.ts. */
 export const ISSUER_DELAY = 2 * DAY;

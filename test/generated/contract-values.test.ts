@@ -36,7 +36,7 @@ import {
   SettlementMessages,
   TransferRestrictions,
 } from "../../lib/generated/contracts";
-import { RESTRICTION, RESTRICTIONS } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION, RESTRICTIONS } from "../../lib/compliance-rules";
 import { AssetStatus, DvpStatus, MessageKind, PaymentStatus } from "../../services/orchestrator/core";
 import { queueFixture, TOKENS, USDC } from "../fund/fixtures";
 

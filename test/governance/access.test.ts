@@ -1,5 +1,5 @@
 /**
- * Access control of the deployed fund, generated from the role maps of deploy/lib/roles.ts and the holders of
+ * Access control of the deployed fund, generated from the role maps of lib/deploy/roles.ts and the holders of
  * docs/ROLES.md: every privileged function refuses every Safe without its role and an outsider; a delayed role
  * must schedule; one Safe owner alone can do nothing; the guardian pauses at once and cancels the issuer's
  * scheduled changes; the issuer's unpause and the admin's own operations wait their delays.
@@ -9,16 +9,10 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract } from "ethers";
 import { registerInvestor, mint, publishReserves, ONE, DAY } from "../helpers/fund";
-import { ROLE_IDS, type RoleName } from "../../deploy/lib/roles";
-import type { RoleHolderName } from "../../deploy/config/types";
-import type { Fund } from "../../scripts/lib/fund";
-import {
-  buildSafeTx,
-  encodeSignatures,
-  readSafeState,
-  safeArtifacts,
-  signSafeTx,
-} from "../../scripts/lib/safe";
+import { ROLE_IDS, type RoleName } from "../../lib/deploy/roles";
+import type { RoleHolderName } from "../../lib/config/types";
+import type { Fund } from "../../lib/fund";
+import { buildSafeTx, encodeSignatures, readSafeState, safeArtifacts, signSafeTx } from "../../lib/safe";
 import {
   governedContracts,
   governedFund,
@@ -47,7 +41,7 @@ function fixture() {
 }
 
 describe("access control of the deployed fund", function () {
-  describe("every privileged function (from deploy/lib/roles.ts)", function () {
+  describe("every privileged function (from lib/deploy/roles.ts)", function () {
     for (const { record, role, fn } of wiredFunctions()) {
       const holders = holdersOf(role);
       const others = SAFE_HOLDERS.filter((h) => !holders.includes(h));

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { createSafe, deploySafeInfrastructure, CallRevertedError } from "../../scripts/lib/safe";
+import { createSafe, deploySafeInfrastructure, CallRevertedError } from "../../lib/safe";
 import {
   UnauthorizedManagedCallError,
   cancelScheduled,
   executeScheduled,
   managedCall,
-} from "../../scripts/lib/governance";
+} from "../../lib/governance";
 
 // Role ids as in contracts/governance/Roles.sol.
 const ADMIN = 0n;
@@ -29,7 +29,7 @@ async function expectRejection(promise: Promise<unknown>, message: RegExp): Prom
   expect.fail(`expected a rejection matching ${message}`);
 }
 
-describe("Governance library (scripts/lib/governance.ts)", function () {
+describe("Governance library (lib/governance.ts)", function () {
   /**
    * Every role is held by a Safe: admin, issuer (with a one-day execution delay), transfer agent and
    * guardian (which guards the issuer role). The deployer hands ADMIN over to the admin Safe and renounces it.

@@ -1,6 +1,6 @@
 /**
  * The governance model the governance tests check: docs/ROLES.md parsed into typed tables, the role maps
- * exported by deploy/lib/roles.ts tied to deployment records, the contracts the AccessManager governs (read
+ * exported by lib/deploy/roles.ts tied to deployment records, the contracts the AccessManager governs (read
  * from the deployment records), the members of every role replayed from the AccessManager's events, and sample
  * arguments for any function of an ABI.
  *
@@ -12,12 +12,12 @@ import * as path from "path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract, Interface, ZeroAddress, getAddress, type JsonFragment, type ParamType } from "ethers";
-import * as roleModule from "../../deploy/lib/roles";
-import { ROLE_IDS, type FunctionRoles, type RoleName } from "../../deploy/lib/roles";
-import { ROLE_HOLDERS, type RoleHolderName } from "../../deploy/config/types";
+import * as roleModule from "../../lib/deploy/roles";
+import { ROLE_IDS, type FunctionRoles, type RoleName } from "../../lib/deploy/roles";
+import { ROLE_HOLDERS, type RoleHolderName } from "../../lib/config/types";
 import type { AccessManager } from "../../typechain-types";
-import type { Fund } from "../../scripts/lib/fund";
-import { execSafeTransaction } from "../../scripts/lib/safe";
+import type { Fund } from "../../lib/fund";
+import { execSafeTransaction } from "../../lib/safe";
 import { deployFundFixture } from "../helpers/fund";
 
 export const ROLES_DOC = path.join(__dirname, "..", "..", "docs", "ROLES.md");
@@ -216,7 +216,7 @@ export function readRolesSol(source = fs.readFileSync(ROLES_SOL, "utf8")): Recor
 // ------------------------------------------------------------------------------------------------ role maps
 
 /**
- * Every role map exported by deploy/lib/roles.ts: the exports named `*_ROLES` (a FunctionRoles each). A map added
+ * Every role map exported by lib/deploy/roles.ts: the exports named `*_ROLES` (a FunctionRoles each). A map added
  * there is picked up here, and the tests require a deployment record for it.
  */
 export const ROLE_MAPS: Readonly<Record<string, FunctionRoles>> = Object.fromEntries(
@@ -227,7 +227,7 @@ export const ROLE_MAPS: Readonly<Record<string, FunctionRoles>> = Object.fromEnt
 ) as Record<string, FunctionRoles>;
 
 /**
- * The role map of each deployment record, by export name, from deploy/lib/roles.ts's DEPLOYMENT_ROLES (the map
+ * The role map of each deployment record, by export name, from lib/deploy/roles.ts's DEPLOYMENT_ROLES (the map
  * the deploy scripts and roles:show use): e.g. FundToken -> TOKEN_ROLES.
  */
 export const RECORDS_WITH_NAMED_MAPS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -252,7 +252,7 @@ export function conventionalRecordName(mapName: string): string {
     .join("");
 }
 
-/** The name of the role map of a deployment record, if deploy/lib/roles.ts exports one. */
+/** The name of the role map of a deployment record, if lib/deploy/roles.ts exports one. */
 export function roleMapNameOf(record: string): string | undefined {
   const name = RECORDS_WITH_NAMED_MAPS[record] ?? conventionalMapName(record);
   return name in ROLE_MAPS ? name : undefined;
@@ -266,7 +266,7 @@ export function recordsOfRoleMap(mapName: string): string[] {
   return named.length > 0 ? named : [conventionalRecordName(mapName)];
 }
 
-/** Every (record, role, function) the role maps of deploy/lib/roles.ts wire, in a stable order. */
+/** Every (record, role, function) the role maps of lib/deploy/roles.ts wire, in a stable order. */
 export function wiredFunctions(): { record: string; mapName: string; role: RoleName; fn: string }[] {
   const out: { record: string; mapName: string; role: RoleName; fn: string }[] = [];
   for (const [mapName, map] of Object.entries(ROLE_MAPS)) {

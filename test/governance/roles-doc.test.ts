@@ -1,5 +1,5 @@
 /**
- * docs/ROLES.md, deploy/lib/roles.ts, deploy/config/hardhat.ts and the AccessManager of a fund deployed by the
+ * docs/ROLES.md, lib/deploy/roles.ts, deploy/config/hardhat.ts and the AccessManager of a fund deployed by the
  * deploy scripts say the same thing: which role calls which function, who holds each role with which delay,
  * who guards it, and that the deployer keeps nothing.
  */
@@ -8,8 +8,8 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract, getAddress } from "ethers";
 import hardhatConfig from "../../deploy/config/hardhat";
-import { ROLE_IDS, roleName, type RoleName } from "../../deploy/lib/roles";
-import { safeArtifacts } from "../../scripts/lib/safe";
+import { ROLE_IDS, roleName, type RoleName } from "../../lib/deploy/roles";
+import { safeArtifacts } from "../../lib/safe";
 import {
   ROLE_MAPS,
   governedFund,
@@ -52,9 +52,9 @@ async function fixture() {
   return { ...f, governed: [...f.governed.values()], deployer: getAddress(deployer) };
 }
 
-describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed AccessManager", function () {
+describe("docs/ROLES.md against lib/deploy/roles.ts, the config and the deployed AccessManager", function () {
   describe("the roles table", function () {
-    it("should list every role of deploy/lib/roles.ts with its id", function () {
+    it("should list every role of lib/deploy/roles.ts with its id", function () {
       expect(doc.roles.map((r) => [r.role, r.id])).to.deep.equal(Object.entries(ROLE_IDS));
     });
 
@@ -172,7 +172,7 @@ describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed
   });
 
   describe("the functions table", function () {
-    it("should list, contract by contract and role by role, exactly the functions of deploy/lib/roles.ts", function () {
+    it("should list, contract by contract and role by role, exactly the functions of lib/deploy/roles.ts", function () {
       const fromMaps: [string, RoleName, string[]][] = [];
       for (const [mapName, map] of Object.entries(ROLE_MAPS)) {
         for (const record of recordsOfRoleMap(mapName)) {
@@ -208,7 +208,7 @@ describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed
       );
     });
 
-    it("should wire no function of deploy/lib/roles.ts to ADMIN, and list no function twice", function () {
+    it("should wire no function of lib/deploy/roles.ts to ADMIN, and list no function twice", function () {
       for (const [mapName, map] of Object.entries(ROLE_MAPS)) {
         expect(Object.keys(map), mapName).to.not.include("ADMIN");
         const all = Object.values(map).flat();
@@ -218,7 +218,7 @@ describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed
   });
 
   describe("the contracts the AccessManager governs", function () {
-    it("should have a role map in deploy/lib/roles.ts for every deployment record whose authority is the AccessManager", async function () {
+    it("should have a role map in lib/deploy/roles.ts for every deployment record whose authority is the AccessManager", async function () {
       const { governed } = await fixture();
       const missing = governed.map((g) => g.record).filter((r) => roleMapNameOf(r) === undefined);
       expect(missing, "records without a role map (name it FOO_BAR_ROLES for record FooBar)").to.deep.equal(
@@ -226,7 +226,7 @@ describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed
       );
     });
 
-    it("should have a governed deployment record for every role map exported by deploy/lib/roles.ts", async function () {
+    it("should have a governed deployment record for every role map exported by lib/deploy/roles.ts", async function () {
       const { governed } = await fixture();
       const records = new Set(governed.map((g) => g.record));
       for (const mapName of Object.keys(ROLE_MAPS)) {
@@ -246,7 +246,7 @@ describe("docs/ROLES.md against deploy/lib/roles.ts, the config and the deployed
       expect(sorted(new Set(doc.unrestricted.map((r) => r.contract)))).to.deep.equal(expected);
     });
 
-    it("should wire every function of every governed contract's ABI to its role of deploy/lib/roles.ts, ADMIN when unlisted (getTargetFunctionRole)", async function () {
+    it("should wire every function of every governed contract's ABI to its role of lib/deploy/roles.ts, ADMIN when unlisted (getTargetFunctionRole)", async function () {
       const { manager, governed } = await fixture();
       let checked = 0;
       for (const g of governed) {

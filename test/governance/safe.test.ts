@@ -28,7 +28,7 @@ import {
   safeArtifacts,
   signSafeTx,
   verifySafeInfrastructure,
-} from "../../scripts/lib/safe";
+} from "../../lib/safe";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deployedCode = (name: string): string => require(name).deployedBytecode;
@@ -47,7 +47,7 @@ async function expectRejection(promise: Promise<unknown>, message: RegExp): Prom
   expect.fail(`expected a rejection matching ${message}`);
 }
 
-describe("Safe library (scripts/lib/safe.ts)", function () {
+describe("Safe library (lib/safe.ts)", function () {
   /** A fresh 2-of-3 Safe (salt `salt`: the official infrastructure is shared, so each fixture takes its own). */
   async function buildFixture(salt: bigint) {
     const [deployer, owner1, owner2, owner3, outsider, relayer] = await ethers.getSigners();

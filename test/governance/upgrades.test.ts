@@ -9,7 +9,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Contract, ZeroAddress, getAddress, type FunctionFragment, type Interface } from "ethers";
 import { registerInvestor, mint, publishNav, ONE, DAY, COUNTRY } from "../helpers/fund";
-import { revertDataOf } from "../../scripts/lib/safe";
+import { revertDataOf } from "../../lib/safe";
 import type { UpgradeOptions } from "@openzeppelin/hardhat-upgrades";
 import { governedFund, rejection, sampleCalldata, throughSafe, type GovernedContract } from "./model";
 

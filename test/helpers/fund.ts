@@ -7,8 +7,8 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseUnits } from "ethers";
-import { loadFund, type Fund } from "../../scripts/lib/fund";
-import { INVESTOR_CLASS_BITS } from "../../scripts/lib/classes";
+import { loadFund, type Fund } from "../../lib/fund";
+import { INVESTOR_CLASS_BITS } from "../../lib/classes";
 
 process.env.DEPLOY_QUIET = "true";
 

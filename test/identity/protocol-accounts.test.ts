@@ -9,7 +9,7 @@ import {
   listProtocolAccounts,
   registerInvestor,
 } from "../helpers/fund";
-import { UnauthorizedManagedCallError } from "../../scripts/lib/governance";
+import { UnauthorizedManagedCallError } from "../../lib/governance";
 import { rejection } from "../governance/model";
 
 /**

@@ -26,7 +26,7 @@ import {
   encodeFlagAttestation,
   registerSchema,
   revokeAttestation,
-} from "../../scripts/lib/identity-sources";
+} from "../../lib/identity-sources";
 
 const DAY = 86_400;
 

@@ -23,12 +23,7 @@ import {
   type SourcesFixture,
 } from "./sources.fixtures";
 import { REVOKED_BIT, packRecord, recordsOf } from "./fixtures";
-import {
-  deployClaimIssuer,
-  encodeClaimData,
-  issueClaim,
-  signClaim,
-} from "../../scripts/lib/identity-sources";
+import { deployClaimIssuer, encodeClaimData, issueClaim, signClaim } from "../../lib/identity-sources";
 
 const DAY = 86_400;
 

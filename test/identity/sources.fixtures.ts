@@ -15,7 +15,7 @@ import type {
   IRegistrySources,
   OnchainIdSource,
 } from "../../typechain-types";
-import { deployEasFromArtifacts, easArtifact } from "../../deploy/lib/eas";
+import { deployEasFromArtifacts, easArtifact } from "../../lib/deploy/eas";
 import { AttestationSource as AttestationSourceValues } from "../../lib/generated/contracts";
 import {
   COUNTRY,
@@ -41,7 +41,7 @@ import {
   encodeRecordAttestation,
   issueClaim,
   registerSchema,
-} from "../../scripts/lib/identity-sources";
+} from "../../lib/identity-sources";
 
 export { COUNTRY, CLASSES, YEAR };
 

@@ -9,7 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { asIssuer, configure, managerFixture, TOKENS, USDC, HOLD } from "../fund/fixtures";
 import { mint, ONE, publishNav, publishReserves } from "../helpers/fund";
-import { deployedEas } from "../../deploy/lib/eas";
+import { deployedEas } from "../../lib/deploy/eas";
 import {
   SCHEMA_KIND,
   SOURCE_POLICY,
@@ -22,7 +22,7 @@ import {
   issueClaim,
   registerSchema,
   revokeAttestation,
-} from "../../scripts/lib/identity-sources";
+} from "../../lib/identity-sources";
 import type { AttestationSource, OnchainIdSource } from "../../typechain-types";
 
 const KYC_TOPIC = 1n;

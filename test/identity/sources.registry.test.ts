@@ -17,7 +17,7 @@ import {
   type SourcesFixture,
 } from "./sources.fixtures";
 import { REVOKED_BIT, recordsOf } from "./fixtures";
-import { revokeAttestation } from "../../scripts/lib/identity-sources";
+import { revokeAttestation } from "../../lib/identity-sources";
 
 const DAY = 86_400;
 

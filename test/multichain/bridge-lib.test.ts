@@ -1,20 +1,15 @@
 /**
- * Issue 18: what the bridge tasks do (scripts/lib/bridge.ts): a holder's send with its fee, the status of a transfer
+ * Issue 18: what the bridge tasks do (lib/bridge.ts): a holder's send with its fee, the status of a transfer
  * from source to arrival, the arrivals waiting for the transfer agent, and the cap table across chains reconciled
  * with the home pool's locked shares.
  */
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { SAT, HOME, expect, lastMessage, multichainFixture, resetAfterMultichain } from "./fixtures";
-import {
-  capTableAcrossChains,
-  sendTransfer,
-  transferStatus,
-  waitingArrivals,
-} from "../../scripts/lib/bridge";
+import { capTableAcrossChains, sendTransfer, transferStatus, waitingArrivals } from "../../lib/bridge";
 
 const E18 = 10n ** 18n;
 
-describe("scripts/lib/bridge.ts (issue 18: the bridge tasks' functions)", function () {
+describe("lib/bridge.ts (issue 18: the bridge tasks' functions)", function () {
   after(resetAfterMultichain);
 
   describe("sendTransfer and transferStatus", function () {

@@ -4,7 +4,7 @@
  */
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { executeScheduled, managedCall } from "../../scripts/lib/governance";
+import { executeScheduled, managedCall } from "../../lib/governance";
 import {
   HOME,
   SAT,
@@ -16,14 +16,14 @@ import {
 } from "./fixtures";
 import { captureOutput, expectNothingSent, expectRefused, tmpDir, withRecords } from "../tasks/helpers";
 import { registerInvestor } from "../helpers/fund";
-import { ROLE_IDS } from "../../deploy/lib/roles";
-import { SAFE_TX_TYPES, execProposal, readProposal } from "../../scripts/lib/safe";
+import { ROLE_IDS } from "../../lib/deploy/roles";
+import { SAFE_TX_TYPES, execProposal, readProposal } from "../../lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatUnits } from "ethers";
-import { setFundConfigOverride } from "../../deploy/lib/context";
+import { setFundConfigOverride } from "../../lib/deploy/context";
 
 const E18 = 10n ** 18n;
 /** `text` matched literally inside a regular expression. */
@@ -360,7 +360,7 @@ describe("bridge tasks (issue 18)", function () {
     });
   });
 
-  describe("managedCall / executeScheduled with a value (scripts/lib/governance.ts)", function () {
+  describe("managedCall / executeScheduled with a value (lib/governance.ts)", function () {
     it("should send the value with the execute of a call scheduled behind an execution delay (schedule carries none)", async function () {
       const f = await loadFixture(multichainFixture);
       const home = { token: f.fund.contracts.token, lane: f.home.lane };

@@ -1,6 +1,6 @@
 /**
  * Issue 18: the deploy scripts deploy and link one fund across networks from the home chain's fund config
- * (deploy/scripts/10_multichain.ts, deploy/lib/multichain-deploy.ts). Both chains live in this Hardhat network: the
+ * (deploy/scripts/10_multichain.ts, lib/deploy/multichain-deploy.ts). Both chains live in this Hardhat network: the
  * satellite is deployed under its network name ("satellite"), as the script does on that network.
  */
 import hre from "hardhat";
@@ -18,10 +18,10 @@ import {
   resetAfterMultichain,
   satelliteContext,
 } from "./fixtures";
-import { setFundConfigOverride } from "../../deploy/lib/context";
-import type { FundConfig } from "../../deploy/config/types";
-import { deploySatelliteSide, satelliteRecord } from "../../deploy/lib/multichain-deploy";
-import { ROLE_IDS } from "../../deploy/lib/roles";
+import { setFundConfigOverride } from "../../lib/deploy/context";
+import type { FundConfig } from "../../lib/config/types";
+import { deploySatelliteSide, satelliteRecord } from "../../lib/deploy/multichain-deploy";
+import { ROLE_IDS } from "../../lib/deploy/roles";
 import type { FundLockReleasePool, HomeRelay, IFundToken } from "../../typechain-types";
 
 const { ethers, deployments } = hre;

@@ -1,7 +1,7 @@
 /**
  * Issue 18: one fund on two chains inside one Hardhat network. The home chain is the fund the deploy scripts deploy
- * (deployFundFixture: every role held by a Safe) plus its CCIP pool and relay (deploy/lib/multichain.ts); the
- * satellite is deployed by deploy/lib/multichain.ts `deploySatellite`. Each chain has its own LocalCcipLane
+ * (deployFundFixture: every role held by a Safe) plus its CCIP pool and relay (lib/deploy/multichain.ts); the
+ * satellite is deployed by lib/deploy/multichain.ts `deploySatellite`. Each chain has its own LocalCcipLane
  * (router + ramps driving the real token pools), its own TokenAdminRegistry and RegistryModuleOwnerCustom
  * (Chainlink's), and its own RMN mock. The tokens are registered the CCT way (getCCIPAdmin -> the AccessManager).
  */
@@ -20,15 +20,15 @@ import {
   mint,
   registerInvestor,
 } from "../helpers/fund";
-import { loadFund, type Fund } from "../../scripts/lib/fund";
-import { setFundConfigOverride } from "../../deploy/lib/context";
+import { loadFund, type Fund } from "../../lib/fund";
+import { setFundConfigOverride } from "../../lib/deploy/context";
 import hardhatConfig from "../../deploy/config/hardhat";
-import type { FundConfig } from "../../deploy/config/types";
-import { RESTRICTION, RULES } from "../../scripts/lib/compliance-rules";
-import { deploySatelliteSide, type SatelliteContext } from "../../deploy/lib/multichain-deploy";
+import type { FundConfig } from "../../lib/config/types";
+import { RESTRICTION, RULES } from "../../lib/compliance-rules";
+import { deploySatelliteSide, type SatelliteContext } from "../../lib/deploy/multichain-deploy";
 import { refreshReserves } from "../token/fixtures";
-import type { RoleHolderName } from "../../deploy/config/types";
-import type { SatelliteStack } from "../../deploy/lib/multichain";
+import type { RoleHolderName } from "../../lib/config/types";
+import type { SatelliteStack } from "../../lib/deploy/multichain";
 import type {
   FundLockReleasePool,
   HomeRelay,
@@ -44,7 +44,7 @@ export const SAT = 3478487238524512106n;
 export const coder = AbiCoder.defaultAbiCoder();
 /** Tokens alice holds on the home chain at the start. */
 export const ALICE_TOKENS = 1_000n * ONE;
-/** TransferRestrictions codes (generated, through scripts/lib/compliance-rules.ts). */
+/** TransferRestrictions codes (generated, through lib/compliance-rules.ts). */
 export const CODE = RESTRICTION;
 
 export interface MultichainFixture {

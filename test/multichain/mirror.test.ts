@@ -22,7 +22,7 @@ import {
 } from "./fixtures";
 import { registerInvestor } from "../helpers/fund";
 import { feedUnits, publishNavAnswer, refreshReserves } from "../token/fixtures";
-import { ROLE_IDS } from "../../deploy/lib/roles";
+import { ROLE_IDS } from "../../lib/deploy/roles";
 
 const E18 = 10n ** 18n;
 

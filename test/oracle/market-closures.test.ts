@@ -1,6 +1,6 @@
 /**
  * Issue 16 finding 1: the staleness bounds of the deployed config (deploy/config/hardhat.ts: NAV oracle and
- * reserve guard `maxAgeSeconds`) against the bond-market calendar (scripts/lib/market-calendar.ts), with NAV and
+ * reserve guard `maxAgeSeconds`) against the bond-market calendar (lib/market-calendar.ts), with NAV and
  * reserves published at the 16:00 New York strike of each business day (scripts/lib/demo-schedule.ts, as the
  * demo and docs/OPERATIONS.md do). First over the calendar of 2026-2035, then on the fund deployed by the deploy
  * scripts: a round published on the last business day before the next long closure after the chain's clock keeps
@@ -22,7 +22,7 @@ import {
   utcDate,
   weekdayName,
   type ClosedRun,
-} from "../../scripts/lib/market-calendar";
+} from "../../lib/market-calendar";
 import type { IFundManager } from "../../typechain-types";
 import { DAY, YEAR, deployFundFixture, publishNav, publishReserves, registerInvestor } from "../helpers/fund";
 

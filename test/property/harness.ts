@@ -26,14 +26,10 @@ import {
 import { deployFundFixture } from "../helpers/fund";
 import { FLOW } from "../helpers/fund-manager-enums";
 import { InvestorRecordLib, Roles as ROLE } from "../../lib/generated/contracts";
-import { easArtifact } from "../../deploy/lib/eas";
-import {
-  SCHEMA_KIND,
-  SUITE_RECORD_SCHEMA,
-  encodeRecordAttestation,
-} from "../../scripts/lib/identity-sources";
-import { CallRevertedError } from "../../scripts/lib/safe";
-import type { Fund } from "../../scripts/lib/fund";
+import { easArtifact } from "../../lib/deploy/eas";
+import { SCHEMA_KIND, SUITE_RECORD_SCHEMA, encodeRecordAttestation } from "../../lib/identity-sources";
+import { CallRevertedError } from "../../lib/safe";
+import type { Fund } from "../../lib/fund";
 import type { FundStateReader, FundVault, IFundManager, MockStablecoin } from "../../typechain-types";
 import {
   CLASS,

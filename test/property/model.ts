@@ -26,7 +26,7 @@
  */
 
 import { STATUS as REQUEST, HOLD } from "../helpers/fund-manager-enums";
-import { RULES } from "../../scripts/lib/compliance-rules";
+import { RULES } from "../../lib/compliance-rules";
 import {
   AttestationSource,
   ComplianceBase,

@@ -25,7 +25,7 @@ import {
   roleCalls,
   type MultichainFixture,
 } from "../multichain/fixtures";
-import { sendTransfer } from "../../scripts/lib/bridge";
+import { sendTransfer } from "../../lib/bridge";
 import { registerInvestor } from "../helpers/fund";
 import { feedUnits, publishNavAnswer, refreshReserves } from "../token/fixtures";
 

@@ -8,7 +8,7 @@ import {
   CCIP_PAYMENT_ESCROW_ROLES,
   ROLE_IDS,
   type RoleName,
-} from "../../deploy/lib/roles";
+} from "../../lib/deploy/roles";
 import {
   settlementFixture,
   crossChainTradeId,

@@ -32,8 +32,8 @@ import {
   hashTradeTerms,
   tradeTermsOf,
   type TradeTerms,
-} from "../../scripts/lib/cross-chain-terms";
-import { RULES } from "../../scripts/lib/compliance-rules";
+} from "../../lib/cross-chain-terms";
+import { RULES } from "../../lib/compliance-rules";
 import type {
   CrossChainPaymentEscrow,
   MockBlockingStablecoin,

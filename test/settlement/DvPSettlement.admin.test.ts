@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, dataSlice, getAddress, type Interface } from "ethers";
 import { CLASS } from "../helpers/fund";
-import { DVP_SETTLEMENT_ROLES, ROLE_IDS, type RoleName } from "../../deploy/lib/roles";
+import { DVP_SETTLEMENT_ROLES, ROLE_IDS, type RoleName } from "../../lib/deploy/roles";
 import { settlementFixture, DAY, ONE, STATUS } from "./fixtures";
 
 /** keccak256(abi.encode(uint256(keccak256("fundsuite.storage.DvPSettlement")) - 1)) & ~bytes32(uint256(0xff)). */

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 import { registerInvestor, COUNTRY } from "../helpers/fund";
-import { RULES } from "../../scripts/lib/compliance-rules";
+import { RULES } from "../../lib/compliance-rules";
 import {
   settlementFixture,
   accrueYield,

@@ -15,7 +15,7 @@ import {
   DAY,
   ONE,
 } from "../helpers/fund";
-import type { Fund } from "../../scripts/lib/fund";
+import type { Fund } from "../../lib/fund";
 import type {
   CCIPLocalSimulator,
   CrossChainAssetEscrow,
@@ -30,7 +30,7 @@ import {
   IDvPSettlement,
   SettlementMessages,
 } from "../../lib/generated/contracts";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION } from "../../lib/compliance-rules";
 
 export { DAY, ONE };
 export const USDC = (units: string) => parseUnits(units, 6);

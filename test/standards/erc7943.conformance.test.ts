@@ -11,7 +11,7 @@ import { Interface, MaxUint256, ZeroAddress, type BaseContract } from "ethers";
 import { investorsFixture, ONE, COUNTRY } from "../token/fixtures";
 import { wrapperFixture } from "../wrapper/fixtures";
 import { registerInvestor } from "../helpers/fund";
-import type { Fund, RoleActor } from "../../scripts/lib/fund";
+import type { Fund, RoleActor } from "../../lib/fund";
 import { interfaceIdOf, logNames, IERC165 } from "./fixtures";
 import type { IFundToken, WrappedFundToken } from "../../typechain-types";
 

@@ -15,7 +15,7 @@ import {
 } from "ethers";
 import { configure, managerFixture, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "../fund/fixtures";
 import { registerInvestor } from "../helpers/fund";
-import type { TxResult } from "../../scripts/lib/governance";
+import type { TxResult } from "../../lib/governance";
 import type { FundVault } from "../../typechain-types";
 
 export { USDC, TOKENS, STATUS, HOLD };

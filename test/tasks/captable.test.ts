@@ -13,7 +13,7 @@ import {
   ONE,
   DAY,
 } from "../helpers/fund";
-import { RULES } from "../../scripts/lib/compliance-rules";
+import { RULES } from "../../lib/compliance-rules";
 import type { CapTable, Reconciliation } from "../../scripts/tasks/captable";
 import { captureOutput, expectNothingSent, expectRefused, tmpDir } from "./helpers";
 

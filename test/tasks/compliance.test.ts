@@ -4,7 +4,7 @@ import { ZeroAddress } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFundFixture, registerInvestor, mint, ONE, COUNTRY } from "../helpers/fund";
 import type { Explanation } from "../../scripts/tasks/compliance";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION } from "../../lib/compliance-rules";
 import { captureOutput, expectNothingSent, expectRefused } from "./helpers";
 
 /** Alice holds 1,000 tokens; Bob is registered; Carol lives in Iran; Dave has no investor class. */

@@ -4,9 +4,9 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ErrorFragment, Wallet } from "ethers";
 import { deployFundFixture, ONE, DAY } from "../helpers/fund";
-import { ROLE_IDS } from "../../deploy/lib/roles";
-import { SAFE_TX_TYPES, execProposal, readProposal } from "../../scripts/lib/safe";
-import { accessManagerInterface } from "../../scripts/lib/governance";
+import { ROLE_IDS } from "../../lib/deploy/roles";
+import { SAFE_TX_TYPES, execProposal, readProposal } from "../../lib/safe";
+import { accessManagerInterface } from "../../lib/governance";
 import {
   TaskFailedError,
   TaskInputError,
@@ -14,7 +14,7 @@ import {
   loadOpsContext,
   recoveryAdvice,
 } from "../../scripts/tasks/context";
-import { formatNamedArgs, formatValue } from "../../scripts/lib/format";
+import { formatNamedArgs, formatValue } from "../../lib/format";
 import { addInvestor } from "../../scripts/tasks/investors";
 import { mintTokens } from "../../scripts/tasks/token";
 import type { PerformResult } from "../../scripts/tasks/execute";

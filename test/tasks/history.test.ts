@@ -1,10 +1,10 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { Wallet, ZeroAddress, type Interface, type Log, type Provider } from "ethers";
-import { scanLogs } from "../../scripts/lib/log-scan";
-import { replayRegistryLogs } from "../../scripts/lib/registry-index";
+import { scanLogs } from "../../lib/log-scan";
+import { replayRegistryLogs } from "../../lib/registry-index";
 import { replayTransferShares } from "../../scripts/tasks/captable";
-import { packRecord } from "../../scripts/lib/investor-record";
+import { packRecord } from "../../lib/investor-record";
 
 /** A log of `iface`'s event `name` at (block, index) in transaction `tx`. */
 function log(

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet } from "ethers";
 import { deployFundFixture, registerInvestor, mint, CLASS, COUNTRY, ONE, DAY, YEAR } from "../helpers/fund";
-import { unpackRecord } from "../../scripts/lib/investor-record";
+import { unpackRecord } from "../../lib/investor-record";
 import type { InvestorView } from "../../scripts/tasks/investors";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { WalletRecord } from "../../scripts/tasks/chain";

@@ -5,7 +5,7 @@ import { deployFundFixture, registerInvestor, mint, publishNav, ONE, DAY } from 
 import type { AccrueResult } from "../../scripts/tasks/nav";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import { captureOutput, expectNothingSent, expectRefused, withRecords } from "./helpers";
-import { formatDuration, formatIsoTime } from "../../scripts/lib/format";
+import { formatDuration, formatIsoTime } from "../../lib/format";
 
 /** Alice holds 1,000 tokens; a day has passed since the NAV baseline. */
 async function navFixture() {

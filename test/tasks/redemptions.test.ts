@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseUnits } from "ethers";
 import { deployFundFixture, registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
 import { HOLD, STATUS } from "../helpers/fund-manager-enums";
-import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../scripts/lib/safe";
+import { SAFE_TX_TYPES, execProposal, readProposal, readSafeState } from "../../lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { HeldResult, QueueReport, SettleResult } from "../../scripts/tasks/redemptions";
 import { MAX_POSITIONS_PER_TX, SAFE_EXEC_OVERHEAD, settlementSplit } from "../../scripts/tasks/redemptions";

@@ -2,7 +2,7 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFundFixture, DAY } from "../helpers/fund";
-import { ROLE_IDS, TOKEN_ROLES } from "../../deploy/lib/roles";
+import { ROLE_IDS, TOKEN_ROLES } from "../../lib/deploy/roles";
 import type { RolesReport } from "../../scripts/tasks/roles";
 import { captureOutput, expectNothingSent } from "./helpers";
 
@@ -54,10 +54,10 @@ describe("tasks: roles:show", function () {
       "ReservePublisher.publish",
     ]);
     expect(report.mismatches).to.deep.equal([]);
-    expect(output.lines).to.include("Function wiring matches deploy/lib/roles.ts.");
+    expect(output.lines).to.include("Function wiring matches lib/deploy/roles.ts.");
   });
 
-  it("should report a function wired differently from deploy/lib/roles.ts", async function () {
+  it("should report a function wired differently from lib/deploy/roles.ts", async function () {
     const { fund } = await loadFixture(deployFundFixture);
     const { manager, token } = fund.contracts;
     const pause = token.interface.getFunction("pause")!.selector;
@@ -66,7 +66,7 @@ describe("tasks: roles:show", function () {
       .callNow(manager, "setTargetFunctionRole", [await token.getAddress(), [pause], ROLE_IDS.ISSUER]);
     const report: RolesReport = await hre.run("roles:show", {});
     expect(report.mismatches).to.deep.equal([
-      "FundToken.pause: wired to ISSUER on chain, deploy/lib/roles.ts says GUARDIAN",
+      "FundToken.pause: wired to ISSUER on chain, lib/deploy/roles.ts says GUARDIAN",
     ]);
     expect(role(report, "GUARDIAN").functions).to.not.include("FundToken.pause");
     expect(role(report, "ISSUER").functions).to.include("FundToken.pause");

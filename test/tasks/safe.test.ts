@@ -5,13 +5,7 @@ import { expect } from "chai";
 import Ajv from "ajv";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFundFixture, registerInvestor, mint, ONE } from "../helpers/fund";
-import {
-  proposalTx,
-  readProposal,
-  readSafeState,
-  safeTxHash,
-  type SafeProposal,
-} from "../../scripts/lib/safe";
+import { proposalTx, readProposal, readSafeState, safeTxHash, type SafeProposal } from "../../lib/safe";
 import type { PerformResult } from "../../scripts/tasks/execute";
 import type { ExecutedProposal, PendingSafe, SignResult } from "../../scripts/tasks/safe";
 import type { ScheduledOperation } from "../../scripts/tasks/governance";

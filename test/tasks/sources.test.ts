@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract } from "ethers";
 import { deployFundFixture, registerInvestor } from "../helpers/fund";
 import { issuerCalls } from "../token/fixtures";
-import { deployedEas } from "../../deploy/lib/eas";
+import { deployedEas } from "../../lib/deploy/eas";
 import {
   SCHEMA_KIND,
   SUITE_RECORD_SCHEMA,
@@ -16,7 +16,7 @@ import {
   issueClaim,
   registerSchema,
   revokeAttestation,
-} from "../../scripts/lib/identity-sources";
+} from "../../lib/identity-sources";
 import type { InvestorView } from "../../scripts/tasks/investors";
 import type { SourceTxResult } from "../../scripts/tasks/sources";
 import { captureOutput, expectNothingSent, expectRefused } from "./helpers";

@@ -3,8 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ZeroAddress, type Interface, type ParamType } from "ethers";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
-import { TOKEN_ROLES } from "../../deploy/lib/roles";
+import { RESTRICTION } from "../../lib/compliance-rules";
+import { TOKEN_ROLES } from "../../lib/deploy/roles";
 import { listProtocolAccounts } from "../helpers/fund";
 import {
   CLASS,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress } from "ethers";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION } from "../../lib/compliance-rules";
 import {
   COUNTRY,
   ONE,

@@ -11,9 +11,9 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Interface, parseUnits, type BaseContract, type TransactionResponse } from "ethers";
 import { CLASS, COUNTRY, DAY, ONE, YEAR, deployFundFixture, mint, type FundFixture } from "../helpers/fund";
-import { execSafeTransaction } from "../../scripts/lib/safe";
-import type { Fund } from "../../scripts/lib/fund";
-import type { RoleHolderName } from "../../deploy/config/types";
+import { execSafeTransaction } from "../../lib/safe";
+import type { Fund } from "../../lib/fund";
+import type { RoleHolderName } from "../../lib/config/types";
 import type { FundToken, IFundToken } from "../../typechain-types";
 
 export { CLASS, COUNTRY, DAY, ONE, YEAR };

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroAddress, parseUnits } from "ethers";
-import { RESTRICTION, RESTRICTIONS, RULES, type RestrictionName } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION, RESTRICTIONS, RULES, type RestrictionName } from "../../lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION } from "../../lib/compliance-rules";
 import {
   DAY,
   ONE,

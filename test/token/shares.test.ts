@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
-import { RESTRICTION } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION } from "../../lib/compliance-rules";
 import {
   ONE,
   REBASED_NAV,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { RESTRICTION, RULES } from "../../scripts/lib/compliance-rules";
+import { RESTRICTION, RULES } from "../../lib/compliance-rules";
 import {
   CLASS,
   COUNTRY,

@@ -3,9 +3,9 @@ import hre, { ethers, upgrades } from "hardhat";
 import type { Interface } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { registerInvestor, registerProtocolAccount, mint } from "../helpers/fund";
-import { UnauthorizedManagedCallError } from "../../scripts/lib/governance";
-import { RESTRICTION as R } from "../../scripts/lib/compliance-rules";
-import { ROLE_IDS, WRAPPER_ROLES, type RoleName } from "../../deploy/lib/roles";
+import { UnauthorizedManagedCallError } from "../../lib/governance";
+import { RESTRICTION as R } from "../../lib/compliance-rules";
+import { ROLE_IDS, WRAPPER_ROLES, type RoleName } from "../../lib/deploy/roles";
 import { wrappedTokenInfo } from "../../deploy/scripts/08_wrapper";
 import {
   CLASS,

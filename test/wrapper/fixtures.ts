@@ -7,7 +7,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { WrappedFundPriceFeed, WrappedFundToken } from "../../typechain-types";
 import { deployFundFixture, registerInvestor, mint, ONE, DAY, CLASS } from "../helpers/fund";
-import type { Fund } from "../../scripts/lib/fund";
+import type { Fund } from "../../lib/fund";
 
 export { ONE, DAY, CLASS };
 

@@ -1,6 +1,6 @@
 /**
  * One watched chain, over JSON-RPC: the settlement contracts on it, bounded log queries from a block cursor
- * (scripts/lib/log-scan.ts), the reads the decision core needs, and the orchestrator's own transactions (the
+ * (lib/log-scan.ts), the reads the decision core needs, and the orchestrator's own transactions (the
  * functions anyone may call: refund, complete, refundExpired, cancel, executePayment), each simulated first.
  */
 import {
@@ -14,7 +14,7 @@ import {
   type Signer,
   type TransactionReceipt,
 } from "ethers";
-import { scanLogs } from "../../../scripts/lib/log-scan";
+import { scanLogs } from "../../../lib/log-scan";
 import { DvPSettlement__factory } from "../../../typechain-types/factories/contracts/settlement/DvPSettlement__factory";
 import { CrossChainAssetEscrow__factory } from "../../../typechain-types/factories/contracts/settlement/CrossChainAssetEscrow__factory";
 import { CrossChainPaymentEscrow__factory } from "../../../typechain-types/factories/contracts/settlement/CrossChainPaymentEscrow__factory";

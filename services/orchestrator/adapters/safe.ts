@@ -1,7 +1,7 @@
 /**
  * The settlement agent's Safe, as the orchestrator uses it. Every Safe operation of the orchestrator goes through
  * this file, and this file uses only `readSafeState`, `execSafeTransaction` and `proposeSafeTransaction` of
- * scripts/lib/safe.ts (issue 21 reworks that library behind the same functions).
+ * lib/safe.ts (issue 21 reworks that library behind the same functions).
  *
  * - Owners' keys configured locally: the calls of a round are executed at once, in one Safe transaction (batched
  *   through Safe's MultiSendCallOnly when several are due and its address is configured).
@@ -23,12 +23,7 @@ import {
   type Signer,
   type TransactionReceipt,
 } from "ethers";
-import {
-  execSafeTransaction,
-  proposeSafeTransaction,
-  readSafeState,
-  type SafeCall,
-} from "../../../scripts/lib/safe";
+import { execSafeTransaction, proposeSafeTransaction, readSafeState, type SafeCall } from "../../../lib/safe";
 import { withTimeout } from "./chain";
 
 const safeAbi = new Interface([

@@ -3,7 +3,7 @@
  * contracts/compliance/TransferRestrictions.sol with their texts: all generated from the contracts
  * (lib/generated/contracts.ts), under the names the tasks and tests use.
  */
-import { ComplianceBase, TransferRestrictions } from "../../lib/generated/contracts";
+import { ComplianceBase, TransferRestrictions } from "./generated/contracts";
 
 export const RULES = {
   COUNTRY: ComplianceBase.RULE_COUNTRY,

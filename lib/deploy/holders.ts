@@ -11,7 +11,7 @@ import {
   predictSafeAddress,
   deploySafeInfrastructureWithDeployments,
   safeArtifacts,
-} from "../../scripts/lib/safe";
+} from "../safe";
 
 export function holderRecordName(role: RoleHolderName): string {
   return `RoleHolder.${role}`;

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AbiCoder, Contract, ContractFactory, getBytes, keccak256, type Signer } from "ethers";
-import { AttestationSource, IdentityRegistrySources, OnchainIdSource } from "../../lib/generated/contracts";
+import { AttestationSource, IdentityRegistrySources, OnchainIdSource } from "./generated/contracts";
 
 const abi = AbiCoder.defaultAbiCoder();
 

@@ -7,7 +7,7 @@
  * error's own table below, else from the argument's name; an argument neither knows is printed raw.
  */
 import { ErrorFragment, formatUnits, getAddress } from "ethers";
-import { FeedMath } from "../../lib/generated/contracts";
+import { FeedMath } from "./generated/contracts";
 
 /**
  * Decimals of the fund token and of the 18-decimal USD values (NAV per token, fund manager limits):

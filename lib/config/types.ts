@@ -11,9 +11,9 @@
  *   placeholder the issuer must fill in; the validator refuses it and names its path.
  * - Forms marked "local networks only" (Hardhat account indexes, mock deployments) are refused elsewhere.
  */
-import type { InvestorClassName } from "../../scripts/lib/classes";
-import type { MultichainConfig } from "../lib/multichain-config";
-import { FundManagerBase } from "../../lib/generated/contracts";
+import type { InvestorClassName } from "../classes";
+import type { MultichainConfig } from "../deploy/multichain-config";
+import { FundManagerBase } from "../generated/contracts";
 
 export type { InvestorClassName };
 
@@ -74,7 +74,7 @@ export interface FundSection {
 // ------------------------------------------------------------------------------------------------ governance
 
 /**
- * A Safe 1.4.1 the deploy scripts create (deploy/lib/holders.ts): owners are addresses or (local networks only)
+ * A Safe 1.4.1 the deploy scripts create (lib/deploy/holders.ts): owners are addresses or (local networks only)
  * Hardhat account indexes. The threshold is at least 2 (no role is held by a single key) and at most the number
  * of owners; the admin's is at least the highest threshold of the other roles' new Safes.
  */

@@ -4,7 +4,7 @@
  * themselves (events and views), so it holds on real CCIP as on the local lanes.
  */
 import { AbiCoder, ZeroAddress, type ContractTransactionReceipt, type Signer } from "ethers";
-import type { FundSharesPool, FundLockReleasePool, IFundToken, LocalCcipLane } from "../../typechain-types";
+import type { FundSharesPool, FundLockReleasePool, IFundToken, LocalCcipLane } from "../typechain-types";
 
 const coder = AbiCoder.defaultAbiCoder();
 

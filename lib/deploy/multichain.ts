@@ -15,8 +15,8 @@ import {
   type FunctionRoles,
   type RoleName,
 } from "./roles";
-import { RULES } from "../../scripts/lib/compliance-rules";
-import { InvestorClasses } from "../../lib/generated/contracts";
+import { RULES } from "../compliance-rules";
+import { InvestorClasses } from "../generated/contracts";
 import type {
   AccessManager,
   FundBurnMintPool,

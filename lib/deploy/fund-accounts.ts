@@ -6,7 +6,7 @@
 import type { DeployContext } from "./context";
 import { accessManager } from "./deploy";
 import type { IdentityRegistry } from "../../typechain-types";
-import { INVESTOR_CLASS_BITS } from "../../scripts/lib/classes";
+import { INVESTOR_CLASS_BITS } from "../classes";
 
 /** ISO-3166 code recorded for the fund's own accounts (PROTOCOL accounts are exempt from country rules). */
 export const FUND_ACCOUNT_COUNTRY = 840;

@@ -4,7 +4,7 @@
  *
  * Role ids are those of contracts/governance/Roles.sol, generated (lib/generated/contracts.ts).
  */
-import { Roles } from "../../lib/generated/contracts";
+import { Roles } from "../generated/contracts";
 
 export const ROLE_IDS = Roles;
 

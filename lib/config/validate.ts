@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ZeroAddress, formatUnits, getAddress, parseUnits } from "ethers";
-import { INVESTOR_CLASS_NAMES, isClassName } from "../../scripts/lib/classes";
+import { INVESTOR_CLASS_NAMES, isClassName } from "../classes";
 import {
   FundConfig,
   MAX_FLOW_FEE_BPS,
@@ -20,8 +20,8 @@ import {
   CountryRule,
   type RoleHolderName,
 } from "./types";
-import { REMOTE_NETWORKS } from "../../scripts/lib/networks";
-import { deploymentProblems, multichainProblems, type MultichainConfig } from "../lib/multichain-config";
+import { REMOTE_NETWORKS } from "../networks";
+import { deploymentProblems, multichainProblems, type MultichainConfig } from "../deploy/multichain-config";
 import {
   ComplianceBase,
   CcipEndpoint,
@@ -31,7 +31,7 @@ import {
   FundTokenBase,
   IdentityRegistry,
   NavOracle,
-} from "../../lib/generated/contracts";
+} from "../generated/contracts";
 
 export interface ValidationContext {
   /** Hardhat network name, e.g. "sepolia". */
@@ -790,7 +790,7 @@ function checkCcipTuning(c: Checker, at: string, o: Obj): void {
 }
 
 /**
- * Issue 18: the deployment across networks (deploy/lib/multichain-config.ts): chains and lanes consistent, every
+ * Issue 18: the deployment across networks (lib/deploy/multichain-config.ts): chains and lanes consistent, every
  * satellite's deployment described, and the config's network the home chain.
  */
 function checkMultichain(c: Checker, mc: MultichainConfig): void {
@@ -865,8 +865,11 @@ export function countryList(rule: CountryRule): number[] {
   return [...codes].sort((a, b) => a - b);
 }
 
-/** Folder of the per-network configs. */
-export const CONFIG_DIR = __dirname;
+/**
+ * Folder of the per-network configs: data the issuer edits, kept beside the deploy scripts that read them (loaded by
+ * path, not imported, so lib/ stays below deploy/).
+ */
+export const CONFIG_DIR = path.join(__dirname, "..", "..", "deploy", "config");
 /** Networks where local-only forms are allowed by default. */
 export const LOCAL_NETWORKS: readonly string[] = ["hardhat", "localhost"];
 /** Chain ids of the networks hardhat.config.ts may define, used when the caller gives none. */
@@ -875,7 +878,6 @@ export const KNOWN_CHAIN_IDS: Readonly<Record<string, number>> = {
   localhost: 31337,
   ...Object.fromEntries(Object.entries(REMOTE_NETWORKS).map(([name, { chainId }]) => [name, chainId])),
 };
-const NOT_CONFIGS = new Set(["types", "validate"]);
 
 /**
  * Loads `deploy/config/<network>.ts` (or `.json`) and validates it. The context defaults from the network
@@ -887,7 +889,7 @@ export function loadFundConfig(
   ctx: Partial<Omit<ValidationContext, "network">> = {},
   dir: string = CONFIG_DIR,
 ): FundConfig {
-  if (!/^[A-Za-z0-9_-]+$/.test(network) || NOT_CONFIGS.has(network)) {
+  if (!/^[A-Za-z0-9_-]+$/.test(network)) {
     throw new Error(`"${network}" is not a network name`);
   }
   const files = [".ts", ".json"].map((ext) => path.join(dir, network + ext)).filter((f) => fs.existsSync(f));
@@ -896,7 +898,7 @@ export function loadFundConfig(
     const existing = fs
       .readdirSync(dir)
       .map((f) => path.parse(f))
-      .filter((f) => (f.ext === ".ts" || f.ext === ".json") && !NOT_CONFIGS.has(f.name))
+      .filter((f) => f.ext === ".ts" || f.ext === ".json")
       .map((f) => f.name);
     throw new Error(
       `No fund config for network "${network}": create ${shown(path.join(dir, `${network}.ts`))} (or .json). ` +

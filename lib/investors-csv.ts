@@ -5,7 +5,7 @@
  * - wallet: the investor's wallet address (EIP-55 checksum checked when mixed-case).
  * - identity: the investor identity; empty means a new identity equal to the wallet. Wallets sharing an
  *   identity belong to one investor and must agree on country, classes and kycExpiry.
- * - country: an ISO 3166-1 numeric country code (scripts/lib/countries.ts), e.g. 840.
+ * - country: an ISO 3166-1 numeric country code (lib/countries.ts), e.g. 840.
  * - classes: investor class names of ./classes.ts joined by `|` or `;` (e.g. `accredited|us_person`); may be
  *   empty. `protocol` is refused: it is reserved for the fund's own accounts, which the deploy scripts register
  *   (it exempts the holder from the country, class, cap, holding and lockup rules).

@@ -35,11 +35,11 @@ export interface LaneConfig {
   toHome: BucketConfig | null;
 }
 
-/** An address, or on local networks a Hardhat account index (deploy/config/types.ts AccountRef). */
+/** An address, or on local networks a Hardhat account index (lib/config/types.ts AccountRef). */
 export type ChainAccount = string | { account: number };
 
 /**
- * What the deploy scripts deploy on a satellite (deploy/lib/multichain-deploy.ts): the token's name and symbol,
+ * What the deploy scripts deploy on a satellite (lib/deploy/multichain-deploy.ts): the token's name and symbol,
  * the KYC validity of its registry, its compliance rules (RULES flags; sanctions at least), and the holders of its
  * AccessManager's roles (the issuer's governance on that chain: ADMIN, hence `getCCIPAdmin()`, goes to `admin`),
  * with the delays of ADMIN and ISSUER.

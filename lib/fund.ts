@@ -25,7 +25,7 @@ import type {
   AttestationSource,
   IRegistrySources,
   FundVault,
-} from "../../typechain-types";
+} from "../typechain-types";
 import {
   managedCall,
   executeScheduled,
@@ -33,7 +33,7 @@ import {
   type ManagedCallResult,
   type TxResult,
 } from "./governance";
-import { ROLE_HOLDERS, type RoleHolderName } from "../../deploy/config/types";
+import { ROLE_HOLDERS, type RoleHolderName } from "./config/types";
 
 export interface HolderRecord {
   role: RoleHolderName;

@@ -18,7 +18,7 @@ import {
   resolveAddress,
 } from "ethers";
 import { execSafeTransaction, simulateCall } from "./safe";
-import { Roles } from "../../lib/generated/contracts";
+import { Roles } from "./generated/contracts";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const accessManagerAbi = (

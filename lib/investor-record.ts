@@ -5,7 +5,7 @@
  * offset. A zero word means "not registered".
  */
 import { getAddress, toBeHex, zeroPadValue } from "ethers";
-import { InvestorRecordLib } from "../../lib/generated/contracts";
+import { InvestorRecordLib } from "./generated/contracts";
 
 export interface InvestorRecordFields {
   identity: string;

@@ -4,7 +4,7 @@
  * investor CSV and the transfer agent's tasks all go through it (test/config/classes.test.ts reads the
  * Solidity source to keep the names in step).
  */
-import { InvestorClasses } from "../../lib/generated/contracts";
+import { InvestorClasses } from "./generated/contracts";
 
 /** Class name -> bit flag (`uint16` in the registry). */
 export const INVESTOR_CLASS_BITS = {
