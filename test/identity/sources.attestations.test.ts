@@ -137,7 +137,8 @@ describe("AttestationSource", function () {
 
       it("should refuse an expired attestation (Expired)", async function () {
         const [wallet] = f.wallets;
-        const until = (await time.latest()) + 10;
+        // An hour ahead, not seconds: the set-up's transactions are mined at the wall clock's pace.
+        const until = (await time.latest()) + 3600;
         const uid = await recordAttestation(f, wallet.address, { expirationTime: until });
         await time.increaseTo(until);
         await refused(wallet.address, [uid], uid, ATTESTATION.Expired);

@@ -191,7 +191,8 @@ describe("OnchainIdSource", function () {
 
       it("should refuse a claim whose validUntil has passed (Expired)", async function () {
         const [wallet] = f.wallets;
-        const until = (await time.latest()) + 10;
+        // An hour ahead, not seconds: the set-up's transactions are mined at the wall clock's pace.
+        const until = (await time.latest()) + 3600;
         const { identity } = await claimedIdentity(f, wallet, { validUntil: until });
         await time.increaseTo(until);
         await expect(register(wallet.address, identity))
