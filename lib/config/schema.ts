@@ -141,6 +141,13 @@ class Forms<T> extends z.ZodType<T> {
   }
 }
 
+/** A list of `item`s. */
+const list = <S extends z.ZodTypeAny>(item: S) =>
+  z.array(
+    item,
+    wrongType(() => "must be a list"),
+  );
+
 /** A schema refusing every value with `message(value)` (a form no other schema fits). */
 const refuse = (message: (v: unknown) => string) => z.never(wrongType(message));
 
@@ -306,13 +313,7 @@ export function fundConfigSchema(ctx: ValidationContext) {
    */
   const newSafe = withRules(
     strict({
-      owners: check(
-        z.array(
-          owner,
-          wrongType(() => "must be a list"),
-        ),
-        (o) => (o.length === 0 ? "must list at least one owner" : undefined),
-      ),
+      owners: check(list(owner), (o) => (o.length === 0 ? "must list at least one owner" : undefined)),
       threshold: checkedByRule<number>(),
     }),
     (safe, c) => {
@@ -433,10 +434,7 @@ export function fundConfigSchema(ctx: ValidationContext) {
       /** Adds {OFAC_EMBARGOED_COUNTRIES} to a deny list (refused with an allow list). */
       presetEmbargoed: bool.nullish(),
       /** ISO-3166 numeric codes, 1..999. */
-      countries: z.array(
-        int(1, 999, " (ISO-3166 numeric)"),
-        wrongType(() => "must be a list"),
-      ),
+      countries: list(int(1, 999, " (ISO-3166 numeric)")),
     }),
     (r, c) => {
       const preset = ok(bool, r.presetEmbargoed) ?? false;
@@ -461,10 +459,7 @@ export function fundConfigSchema(ctx: ValidationContext) {
     },
   );
 
-  const wallets = z.array(
-    address,
-    wrongType(() => "must be a list"),
-  );
+  const wallets = list(address);
   const sanctionsRule = withRules(
     strict({
       /** A Chainalysis-compatible `isSanctioned(address)` oracle. */
@@ -483,10 +478,7 @@ export function fundConfigSchema(ctx: ValidationContext) {
   );
 
   const classLists = ["requiredAll", "requiredAny", "barred"] as const;
-  const classList = z.array(
-    investorClass,
-    wrongType(() => "must be a list"),
-  );
+  const classList = list(investorClass);
   /** Class requirements on recipients; at least one list must name a class. `protocol` is not allowed here. */
   const classRule = withRules(
     strict({
@@ -647,13 +639,7 @@ export function fundConfigSchema(ctx: ValidationContext) {
   );
   /** Each symbol (in any case) and each existing token once. */
   const stablecoins = z.intersection(
-    check(
-      z.array(
-        stablecoin,
-        wrongType(() => "must be a list"),
-      ),
-      (l) => (l.length === 0 ? "must list at least one stablecoin" : undefined),
-    ),
+    check(list(stablecoin), (l) => (l.length === 0 ? "must list at least one stablecoin" : undefined)),
     z.unknown().superRefine((list, c) => {
       if (!Array.isArray(list)) return;
       const valid = (s: z.ZodTypeAny, v: unknown, use: boolean) =>
@@ -679,40 +665,27 @@ export function fundConfigSchema(ctx: ValidationContext) {
   const flows = strict({ subscription: usd(), redemption: usd() });
   /** Subscriptions and redemptions; amounts in USD ({USD_DECIMALS} decimals at most). */
   const fundManager = withRules(
-    strict(
-      {
-        /** Fee on subscriptions, at most {MAX_FLOW_FEE_BPS}. */
-        subscriptionFeeBps: int(0, MAX_FLOW_FEE_BPS, " (fee cap)"),
-        /** Fee on redemptions, at most {MAX_FLOW_FEE_BPS}. */
-        redemptionFeeBps: int(0, MAX_FLOW_FEE_BPS, " (fee cap)"),
-        /**
-         * Annual rate (basis points) at which subscriptions carry the applied NAV forward to their own time, at most
-         * {MAX_NAV_CARRY_RATE_BPS}. Set it at or above the fund's gross yield: subscribing before a NAV round and
-         * redeeming after it then pays nothing (docs/FUND.md, "Pricing"). 0 prices subscriptions at the applied NAV.
-         */
-        navCarryRateBps: int(0, MAX_NAV_CARRY_RATE_BPS, " (carry rate cap)"),
-        minFirstInvestment: usd(),
-        minTopUp: usd(),
-        /** Largest total subscription per investor. */
-        maxPerInvestor: usd(),
-        /** Stablecoins the fund manager aims to keep for instant redemptions. */
-        liquidityBufferTarget: usd(false),
-        /** Whether redemptions are paid at once from the buffer (otherwise they queue for the transfer agent). */
-        instantRedemption: bool,
-        dailyLimits: strict({ perInvestor: flows, global: flows }),
-      },
-      [
-        "subscriptionFeeBps",
-        "redemptionFeeBps",
-        "minFirstInvestment",
-        "minTopUp",
-        "maxPerInvestor",
-        "liquidityBufferTarget",
-        "dailyLimits",
-        "instantRedemption",
-        "navCarryRateBps",
-      ],
-    ),
+    strict({
+      /** Fee on subscriptions, at most {MAX_FLOW_FEE_BPS}. */
+      subscriptionFeeBps: int(0, MAX_FLOW_FEE_BPS, " (fee cap)"),
+      /** Fee on redemptions, at most {MAX_FLOW_FEE_BPS}. */
+      redemptionFeeBps: int(0, MAX_FLOW_FEE_BPS, " (fee cap)"),
+      minFirstInvestment: usd(),
+      minTopUp: usd(),
+      /** Largest total subscription per investor. */
+      maxPerInvestor: usd(),
+      /** Stablecoins the fund manager aims to keep for instant redemptions. */
+      liquidityBufferTarget: usd(false),
+      dailyLimits: strict({ perInvestor: flows, global: flows }),
+      /** Whether redemptions are paid at once from the buffer (otherwise they queue for the transfer agent). */
+      instantRedemption: bool,
+      /**
+       * Annual rate (basis points) at which subscriptions carry the applied NAV forward to their own time, at most
+       * {MAX_NAV_CARRY_RATE_BPS}. Set it at or above the fund's gross yield: subscribing before a NAV round and
+       * redeeming after it then pays nothing (docs/FUND.md, "Pricing"). 0 prices subscriptions at the applied NAV.
+       */
+      navCarryRateBps: int(0, MAX_NAV_CARRY_RATE_BPS, " (carry rate cap)"),
+    }),
     (o, c) => {
       const value = (path: string, positive = true) => {
         const v = path.split(".").reduce<unknown>((x, k) => (isObj(x) ? x[k] : undefined), o);
@@ -780,12 +753,8 @@ export function fundConfigSchema(ctx: ValidationContext) {
       /** This chain's CCIP selector. */
       chainSelector: selector,
       /** Chains (and the sender contract on each) whose messages the settlement accepts. */
-      allowedSourceChains: check(
-        z.array(
-          strict({ chainSelector: selector, sender: address }),
-          wrongType(() => "must be a list"),
-        ),
-        (l) => (l.length === 0 ? "must list at least one source chain" : undefined),
+      allowedSourceChains: check(list(strict({ chainSelector: selector, sender: address })), (l) =>
+        l.length === 0 ? "must list at least one source chain" : undefined,
       ),
       ...tuning,
     }),
