@@ -4,8 +4,9 @@
  * execution delay).
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { BaseContract, Signer } from "ethers";
-import { getAddress } from "ethers";
+import type { BaseContract, FunctionFragment, Signer } from "ethers";
+import { getAddress, resolveAddress } from "ethers";
+import type { TypedContractMethod } from "../typechain-types/common";
 import type {
   AccessManager,
   IdentityRegistry,
@@ -75,6 +76,42 @@ export interface FundContracts {
   vaults: Record<string, FundVault>;
 }
 
+/** The state-changing functions of a TypeChain contract type `C` (its view and pure ones are not role calls). */
+export type RoleFunctionName<C> = {
+  [K in keyof C]: K extends string
+    ? C[K] extends TypedContractMethod<infer _A, infer _R, infer S>
+      ? S extends "view"
+        ? never
+        : K
+      : never
+    : never;
+}[keyof C];
+
+/** The arguments of `C`'s function `K`, as TypeChain types them. */
+export type RoleFunctionArgs<C, K extends keyof C> =
+  C[K] extends TypedContractMethod<infer A, infer _R, infer _S> ? A : never;
+
+/**
+ * `C`'s state-changing functions, each sent by a role holder through the AccessManager and resolving to `R`:
+ * `fund.as("issuer").on(token).setManagementFeeBps(20)`, type-checked against TypeChain's types of the target.
+ */
+export type RoleCalls<C, R> = {
+  [K in RoleFunctionName<C>]: (...args: RoleFunctionArgs<C, K>) => Promise<R>;
+};
+
+/** The arguments with every address (also inside tuples and arrays) resolved, as ethers' Contract does. */
+async function resolveArgs(fragment: FunctionFragment, args: unknown[]): Promise<unknown[]> {
+  if (args.length !== fragment.inputs.length)
+    throw new Error(`${fragment.format()} takes ${fragment.inputs.length} argument(s), got ${args.length}`);
+  return Promise.all(
+    fragment.inputs.map((param, i) =>
+      param.walkAsync(args[i], (type, value) =>
+        type === "address" ? resolveAddress(value as Parameters<typeof resolveAddress>[0]) : value,
+      ),
+    ),
+  );
+}
+
 /** A role holder acting through the AccessManager. */
 export class RoleActor {
   constructor(
@@ -141,6 +178,48 @@ export class RoleActor {
       data: target.interface.encodeFunctionData(fn, args),
       signers: this.signers,
       interfaces: [target.interface],
+    });
+  }
+
+  /**
+   * `target`'s functions as this holder's calls (`call`): executed at once, or scheduled when the role has an
+   * execution delay; `value` (wei) is sent with each. `fund.as("issuer").on(token).setManagementFeeBps(20)`.
+   */
+  on<C extends BaseContract>(target: C, value?: bigint): RoleCalls<C, ManagedCallResult> {
+    return this.typed(target, (fn, args) => this.call(target, fn, args, value));
+  }
+
+  /** `target`'s functions as `callNow` calls (local networks: the delay, if any, is skipped by moving the chain). */
+  now<C extends BaseContract>(target: C): RoleCalls<C, TxResult> {
+    return this.typed(target, (fn, args) => this.callNow(target, fn, args));
+  }
+
+  /** `target`'s functions as the `execute` of calls this holder scheduled earlier, sending `value` (wei) with each. */
+  executeOn<C extends BaseContract>(target: C, value?: bigint): RoleCalls<C, TxResult> {
+    return this.typed(target, (fn, args) => this.execute(target, fn, args, value));
+  }
+
+  /** `target`'s functions as the `cancel` of calls `scheduler` scheduled. */
+  cancelOn<C extends BaseContract>(scheduler: RoleActor, target: C): RoleCalls<C, TxResult> {
+    return this.typed(target, (fn, args) => this.cancel(scheduler, target, fn, args));
+  }
+
+  /** A view of `target` whose every function sends `send(name, resolved args)`. */
+  private typed<C extends BaseContract, R>(
+    target: C,
+    send: (fn: string, args: unknown[]) => Promise<R>,
+  ): RoleCalls<C, R> {
+    return new Proxy({} as RoleCalls<C, R>, {
+      get: (_, name) => {
+        // Not a function name (a symbol, or `then` when the view is awaited): nothing.
+        if (typeof name !== "string") return undefined;
+        const fragment = target.interface.getFunction(name);
+        if (fragment === null) {
+          if (name === "then") return undefined;
+          throw new Error(`${name} is not a function of the target ${String(target.target)}`);
+        }
+        return async (...args: unknown[]) => send(name, await resolveArgs(fragment, args));
+      },
     });
   }
 
