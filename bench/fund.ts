@@ -48,7 +48,7 @@ async function measureFundHere(): Promise<GasRecord> {
 
   // The bench's agent: an EOA with the roles T-REX's agent has (mint, register), granted by the admin Safe.
   for (const role of [ROLE_IDS.MINTER, ROLE_IDS.COMPLIANCE_OFFICER]) {
-    await fund.as("admin").callNow(manager, "grantRole", [role, agentAddress, 0]);
+    await fund.as("admin").now(manager).grantRole(role, agentAddress, 0);
   }
   await advance(DAY + 1); // the roles' grant delay
   const expiry = (await latest()) + 10 * 365 * DAY;
@@ -87,7 +87,10 @@ async function measureFundHere(): Promise<GasRecord> {
   );
 
   // Every built-in rule: country, sanctions, class, max investors, holding limits, lockup, transfer limit.
-  await fund.as("issuer").callNow(compliance, "setLockPeriod", [30 * DAY]);
+  await fund
+    .as("issuer")
+    .now(compliance)
+    .setLockPeriod(30 * DAY);
   await setRules(fund, ALL_RULES);
   const allRules = await measureGas("transfer, all rules", token.connect(alice).transfer(b, TRANSFER_AMOUNT));
 
@@ -124,7 +127,7 @@ async function measureFundHere(): Promise<GasRecord> {
   nav += 10_000n;
   await advance(DAY);
   await refreshReserves(fund);
-  await fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [nav]);
+  await fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(nav);
   await (await token.accrue()).wait();
   check((await token.sharesOf(await token.feeWallet())) > 0n, "the fee wallet holds fee shares");
   for (const target of HOLDER_COUNTS) {
@@ -134,7 +137,7 @@ async function measureFundHere(): Promise<GasRecord> {
     nav += 10_000n; // +1 bp a day
     await advance(DAY);
     await refreshReserves(fund);
-    await fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [nav]);
+    await fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(nav);
     accrual[target] = await measureGas(`accrue at ${target} holders`, token.accrue());
     check((await token.appliedNav()).nav === nav * 10n ** 10n, `NAV applied at ${target} holders`);
   }
@@ -185,7 +188,7 @@ async function measureVault(
   const [deployer] = await ethers.getSigners();
   // A fresh NAV round, applied, and fresh reserves: the subscription and the settlement price at it.
   await refreshReserves(fund);
-  await fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [100_000_000n]);
+  await fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(100_000_000n);
   await (await token.accrue()).wait();
   await (await usdc.connect(deployer).mint(c, 5_000n * 10n ** 6n)).wait();
   await (await usdc.connect(carol).approve(vault, ethers.MaxUint256)).wait();
@@ -196,7 +199,7 @@ async function measureVault(
     vault.connect(alice).requestRedeem(1_000n * UNIT, a, a),
   );
   check((await vault.pendingRedeemRequest(2, a)) === 1_000n * UNIT, "alice's request is pending");
-  await fund.as("transferAgent").callNow(fm, "settleRedemptions", [10]);
+  await fund.as("transferAgent").now(fm).settleRedemptions(10);
   const [shares] = await fm.claimable(vault, a);
   check(shares === 1_000n * UNIT, "alice's request is claimable");
   const before = await usdc.balanceOf(a);
@@ -207,7 +210,7 @@ async function measureVault(
 
 async function setRules(fund: Fund, rules: number): Promise<void> {
   if ((await fund.contracts.compliance.rules()) !== BigInt(rules)) {
-    await fund.as("issuer").callNow(fund.contracts.compliance, "setRules", [rules]);
+    await fund.as("issuer").now(fund.contracts.compliance).setRules(rules);
   }
 }
 
@@ -259,7 +262,10 @@ async function addHolders(
 
 /** Republishes the demo fund's reserves (10 million USD) so the reserve guard's round is fresh. */
 async function refreshReserves(fund: Fund): Promise<void> {
-  await fund.as("navPublisher").call(fund.contracts.reservePublisher!, "publish", [10_000_000n * 10n ** 8n]);
+  await fund
+    .as("navPublisher")
+    .on(fund.contracts.reservePublisher!)
+    .publish(10_000_000n * 10n ** 8n);
 }
 
 async function latest(): Promise<number> {

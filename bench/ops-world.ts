@@ -67,12 +67,18 @@ async function main(): Promise<void> {
 
     if (phase === "holders") {
       const maxInvestors = Number(env("OPS_MAX_INVESTORS", "100000"));
-      await fund.as("issuer").callNow(compliance, "setMaxInvestors", [maxInvestors]);
+      await fund.as("issuer").now(compliance).setMaxInvestors(maxInvestors);
       const each = parseUnits(env("OPS_TOKENS_EACH", "500"), 18);
       let txs = 0;
       for (let i = 0; i < wallets.length; i += CHUNK) {
         const chunk = wallets.slice(i, i + CHUNK);
-        await fund.as("transferAgent").call(token, "batchMint", [chunk, chunk.map(() => each)]);
+        await fund
+          .as("transferAgent")
+          .on(token)
+          .batchMint(
+            chunk,
+            chunk.map(() => each),
+          );
         txs++;
       }
       Object.assign(record, { holders: wallets.length, mintTransactions: txs });
@@ -90,9 +96,9 @@ async function main(): Promise<void> {
       for (let day = 0; day < rounds; day++) {
         await send("evm_increaseTime", [DAY]);
         await send("evm_mine", []);
-        await fund.as("navPublisher").call(reservePublisher, "publish", [reserves]);
+        await fund.as("navPublisher").on(reservePublisher).publish(reserves);
         nav += nav / 10_000n; // one basis point a day
-        await fund.as("navPublisher").call(navPublisher, "publish", [nav]);
+        await fund.as("navPublisher").on(navPublisher).publish(nav);
         await (await token.accrue()).wait();
         for (let t = 0; t < perDay; t++) {
           const from = wallets[Math.floor(next() * wallets.length)];

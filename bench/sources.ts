@@ -89,7 +89,7 @@ export async function measureSources(
 
   // Issuance with the live check: the claim investor already holds tokens (as `mint` measures a holder).
   await (await token.connect(agent).mint(claimInvestor.address, MINT_AMOUNT)).wait();
-  await issuer.callNow(fund.contracts.registrySources, "setSourcePolicy", [SOURCE_POLICY.LIVE_CHECK]);
+  await issuer.now(fund.contracts.registrySources).setSourcePolicy(SOURCE_POLICY.LIVE_CHECK);
   await refreshReserves();
   const mintLiveCheck = await measureGas(
     "mint with the live check",

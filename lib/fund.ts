@@ -76,28 +76,29 @@ export interface FundContracts {
   vaults: Record<string, FundVault>;
 }
 
+/** Whether `M` is a TypeChain method that changes state (distributes over a union: a target typed as one of two). */
+type StateChanging<M> =
+  M extends TypedContractMethod<infer _A, infer _R, infer S> ? (S extends "view" ? false : true) : false;
+
+/** The arguments of the TypeChain method `M` (for a union, the union of its members' arguments). */
+type MethodArgs<M> = M extends TypedContractMethod<infer A, infer _R, infer _S> ? A : never;
+
 /** The state-changing functions of a TypeChain contract type `C` (its view and pure ones are not role calls). */
 export type RoleFunctionName<C> = {
-  [K in keyof C]: K extends string
-    ? C[K] extends TypedContractMethod<infer _A, infer _R, infer S>
-      ? S extends "view"
-        ? never
-        : K
-      : never
-    : never;
+  [K in keyof C]: K extends string ? (StateChanging<C[K]> extends true ? K : never) : never;
 }[keyof C];
 
 /** The arguments of `C`'s function `K`, as TypeChain types them. */
-export type RoleFunctionArgs<C, K extends keyof C> =
-  C[K] extends TypedContractMethod<infer A, infer _R, infer _S> ? A : never;
+export type RoleFunctionArgs<C, K extends keyof C> = MethodArgs<C[K]>;
 
 /**
  * `C`'s state-changing functions, each sent by a role holder through the AccessManager and resolving to `R`:
- * `fund.as("issuer").on(token).setManagementFeeBps(20)`, type-checked against TypeChain's types of the target.
+ * `fund.as("issuer").on(token).setManagementFeeBps(20)`, type-checked against TypeChain's types of the target. An
+ * untyped ethers `Contract` (built from an ABI at run time) gets untyped functions.
  */
-export type RoleCalls<C, R> = {
-  [K in RoleFunctionName<C>]: (...args: RoleFunctionArgs<C, K>) => Promise<R>;
-};
+export type RoleCalls<C, R> = string extends keyof C
+  ? Record<string, (...args: unknown[]) => Promise<R>>
+  : { [K in RoleFunctionName<C>]: (...args: RoleFunctionArgs<C, K>) => Promise<R> };
 
 /** The arguments with every address (also inside tuples and arrays) resolved, as ethers' Contract does. */
 async function resolveArgs(fragment: FunctionFragment, args: unknown[]): Promise<unknown[]> {

@@ -228,13 +228,8 @@ export async function multichainEpisode(
   ]);
   await fund
     .as("complianceOfficer")
-    .callNow(registry, "registerInvestor", [
-      poolAddress,
-      poolAddress,
-      840,
-      PROTOCOL_CLASS,
-      ACCOUNT_KYC_EXPIRY,
-    ]);
+    .now(registry)
+    .registerInvestor(poolAddress, poolAddress, 840, PROTOCOL_CLASS, ACCOUNT_KYC_EXPIRY);
   say(
     `  home pool ${poolAddress} and relay ${await relay.getAddress()}, linked through the admin and issuer Safes`,
   );
@@ -265,10 +260,12 @@ export async function multichainEpisode(
     await setTime(demoTime(day, "strike"));
     await fund
       .as("navPublisher")
-      .callNow(fund.contracts.reservePublisher!, "publish", [
-        ((await token.totalSupply()) * 1002n) / 1000n / 10n ** 10n,
-      ]);
-    await fund.as("navPublisher").callNow(fund.contracts.navPublisher!, "publish", [io.navAt(await now())]);
+      .now(fund.contracts.reservePublisher!)
+      .publish(((await token.totalSupply()) * 1002n) / 1000n / 10n ** 10n);
+    await fund
+      .as("navPublisher")
+      .now(fund.contracts.navPublisher!)
+      .publish(io.navAt(await now()));
     await setTime(demoTime(day, "accrue"));
     await (await token.connect(keeper).accrue()).wait();
     accruals.push(day);

@@ -309,7 +309,7 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   await setTime(schedule.subscribeAt);
   await rec(
     "publish reserves (NAV publisher Safe)",
-    fund.as("navPublisher").call(reservePublisher, "publish", [parseUnits("25000000", 8)]),
+    fund.as("navPublisher").on(reservePublisher).publish(parseUnits("25000000", 8)),
   );
   const subscribed: Record<string, bigint> = {};
   for (const [key, amount] of Object.entries(subscriptions)) {
@@ -338,7 +338,7 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   );
   await rec(
     "sanction a wallet (compliance officer Safe)",
-    fund.as("complianceOfficer").call(compliance, "setSanctioned", [[people.eve.wallet.address], true]),
+    fund.as("complianceOfficer").on(compliance).setSanctioned([people.eve.wallet.address], true),
   );
   say(
     `  Eve is put on the sanctions list; Alice sends her 1,000 tokens: refused with ` +
@@ -401,14 +401,14 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     const supply = await token.totalSupply();
     await rec(
       "publish reserves (NAV publisher Safe)",
-      fund.as("navPublisher").call(reservePublisher, "publish", [(supply * 1002n) / 1000n / 10n ** 10n]),
+      fund
+        .as("navPublisher")
+        .on(reservePublisher)
+        .publish((supply * 1002n) / 1000n / 10n ** 10n),
     );
     const elapsed = (strike - baseline) / (365 * DAY);
     const nav = BigInt(Math.round((1 + T_BILL_YIELD) ** elapsed * 1e8));
-    await rec(
-      "publish NAV (NAV publisher Safe)",
-      fund.as("navPublisher").call(navPublisher, "publish", [nav]),
-    );
+    await rec("publish NAV (NAV publisher Safe)", fund.as("navPublisher").on(navPublisher).publish(nav));
     const before = new Map<string, bigint>();
     for (const x of wallets) before.set(x, await token.balanceOf(x));
     const feeBefore = await token.balanceOf(await token.feeWallet());
@@ -849,21 +849,22 @@ async function recoverWallet(fund: Fund, owner: Investor, fresh: HardhatEthersSi
     "register a recovery wallet (compliance officer Safe)",
     fund
       .as("complianceOfficer")
-      .call(registry, "registerInvestor", [
+      .on(registry)
+      .registerInvestor(
         fresh.address,
         owner.identity,
         840,
         INVESTOR_CLASS_BITS.accredited | INVESTOR_CLASS_BITS.us_person,
         expiry,
-      ]),
+      ),
   );
   await rec(
     "recover a lost wallet (transfer agent Safe)",
-    fund.as("transferAgent").call(token, "recoveryAddress", [lost, fresh.address, owner.identity]),
+    fund.as("transferAgent").on(token).recoveryAddress(lost, fresh.address, owner.identity),
   );
   await rec(
     "delete the lost wallet (compliance officer Safe)",
-    fund.as("complianceOfficer").call(registry, "deleteIdentity", [lost]),
+    fund.as("complianceOfficer").on(registry).deleteIdentity(lost),
   );
   say(
     `  ${owner.name} lost ${lost.slice(0, 10)}…: ${fmt(balance)} tokens recovered to ${fresh.address.slice(0, 10)}…, the lost wallet deregistered`,
@@ -909,7 +910,7 @@ async function settleQueue(fund: Fund) {
   );
   await rec(
     "settle queued redemptions (transfer agent Safe)",
-    fund.as("transferAgent").call(fm, "settleRedemptions", [10]),
+    fund.as("transferAgent").on(fm).settleRedemptions(10),
   );
   say(
     `  custodian sold bills for ${fmt(funding, 6)} USDC; the transfer agent settled the queue at today's NAV (${fmt(owed)} tokens owed)`,

@@ -46,16 +46,19 @@ async function main(): Promise<void> {
   const asset = fund.contracts.assetEscrow!;
   const now = (await ethers.provider.getBlock("latest"))!.timestamp;
 
-  await fund.as("complianceOfficer").call(registry, "batchRegisterInvestor", [
-    investors.map((w) => ({
-      wallet: w.address,
-      identity: w.address,
-      country: 840,
-      classes: INVESTOR_CLASS_BITS.accredited | INVESTOR_CLASS_BITS.us_person,
-      kycExpiry: now + 365 * 86_400,
-    })),
-  ]);
-  for (const w of investors) await fund.as("transferAgent").call(token, "mint", [w.address, TOKENS_EACH]);
+  await fund
+    .as("complianceOfficer")
+    .on(registry)
+    .batchRegisterInvestor(
+      investors.map((w) => ({
+        wallet: w.address,
+        identity: w.address,
+        country: 840,
+        classes: INVESTOR_CLASS_BITS.accredited | INVESTOR_CLASS_BITS.us_person,
+        kycExpiry: now + 365 * 86_400,
+      })),
+    );
+  for (const w of investors) await fund.as("transferAgent").on(token).mint(w.address, TOKENS_EACH);
 
   const artifact =
     require("@safe-global/safe-contracts/build/artifacts/contracts/libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json") as {
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   await payment.waitForDeployment();
   const paymentAddress = await payment.getAddress();
   await (await payment.getFunction("setPeer")(selector, await asset.getAddress())).wait();
-  await fund.as("issuer").callNow(asset, "setPeer", [selector, paymentAddress]);
+  await fund.as("issuer").now(asset).setPeer(selector, paymentAddress);
 
   for (const w of investors) {
     await (await token.connect(w).approve(await dvp.getAddress(), MaxUint256)).wait();

@@ -131,7 +131,7 @@ describe("ModularCompliance: token binding", function () {
       await expect(issue(fund, bob.address, tokens("10")))
         .to.be.revertedWithCustomError(compliance, "CallerNotBoundToken")
         .withArgs(address);
-      await expect(fund.as("transferAgent").call(token, "burn", [alice.address, tokens("10")]))
+      await expect(fund.as("transferAgent").on(token).burn(alice.address, tokens("10")))
         .to.be.revertedWithCustomError(compliance, "CallerNotBoundToken")
         .withArgs(address);
     });

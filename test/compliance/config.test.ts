@@ -207,16 +207,16 @@ describe("ModularCompliance: configuration", function () {
     it("should delay the issuer's rule changes, which the guardian may cancel", async function () {
       const { fund } = await loadFixture(castFixture);
       const { compliance } = fund.contracts;
-      const result = await fund.as("issuer").call(compliance, "setRules", [0]);
+      const result = await fund.as("issuer").on(compliance).setRules(0);
       expect(result.status).to.equal("scheduled");
       expect(await compliance.rules()).to.equal(BigInt(DEPLOYED_RULES));
       await time.increase(DAY);
-      await expect(fund.as("issuer").execute(compliance, "setRules", [0])).to.be.rejectedWith(
+      await expect(fund.as("issuer").executeOn(compliance).setRules(0)).to.be.rejectedWith(
         /not executable before/,
       );
-      await fund.as("guardian").cancel(fund.as("issuer"), compliance, "setRules", [0]);
+      await fund.as("guardian").cancelOn(fund.as("issuer"), compliance).setRules(0);
       await time.increase(2 * DAY);
-      await expect(fund.as("issuer").execute(compliance, "setRules", [0])).to.be.rejectedWith(
+      await expect(fund.as("issuer").executeOn(compliance).setRules(0)).to.be.rejectedWith(
         /is not scheduled/,
       );
       expect(await compliance.rules()).to.equal(BigInt(DEPLOYED_RULES));

@@ -78,7 +78,7 @@ describe("ModularCompliance: country rule", function () {
       it("should refuse its transfers with SENDER_COUNTRY_RESTRICTED", async function () {
         const { fund, alice, carol } = await loadFixture(denyListFixture);
         const { token, registry, compliance } = fund.contracts;
-        await fund.as("complianceOfficer").call(registry, "updateCountry", [carol.address, COUNTRY.CU]);
+        await fund.as("complianceOfficer").on(registry).updateCountry(carol.address, COUNTRY.CU);
         await expect(token.connect(carol).transfer(alice.address, tokens("10")))
           .to.be.revertedWithCustomError(compliance, "TransferRestricted")
           .withArgs(R.SENDER_COUNTRY_RESTRICTED);
@@ -87,10 +87,8 @@ describe("ModularCompliance: country rule", function () {
       it("should still let the transfer agent move its tokens out (forced transfer)", async function () {
         const { fund, alice, carol, wallets } = await loadFixture(denyListFixture);
         const { token, registry } = fund.contracts;
-        await fund.as("complianceOfficer").call(registry, "updateCountry", [carol.address, COUNTRY.CU]);
-        await fund
-          .as("transferAgent")
-          .call(token, "forcedTransfer", [carol.address, alice.address, tokens("1000")]);
+        await fund.as("complianceOfficer").on(registry).updateCountry(carol.address, COUNTRY.CU);
+        await fund.as("transferAgent").on(token).forcedTransfer(carol.address, alice.address, tokens("1000"));
         expect(await token.balanceOf(carol.address)).to.equal(0n);
         await expectConsistentAccounting(fund, wallets);
       });

@@ -84,15 +84,18 @@ export interface Registration {
 /** Registers wallets in one transaction of the compliance officer's Safe (KYC valid two years by default). */
 export async function register(fund: Fund, list: Registration[]) {
   const expiry = (await time.latest()) + 2 * YEAR;
-  return fund.as("complianceOfficer").call(fund.contracts.registry, "batchRegisterInvestor", [
-    list.map((r) => ({
-      wallet: r.wallet,
-      identity: r.identity,
-      country: r.country,
-      classes: r.classes,
-      kycExpiry: r.kycExpiry ?? expiry,
-    })),
-  ]);
+  return fund
+    .as("complianceOfficer")
+    .on(fund.contracts.registry)
+    .batchRegisterInvestor(
+      list.map((r) => ({
+        wallet: r.wallet,
+        identity: r.identity,
+        country: r.country,
+        classes: r.classes,
+        kycExpiry: r.kycExpiry ?? expiry,
+      })),
+    );
 }
 
 /** The deployed fund with Alice (two wallets), Bob, Carol, Dave and Erin registered; nothing issued. */
@@ -155,7 +158,7 @@ export async function freshReserves(fund: Fund, usd = "10000000") {
   const publisher = fund.contracts.reservePublisher!;
   const [, , , updatedAt] = await publisher.latestRoundData();
   if (BigInt(await time.latest()) - updatedAt > BigInt(3 * DAY)) {
-    await fund.as("navPublisher").call(publisher, "publish", [parseUnits(usd, 8)]);
+    await fund.as("navPublisher").on(publisher).publish(parseUnits(usd, 8));
   }
 }
 
@@ -172,7 +175,7 @@ export async function issue(fund: Fund, wallet: string, amount: bigint): Promise
 export async function rebase(fund: Fund, nav: string, days = 3): Promise<bigint> {
   await time.increase(days * DAY);
   await freshReserves(fund);
-  await fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [parseUnits(nav, 8)]);
+  await fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(parseUnits(nav, 8));
   await (await fund.contracts.token.accrue()).wait();
   return fund.contracts.token.index();
 }

@@ -80,13 +80,14 @@ describe("ModularCompliance: investor class rule", function () {
       const expiry = await registry.kycExpiry(alice.address);
       await fund
         .as("complianceOfficer")
-        .call(registry, "updateInvestor", [
+        .on(registry)
+        .updateInvestor(
           await registry.identity(alice.address),
           [alice.address],
           COUNTRY.US,
           CLASS.us_person,
           expiry,
-        ]);
+        );
       await token.connect(alice).transfer(bob.address, tokens("10"));
       expect(await token.balanceOf(bob.address)).to.equal(tokens("10"));
       // ...but cannot buy back.

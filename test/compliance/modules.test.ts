@@ -69,7 +69,7 @@ describe("ModularCompliance: external ERC-3643 modules", function () {
         .withArgs(address);
       await module.setBindable(true);
       // The refused operation is still scheduled in the AccessManager: the issuer executes it again.
-      const retry = (await fund.as("issuer").execute(compliance, "addModule", [address])).response;
+      const retry = (await fund.as("issuer").executeOn(compliance).addModule(address)).response;
       await expect(retry).to.emit(compliance, "ModuleAdded").withArgs(address);
     });
 
@@ -123,7 +123,7 @@ describe("ModularCompliance: external ERC-3643 modules", function () {
         .withArgs(ninth);
       // A seat freed by removal can be taken again (the refused operation is still scheduled: execute it).
       await configure(fund, "removeModule", [addresses[0]]);
-      await fund.as("issuer").execute(compliance, "addModule", [ninth]);
+      await fund.as("issuer").executeOn(compliance).addModule(ninth);
       expect(await compliance.getModules()).to.have.length(MAX_MODULES);
     });
 

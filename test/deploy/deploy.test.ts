@@ -325,7 +325,7 @@ describe("deploy scripts (tag all)", function () {
         expect(await ethers.provider.getBlockNumber(), "blocks").to.equal(block);
 
         const fund = await loadFund(hre);
-        await fund.as("issuer").callNow(fund.contracts.registry, "setProtocolAccount", [wallet, true]);
+        await fund.as("issuer").now(fund.contracts.registry).setProtocolAccount(wallet, true);
         block = await ethers.provider.getBlockNumber();
         error = await rejection(deployments.run(["all"], RUN_AGAIN));
         expect(error.message).to.contain(

@@ -86,7 +86,7 @@ describe("FundManager", function () {
       // The custodian funds the difference; the transfer agent settles at the settlement NAV.
       await usdc.connect(await hre.ethers.getSigner(custodian)).transfer(fm, gross - USDC("900000"));
       const aliceUsdc = await usdc.balanceOf(alice.address);
-      await expect((await transferAgent.call(fm, "settleRedemptions", [10])).response)
+      await expect((await transferAgent.on(fm).settleRedemptions(10)).response)
         .to.emit(fm, "RedemptionSettled")
         .withArgs(1, alice.address, usdc, TOKENS("1000000"), value, gross, fee, gross - fee);
       expect(await usdc.balanceOf(alice.address)).to.equal(aliceUsdc + gross - fee);
@@ -113,17 +113,18 @@ describe("FundManager", function () {
       const redeemAgain = await gas(fm.connect(alice).requestRedemption(TOKENS("1000"), usdc, 0));
       expect(redeemAgain).to.be.lt(redeemFirst);
 
-      await fund.as("issuer").callNow(fm, "setInstantRedemption", [false]);
+      await fund.as("issuer").now(fm).setInstantRedemption(false);
       await publishNav(fund, "1.00");
       await fund.contracts.token.accrue();
       const request = await gas(fm.connect(alice).requestRedemption(TOKENS("1000"), usdc, 0));
-      const settleOne = (await fund.as("transferAgent").call(fm, "settleRedemptions", [1])).receipt.gasUsed;
+      const settleOne = (await fund.as("transferAgent").on(fm).settleRedemptions(1)).receipt.gasUsed;
       const wallets = [bob, ...investors.slice(3, 12)];
       for (const w of wallets) {
         if (w !== bob) {
           await fund
             .as("complianceOfficer")
-            .call(fund.contracts.registry, "registerInvestor", [w.address, w.address, 840, 1, 4_102_444_800]);
+            .on(fund.contracts.registry)
+            .registerInvestor(w.address, w.address, 840, 1, 4_102_444_800);
           await usdc.connect((await hre.ethers.getSigners())[0]).mint(w.address, USDC("1000"));
           await usdc.connect(w).approve(fm, USDC("1000"));
           await fund.contracts.token.connect(w).approve(fm, TOKENS("1000"));
@@ -133,7 +134,7 @@ describe("FundManager", function () {
         }
         await fm.connect(w).requestRedemption(TOKENS("500"), usdc, 0);
       }
-      const settleTen = (await fund.as("transferAgent").call(fm, "settleRedemptions", [10])).receipt.gasUsed;
+      const settleTen = (await fund.as("transferAgent").on(fm).settleRedemptions(10)).receipt.gasUsed;
       expect(settleTen / 10n).to.be.lt(settleOne);
       console.log(
         [

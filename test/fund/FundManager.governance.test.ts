@@ -161,7 +161,10 @@ describe("FundManager", function () {
       const { fm, fund } = await loadFixture(managerFixture);
       const before = await fm.parameters();
       const implementation = await hre.ethers.deployContract("FundManager", [await fm.extension()]);
-      await fund.as("issuer").callNow(fm, "upgradeToAndCall", [await implementation.getAddress(), "0x"]);
+      await fund
+        .as("issuer")
+        .now(fm)
+        .upgradeToAndCall(await implementation.getAddress(), "0x");
       expect(await hre.upgrades.erc1967.getImplementationAddress(await fm.getAddress())).to.equal(
         await implementation.getAddress(),
       );
@@ -183,7 +186,8 @@ describe("FundManager", function () {
       const coin = await hre.ethers.deployContract("MockStablecoin", ["Dai", "DAI", 18, alice.address]);
       const result = await fund
         .as("issuer")
-        .callNow(fm, "addStablecoin", [await coin.getAddress(), TOKENS("5")]);
+        .now(fm)
+        .addStablecoin(await coin.getAddress(), TOKENS("5"));
       await expect(result.response)
         .to.emit(fm, "StablecoinAdded")
         .withArgs(await coin.getAddress(), 2, 18)
@@ -197,7 +201,7 @@ describe("FundManager", function () {
       const { fm, fund, alice } = await loadFixture(managerFixture);
       const wide = await hre.ethers.deployContract("MockStablecoin", ["Wide", "WIDE", 19, alice.address]);
       for (const bad of [alice.address, await fund.contracts.token.getAddress(), await wide.getAddress()]) {
-        await expect(fund.as("issuer").callNow(fm, "addStablecoin", [bad, 0]))
+        await expect(fund.as("issuer").now(fm).addStablecoin(bad, 0))
           .to.be.revertedWithCustomError(fm, "InvalidStablecoin")
           .withArgs(bad);
       }
@@ -205,7 +209,12 @@ describe("FundManager", function () {
 
     it("should revert with StablecoinAlreadyEnabled for an accepted stablecoin", async function () {
       const { fm, fund, usdc } = await loadFixture(managerFixture);
-      await expect(fund.as("issuer").callNow(fm, "addStablecoin", [await usdc.getAddress(), 0]))
+      await expect(
+        fund
+          .as("issuer")
+          .now(fm)
+          .addStablecoin(await usdc.getAddress(), 0),
+      )
         .to.be.revertedWithCustomError(fm, "StablecoinAlreadyEnabled")
         .withArgs(await usdc.getAddress());
     });
@@ -221,21 +230,27 @@ describe("FundManager", function () {
   describe("removeStablecoin", function () {
     it("should stop accepting the stablecoin and give it back its id when added again", async function () {
       const { fm, fund, usdc, alice } = await loadFixture(managerFixture);
-      const result = await fund.as("issuer").callNow(fm, "removeStablecoin", [await usdc.getAddress()]);
+      const result = await fund
+        .as("issuer")
+        .now(fm)
+        .removeStablecoin(await usdc.getAddress());
       await expect(result.response)
         .to.emit(fm, "StablecoinRemoved")
         .withArgs(await usdc.getAddress());
       await expect(fm.connect(alice).subscribe(usdc, USDC("1000"), 0))
         .to.be.revertedWithCustomError(fm, "StablecoinNotEnabled")
         .withArgs(await usdc.getAddress());
-      await fund.as("issuer").callNow(fm, "addStablecoin", [await usdc.getAddress(), USDC("7")]);
+      await fund
+        .as("issuer")
+        .now(fm)
+        .addStablecoin(await usdc.getAddress(), USDC("7"));
       expect(await fm.stablecoinInfo(usdc)).to.deep.equal([1n, 6n, true, USDC("7"), 0n]);
       expect(await fm.stablecoins()).to.deep.equal([await usdc.getAddress()]);
     });
 
     it("should revert with StablecoinNotEnabled for a stablecoin that is not accepted", async function () {
       const { fm, fund, alice } = await loadFixture(managerFixture);
-      await expect(fund.as("issuer").callNow(fm, "removeStablecoin", [alice.address]))
+      await expect(fund.as("issuer").now(fm).removeStablecoin(alice.address))
         .to.be.revertedWithCustomError(fm, "StablecoinNotEnabled")
         .withArgs(alice.address);
     });
@@ -249,7 +264,8 @@ describe("FundManager", function () {
         (
           await fund
             .as("issuer")
-            .callNow(fm, "setLiquidityBufferTarget", [await usdc.getAddress(), USDC("5")])
+            .now(fm)
+            .setLiquidityBufferTarget(await usdc.getAddress(), USDC("5"))
         ).response,
       )
         .to.emit(fm, "LiquidityBufferTargetChanged")
@@ -258,7 +274,7 @@ describe("FundManager", function () {
 
     it("should revert with StablecoinNotEnabled for a stablecoin that is not accepted", async function () {
       const { fm, fund, alice } = await loadFixture(managerFixture);
-      await expect(fund.as("issuer").callNow(fm, "setLiquidityBufferTarget", [alice.address, 1]))
+      await expect(fund.as("issuer").now(fm).setLiquidityBufferTarget(alice.address, 1))
         .to.be.revertedWithCustomError(fm, "StablecoinNotEnabled")
         .withArgs(alice.address);
     });
@@ -268,7 +284,7 @@ describe("FundManager", function () {
     it("should emit FeesChanged with the old and new fees, up to the cap", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
       const c = config.fundManager;
-      await expect((await fund.as("issuer").callNow(fm, "setFees", [100, 100])).response)
+      await expect((await fund.as("issuer").now(fm).setFees(100, 100)).response)
         .to.emit(fm, "FeesChanged")
         .withArgs(c.subscriptionFeeBps, 100, c.redemptionFeeBps, 100);
       const p = await fm.parameters();
@@ -281,7 +297,7 @@ describe("FundManager", function () {
     ]) {
       it(`should revert with FeeTooHigh for ${sub} / ${red} bps`, async function () {
         const { fm, fund } = await loadFixture(managerFixture);
-        await expect(fund.as("issuer").callNow(fm, "setFees", [sub, red]))
+        await expect(fund.as("issuer").now(fm).setFees(sub, red))
           .to.be.revertedWithCustomError(fm, "FeeTooHigh")
           .withArgs(101, 100);
       });
@@ -289,9 +305,9 @@ describe("FundManager", function () {
 
     it("should be cancellable by the guardian while it waits for the issuer's delay", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
-      const scheduled = await fund.as("issuer").call(fm, "setFees", [50, 50]);
+      const scheduled = await fund.as("issuer").on(fm).setFees(50, 50);
       expect(scheduled.status).to.equal("scheduled");
-      await fund.as("guardian").cancel(fund.as("issuer"), fm, "setFees", [50, 50]);
+      await fund.as("guardian").cancelOn(fund.as("issuer"), fm).setFees(50, 50);
       expect((await fm.parameters()).subscriptionFeeBps).to.equal(config.fundManager.subscriptionFeeBps);
     });
   });
@@ -301,11 +317,8 @@ describe("FundManager", function () {
       const { fm, fund } = await loadFixture(managerFixture);
       const c = config.fundManager;
       await expect(
-        (
-          await fund
-            .as("issuer")
-            .callNow(fm, "setInvestmentLimits", [TOKENS("10"), TOKENS("1"), TOKENS("10")])
-        ).response,
+        (await fund.as("issuer").now(fm).setInvestmentLimits(TOKENS("10"), TOKENS("1"), TOKENS("10")))
+          .response,
       )
         .to.emit(fm, "InvestmentLimitsChanged")
         .withArgs(
@@ -324,7 +337,7 @@ describe("FundManager", function () {
     ]) {
       it(`should revert with InvalidInvestmentLimits for a maximum of ${max}`, async function () {
         const { fm, fund } = await loadFixture(managerFixture);
-        await expect(fund.as("issuer").callNow(fm, "setInvestmentLimits", [minFirst, minTopUp, max]))
+        await expect(fund.as("issuer").now(fm).setInvestmentLimits(minFirst, minTopUp, max))
           .to.be.revertedWithCustomError(fm, "InvalidInvestmentLimits")
           .withArgs(minFirst, minTopUp, max);
       });
@@ -340,7 +353,7 @@ describe("FundManager", function () {
         const { fm, fund } = await loadFixture(managerFixture);
         const { perInvestor, global } = config.fundManager.dailyLimits;
         await expect(
-          (await fund.as("issuer").callNow(fm, "setDailyLimits", [flow, TOKENS("2"), TOKENS("3")])).response,
+          (await fund.as("issuer").now(fm).setDailyLimits(flow, TOKENS("2"), TOKENS("3"))).response,
         )
           .to.emit(fm, "DailyLimitsChanged")
           .withArgs(flow, usd(perInvestor[key]), TOKENS("2"), usd(global[key]), TOKENS("3"));
@@ -353,9 +366,7 @@ describe("FundManager", function () {
     ]) {
       it(`should revert with InvalidDailyLimits for ${perInvestor} per investor and ${global} global`, async function () {
         const { fm, fund } = await loadFixture(managerFixture);
-        await expect(
-          fund.as("issuer").callNow(fm, "setDailyLimits", [FLOW.Subscription, perInvestor, global]),
-        )
+        await expect(fund.as("issuer").now(fm).setDailyLimits(FLOW.Subscription, perInvestor, global))
           .to.be.revertedWithCustomError(fm, "InvalidDailyLimits")
           .withArgs(perInvestor, global);
       });
@@ -365,13 +376,13 @@ describe("FundManager", function () {
   describe("setCustodian, setFeeRecipient, setInstantRedemption", function () {
     it("should emit the change events with the old and new values", async function () {
       const { fm, fund, custodian, feeWallet, alice, bob } = await loadFixture(managerFixture);
-      await expect((await fund.as("issuer").callNow(fm, "setCustodian", [alice.address])).response)
+      await expect((await fund.as("issuer").now(fm).setCustodian(alice.address)).response)
         .to.emit(fm, "CustodianChanged")
         .withArgs(custodian, alice.address);
-      await expect((await fund.as("issuer").callNow(fm, "setFeeRecipient", [bob.address])).response)
+      await expect((await fund.as("issuer").now(fm).setFeeRecipient(bob.address)).response)
         .to.emit(fm, "FeeRecipientChanged")
         .withArgs(feeWallet, bob.address);
-      await expect((await fund.as("issuer").callNow(fm, "setInstantRedemption", [false])).response)
+      await expect((await fund.as("issuer").now(fm).setInstantRedemption(false)).response)
         .to.emit(fm, "InstantRedemptionChanged")
         .withArgs(true, false);
     });
@@ -379,10 +390,10 @@ describe("FundManager", function () {
     it("should revert with InvalidCustodian or InvalidFeeRecipient for the zero address or the manager", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
       for (const bad of [ZeroAddress, await fm.getAddress()]) {
-        await expect(fund.as("issuer").callNow(fm, "setCustodian", [bad]))
+        await expect(fund.as("issuer").now(fm).setCustodian(bad))
           .to.be.revertedWithCustomError(fm, "InvalidCustodian")
           .withArgs(bad);
-        await expect(fund.as("issuer").callNow(fm, "setFeeRecipient", [bad]))
+        await expect(fund.as("issuer").now(fm).setFeeRecipient(bad))
           .to.be.revertedWithCustomError(fm, "InvalidFeeRecipient")
           .withArgs(bad);
       }
@@ -392,30 +403,30 @@ describe("FundManager", function () {
   describe("pauses", function () {
     it("should let the guardian pause each flow at once and the issuer unpause it after its delay", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
-      const paused = await fund.as("guardian").call(fm, "pauseSubscriptions");
+      const paused = await fund.as("guardian").on(fm).pauseSubscriptions();
       expect(paused.status).to.equal("executed");
       await expect(paused.response).to.emit(fm, "PauseChanged").withArgs(FLOW.Subscription, false, true);
       expect((await fm.parameters()).subscriptionsPaused).to.equal(true);
       expect((await fm.parameters()).redemptionsPaused).to.equal(false);
       // Pausing again changes nothing and emits nothing.
-      await expect((await fund.as("guardian").call(fm, "pauseSubscriptions")).response).not.to.emit(
+      await expect((await fund.as("guardian").on(fm).pauseSubscriptions()).response).not.to.emit(
         fm,
         "PauseChanged",
       );
-      const scheduled = await fund.as("issuer").call(fm, "unpauseSubscriptions");
+      const scheduled = await fund.as("issuer").on(fm).unpauseSubscriptions();
       expect(scheduled.status).to.equal("scheduled");
       expect((await fm.parameters()).subscriptionsPaused).to.equal(true);
       await time.increase(ISSUER_DELAY);
-      const unpaused = await fund.as("issuer").execute(fm, "unpauseSubscriptions");
+      const unpaused = await fund.as("issuer").executeOn(fm).unpauseSubscriptions();
       await expect(unpaused.response).to.emit(fm, "PauseChanged").withArgs(FLOW.Subscription, true, false);
     });
 
     it("should pause redemptions separately", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
-      await expect((await fund.as("guardian").call(fm, "pauseRedemptions")).response)
+      await expect((await fund.as("guardian").on(fm).pauseRedemptions()).response)
         .to.emit(fm, "PauseChanged")
         .withArgs(FLOW.Redemption, false, true);
-      await expect((await fund.as("issuer").callNow(fm, "unpauseRedemptions")).response)
+      await expect((await fund.as("issuer").now(fm).unpauseRedemptions()).response)
         .to.emit(fm, "PauseChanged")
         .withArgs(FLOW.Redemption, true, false);
     });
@@ -451,7 +462,8 @@ describe("FundManager", function () {
       const { fm, fund, usdc, custodian } = await loadFixture(bufferFixture);
       const result = await fund
         .as("transferAgent")
-        .call(fm, "withdrawToCustodian", [await usdc.getAddress(), USDC("5000")]);
+        .on(fm)
+        .withdrawToCustodian(await usdc.getAddress(), USDC("5000"));
       await expect(result.response)
         .to.emit(fm, "LiquidityWithdrawn")
         .withArgs(await usdc.getAddress(), custodian, USDC("5000"));
@@ -460,12 +472,13 @@ describe("FundManager", function () {
 
     it("should revert with InsufficientLiquidity above the free balance", async function () {
       const { fm, fund, usdc, alice } = await loadFixture(bufferFixture);
-      await fund.as("issuer").callNow(fm, "setInstantRedemption", [false]);
+      await fund.as("issuer").now(fm).setInstantRedemption(false);
       await fm.connect(alice).requestRedemption(TOKENS("1000"), usdc, 0);
       await expect(
         fund
           .as("transferAgent")
-          .call(fm, "withdrawToCustodian", [await usdc.getAddress(), USDC("4000") + 1n]),
+          .on(fm)
+          .withdrawToCustodian(await usdc.getAddress(), USDC("4000") + 1n),
       )
         .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
         .withArgs(await usdc.getAddress(), USDC("4000"), USDC("4000") + 1n);
@@ -473,10 +486,15 @@ describe("FundManager", function () {
 
     it("should revert with InvalidStablecoin or InvalidAmount for bad arguments", async function () {
       const { fm, fund, usdc, alice } = await loadFixture(bufferFixture);
-      await expect(fund.as("transferAgent").call(fm, "withdrawToCustodian", [alice.address, 1]))
+      await expect(fund.as("transferAgent").on(fm).withdrawToCustodian(alice.address, 1))
         .to.be.revertedWithCustomError(fm, "InvalidStablecoin")
         .withArgs(alice.address);
-      await expect(fund.as("transferAgent").call(fm, "withdrawToCustodian", [await usdc.getAddress(), 0]))
+      await expect(
+        fund
+          .as("transferAgent")
+          .on(fm)
+          .withdrawToCustodian(await usdc.getAddress(), 0),
+      )
         .to.be.revertedWithCustomError(fm, "InvalidAmount")
         .withArgs(0);
     });

@@ -52,7 +52,10 @@ async function roundTrip(f: ManagerFixture, amount: bigint, gap: number, lead: n
   await time.setNextBlockTimestamp(subscribedAt);
   await fm.connect(alice).subscribe(usdc, amount, 0);
   await near(Number(t0) + gap);
-  await fund.as("navPublisher").call(publisher, "publish", [grown(nav0, yieldBps, BigInt(gap))]);
+  await fund
+    .as("navPublisher")
+    .on(publisher)
+    .publish(grown(nav0, yieldBps, BigInt(gap)));
   const roundAt = Number((await publisher.latestRoundData())[3]);
   // Anyone may apply the round; the whole position, yield included, is then redeemed.
   await expect(token.accrue()).to.emit(token, "YieldAccrued");
@@ -189,7 +192,7 @@ describe("FundManager", function () {
       const { fm, fund } = await loadFixture(managerFixture);
       const max = await fm.MAX_NAV_CARRY_RATE_BPS();
       expect(max).to.equal(2_000);
-      await expect((await fund.as("issuer").callNow(fm, "setNavCarryRate", [max])).response)
+      await expect((await fund.as("issuer").now(fm).setNavCarryRate(max)).response)
         .to.emit(fm, "NavCarryRateChanged")
         .withArgs(config.fundManager.navCarryRateBps, max);
       expect((await fm.parameters()).navCarryRateBps).to.equal(max);
@@ -197,16 +200,16 @@ describe("FundManager", function () {
 
     it("should revert with NavCarryRateTooHigh above the cap", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
-      await expect(fund.as("issuer").callNow(fm, "setNavCarryRate", [2_001]))
+      await expect(fund.as("issuer").now(fm).setNavCarryRate(2_001))
         .to.be.revertedWithCustomError(fm, "NavCarryRateTooHigh")
         .withArgs(2_001, 2_000);
     });
 
     it("should wait for the issuer's delay, which the guardian can cancel", async function () {
       const { fm, fund } = await loadFixture(managerFixture);
-      const scheduled = await fund.as("issuer").call(fm, "setNavCarryRate", [0]);
+      const scheduled = await fund.as("issuer").on(fm).setNavCarryRate(0);
       expect(scheduled.status).to.equal("scheduled");
-      await fund.as("guardian").cancel(fund.as("issuer"), fm, "setNavCarryRate", [0]);
+      await fund.as("guardian").cancelOn(fund.as("issuer"), fm).setNavCarryRate(0);
       expect((await fm.parameters()).navCarryRateBps).to.equal(config.fundManager.navCarryRateBps);
     });
 

@@ -69,7 +69,7 @@ describe("FundManager", function () {
         const { fm, usdc, alice, bob, carol, fund, feeWallet } = await loadFixture(fundedFixture);
         const { token } = fund.contracts;
         const feeBefore = await usdc.balanceOf(feeWallet);
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(3);
         await expect(result.response)
           .to.emit(fm, "RedemptionSettled")
           .withArgs(
@@ -121,10 +121,10 @@ describe("FundManager", function () {
 
       it("should examine at most `count` positions", async function () {
         const { fm, fund } = await loadFixture(fundedFixture);
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [2]);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(2);
         expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 2n]);
         expect((await fm.queue()).head).to.equal(3);
-        const next = await fund.as("transferAgent").call(fm, "settleRedemptions", [5]);
+        const next = await fund.as("transferAgent").on(fm).settleRedemptions(5);
         expect(settledIds(fm, next.receipt)).to.deep.equal([3n]);
         expect((await fm.queue()).head).to.equal(4);
       });
@@ -133,11 +133,11 @@ describe("FundManager", function () {
     describe("when the balance runs out", function () {
       it("should stop at the first request it cannot pay and keep it at the head", async function () {
         const { fm, usdc, fund } = await loadFixture(queuedFixture);
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(3);
         expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 2n]);
         const queue = await fm.queue();
         expect([queue.head, queue.pendingCount]).to.deep.equal([3n, 1n]);
-        await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [1]))
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(1))
           .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
           .withArgs(await usdc.getAddress(), 0, USDC("500"));
       });
@@ -151,7 +151,7 @@ describe("FundManager", function () {
         await publishNav(fund, "1.001");
         // Not applied yet: the request is still valued at the applied NAV.
         expect((await fm.requestValue(1)).value).to.equal(TOKENS("1500"));
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(1);
         // 1,500 shares at index 1.001 = 1,501.5 tokens: 1,501.5 USDC gross, fee 0.75075, net 1,500.74925.
         await expect(result.response)
           .to.emit(token, "YieldAccrued")
@@ -174,8 +174,8 @@ describe("FundManager", function () {
     describe("when an investor can no longer be paid", function () {
       it("should hold a frozen investor's request and pay the others", async function () {
         const { fm, bob, fund } = await loadFixture(fundedFixture);
-        await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [bob.address, true]);
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+        await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(bob.address, true);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(3);
         await expect(result.response).to.emit(fm, "RedemptionHeld").withArgs(2, bob.address, HOLD.Frozen);
         expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 3n]);
         const queue = await fm.queue();
@@ -191,10 +191,8 @@ describe("FundManager", function () {
 
       it("should hold a sanctioned investor's request", async function () {
         const { fm, bob, fund } = await loadFixture(fundedFixture);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[bob.address], true]);
-        await expect((await fund.as("transferAgent").call(fm, "settleRedemptions", [3])).response)
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([bob.address], true);
+        await expect((await fund.as("transferAgent").on(fm).settleRedemptions(3)).response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(2, bob.address, HOLD.Sanctioned);
       });
@@ -203,8 +201,9 @@ describe("FundManager", function () {
         const { fm, bob, fund } = await loadFixture(fundedFixture);
         await fund
           .as("complianceOfficer")
-          .call(fund.contracts.registry, "setRevoked", [bob.address, [bob.address], true]);
-        await expect((await fund.as("transferAgent").call(fm, "settleRedemptions", [3])).response)
+          .on(fund.contracts.registry)
+          .setRevoked(bob.address, [bob.address], true);
+        await expect((await fund.as("transferAgent").on(fm).settleRedemptions(3)).response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(2, bob.address, HOLD.NotVerified);
       });
@@ -212,7 +211,7 @@ describe("FundManager", function () {
       it("should hold a request whose payout fell below its minimum", async function () {
         const { fm, bob, fund } = await loadFixture(fundedFixture);
         await asIssuer(fund, [[fm, "setFees", [10, 100]]]);
-        await expect((await fund.as("transferAgent").call(fm, "settleRedemptions", [3])).response)
+        await expect((await fund.as("transferAgent").on(fm).settleRedemptions(3)).response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(2, bob.address, HOLD.BelowMinOut);
       });
@@ -226,7 +225,7 @@ describe("FundManager", function () {
         await fm.connect(alice).subscribe(coin, USDC("1000"), 0);
         await fm.connect(alice).requestRedemption(TOKENS("100"), coin, 0); // #4
         await coin.arm(fm, fm.interface.encodeFunctionData("cancelRedemption", [4]));
-        const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+        const result = await fund.as("transferAgent").on(fm).settleRedemptions(4);
         await expect(result.response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(4, alice.address, HOLD.PaymentFailed);
@@ -240,31 +239,34 @@ describe("FundManager", function () {
         const { fm, usdc, alice, fund } = await loadFixture(queueFixture);
         await fm.connect(alice).subscribe(usdc, USDC("5000"), 0);
         await fm.connect(alice).requestRedemption(TOKENS("2500"), usdc, 0);
-        await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [1]))
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(1))
           .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
           .withArgs(await usdc.getAddress(), USDC("2000"), USDC("2500"));
       });
 
       it("should revert with QueueEmpty when nothing is queued", async function () {
         const { fm, fund } = await loadFixture(queueFixture);
-        await expect(
-          fund.as("transferAgent").call(fm, "settleRedemptions", [1]),
-        ).to.be.revertedWithCustomError(fm, "QueueEmpty");
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(1)).to.be.revertedWithCustomError(
+          fm,
+          "QueueEmpty",
+        );
       });
 
       it("should revert with ZeroCount for a count of zero", async function () {
         const { fm, fund } = await loadFixture(queuedFixture);
-        await expect(
-          fund.as("transferAgent").call(fm, "settleRedemptions", [0]),
-        ).to.be.revertedWithCustomError(fm, "ZeroCount");
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(0)).to.be.revertedWithCustomError(
+          fm,
+          "ZeroCount",
+        );
       });
 
       it("should revert with RedemptionsPaused while redemptions are paused", async function () {
         const { fm, fund } = await loadFixture(fundedFixture);
-        await fund.as("guardian").call(fm, "pauseRedemptions");
-        await expect(
-          fund.as("transferAgent").call(fm, "settleRedemptions", [3]),
-        ).to.be.revertedWithCustomError(fm, "RedemptionsPaused");
+        await fund.as("guardian").on(fm).pauseRedemptions();
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(3)).to.be.revertedWithCustomError(
+          fm,
+          "RedemptionsPaused",
+        );
       });
 
       it("should revert with AccessManagedUnauthorized for a caller without the TRANSFER_AGENT role", async function () {
@@ -303,7 +305,7 @@ describe("FundManager", function () {
     it("should pay the requests of a stablecoin that can pay, past one that cannot, and keep the head at the first left pending", async function () {
       const { fm, usdc, usdt, fund } = await loadFixture(twoCoinFixture);
       expect(await usdt.balanceOf(fm)).to.equal(0);
-      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      const result = await fund.as("transferAgent").on(fm).settleRedemptions(4);
       expect(settledIds(fm, result.receipt)).to.deep.equal([2n, 4n]);
       const queue = await fm.queue();
       expect([queue.head, queue.tail, queue.pendingCount, queue.heldCount]).to.deep.equal([1n, 5n, 2n, 0n]);
@@ -316,14 +318,14 @@ describe("FundManager", function () {
 
     it("should keep first in, first out within a stablecoin: a later request it could pay waits behind an earlier one it cannot", async function () {
       const { fm, usdt, bob, fund } = await loadFixture(twoCoinFixture);
-      await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      await fund.as("transferAgent").on(fm).settleRedemptions(4);
       // 200 USDT would pay #3 (200 gross) but not #1 (500 gross), which comes first.
       await usdt.mint(fm, USDC("200"));
-      await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [4]))
+      await expect(fund.as("transferAgent").on(fm).settleRedemptions(4))
         .to.be.revertedWithCustomError(fm, "InsufficientLiquidity")
         .withArgs(await usdt.getAddress(), USDC("200"), USDC("500"));
       await usdt.mint(fm, USDC("500"));
-      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      const result = await fund.as("transferAgent").on(fm).settleRedemptions(4);
       expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 3n]);
       await expect(result.response)
         .to.emit(fm, "RedemptionSettled")
@@ -346,25 +348,25 @@ describe("FundManager", function () {
       await asIssuer(fund, [[fm, "removeStablecoin", [await usdt.getAddress()]]]);
       await publishNav(fund, "1.00");
       await publishReserves(fund, "10000000");
-      const first = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      const first = await fund.as("transferAgent").on(fm).settleRedemptions(4);
       expect(settledIds(fm, first.receipt)).to.deep.equal([2n, 4n]);
       await usdt.mint(fm, USDC("700"));
-      const second = await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      const second = await fund.as("transferAgent").on(fm).settleRedemptions(4);
       expect(settledIds(fm, second.receipt)).to.deep.equal([1n, 3n]);
       expect((await fm.queue()).head).to.equal(5);
     });
 
     it("should let the transfer agent hold a depegged stablecoin's requests so that the head moves past them", async function () {
       const { fm, usdc, usdt, alice, bob, fund } = await loadFixture(twoCoinFixture);
-      await fund.as("transferAgent").call(fm, "settleRedemptions", [4]);
+      await fund.as("transferAgent").on(fm).settleRedemptions(4);
       for (const id of [1, 3]) {
-        const held = await fund.as("transferAgent").call(fm, "holdRequest", [id]);
+        const held = await fund.as("transferAgent").on(fm).holdRequest(id);
         await expect(held.response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(id, bob.address, HOLD.TransferAgent);
       }
       await fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0);
-      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [10]);
+      const result = await fund.as("transferAgent").on(fm).settleRedemptions(10);
       expect(settledIds(fm, result.receipt)).to.deep.equal([5n]);
       const queue = await fm.queue();
       expect([queue.head, queue.pendingCount, queue.heldCount]).to.deep.equal([6n, 0n, 2n]);
@@ -380,7 +382,7 @@ describe("FundManager", function () {
   describe("holdRequest", function () {
     it("should set a pending request aside with reason TransferAgent, its escrow moving from pending to held", async function () {
       const { fm, usdc, bob, fund } = await loadFixture(queuedFixture);
-      const result = await fund.as("transferAgent").call(fm, "holdRequest", [2]);
+      const result = await fund.as("transferAgent").on(fm).holdRequest(2);
       await expect(result.response)
         .to.emit(fm, "RedemptionHeld")
         .withArgs(2, bob.address, HOLD.TransferAgent);
@@ -390,15 +392,15 @@ describe("FundManager", function () {
       expect([queue.pendingShares, queue.heldShares]).to.deep.equal([TOKENS("2000"), TOKENS("500")]);
       expect((await fm.stablecoinInfo(usdc)).pendingShares).to.equal(TOKENS("2000"));
       // The settlement passes it: the 2,000 USDC pay #1 and #3.
-      const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+      const settled = await fund.as("transferAgent").on(fm).settleRedemptions(3);
       expect(settledIds(fm, settled.receipt)).to.deep.equal([1n, 3n]);
     });
 
     it("should let settleHeld pay it later", async function () {
       const { fm, usdc, bob, fund, custodian } = await loadFixture(queuedFixture);
-      await fund.as("transferAgent").call(fm, "holdRequest", [2]);
+      await fund.as("transferAgent").on(fm).holdRequest(2);
       await usdc.connect(await hre.ethers.getSigner(custodian)).transfer(fm, USDC("500"));
-      const result = await fund.as("transferAgent").call(fm, "settleHeld", [[2]]);
+      const result = await fund.as("transferAgent").on(fm).settleHeld([2]);
       await expect(result.response)
         .to.emit(fm, "RedemptionSettled")
         .withArgs(
@@ -415,18 +417,18 @@ describe("FundManager", function () {
 
     it("should work while redemptions are paused", async function () {
       const { fm, fund } = await loadFixture(queuedFixture);
-      await fund.as("guardian").call(fm, "pauseRedemptions");
-      const result = await fund.as("transferAgent").call(fm, "holdRequest", [1]);
+      await fund.as("guardian").on(fm).pauseRedemptions();
+      const result = await fund.as("transferAgent").on(fm).holdRequest(1);
       await expect(result.response).to.emit(fm, "RedemptionHeld");
     });
 
     it("should revert with InvalidRequestStatus for a request that is not pending", async function () {
       const { fm, fund } = await loadFixture(queuedFixture);
-      await fund.as("transferAgent").call(fm, "holdRequest", [1]);
-      await expect(fund.as("transferAgent").call(fm, "holdRequest", [1]))
+      await fund.as("transferAgent").on(fm).holdRequest(1);
+      await expect(fund.as("transferAgent").on(fm).holdRequest(1))
         .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
         .withArgs(1, STATUS.Held);
-      await expect(fund.as("transferAgent").call(fm, "holdRequest", [9]))
+      await expect(fund.as("transferAgent").on(fm).holdRequest(9))
         .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
         .withArgs(9, STATUS.None);
     });
@@ -450,7 +452,7 @@ describe("FundManager", function () {
         .withArgs(await fm.getAddress(), bob.address, TOKENS("500"));
       expect(await token.balanceOf(bob.address)).to.equal(TOKENS("999"));
       expect((await fm.queue()).pendingCount).to.equal(2);
-      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+      const result = await fund.as("transferAgent").on(fm).settleRedemptions(3);
       expect(settledIds(fm, result.receipt)).to.deep.equal([1n, 3n]);
       expect((await fm.queue()).head).to.equal(4);
       expect((await fm.request(2)).r.status).to.equal(STATUS.Cancelled);
@@ -469,7 +471,7 @@ describe("FundManager", function () {
     it("should cancel a held request", async function () {
       const { fm, bob, fund } = await loadFixture(fundedFixture);
       await asIssuer(fund, [[fm, "setFees", [10, 100]]]);
-      await fund.as("transferAgent").call(fm, "settleRedemptions", [3]);
+      await fund.as("transferAgent").on(fm).settleRedemptions(3);
       await expect(fm.connect(bob).cancelRedemption(2)).to.emit(fm, "RedemptionCancelled");
       const queue = await fm.queue();
       expect([queue.heldCount, queue.heldShares]).to.deep.equal([0n, 0n]);
@@ -477,7 +479,7 @@ describe("FundManager", function () {
 
     it("should stay open while redemptions are paused", async function () {
       const { fm, bob, fund } = await loadFixture(queuedFixture);
-      await fund.as("guardian").call(fm, "pauseRedemptions");
+      await fund.as("guardian").on(fm).pauseRedemptions();
       await expect(fm.connect(bob).cancelRedemption(2)).to.emit(fm, "RedemptionCancelled");
     });
 
@@ -486,7 +488,7 @@ describe("FundManager", function () {
         const { fm, bob, fund } = await loadFixture(queuedFixture);
         const { token } = fund.contracts;
         const balanceBefore = await token.balanceOf(bob.address);
-        await fund.as("guardian").call(token, "pause");
+        await fund.as("guardian").on(token).pause();
         await expect(fm.connect(bob).cancelRedemption(2)).to.be.revertedWithCustomError(
           token,
           "EnforcedPause",
@@ -506,7 +508,7 @@ describe("FundManager", function () {
 
     it("should revert with InvalidRequestStatus for a settled or unknown request", async function () {
       const { fm, alice, fund } = await loadFixture(fundedFixture);
-      await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+      await fund.as("transferAgent").on(fm).settleRedemptions(1);
       await expect(fm.connect(alice).cancelRedemption(1))
         .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
         .withArgs(1, STATUS.Settled);
@@ -518,7 +520,7 @@ describe("FundManager", function () {
     it("should revert with the token's WalletFrozen when the investor is frozen", async function () {
       const { fm, bob, fund } = await loadFixture(queuedFixture);
       const { token } = fund.contracts;
-      await fund.as("transferAgent").call(token, "setAddressFrozen", [bob.address, true]);
+      await fund.as("transferAgent").on(token).setAddressFrozen(bob.address, true);
       await expect(fm.connect(bob).cancelRedemption(2))
         .to.be.revertedWithCustomError(token, "WalletFrozen")
         .withArgs(bob.address);
@@ -528,18 +530,16 @@ describe("FundManager", function () {
   describe("settleHeld", function () {
     async function heldFixture(): Promise<ManagerFixture> {
       const f = await loadFixture(fundedFixture);
-      await f.fund
-        .as("transferAgent")
-        .call(f.fund.contracts.token, "setAddressFrozen", [f.bob.address, true]);
-      await f.fund.as("transferAgent").call(f.fm, "settleRedemptions", [3]);
+      await f.fund.as("transferAgent").on(f.fund.contracts.token).setAddressFrozen(f.bob.address, true);
+      await f.fund.as("transferAgent").on(f.fm).settleRedemptions(3);
       await f.usdc.connect(await hre.ethers.getSigner(f.custodian)).transfer(f.fm, USDC("500"));
       return f;
     }
 
     it("should pay a held request once its investor may be paid again", async function () {
       const { fm, usdc, bob, fund } = await loadFixture(heldFixture);
-      await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [bob.address, false]);
-      const result = await fund.as("transferAgent").call(fm, "settleHeld", [[2]]);
+      await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(bob.address, false);
+      const result = await fund.as("transferAgent").on(fm).settleHeld([2]);
       await expect(result.response)
         .to.emit(fm, "RedemptionSettled")
         .withArgs(
@@ -559,14 +559,14 @@ describe("FundManager", function () {
 
     it("should revert with RequestStillBlocked while the investor is still frozen", async function () {
       const { fm, fund } = await loadFixture(heldFixture);
-      await expect(fund.as("transferAgent").call(fm, "settleHeld", [[2]]))
+      await expect(fund.as("transferAgent").on(fm).settleHeld([2]))
         .to.be.revertedWithCustomError(fm, "RequestStillBlocked")
         .withArgs(2, HOLD.Frozen);
     });
 
     it("should revert with InvalidRequestStatus for a request that is not held", async function () {
       const { fm, fund } = await loadFixture(heldFixture);
-      await expect(fund.as("transferAgent").call(fm, "settleHeld", [[1]]))
+      await expect(fund.as("transferAgent").on(fm).settleHeld([1]))
         .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
         .withArgs(1, STATUS.Settled);
     });
@@ -584,8 +584,9 @@ describe("FundManager", function () {
       const f = await loadFixture(fundedFixture);
       await f.fund
         .as("complianceOfficer")
-        .call(f.fund.contracts.compliance, "setSanctioned", [[f.bob.address], true]);
-      await f.fund.as("transferAgent").call(f.fm, "settleRedemptions", [3]);
+        .on(f.fund.contracts.compliance)
+        .setSanctioned([f.bob.address], true);
+      await f.fund.as("transferAgent").on(f.fm).settleRedemptions(3);
       return f;
     }
 
@@ -593,7 +594,7 @@ describe("FundManager", function () {
       const { fm, bob, investors, fund } = await loadFixture(sanctionedFixture);
       const blocked = investors[10].address;
       await registerProtocolAccount(fund, blocked);
-      await expect((await fund.as("transferAgent").call(fm, "releaseHeld", [2, blocked])).response)
+      await expect((await fund.as("transferAgent").on(fm).releaseHeld(2, blocked)).response)
         .to.emit(fm, "RedemptionReleased")
         .withArgs(2, bob.address, blocked, TOKENS("500"), TOKENS("500"));
       expect(await fund.contracts.token.balanceOf(blocked)).to.equal(TOKENS("500"));
@@ -606,24 +607,25 @@ describe("FundManager", function () {
       const { token } = fund.contracts;
       const blocked = investors[10].address;
       await registerProtocolAccount(fund, blocked);
-      await fund.as("guardian").call(token, "pause");
-      await expect(
-        fund.as("transferAgent").call(fm, "releaseHeld", [2, blocked]),
-      ).to.be.revertedWithCustomError(token, "EnforcedPause");
+      await fund.as("guardian").on(token).pause();
+      await expect(fund.as("transferAgent").on(fm).releaseHeld(2, blocked)).to.be.revertedWithCustomError(
+        token,
+        "EnforcedPause",
+      );
       expect((await fm.request(2)).r.status).to.equal(STATUS.Held);
       expect((await fm.queue()).heldShares).to.equal(TOKENS("500"));
     });
 
     it("should revert with the compliance's TransferRestricted when the recipient is sanctioned", async function () {
       const { fm, bob, fund } = await loadFixture(sanctionedFixture);
-      await expect(fund.as("transferAgent").call(fm, "releaseHeld", [2, bob.address]))
+      await expect(fund.as("transferAgent").on(fm).releaseHeld(2, bob.address))
         .to.be.revertedWithCustomError(fund.contracts.compliance, "TransferRestricted")
         .withArgs(10);
     });
 
     it("should revert with InvalidRequestStatus for a request that is not held", async function () {
       const { fm, alice, fund } = await loadFixture(sanctionedFixture);
-      await expect(fund.as("transferAgent").call(fm, "releaseHeld", [1, alice.address]))
+      await expect(fund.as("transferAgent").on(fm).releaseHeld(1, alice.address))
         .to.be.revertedWithCustomError(fm, "InvalidRequestStatus")
         .withArgs(1, STATUS.Settled);
     });

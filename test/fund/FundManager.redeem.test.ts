@@ -284,7 +284,7 @@ describe("FundManager", function () {
       it("should revert with the compliance's TransferRestricted(20) instead of queueing", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(liquidFixture);
         const { compliance, token } = fund.contracts;
-        await fund.as("issuer").callNow(compliance, "setMaxDailyOutflow", [TOKENS("2000")]);
+        await fund.as("issuer").now(compliance).setMaxDailyOutflow(TOKENS("2000"));
         await publishNav(fund, "1.00");
         await expect(fm.connect(alice).requestRedemption(TOKENS("2000"), usdc, 0)).to.emit(fm, "Redeemed");
         // The manager's own limit has 1,000 left, so 1,500 would be queued; the outflow rule refuses it first.
@@ -315,7 +315,7 @@ describe("FundManager", function () {
       it("should revert with WalletFrozen for a frozen holder", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const { token } = fund.contracts;
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
         await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
           .to.be.revertedWithCustomError(token, "WalletFrozen")
           .withArgs(alice.address);
@@ -324,7 +324,7 @@ describe("FundManager", function () {
       it("should revert with InsufficientUnfrozenBalance for frozen tokens", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const { token } = fund.contracts;
-        await fund.as("transferAgent").call(token, "freezePartialTokens", [alice.address, TOKENS("4000")]);
+        await fund.as("transferAgent").on(token).freezePartialTokens(alice.address, TOKENS("4000"));
         await expect(fm.connect(alice).requestRedemption(TOKENS("1000"), usdc, 0))
           .to.be.revertedWithCustomError(token, "InsufficientUnfrozenBalance")
           .withArgs(alice.address, TOKENS("995"), TOKENS("1000"));
@@ -333,7 +333,7 @@ describe("FundManager", function () {
       it("should revert with WalletSanctioned for a sanctioned holder", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const { compliance } = fund.contracts;
-        await fund.as("complianceOfficer").call(compliance, "setSanctioned", [[alice.address], true]);
+        await fund.as("complianceOfficer").on(compliance).setSanctioned([alice.address], true);
         await expect(fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0))
           .to.be.revertedWithCustomError(fm, "WalletSanctioned")
           .withArgs(alice.address);
@@ -342,10 +342,11 @@ describe("FundManager", function () {
       it("should revert with WalletSanctioned for a sanctioned holder even with the sanctions rule off", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
         const { compliance, token } = fund.contracts;
-        await fund.as("complianceOfficer").call(compliance, "setSanctioned", [[alice.address], true]);
+        await fund.as("complianceOfficer").on(compliance).setSanctioned([alice.address], true);
         await fund
           .as("issuer")
-          .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+          .now(compliance)
+          .setRules((await compliance.rules()) & ~BigInt(RULES.SANCTIONS));
         // The token alone would now let the holder's tokens move.
         expect(await token.detectTransferRestriction(alice.address, fm, TOKENS("100"))).to.equal(0); // allowed
         const before = await token.balanceOf(alice.address);
@@ -410,12 +411,12 @@ describe("FundManager", function () {
           .to.emit(fm, "RedemptionRequested")
           .withArgs(1, alice.address, usdc, TOKENS("100"), TOKENS("100"), 0)
           .and.not.to.emit(fm, "Redeemed");
-        await expect(fund.as("transferAgent").call(fm, "settleRedemptions", [1]))
+        await expect(fund.as("transferAgent").on(fm).settleRedemptions(1))
           .to.be.revertedWithCustomError(fund.contracts.navOracle, "NavStale")
           .withArgs(roundId, updatedAt, maxAge, anyUint);
         await publishNav(fund, "1.00");
         await publishReserves(fund, "10000000");
-        const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+        const settled = await fund.as("transferAgent").on(fm).settleRedemptions(1);
         await expect(settled.response).to.emit(fm, "RedemptionSettled");
       });
     });
@@ -518,7 +519,7 @@ describe("FundManager", function () {
         await time.increase(DAY);
         await publishReserves(fund, hre.ethers.formatUnits(await fund.contracts.token.totalSupply(), 18));
         await publishNav(fund, "1.001");
-        const settled = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+        const settled = await fund.as("transferAgent").on(fm).settleRedemptions(1);
         await expect(settled.response)
           .to.emit(fund.contracts.token, "AccrualBlockedByReserve")
           .and.to.emit(fm, "RedemptionSettled")
@@ -539,7 +540,7 @@ describe("FundManager", function () {
     describe("when redemptions are paused", function () {
       it("should revert with RedemptionsPaused", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
-        await fund.as("guardian").call(fm, "pauseRedemptions");
+        await fund.as("guardian").on(fm).pauseRedemptions();
         await expect(
           fm.connect(alice).requestRedemption(TOKENS("100"), usdc, 0),
         ).to.be.revertedWithCustomError(fm, "RedemptionsPaused");

@@ -347,7 +347,8 @@ describe("FundManager", function () {
         const { fm, usdc, alice, fund } = await loadFixture(limitsFixture);
         await fund
           .as("complianceOfficer")
-          .call(fund.contracts.registry, "setRevoked", [alice.address, [alice.address], true]);
+          .on(fund.contracts.registry)
+          .setRevoked(alice.address, [alice.address], true);
         await expect(fm.connect(alice).subscribe(usdc, USDC("1000"), 0))
           .to.be.revertedWithCustomError(fm, "NotAnInvestor")
           .withArgs(alice.address);
@@ -375,7 +376,7 @@ describe("FundManager", function () {
       it("should revert with the token's WalletFrozen for a frozen wallet", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(limitsFixture);
         const { token } = fund.contracts;
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
         await expect(fm.connect(alice).subscribe(usdc, USDC("1000"), 0))
           .to.be.revertedWithCustomError(token, "WalletFrozen")
           .withArgs(alice.address);
@@ -459,7 +460,7 @@ describe("FundManager", function () {
     describe("when subscriptions are paused", function () {
       it("should revert with SubscriptionsPaused", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(limitsFixture);
-        await fund.as("guardian").call(fm, "pauseSubscriptions");
+        await fund.as("guardian").on(fm).pauseSubscriptions();
         await expect(fm.connect(alice).subscribe(usdc, USDC("1000"), 0)).to.be.revertedWithCustomError(
           fm,
           "SubscriptionsPaused",

@@ -338,7 +338,7 @@ describe("access control of the deployed fund", function () {
     it("should let the guardian pause the token at once", async function () {
       const { fund, alice, bob } = await loadFixture(fundWithInvestors);
       const { token } = fund.contracts;
-      const result = await fund.as("guardian").call(token, "pause");
+      const result = await fund.as("guardian").on(token).pause();
       expect(result.status).to.equal("executed");
       await expect(result.response).to.emit(token, "Paused").withArgs(fund.as("guardian").address);
       expect(await token.paused()).to.equal(true);
@@ -352,11 +352,11 @@ describe("access control of the deployed fund", function () {
       const { fund, manager, managerAddress, alice, bob } = await loadFixture(fundWithInvestors);
       const { token } = fund.contracts;
       const tokenAddress = await token.getAddress();
-      await fund.as("guardian").call(token, "pause");
+      await fund.as("guardian").on(token).pause();
       const issuer = fund.as("issuer");
       const unpause = token.interface.encodeFunctionData("unpause");
 
-      const scheduled = await issuer.call(token, "unpause");
+      const scheduled = await issuer.on(token).unpause();
       if (scheduled.status !== "scheduled") throw new Error("the issuer's unpause was not scheduled");
       const scheduledAt = (await scheduled.receipt.getBlock()).timestamp;
       expect(scheduled.executableAt).to.equal(BigInt(scheduledAt + 2 * DAY));
@@ -393,8 +393,8 @@ describe("access control of the deployed fund", function () {
     async function scheduledUnpause() {
       const f = await loadFixture(fundWithInvestors);
       const { token } = f.fund.contracts;
-      await f.fund.as("guardian").call(token, "pause");
-      const scheduled = await f.fund.as("issuer").call(token, "unpause");
+      await f.fund.as("guardian").on(token).pause();
+      const scheduled = await f.fund.as("issuer").on(token).unpause();
       if (scheduled.status !== "scheduled") throw new Error("the issuer's unpause was not scheduled");
       const execute = f.manager.interface.encodeFunctionData("execute", [
         await token.getAddress(),
@@ -437,7 +437,7 @@ describe("access control of the deployed fund", function () {
       const f = await fixture();
       const { compliance } = f.fund.contracts;
       const before = await compliance.rules();
-      const scheduled = await f.fund.as("issuer").call(compliance, "setRules", [0]);
+      const scheduled = await f.fund.as("issuer").on(compliance).setRules(0);
       if (scheduled.status !== "scheduled") throw new Error("setRules was not scheduled");
       return { ...f, compliance, before, scheduled };
     }
@@ -446,7 +446,7 @@ describe("access control of the deployed fund", function () {
       const { fund, manager, managerAddress, compliance, before, scheduled } =
         await loadFixture(scheduledRuleChange);
       expect(before).to.not.equal(0n);
-      const cancelled = await fund.as("guardian").cancel(fund.as("issuer"), compliance, "setRules", [0]);
+      const cancelled = await fund.as("guardian").cancelOn(fund.as("issuer"), compliance).setRules(0);
       await expect(cancelled.response)
         .to.emit(manager, "OperationCanceled")
         .withArgs(scheduled.operationId, scheduled.nonce);
@@ -465,7 +465,7 @@ describe("access control of the deployed fund", function () {
 
     it("should let the issuer Safe withdraw its own schedule", async function () {
       const { fund, manager, compliance, scheduled } = await loadFixture(scheduledRuleChange);
-      const cancelled = await fund.as("issuer").cancel(fund.as("issuer"), compliance, "setRules", [0]);
+      const cancelled = await fund.as("issuer").cancelOn(fund.as("issuer"), compliance).setRules(0);
       await expect(cancelled.response)
         .to.emit(manager, "OperationCanceled")
         .withArgs(scheduled.operationId, scheduled.nonce);
@@ -473,7 +473,7 @@ describe("access control of the deployed fund", function () {
 
     it("should let the admin Safe cancel it too", async function () {
       const { fund, manager, compliance, scheduled } = await loadFixture(scheduledRuleChange);
-      const cancelled = await fund.as("admin").cancel(fund.as("issuer"), compliance, "setRules", [0]);
+      const cancelled = await fund.as("admin").cancelOn(fund.as("issuer"), compliance).setRules(0);
       await expect(cancelled.response)
         .to.emit(manager, "OperationCanceled")
         .withArgs(scheduled.operationId, scheduled.nonce);
@@ -514,7 +514,8 @@ describe("access control of the deployed fund", function () {
     async function scheduleGrant(fund: Fund, grant: string, newMinter: string) {
       const scheduled = await fund
         .as("admin")
-        .call(fund.contracts.manager, "grantRole", [ROLE_IDS.MINTER, newMinter, 0]);
+        .on(fund.contracts.manager)
+        .grantRole(ROLE_IDS.MINTER, newMinter, 0);
       if (scheduled.status !== "scheduled") throw new Error("grantRole was not scheduled");
       expect(scheduled.operationId).to.equal(
         await fund.contracts.manager.hashOperation(
@@ -587,7 +588,8 @@ describe("access control of the deployed fund", function () {
       await expect(
         fund
           .as("guardian")
-          .cancel(fund.as("admin"), manager, "grantRole", [ROLE_IDS.MINTER, newMinter.address, 0]),
+          .cancelOn(fund.as("admin"), manager)
+          .grantRole(ROLE_IDS.MINTER, newMinter.address, 0),
       )
         .to.be.revertedWithCustomError(manager, "AccessManagerUnauthorizedCancel")
         .withArgs(fund.as("guardian").address, admin, managerAddress, grant.slice(0, 10));

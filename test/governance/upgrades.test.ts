@@ -169,11 +169,11 @@ async function fundWithState() {
   await publishNav(fund, "1.0005");
   await token.accrue();
   const ta = fund.as("transferAgent");
-  await ta.call(token, "setAddressFrozen", [carol.address, true]);
-  await ta.call(token, "freezePartialTokens", [bob.address, 25n * ONE]);
+  await ta.on(token).setAddressFrozen(carol.address, true);
+  await ta.on(token).freezePartialTokens(bob.address, 25n * ONE);
   const co = fund.as("complianceOfficer");
-  await co.call(registry, "setRevoked", [dave.address, [dave.address], true]);
-  await co.call(compliance, "setSanctioned", [[sanctioned.address], true]);
+  await co.on(registry).setRevoked(dave.address, [dave.address], true);
+  await co.on(compliance).setSanctioned([sanctioned.address], true);
 
   // The fund manager, the settlement and the wrapper hold state too: a subscription, an escrowed off-chain
   // trade, a wrapped position.
@@ -460,7 +460,8 @@ describe("upgrades of the deployed fund", function () {
         const upgradeData = g.iface.encodeFunctionData("upgradeToAndCall", [prepared.implementation, "0x"]);
         const scheduled = await s.fund
           .as("issuer")
-          .call(g.contract, "upgradeToAndCall", [prepared.implementation, "0x"]);
+          .on(g.contract)
+          .upgradeToAndCall(prepared.implementation, "0x");
         if (scheduled.status !== "scheduled") throw new Error("the upgrade was not scheduled");
         const execute = s.manager.interface.encodeFunctionData("execute", [g.address, upgradeData]);
         return { ...s, g, before, prepared, scheduled, execute };
@@ -553,7 +554,7 @@ describe("upgrades of the deployed fund", function () {
         const bobBefore = await token.balanceOf(bob.address);
         await token.connect(alice).transfer(bob.address, ONE);
         expect((await token.balanceOf(bob.address)) - bobBefore).to.be.within(ONE, ONE + 1n);
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
         expect(await token.isFrozen(alice.address)).to.equal(true);
         await registerInvestor(fund, s.investors[8].address);
         await mint(fund, s.investors[8].address, 10n * ONE);
@@ -565,7 +566,8 @@ describe("upgrades of the deployed fund", function () {
           await loadFixture(scheduledUpgrade);
         const cancelled = await fund
           .as("guardian")
-          .cancel(fund.as("issuer"), g.contract, "upgradeToAndCall", [prepared.implementation, "0x"]);
+          .cancelOn(fund.as("issuer"), g.contract)
+          .upgradeToAndCall(prepared.implementation, "0x");
         await expect(cancelled.response)
           .to.emit(manager, "OperationCanceled")
           .withArgs(scheduled.operationId, scheduled.nonce);

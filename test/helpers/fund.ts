@@ -62,13 +62,14 @@ export async function registerInvestor(
   const expiry = options.kycExpiry ?? (await time.latest()) + YEAR;
   return fund
     .as("complianceOfficer")
-    .call(fund.contracts.registry, "registerInvestor", [
+    .on(fund.contracts.registry)
+    .registerInvestor(
       wallet,
       options.identity ?? wallet,
       options.country ?? COUNTRY.US,
       options.classes ?? CLASS.accredited,
       expiry,
-    ]);
+    );
 }
 
 /**
@@ -81,13 +82,13 @@ export async function listProtocolAccounts(fund: Fund, wallets: string[]) {
   const { registry } = fund.contracts;
   let executableAt = 0n;
   for (const wallet of wallets) {
-    const result = await issuer.call(registry, "setProtocolAccount", [wallet, true]);
+    const result = await issuer.on(registry).setProtocolAccount(wallet, true);
     if (result.status !== "scheduled")
       throw new Error("setProtocolAccount is expected behind the issuer's delay");
     if (result.executableAt > executableAt) executableAt = result.executableAt;
   }
   await time.increaseTo(executableAt);
-  for (const wallet of wallets) await issuer.execute(registry, "setProtocolAccount", [wallet, true]);
+  for (const wallet of wallets) await issuer.executeOn(registry).setProtocolAccount(wallet, true);
 }
 
 /**
@@ -106,15 +107,15 @@ export async function registerProtocolAccount(
 
 /** Mints `amount` tokens to `wallet` through the transfer agent's Safe (MINTER). */
 export async function mint(fund: Fund, wallet: string, amount: bigint) {
-  return fund.as("transferAgent").call(fund.contracts.token, "mint", [wallet, amount]);
+  return fund.as("transferAgent").on(fund.contracts.token).mint(wallet, amount);
 }
 
 /** Publishes a NAV (8 decimals, e.g. "1.0001") through the NAV publisher's Safe. */
 export async function publishNav(fund: Fund, nav: string) {
-  return fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [parseUnits(nav, 8)]);
+  return fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(parseUnits(nav, 8));
 }
 
 /** Publishes reserves in USD (8 decimals) through the NAV publisher's Safe. */
 export async function publishReserves(fund: Fund, usd: string) {
-  return fund.as("navPublisher").call(fund.contracts.reservePublisher!, "publish", [parseUnits(usd, 8)]);
+  return fund.as("navPublisher").on(fund.contracts.reservePublisher!).publish(parseUnits(usd, 8));
 }

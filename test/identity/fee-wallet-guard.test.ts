@@ -17,7 +17,7 @@ describe("IdentityRegistry: the bound token's fee wallet", function () {
     it("should refuse with WalletIsFeeWallet even while the wallet holds no shares", async function () {
       const { fund, feeWallet, token } = await loadFixture(feeWalletFixture);
       expect(await fund.contracts.token.sharesOf(feeWallet)).to.equal(0n);
-      await expect(fund.as("complianceOfficer").call(fund.contracts.registry, "deleteIdentity", [feeWallet]))
+      await expect(fund.as("complianceOfficer").on(fund.contracts.registry).deleteIdentity(feeWallet))
         .to.be.revertedWithCustomError(fund.contracts.registry, "WalletIsFeeWallet")
         .withArgs(feeWallet, token);
     });
@@ -30,13 +30,8 @@ describe("IdentityRegistry: the bound token's fee wallet", function () {
       await expect(
         fund
           .as("complianceOfficer")
-          .call(fund.contracts.registry, "updateInvestor", [
-            feeWallet,
-            [feeWallet],
-            COUNTRY.US,
-            CLASS.accredited,
-            expiry,
-          ]),
+          .on(fund.contracts.registry)
+          .updateInvestor(feeWallet, [feeWallet], COUNTRY.US, CLASS.accredited, expiry),
       )
         .to.be.revertedWithCustomError(fund.contracts.registry, "WalletIsFeeWallet")
         .withArgs(feeWallet, token);
@@ -47,13 +42,8 @@ describe("IdentityRegistry: the bound token's fee wallet", function () {
       const expiry = (await time.latest()) + 2 * YEAR;
       await fund
         .as("complianceOfficer")
-        .call(fund.contracts.registry, "updateInvestor", [
-          feeWallet,
-          [feeWallet],
-          COUNTRY.US,
-          CLASS.protocol,
-          expiry,
-        ]);
+        .on(fund.contracts.registry)
+        .updateInvestor(feeWallet, [feeWallet], COUNTRY.US, CLASS.protocol, expiry);
       expect(await fund.contracts.registry.kycExpiry(feeWallet)).to.equal(BigInt(expiry));
     });
   });
@@ -62,9 +52,7 @@ describe("IdentityRegistry: the bound token's fee wallet", function () {
     it("should refuse with WalletIsFeeWallet", async function () {
       const { fund, feeWallet, token, outsider } = await loadFixture(feeWalletFixture);
       await expect(
-        fund
-          .as("complianceOfficer")
-          .call(fund.contracts.registry, "updateIdentity", [feeWallet, outsider.address]),
+        fund.as("complianceOfficer").on(fund.contracts.registry).updateIdentity(feeWallet, outsider.address),
       )
         .to.be.revertedWithCustomError(fund.contracts.registry, "WalletIsFeeWallet")
         .withArgs(feeWallet, token);

@@ -56,7 +56,8 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
         await expect(
           fund
             .as("complianceOfficer")
-            .call(registry, "registerInvestor", [wallet, wallet, COUNTRY.IR, CLASS.protocol, expiry]),
+            .on(registry)
+            .registerInvestor(wallet, wallet, COUNTRY.IR, CLASS.protocol, expiry),
         )
           .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
           .withArgs(wallet);
@@ -70,7 +71,8 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
         await expect(
           fund
             .as("complianceOfficer")
-            .call(registry, "updateInvestor", [wallet, [wallet], COUNTRY.US, classes, expiry]),
+            .on(registry)
+            .updateInvestor(wallet, [wallet], COUNTRY.US, classes, expiry),
         )
           .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
           .withArgs(wallet);
@@ -80,7 +82,7 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
       it("should not let the compliance officer's Safe list the wallet itself (an ISSUER function)", async function () {
         const { fund, registry, wallet } = await loadFixture(fixture);
         const error = await rejection(
-          fund.as("complianceOfficer").call(registry, "setProtocolAccount", [wallet, true]),
+          fund.as("complianceOfficer").on(registry).setProtocolAccount(wallet, true),
         );
         expect(error).to.be.instanceOf(UnauthorizedManagedCallError);
         expect(await registry.isProtocolAccount(wallet)).to.equal(false);
@@ -92,20 +94,18 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
         const { fund, registry, wallet, expiry } = await loadFixture(fixture);
         const issuer = fund.as("issuer");
         const officer = fund.as("complianceOfficer");
-        const scheduled = await issuer.call(registry, "setProtocolAccount", [wallet, true]);
+        const scheduled = await issuer.on(registry).setProtocolAccount(wallet, true);
         if (scheduled.status !== "scheduled") throw new Error("expected the listing to be scheduled");
         expect(scheduled.executableAt - BigInt(await time.latest())).to.equal(2n * 86_400n);
         // During the delay nothing changed: the registration is still refused.
         expect(await registry.isProtocolAccount(wallet)).to.equal(false);
-        await expect(
-          officer.call(registry, "registerInvestor", [wallet, wallet, 840, CLASS.protocol, expiry]),
-        )
+        await expect(officer.on(registry).registerInvestor(wallet, wallet, 840, CLASS.protocol, expiry))
           .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
           .withArgs(wallet);
         await time.increaseTo(scheduled.executableAt);
-        const { response } = await issuer.execute(registry, "setProtocolAccount", [wallet, true]);
+        const { response } = await issuer.executeOn(registry).setProtocolAccount(wallet, true);
         await expect(response).to.emit(registry, "ProtocolAccountChanged").withArgs(wallet, false, true);
-        await officer.call(registry, "registerInvestor", [wallet, wallet, 840, CLASS.protocol, expiry]);
+        await officer.on(registry).registerInvestor(wallet, wallet, 840, CLASS.protocol, expiry);
         expect(await registry.investorClasses(wallet)).to.equal(BigInt(CLASS.protocol));
         expect(await registry.isVerified(wallet)).to.equal(true);
       });
@@ -113,11 +113,11 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
       it("should let the guardian cancel the listing during the delay", async function () {
         const { fund, registry, wallet } = await loadFixture(fixture);
         const issuer = fund.as("issuer");
-        const scheduled = await issuer.call(registry, "setProtocolAccount", [wallet, true]);
+        const scheduled = await issuer.on(registry).setProtocolAccount(wallet, true);
         if (scheduled.status !== "scheduled") throw new Error("expected the listing to be scheduled");
-        await fund.as("guardian").cancel(issuer, registry, "setProtocolAccount", [wallet, true]);
+        await fund.as("guardian").cancelOn(issuer, registry).setProtocolAccount(wallet, true);
         await time.increaseTo(scheduled.executableAt);
-        const error = await rejection(issuer.execute(registry, "setProtocolAccount", [wallet, true]));
+        const error = await rejection(issuer.executeOn(registry).setProtocolAccount(wallet, true));
         expect(error.message).to.match(/is not scheduled/);
         expect(await registry.isProtocolAccount(wallet)).to.equal(false);
       });
@@ -128,7 +128,7 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
     it("should refuse the deployed fee wallet with ProtocolAccountStillRegistered", async function () {
       const { fund, registry } = await loadFixture(fixture);
       const feeWallet = await fund.contracts.token.feeWallet();
-      await expect(fund.as("issuer").callNow(registry, "setProtocolAccount", [feeWallet, false]))
+      await expect(fund.as("issuer").now(registry).setProtocolAccount(feeWallet, false))
         .to.be.revertedWithCustomError(registry, "ProtocolAccountStillRegistered")
         .withArgs(feeWallet);
       expect(await registry.isProtocolAccount(feeWallet)).to.equal(true);
@@ -139,21 +139,22 @@ describe("IdentityRegistry: the issuer's list of protocol accounts (deployed fun
       await listProtocolAccounts(fund, [wallet]);
       await registerInvestor(fund, wallet, { classes: CLASS.protocol });
       const issuer = fund.as("issuer");
-      const scheduled = await issuer.call(registry, "setProtocolAccount", [wallet, false]);
+      const scheduled = await issuer.on(registry).setProtocolAccount(wallet, false);
       if (scheduled.status !== "scheduled") throw new Error("expected the delisting to be scheduled");
       await time.increaseTo(scheduled.executableAt);
-      await expect(issuer.execute(registry, "setProtocolAccount", [wallet, false]))
+      await expect(issuer.executeOn(registry).setProtocolAccount(wallet, false))
         .to.be.revertedWithCustomError(registry, "ProtocolAccountStillRegistered")
         .withArgs(wallet);
       expect(await registry.isProtocolAccount(wallet)).to.equal(true);
-      await fund.as("complianceOfficer").call(registry, "deleteIdentity", [wallet]);
-      const { response } = await issuer.execute(registry, "setProtocolAccount", [wallet, false]);
+      await fund.as("complianceOfficer").on(registry).deleteIdentity(wallet);
+      const { response } = await issuer.executeOn(registry).setProtocolAccount(wallet, false);
       await expect(response).to.emit(registry, "ProtocolAccountChanged").withArgs(wallet, true, false);
       const expiry = (await time.latest()) + YEAR;
       await expect(
         fund
           .as("complianceOfficer")
-          .call(registry, "registerInvestor", [wallet, wallet, 840, CLASS.protocol, expiry]),
+          .on(registry)
+          .registerInvestor(wallet, wallet, 840, CLASS.protocol, expiry),
       )
         .to.be.revertedWithCustomError(registry, "ProtocolAccountNotListed")
         .withArgs(wallet);

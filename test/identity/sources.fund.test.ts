@@ -153,7 +153,7 @@ describe("Verification sources in the deployed fund", function () {
       await fm.connect(erin).subscribe(usdc, USDC("3000"), 0);
       await fm.connect(erin).requestRedemption(TOKENS("2000"), usdc, 0);
       await revokeAttestation(eas, attester, schema, uid);
-      const result = await fund.as("transferAgent").call(fm, "settleRedemptions", [1]);
+      const result = await fund.as("transferAgent").on(fm).settleRedemptions(1);
       await expect(result.response).to.emit(fm, "RedemptionHeld").withArgs(1, erin.address, HOLD.NotVerified);
     });
   });

@@ -284,10 +284,10 @@ export async function propertyFixture(): Promise<PropertyEnv> {
   issuerCalls.push(...source.calls);
   const admin = fund.as("admin");
   const issuer = fund.as("issuer");
-  for (const [role, who] of grants) await admin.call(manager, "grantRole", [role, who, 0]);
+  for (const [role, who] of grants) await admin.on(manager).grantRole(role, who, 0);
   for (const [target, fn, args] of issuerCalls) await issuer.call(target, fn, args);
   await increaseTime(3 * DAY);
-  for (const [role, who] of grants) await admin.execute(manager, "grantRole", [role, who, 0]);
+  for (const [role, who] of grants) await admin.executeOn(manager).grantRole(role, who, 0);
   for (const [target, fn, args] of issuerCalls) await issuer.execute(target, fn, args);
   await increaseTime(DAY);
 

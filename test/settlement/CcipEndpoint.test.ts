@@ -198,7 +198,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
       it("issue 16 finding 8 (docs sweep): should ignore a CANCEL while a confirmed release is pending (a confirmed payment never turns into a refund)", async function () {
         const f = await lockedTrade();
         const token = f.fund.contracts.token;
-        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.buyer.address, true]);
+        await f.fund.as("transferAgent").on(token).setAddressFrozen(f.buyer.address, true);
         const confirm = any2EvmMessage(
           msgId(7),
           f.selector,
@@ -224,7 +224,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
         await expect(f.asset.refundExpired(f.tradeId))
           .to.be.revertedWithCustomError(f.asset, "InvalidStatus")
           .withArgs(f.tradeId, ASSET_STATUS.ReleasePending);
-        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.buyer.address, false]);
+        await f.fund.as("transferAgent").on(token).setAddressFrozen(f.buyer.address, false);
         await expect(f.asset.complete(f.tradeId))
           .to.emit(f.asset, "TradeReleased")
           .withArgs(f.tradeId, f.buyer.address, AMOUNT, AMOUNT);
@@ -233,7 +233,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
       it("issue 16 finding 8 (docs sweep): should ignore a CONFIRM while a cancelled refund is pending (a cancellation never turns into a release)", async function () {
         const f = await lockedTrade();
         const token = f.fund.contracts.token;
-        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.seller.address, true]);
+        await f.fund.as("transferAgent").on(token).setAddressFrozen(f.seller.address, true);
         const cancel = any2EvmMessage(
           msgId(7),
           f.selector,
@@ -256,7 +256,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
         await expect(f.asset.connect(f.via).ccipReceive(confirm))
           .to.emit(f.asset, "DecisionIgnored")
           .withArgs(f.tradeId, msgId(8), KIND.CONFIRM, ASSET_STATUS.RefundPending);
-        await f.fund.as("transferAgent").call(token, "setAddressFrozen", [f.seller.address, false]);
+        await f.fund.as("transferAgent").on(token).setAddressFrozen(f.seller.address, false);
         await expect(f.asset.complete(f.tradeId))
           .to.emit(f.asset, "TradeRefunded")
           .withArgs(f.tradeId, f.seller.address, AMOUNT, AMOUNT);
@@ -361,7 +361,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
       it("should refuse a decision from another allow-listed chain than the trade's payment chain", async function () {
         const f = await lockedTrade();
         const otherPeer = f.carol.address;
-        await f.fund.as("issuer").callNow(f.asset, "setPeer", [OTHER_CHAIN, otherPeer]);
+        await f.fund.as("issuer").now(f.asset).setPeer(OTHER_CHAIN, otherPeer);
         await expect(
           f.asset
             .connect(f.via)
@@ -379,12 +379,12 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
     it("should let the issuer allow and remove a chain's peer, with the old and new peer", async function () {
       const f = await lockedTrade();
       const issuer = f.fund.as("issuer");
-      let { response } = await issuer.callNow(f.asset, "setPeer", [OTHER_CHAIN, f.carol.address]);
+      let { response } = await issuer.now(f.asset).setPeer(OTHER_CHAIN, f.carol.address);
       await expect(response)
         .to.emit(f.asset, "PeerChanged")
         .withArgs(OTHER_CHAIN, ZeroAddress, f.carol.address);
       expect(await f.asset.peer(OTHER_CHAIN)).to.equal(f.carol.address);
-      ({ response } = await issuer.callNow(f.asset, "setPeer", [f.selector, ZeroAddress]));
+      ({ response } = await issuer.now(f.asset).setPeer(f.selector, ZeroAddress));
       await expect(response)
         .to.emit(f.asset, "PeerChanged")
         .withArgs(f.selector, f.paymentAddress, ZeroAddress);
@@ -401,7 +401,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
 
     it("should refuse chain selector 0 and anyone without the ISSUER role", async function () {
       const f = await loadFixture(settlementFixture);
-      await expect(f.fund.as("issuer").callNow(f.asset, "setPeer", [0n, f.carol.address]))
+      await expect(f.fund.as("issuer").now(f.asset).setPeer(0n, f.carol.address))
         .to.be.revertedWithCustomError(f.asset, "InvalidChainSelector")
         .withArgs(0n);
       for (const escrow of [f.asset, f.payment]) {
@@ -415,7 +415,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
   describe("setGasLimit", function () {
     it("should let the issuer change the destination gas limit used by the next messages", async function () {
       const f = await loadFixture(settlementFixture);
-      const { response } = await f.fund.as("issuer").callNow(f.asset, "setGasLimit", [700_000]);
+      const { response } = await f.fund.as("issuer").now(f.asset).setGasLimit(700_000);
       await expect(response).to.emit(f.asset, "GasLimitChanged").withArgs(500_000, 700_000);
       const deadline = (await time.latest()) + DAY;
       const terms = {
@@ -441,7 +441,7 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
     it("should refuse a gas limit below 100,000 or above 3,000,000", async function () {
       const f = await loadFixture(settlementFixture);
       for (const limit of [99_999, 3_000_001]) {
-        await expect(f.fund.as("issuer").callNow(f.payment, "setGasLimit", [limit]))
+        await expect(f.fund.as("issuer").now(f.payment).setGasLimit(limit))
           .to.be.revertedWithCustomError(f.payment, "InvalidGasLimit")
           .withArgs(limit);
       }
@@ -451,13 +451,16 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
   describe("setConfirmationGrace", function () {
     it("should let the issuer change the grace of new trades within 8 hours to 30 days", async function () {
       const f = await loadFixture(settlementFixture);
-      const { response } = await f.fund.as("issuer").callNow(f.asset, "setConfirmationGrace", [3 * DAY]);
+      const { response } = await f.fund
+        .as("issuer")
+        .now(f.asset)
+        .setConfirmationGrace(3 * DAY);
       await expect(response)
         .to.emit(f.asset, "ConfirmationGraceChanged")
         .withArgs(DAY, 3 * DAY);
       expect(await f.asset.confirmationGrace()).to.equal(3 * DAY);
       for (const grace of [8 * 3600 - 1, 30 * DAY + 1]) {
-        await expect(f.fund.as("issuer").callNow(f.asset, "setConfirmationGrace", [grace]))
+        await expect(f.fund.as("issuer").now(f.asset).setConfirmationGrace(grace))
           .to.be.revertedWithCustomError(f.asset, "InvalidConfirmationGrace")
           .withArgs(grace);
       }
@@ -540,7 +543,10 @@ describe("CCIP endpoints of the settlement (allow-list, replay protection, confi
     it("should let the issuer upgrade the asset escrow, keeping its trades and peers", async function () {
       const f = await lockedTrade(5);
       const next = await hre.ethers.deployContract("CrossChainAssetEscrow", [await f.router.getAddress()]);
-      await f.fund.as("issuer").callNow(f.asset, "upgradeToAndCall", [await next.getAddress(), "0x"]);
+      await f.fund
+        .as("issuer")
+        .now(f.asset)
+        .upgradeToAndCall(await next.getAddress(), "0x");
       expect(await hre.upgrades.erc1967.getImplementationAddress(f.assetAddress)).to.equal(
         await next.getAddress(),
       );

@@ -157,7 +157,10 @@ async function withBlockingStablecoin() {
     },
   )) as unknown as CrossChainPaymentEscrow;
   await payment.connect(f.deployer).setPeer(f.selector, await f.asset.getAddress());
-  await f.fund.as("issuer").callNow(f.asset, "setPeer", [f.selector, await payment.getAddress()]);
+  await f.fund
+    .as("issuer")
+    .now(f.asset)
+    .setPeer(f.selector, await payment.getAddress());
   await coin.connect(f.deployer).mint(f.buyer.address, BUYER_USDC);
   await coin.connect(f.buyer).approve(await payment.getAddress(), ethers.MaxUint256);
   return { ...f, payment, coin };
@@ -371,9 +374,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
 
     it("should apply the token's sender rules to the seller (a frozen seller cannot lock)", async function () {
       const f = await loadFixture(settlementFixture);
-      await f.fund
-        .as("transferAgent")
-        .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
+      await f.fund.as("transferAgent").on(f.fund.contracts.token).setAddressFrozen(f.seller.address, true);
       await expect(f.asset.connect(f.seller).lock(await termsOf(f)))
         .to.be.revertedWithCustomError(f.fund.contracts.token, "WalletFrozen")
         .withArgs(f.seller.address);
@@ -387,7 +388,8 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const { compliance } = f.fund.contracts;
       await f.fund
         .as("issuer")
-        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+        .now(compliance)
+        .setRules((await compliance.rules()) & ~BigInt(RULES.SANCTIONS));
       return f;
     }
 
@@ -403,7 +405,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
     it("issue 16 finding 7: should refuse a seller on the compliance's sanctions list even with the sanctions rule off", async function () {
       const f = await sanctionsRuleOff();
       const { compliance } = f.fund.contracts;
-      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+      await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], true);
       // The token itself would let the seller's tokens move: only the escrow's screening stops the lock.
       expect(
         await f.fund.contracts.token.detectTransferRestriction(
@@ -413,7 +415,7 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
         ),
       ).to.equal(0n);
       await expectRefused(f, await termsOf(f), f.seller.address);
-      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], false]);
+      await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], false);
       await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
     });
 
@@ -422,7 +424,8 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       const oracle = (await hre.ethers.deployContract("MockSanctionsList")) as unknown as MockSanctionsList;
       await f.fund
         .as("issuer")
-        .callNow(f.fund.contracts.compliance, "setSanctionsOracle", [await oracle.getAddress()]);
+        .now(f.fund.contracts.compliance)
+        .setSanctionsOracle(await oracle.getAddress());
       await oracle.setSanctioned(f.seller.address, true);
       await expectRefused(f, await termsOf(f), f.seller.address);
     });
@@ -430,22 +433,21 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
     it("should refuse a payee (the seller's wallet paid on the payment chain) on the sanctions list", async function () {
       const f = await sanctionsRuleOff();
       const payee = f.outsider.address;
-      await f.fund
-        .as("complianceOfficer")
-        .call(f.fund.contracts.compliance, "setSanctioned", [[payee], true]);
+      await f.fund.as("complianceOfficer").on(f.fund.contracts.compliance).setSanctioned([payee], true);
       await expectRefused(f, await termsOf(f, { payee }), payee);
     });
 
     it("should screen the buyer by the token's rules only, as DvPSettlement does: refused under the sanctions rule, not without it", async function () {
       const f = await loadFixture(settlementFixture);
       const { compliance } = f.fund.contracts;
-      await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.buyer.address], true]);
+      await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.buyer.address], true);
       await expect(f.asset.connect(f.seller).lock(await termsOf(f)))
         .to.be.revertedWithCustomError(f.asset, "ReleaseRestricted")
         .withArgs(RESTRICTION.RECIPIENT_SANCTIONED);
       await f.fund
         .as("issuer")
-        .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+        .now(compliance)
+        .setRules((await compliance.rules()) & ~BigInt(RULES.SANCTIONS));
       await expect(f.asset.connect(f.seller).lock(await termsOf(f))).to.emit(f.asset, "TradeLocked");
     });
   });
@@ -821,13 +823,14 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
 
       await fund
         .as("complianceOfficer")
-        .call(fund.contracts.registry, "updateInvestor", [
+        .on(fund.contracts.registry)
+        .updateInvestor(
           buyer.address,
           [buyer.address],
           COUNTRY.US,
           CLASS.accredited,
           (await time.latest()) + YEAR,
-        ]);
+        );
       await expect(asset.connect(f.outsider).complete(tradeId))
         .to.emit(asset, "TradeReleased")
         .withArgs(tradeId, buyer.address, AMOUNT, AMOUNT);
@@ -858,13 +861,14 @@ describe("Cross-chain settlement (CrossChainAssetEscrow + CrossChainPaymentEscro
       expect((await asset.trade(tradeId)).status).to.equal(ASSET_STATUS.RefundPending);
       await fund
         .as("complianceOfficer")
-        .call(fund.contracts.registry, "updateInvestor", [
+        .on(fund.contracts.registry)
+        .updateInvestor(
           seller.address,
           [seller.address],
           COUNTRY.US,
           CLASS.accredited,
           (await time.latest()) + YEAR,
-        ]);
+        );
       await expect(asset.complete(tradeId))
         .to.emit(asset, "TradeRefunded")
         .withArgs(tradeId, seller.address, AMOUNT, AMOUNT);

@@ -98,10 +98,10 @@ describe("DvPSettlement (deployment and configuration)", function () {
       ]);
       const address = await coin.getAddress();
       const issuer = fund.as("issuer");
-      let { response } = await issuer.callNow(dvp, "setPaymentToken", [address, true]);
+      let { response } = await issuer.now(dvp).setPaymentToken(address, true);
       await expect(response).to.emit(dvp, "PaymentTokenAllowed").withArgs(address, false, true);
       expect(await dvp.isPaymentToken(address)).to.equal(true);
-      ({ response } = await issuer.callNow(dvp, "setPaymentToken", [address, false]));
+      ({ response } = await issuer.now(dvp).setPaymentToken(address, false));
       await expect(response).to.emit(dvp, "PaymentTokenAllowed").withArgs(address, true, false);
       expect(await dvp.isPaymentToken(address)).to.equal(false);
     });
@@ -109,10 +109,10 @@ describe("DvPSettlement (deployment and configuration)", function () {
     it("should refuse an address without code and the fund token itself", async function () {
       const { dvp, fund, outsider } = await loadFixture(settlementFixture);
       const token = await fund.contracts.token.getAddress();
-      await expect(fund.as("issuer").callNow(dvp, "setPaymentToken", [outsider.address, true]))
+      await expect(fund.as("issuer").now(dvp).setPaymentToken(outsider.address, true))
         .to.be.revertedWithCustomError(dvp, "InvalidAddress")
         .withArgs(outsider.address);
-      await expect(fund.as("issuer").callNow(dvp, "setPaymentToken", [token, true]))
+      await expect(fund.as("issuer").now(dvp).setPaymentToken(token, true))
         .to.be.revertedWithCustomError(dvp, "InvalidAddress")
         .withArgs(token);
     });
@@ -135,7 +135,7 @@ describe("DvPSettlement (deployment and configuration)", function () {
         price: 1_000_000n,
         deadline: (await time.latest()) + 5 * DAY,
       });
-      await f.fund.as("issuer").callNow(f.dvp, "setPaymentToken", [usdc, false]);
+      await f.fund.as("issuer").now(f.dvp).setPaymentToken(usdc, false);
       await expect(f.dvp.connect(f.buyer).commit(1n)).to.emit(f.dvp, "TradeSettled");
       expect((await f.dvp.trade(1n)).status).to.equal(STATUS.Settled);
     });
@@ -144,7 +144,7 @@ describe("DvPSettlement (deployment and configuration)", function () {
   describe("setOffChainPaymentWindow", function () {
     it("should let the issuer change the window of new trades, with the old and new value", async function () {
       const f = await loadFixture(settlementFixture);
-      const { response } = await f.fund.as("issuer").callNow(f.dvp, "setOffChainPaymentWindow", [DAY]);
+      const { response } = await f.fund.as("issuer").now(f.dvp).setOffChainPaymentWindow(DAY);
       await expect(response)
         .to.emit(f.dvp, "OffChainPaymentWindowChanged")
         .withArgs(2 * DAY, DAY);
@@ -162,7 +162,7 @@ describe("DvPSettlement (deployment and configuration)", function () {
     it("should refuse a window below an hour or above 30 days", async function () {
       const f = await loadFixture(settlementFixture);
       for (const window of [3599, 30 * DAY + 1]) {
-        await expect(f.fund.as("issuer").callNow(f.dvp, "setOffChainPaymentWindow", [window]))
+        await expect(f.fund.as("issuer").now(f.dvp).setOffChainPaymentWindow(window))
           .to.be.revertedWithCustomError(f.dvp, "InvalidPaymentWindow")
           .withArgs(window);
       }
@@ -176,7 +176,10 @@ describe("DvPSettlement (deployment and configuration)", function () {
         .connect(f.seller)
         .openOffChainTrade({ buyer: f.buyer.address, amount: ONE, price: 100n, currency: "0x555344" });
       const next = await hre.ethers.deployContract("DvPSettlement");
-      await f.fund.as("issuer").callNow(f.dvp, "upgradeToAndCall", [await next.getAddress(), "0x"]);
+      await f.fund
+        .as("issuer")
+        .now(f.dvp)
+        .upgradeToAndCall(await next.getAddress(), "0x");
       expect(await hre.upgrades.erc1967.getImplementationAddress(await f.dvp.getAddress())).to.equal(
         await next.getAddress(),
       );

@@ -39,7 +39,7 @@ describe("DvPSettlement (off-chain payment)", function () {
 
   async function acknowledged() {
     const f = await opened();
-    await f.agent.call(f.dvp, "acknowledge", [f.id]);
+    await f.agent.on(f.dvp).acknowledge(f.id);
     return f;
   }
 
@@ -108,7 +108,7 @@ describe("DvPSettlement (off-chain payment)", function () {
       it("should record the acknowledgement", async function () {
         const f = await opened();
         const now = await nextTimestamp();
-        const { response } = await f.agent.call(f.dvp, "acknowledge", [f.id]);
+        const { response } = await f.agent.on(f.dvp).acknowledge(f.id);
         await expect(response).to.emit(f.dvp, "TradeAcknowledged").withArgs(f.id, f.agent.address);
         const t = await f.dvp.trade(f.id);
         expect([t.status, t.acknowledgedAt]).to.deep.equal([STATUS.Acknowledged, BigInt(now)]);
@@ -122,7 +122,7 @@ describe("DvPSettlement (off-chain payment)", function () {
           .connect(f.seller)
           .openOffChainTrade({ buyer: f.carol.address, amount: AMOUNT, price: PRICE, currency: USD });
         expect(await f.dvp.releaseRestriction(1n)).to.equal(RESTRICTION.RECIPIENT_NOT_VERIFIED);
-        await expect(f.fund.as("settlementAgent").call(f.dvp, "acknowledge", [1n]))
+        await expect(f.fund.as("settlementAgent").on(f.dvp).acknowledge(1n))
           .to.be.revertedWithCustomError(f.dvp, "ReleaseRestricted")
           .withArgs(1n, RESTRICTION.RECIPIENT_NOT_VERIFIED);
       });
@@ -133,7 +133,7 @@ describe("DvPSettlement (off-chain payment)", function () {
         await f.dvp
           .connect(f.seller)
           .openOffChainTrade({ buyer: f.carol.address, amount: AMOUNT, price: PRICE, currency: USD });
-        await expect(f.fund.as("settlementAgent").call(f.dvp, "acknowledge", [1n]))
+        await expect(f.fund.as("settlementAgent").on(f.dvp).acknowledge(1n))
           .to.be.revertedWithCustomError(f.dvp, "ReleaseRestricted")
           .withArgs(1n, RESTRICTION.RECIPIENT_CLASS_MISSING);
       });
@@ -143,8 +143,8 @@ describe("DvPSettlement (off-chain payment)", function () {
       it("should refuse a sanctioned seller with SellerRestricted(SENDER_SANCTIONED)", async function () {
         const f = await opened();
         const { compliance } = f.fund.contracts;
-        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
-        await expect(f.agent.call(f.dvp, "acknowledge", [f.id]))
+        await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], true);
+        await expect(f.agent.on(f.dvp).acknowledge(f.id))
           .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
           .withArgs(f.id, 9);
         expect((await f.dvp.trade(f.id)).status).to.equal(STATUS.SellerCommitted);
@@ -152,10 +152,8 @@ describe("DvPSettlement (off-chain payment)", function () {
 
       it("should refuse a frozen seller with SellerRestricted(SENDER_FROZEN)", async function () {
         const f = await opened();
-        await f.fund
-          .as("transferAgent")
-          .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
-        await expect(f.agent.call(f.dvp, "acknowledge", [f.id]))
+        await f.fund.as("transferAgent").on(f.fund.contracts.token).setAddressFrozen(f.seller.address, true);
+        await expect(f.agent.on(f.dvp).acknowledge(f.id))
           .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
           .withArgs(f.id, 4);
       });
@@ -173,10 +171,10 @@ describe("DvPSettlement (off-chain payment)", function () {
     it("should refuse after the deadline, an on-chain trade and an unknown trade", async function () {
       const f = await opened();
       await time.increaseTo(f.deadline + 1);
-      await expect(f.agent.call(f.dvp, "acknowledge", [f.id]))
+      await expect(f.agent.on(f.dvp).acknowledge(f.id))
         .to.be.revertedWithCustomError(f.dvp, "TradeExpired")
         .withArgs(f.id, f.deadline);
-      await expect(f.agent.call(f.dvp, "acknowledge", [5n]))
+      await expect(f.agent.on(f.dvp).acknowledge(5n))
         .to.be.revertedWithCustomError(f.dvp, "UnknownTrade")
         .withArgs(5n);
       await f.dvp.connect(f.seller).proposeTrade({
@@ -187,7 +185,7 @@ describe("DvPSettlement (off-chain payment)", function () {
         price: 1n,
         deadline: (await time.latest()) + DAY,
       });
-      await expect(f.agent.call(f.dvp, "acknowledge", [2n]))
+      await expect(f.agent.on(f.dvp).acknowledge(2n))
         .to.be.revertedWithCustomError(f.dvp, "WrongMode")
         .withArgs(2n, MODE.OnChain);
     });
@@ -197,7 +195,7 @@ describe("DvPSettlement (off-chain payment)", function () {
     describe("when the agent confirms the payment of an acknowledged trade", function () {
       it("should release the escrowed shares to the buyer and record the payment reference", async function () {
         const f = await acknowledged();
-        const { response } = await f.agent.call(f.dvp, "confirmPayment", [f.id, REF]);
+        const { response } = await f.agent.on(f.dvp).confirmPayment(f.id, REF);
         await expect(response).to.emit(f.dvp, "PaymentConfirmed").withArgs(f.id, f.agent.address, REF);
         await expect(response)
           .to.emit(f.dvp, "TradeSettled")
@@ -210,22 +208,22 @@ describe("DvPSettlement (off-chain payment)", function () {
       it("should confirm at the deadline itself", async function () {
         const f = await acknowledged();
         await time.setNextBlockTimestamp(f.deadline);
-        const { response } = await f.agent.call(f.dvp, "confirmPayment", [f.id, REF]);
+        const { response } = await f.agent.on(f.dvp).confirmPayment(f.id, REF);
         await expect(response).to.emit(f.dvp, "TradeSettled");
       });
     });
 
     it("should refuse a trade not acknowledged, an empty reference and a confirmation after the deadline", async function () {
       const f = await opened();
-      await expect(f.agent.call(f.dvp, "confirmPayment", [f.id, REF]))
+      await expect(f.agent.on(f.dvp).confirmPayment(f.id, REF))
         .to.be.revertedWithCustomError(f.dvp, "InvalidStatus")
         .withArgs(f.id, STATUS.SellerCommitted);
-      await f.agent.call(f.dvp, "acknowledge", [f.id]);
-      await expect(f.agent.call(f.dvp, "confirmPayment", [f.id, ZeroHash]))
+      await f.agent.on(f.dvp).acknowledge(f.id);
+      await expect(f.agent.on(f.dvp).confirmPayment(f.id, ZeroHash))
         .to.be.revertedWithCustomError(f.dvp, "EmptyReference")
         .withArgs(f.id);
       await time.increaseTo(f.deadline + 1);
-      await expect(f.agent.call(f.dvp, "confirmPayment", [f.id, REF]))
+      await expect(f.agent.on(f.dvp).confirmPayment(f.id, REF))
         .to.be.revertedWithCustomError(f.dvp, "TradeExpired")
         .withArgs(f.id, f.deadline);
     });
@@ -248,10 +246,10 @@ describe("DvPSettlement (off-chain payment)", function () {
         await dvp
           .connect(seller)
           .openOffChainTrade({ buyer: buyer.address, amount: AMOUNT, price: PRICE, currency: USD });
-        await agent.call(dvp, "acknowledge", [1n]);
+        await agent.on(dvp).acknowledge(1n);
         await time.increase(DAY);
         expect(await dvp.releaseRestriction(1n)).to.equal(RESTRICTION.RECIPIENT_NOT_VERIFIED);
-        await expect(agent.call(dvp, "confirmPayment", [1n, REF]))
+        await expect(agent.on(dvp).confirmPayment(1n, REF))
           .to.be.revertedWithCustomError(fund.contracts.token, "RecipientNotVerified")
           .withArgs(buyer.address);
         expect((await dvp.trade(1n)).status).to.equal(STATUS.Acknowledged);
@@ -261,7 +259,7 @@ describe("DvPSettlement (off-chain payment)", function () {
           .withArgs(1n, seller.address, AMOUNT, AMOUNT);
         expect(await fund.contracts.token.balanceOf(seller.address)).to.equal(SELLER_TOKENS);
         expect(await fund.contracts.token.balanceOf(buyer.address)).to.equal(0n);
-        await expect(agent.call(dvp, "confirmPayment", [1n, REF]))
+        await expect(agent.on(dvp).confirmPayment(1n, REF))
           .to.be.revertedWithCustomError(dvp, "InvalidStatus")
           .withArgs(1n, STATUS.Refunded);
       });
@@ -275,7 +273,7 @@ describe("DvPSettlement (off-chain payment)", function () {
     ] as const) {
       it(`should refund ${label} to the seller at once`, async function () {
         const f = await setup();
-        const { response } = await f.agent.call(f.dvp, "rejectTrade", [f.id, REASON]);
+        const { response } = await f.agent.on(f.dvp).rejectTrade(f.id, REASON);
         await expect(response).to.emit(f.dvp, "TradeRejected").withArgs(f.id, f.agent.address, REASON);
         await expect(response)
           .to.emit(f.dvp, "SellerRefunded")
@@ -287,7 +285,7 @@ describe("DvPSettlement (off-chain payment)", function () {
 
     it("should refuse an empty reason and anyone without the SETTLEMENT_AGENT role", async function () {
       const f = await opened();
-      await expect(f.agent.call(f.dvp, "rejectTrade", [f.id, ZeroHash]))
+      await expect(f.agent.on(f.dvp).rejectTrade(f.id, ZeroHash))
         .to.be.revertedWithCustomError(f.dvp, "EmptyReference")
         .withArgs(f.id);
       await expect(f.dvp.connect(f.seller).rejectTrade(f.id, REASON))
@@ -319,9 +317,9 @@ describe("DvPSettlement (off-chain payment)", function () {
     type F = Awaited<ReturnType<typeof opened>>;
     type Action = [string, (f: F) => Promise<unknown>];
     const actions: Action[] = [
-      ["acknowledge", (f) => f.agent.call(f.dvp, "acknowledge", [f.id])],
-      ["confirmPayment", (f) => f.agent.call(f.dvp, "confirmPayment", [f.id, REF])],
-      ["rejectTrade", (f) => f.agent.call(f.dvp, "rejectTrade", [f.id, REASON])],
+      ["acknowledge", (f) => f.agent.on(f.dvp).acknowledge(f.id)],
+      ["confirmPayment", (f) => f.agent.on(f.dvp).confirmPayment(f.id, REF)],
+      ["rejectTrade", (f) => f.agent.on(f.dvp).rejectTrade(f.id, REASON)],
       ["refund", (f) => f.dvp.connect(f.outsider).refund(f.id)],
       ["commit", (f) => f.dvp.connect(f.buyer).commit(f.id)],
     ];
@@ -353,7 +351,7 @@ describe("DvPSettlement (off-chain payment)", function () {
         "Settled (then past the deadline)",
         async () => {
           const f = await acknowledged();
-          await f.agent.call(f.dvp, "confirmPayment", [f.id, REF]);
+          await f.agent.on(f.dvp).confirmPayment(f.id, REF);
           await time.increaseTo(f.deadline + 1);
           return f;
         },
@@ -385,7 +383,7 @@ describe("DvPSettlement (off-chain payment)", function () {
         "Refunded by rejection (before the deadline)",
         async () => {
           const f = await acknowledged();
-          await f.agent.call(f.dvp, "rejectTrade", [f.id, REASON]);
+          await f.agent.on(f.dvp).rejectTrade(f.id, REASON);
           return f;
         },
         {
@@ -437,8 +435,8 @@ describe("DvPSettlement (off-chain payment)", function () {
       for (const terminal of ["settled", "refunded"]) {
         const f = await acknowledged();
         const token = f.fund.contracts.token;
-        if (terminal === "settled") await f.agent.call(f.dvp, "confirmPayment", [f.id, REF]);
-        else await f.agent.call(f.dvp, "rejectTrade", [f.id, REASON]);
+        if (terminal === "settled") await f.agent.on(f.dvp).confirmPayment(f.id, REF);
+        else await f.agent.on(f.dvp).rejectTrade(f.id, REASON);
         const escrow = await token.sharesOf(await f.dvp.getAddress());
         const seller = await token.sharesOf(f.seller.address);
         const buyer = await token.sharesOf(f.buyer.address);
@@ -457,7 +455,7 @@ describe("DvPSettlement (off-chain payment)", function () {
       await accrueYield(f.fund, "1.0003");
       const delivered = await amountOf(f.fund, f.shares);
       expect(delivered).to.be.greaterThan(AMOUNT);
-      const { response } = await f.agent.call(f.dvp, "confirmPayment", [f.id, REF]);
+      const { response } = await f.agent.on(f.dvp).confirmPayment(f.id, REF);
       await expect(response)
         .to.emit(f.dvp, "TradeSettled")
         .withArgs(f.id, f.seller.address, f.buyer.address, f.shares, delivered, ZeroAddress, PRICE);

@@ -86,9 +86,7 @@ describe("DvPSettlement (on-chain payment)", function () {
 
       it("should apply the token's sender rules to the seller at commitment (a frozen wallet cannot commit)", async function () {
         const f = await loadFixture(settlementFixture);
-        await f.fund
-          .as("transferAgent")
-          .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
+        await f.fund.as("transferAgent").on(f.fund.contracts.token).setAddressFrozen(f.seller.address, true);
         await expect(f.dvp.connect(f.seller).proposeTrade(await terms(f)))
           .to.be.revertedWithCustomError(f.fund.contracts.token, "WalletFrozen")
           .withArgs(f.seller.address);
@@ -292,7 +290,7 @@ describe("DvPSettlement (on-chain payment)", function () {
       it("should revert with the compliance's RECIPIENT_SANCTIONED and move nothing", async function () {
         const f = await sellerCommitted();
         const { compliance } = f.fund.contracts;
-        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.buyer.address], true]);
+        await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.buyer.address], true);
         await expect(f.dvp.connect(f.buyer).commit(f.id))
           .to.be.revertedWithCustomError(compliance, "TransferRestricted")
           .withArgs(10);
@@ -317,25 +315,24 @@ describe("DvPSettlement (on-chain payment)", function () {
       it("should revert with SellerRestricted(SENDER_SANCTIONED) when the seller was sanctioned", async function () {
         const f = await sellerCommitted();
         const { compliance } = f.fund.contracts;
-        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], true);
         await sellerRefused(f, 9, "buyer");
       });
 
       it("should revert with SellerRestricted(SENDER_SANCTIONED) even with the compliance's sanctions rule off", async function () {
         const f = await sellerCommitted();
         const { compliance } = f.fund.contracts;
-        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], true);
         await f.fund
           .as("issuer")
-          .callNow(compliance, "setRules", [(await compliance.rules()) & ~BigInt(RULES.SANCTIONS)]);
+          .now(compliance)
+          .setRules((await compliance.rules()) & ~BigInt(RULES.SANCTIONS));
         await sellerRefused(f, 9, "buyer");
       });
 
       it("should revert with SellerRestricted(SENDER_FROZEN) when the seller's wallet was frozen", async function () {
         const f = await sellerCommitted();
-        await f.fund
-          .as("transferAgent")
-          .call(f.fund.contracts.token, "setAddressFrozen", [f.seller.address, true]);
+        await f.fund.as("transferAgent").on(f.fund.contracts.token).setAddressFrozen(f.seller.address, true);
         await sellerRefused(f, 4, "buyer");
       });
 
@@ -343,13 +340,9 @@ describe("DvPSettlement (on-chain payment)", function () {
         const f = await sellerCommitted();
         const { registry } = f.fund.contracts;
         const identity = await registry.identity(f.seller.address);
-        await f.fund
-          .as("complianceOfficer")
-          .call(registry, "setRevoked", [identity, [f.seller.address], true]);
+        await f.fund.as("complianceOfficer").on(registry).setRevoked(identity, [f.seller.address], true);
         await sellerRefused(f, 2, "buyer");
-        await f.fund
-          .as("complianceOfficer")
-          .call(registry, "setRevoked", [identity, [f.seller.address], false]);
+        await f.fund.as("complianceOfficer").on(registry).setRevoked(identity, [f.seller.address], false);
         await time.increaseTo(f.t.deadline + 1);
         await expect(f.dvp.refund(f.id)).to.emit(f.dvp, "SellerRefunded");
       });
@@ -357,7 +350,7 @@ describe("DvPSettlement (on-chain payment)", function () {
       it("should revert with SellerRestricted when the sanctioned seller commits to the buyer's trade", async function () {
         const f = await buyerCommitted();
         const { compliance } = f.fund.contracts;
-        await f.fund.as("complianceOfficer").call(compliance, "setSanctioned", [[f.seller.address], true]);
+        await f.fund.as("complianceOfficer").on(compliance).setSanctioned([f.seller.address], true);
         await expect(f.dvp.connect(f.seller).commit(f.id))
           .to.be.revertedWithCustomError(f.dvp, "SellerRestricted")
           .withArgs(f.id, 9);

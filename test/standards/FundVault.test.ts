@@ -75,16 +75,22 @@ describe("FundVault (the USDC entry point)", function () {
     it("should refuse an address that is not an entry point of this token for that asset (InvalidVault)", async function () {
       const { fund, fm, usdcAddress, outsider } = await loadFixture(vaultFixture);
       const { token } = fund.contracts;
-      await fund.as("issuer").call(token, "setVault", [usdcAddress, outsider.address]);
+      await fund.as("issuer").on(token).setVault(usdcAddress, outsider.address);
       await time.increase(2 * DAY);
-      await expect(fund.as("issuer").execute(token, "setVault", [usdcAddress, outsider.address]))
+      await expect(fund.as("issuer").executeOn(token).setVault(usdcAddress, outsider.address))
         .to.be.revertedWithCustomError(token, "InvalidVault")
         .withArgs(usdcAddress, outsider.address);
       // The manager answers asset() and share() with nothing an entry point would.
-      await fund.as("issuer").call(token, "setVault", [usdcAddress, await fm.getAddress()]);
+      await fund
+        .as("issuer")
+        .on(token)
+        .setVault(usdcAddress, await fm.getAddress());
       await time.increase(2 * DAY);
       await expect(
-        fund.as("issuer").execute(token, "setVault", [usdcAddress, await fm.getAddress()]),
+        fund
+          .as("issuer")
+          .executeOn(token)
+          .setVault(usdcAddress, await fm.getAddress()),
       ).to.be.revertedWithCustomError(token, "InvalidVault");
     });
 
@@ -137,7 +143,7 @@ describe("FundVault (the USDC entry point)", function () {
         await expect(deposit(vault.connect(alice))(USDC("999"), alice.address))
           .to.be.revertedWithCustomError(fm, "BelowMinFirstInvestment")
           .withArgs(TOKENS("999"), TOKENS("1000"));
-        await fund.as("guardian").call(fm, "pauseSubscriptions");
+        await fund.as("guardian").on(fm).pauseSubscriptions();
         await expect(
           deposit(vault.connect(alice))(USDC("1000"), alice.address),
         ).to.be.revertedWithCustomError(fm, "SubscriptionsPaused");
@@ -149,7 +155,7 @@ describe("FundVault (the USDC entry point)", function () {
         const { vault, alice, fund } = await loadFixture(holdersFixture);
         const { token, navOracle } = fund.contracts;
         // 200,000 more tokens: the 10 bps decrease takes about 204 of them, more than a 100 USDC top-up buys.
-        await fund.as("transferAgent").call(token, "mint", [alice.address, TOKENS("200000")]);
+        await fund.as("transferAgent").on(token).mint(alice.address, TOKENS("200000"));
         await asIssuer(fund, [[navOracle, "setAllowDecrease", [true]]]);
         await time.increase(DAY);
         await publishReserves(fund, "10000000");
@@ -203,7 +209,7 @@ describe("FundVault (the USDC entry point)", function () {
       it("should refuse a frozen receiver with the token's WalletFrozen", async function () {
         const { vault, alice, dave, fund } = await loadFixture(vaultFixture);
         const { token } = fund.contracts;
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [dave.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(dave.address, true);
         await expect(deposit(vault.connect(alice))(USDC("1000"), dave.address))
           .to.be.revertedWithCustomError(token, "WalletFrozen")
           .withArgs(dave.address);
@@ -217,9 +223,7 @@ describe("FundVault (the USDC entry point)", function () {
         await expect(deposit(vault.connect(outsider))(USDC("1000"), dave.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(outsider.address, HOLD.NotVerified);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], true);
         await expect(deposit(vault.connect(alice))(USDC("1000"), dave.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(alice.address, HOLD.Sanctioned);
@@ -334,11 +338,11 @@ describe("FundVault (the USDC entry point)", function () {
         const { vault, fund, alice, bob } = await loadFixture(holdersFixture);
         const { token } = fund.contracts;
         await vault.connect(alice).setOperator(bob.address, true);
-        await fund.as("transferAgent").call(token, "freezePartialTokens", [alice.address, TOKENS("3000")]);
+        await fund.as("transferAgent").on(token).freezePartialTokens(alice.address, TOKENS("3000"));
         await expect(vault.connect(bob).requestRedeem(TOKENS("1000"), bob.address, alice.address))
           .to.be.revertedWithCustomError(token, "InsufficientUnfrozenBalance")
           .withArgs(alice.address, TOKENS("996"), TOKENS("1000"));
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
         await expect(vault.connect(bob).requestRedeem(TOKENS("1"), bob.address, alice.address))
           .to.be.revertedWithCustomError(token, "WalletFrozen")
           .withArgs(alice.address);
@@ -365,9 +369,7 @@ describe("FundVault (the USDC entry point)", function () {
       it("should refuse a sanctioned owner with WalletSanctioned, whatever the sanctions rule", async function () {
         const { vault, fm, fund, alice, bob } = await loadFixture(holdersFixture);
         await vault.connect(alice).setOperator(bob.address, true);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], true);
         await expect(vault.connect(bob).requestRedeem(TOKENS("1"), bob.address, alice.address))
           .to.be.revertedWithCustomError(fm, "WalletSanctioned")
           .withArgs(alice.address);
@@ -388,14 +390,12 @@ describe("FundVault (the USDC entry point)", function () {
         await expect(vault.connect(alice).requestRedeem(TOKENS("1"), outsider.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(outsider.address, HOLD.NotVerified);
-        await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [dave.address, true]);
+        await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(dave.address, true);
         await expect(vault.connect(alice).requestRedeem(TOKENS("1"), dave.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(dave.address, HOLD.Frozen);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[dave.address], true]);
-        await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [dave.address, false]);
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([dave.address], true);
+        await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(dave.address, false);
         await expect(vault.connect(alice).requestRedeem(TOKENS("1"), dave.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(dave.address, HOLD.Sanctioned);
@@ -409,7 +409,7 @@ describe("FundVault (the USDC entry point)", function () {
       )
         .to.be.revertedWithCustomError(fm, "NotTheVault")
         .withArgs(usdc, alice.address);
-      await fund.as("guardian").call(fm, "pauseRedemptions");
+      await fund.as("guardian").on(fm).pauseRedemptions();
       await expect(
         vault.connect(alice).requestRedeem(TOKENS("1"), alice.address, alice.address),
       ).to.be.revertedWithCustomError(fm, "RedemptionsPaused");
@@ -454,9 +454,7 @@ describe("FundVault (the USDC entry point)", function () {
     it("should hold the request of a controller sanctioned, frozen or revoked since, and credit nothing", async function () {
       const f = await loadFixture(requestedFixture);
       const { vault, vaultAddress, fm, usdc, alice, fund } = f;
-      await fund
-        .as("complianceOfficer")
-        .call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
+      await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], true);
       await expect((await settle(f, 1)).response)
         .to.emit(fm, "RedemptionHeld")
         .withArgs(1, alice.address, HOLD.Sanctioned);
@@ -464,18 +462,16 @@ describe("FundVault (the USDC entry point)", function () {
       expect(await vault.maxRedeem(alice.address)).to.equal(0n);
       expect(await vault.pendingRedeemRequest(1, alice.address)).to.equal(TOKENS("1000"));
       // Once the controller may be paid again, settleHeld pays into the vault as well.
-      await fund
-        .as("complianceOfficer")
-        .call(fund.contracts.compliance, "setSanctioned", [[alice.address], false]);
-      await fund.as("transferAgent").call(fm, "settleHeld", [[1]]);
+      await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], false);
+      await fund.as("transferAgent").on(fm).settleHeld([1]);
       expect(await usdc.balanceOf(vaultAddress)).to.equal(USDC("999.5"));
       expect(await vault.claimableRedeemRequest(1, alice.address)).to.equal(TOKENS("1000"));
     });
 
     it("should let the transfer agent release a held vault request's escrow (releaseHeld)", async function () {
       const { vault, fm, alice, fund } = await loadFixture(requestedFixture);
-      await fund.as("transferAgent").call(fm, "holdRequest", [1]);
-      await fund.as("transferAgent").call(fm, "releaseHeld", [1, alice.address]);
+      await fund.as("transferAgent").on(fm).holdRequest(1);
+      await fund.as("transferAgent").on(fm).releaseHeld(1, alice.address);
       expect((await fm.request(1)).r.status).to.equal(STATUS.Released);
       expect(await vault.pendingRedeemRequest(1, alice.address)).to.equal(0n);
       expect(await fund.contracts.token.balanceOf(alice.address)).to.equal(TOKENS("3996"));
@@ -536,7 +532,7 @@ describe("FundVault (the USDC entry point)", function () {
         await expect(vault.connect(alice).redeem(TOKENS("1"), outsider.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(outsider.address, HOLD.NotVerified);
-        await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [dave.address, true]);
+        await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(dave.address, true);
         await expect(vault.connect(alice).redeem(TOKENS("1"), dave.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
           .withArgs(dave.address, HOLD.Frozen);
@@ -545,9 +541,7 @@ describe("FundVault (the USDC entry point)", function () {
       it("should refuse a controller sanctioned since the settlement, even through an operator", async function () {
         const { vault, fm, fund, alice, bob } = await loadFixture(claimableFixture);
         await vault.connect(alice).setOperator(bob.address, true);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], true);
         expect(await vault.maxRedeem(alice.address)).to.equal(0n);
         await expect(vault.connect(bob).redeem(TOKENS("1"), bob.address, alice.address))
           .to.be.revertedWithCustomError(fm, "IneligibleWallet")
@@ -557,7 +551,7 @@ describe("FundVault (the USDC entry point)", function () {
 
     it("should refuse claims while redemptions are paused, and report nothing claimable", async function () {
       const { vault, fm, fund, alice } = await loadFixture(claimableFixture);
-      await fund.as("guardian").call(fm, "pauseRedemptions");
+      await fund.as("guardian").on(fm).pauseRedemptions();
       expect(await vault.maxWithdraw(alice.address)).to.equal(0n);
       await expect(
         vault.connect(alice).redeem(TOKENS("1"), alice.address, alice.address),

@@ -217,7 +217,7 @@ describe("ERC-7575 on the fund's entry points (FundVault)", function () {
         expect(await vault.maxDeposit(alice.address)).to.equal(0n);
         await fund.contracts.token.accrue();
         expect(await vault.maxDeposit(alice.address)).to.be.greaterThan(0n);
-        await fund.as("guardian").call(fm, "pauseSubscriptions");
+        await fund.as("guardian").on(fm).pauseSubscriptions();
         expect(await vault.maxDeposit(alice.address)).to.equal(0n);
         expect(await vault.maxMint(alice.address)).to.equal(0n);
       });
@@ -326,7 +326,7 @@ describe("ERC-7575 on the fund's entry points (FundVault)", function () {
         const { vault, fm, fund, alice } = f;
         await vault.connect(alice).requestRedeem(TOKENS("1000"), alice.address, alice.address);
         await settle(f, 1);
-        await fund.as("guardian").call(fm, "pauseRedemptions");
+        await fund.as("guardian").on(fm).pauseRedemptions();
         expect(await vault.maxWithdraw(alice.address)).to.equal(0n);
         expect(await vault.maxRedeem(alice.address)).to.equal(0n);
         expect(await vault.maxRedeem(ZeroAddress)).to.equal(0n);

@@ -49,8 +49,8 @@ async function tokenSubject(): Promise<Subject> {
     outsider: f.outsider,
     agent: f.fund.as("transferAgent"),
     unit: 10n * ONE,
-    freezeWallet: (w) => f.fund.as("transferAgent").call(f.token, "setAddressFrozen", [w, true]),
-    pause: () => f.fund.as("guardian").call(f.token, "pause"),
+    freezeWallet: (w) => f.fund.as("transferAgent").on(f.token).setAddressFrozen(w, true),
+    pause: () => f.fund.as("guardian").on(f.token).pause(),
   };
 }
 
@@ -73,8 +73,8 @@ async function wrapperSubject(): Promise<Subject> {
     outsider: f.outsider,
     agent: f.fund.as("transferAgent"),
     unit: 10n * ONE * 10n ** 6n,
-    freezeWallet: (w) => f.fund.as("transferAgent").call(f.vault, "setAddressFrozen", [w, true]),
-    pause: () => f.fund.as("guardian").call(f.vault, "pause"),
+    freezeWallet: (w) => f.fund.as("transferAgent").on(f.vault).setAddressFrozen(w, true),
+    pause: () => f.fund.as("guardian").on(f.vault).pause(),
   };
 }
 
@@ -127,7 +127,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
         expect(await token.balanceOf(other.address)).to.equal(0n);
         expect(await token.canSend(other.address)).to.equal(true);
         expect(await token.canReceive(other.address)).to.equal(true);
-        await agent.call(token, "setFrozenTokens", [holder.address, await token.balanceOf(holder.address)]);
+        await agent.on(token).setFrozenTokens(holder.address, await token.balanceOf(holder.address));
         expect(await token.canSend(holder.address)).to.equal(true);
       });
 
@@ -151,7 +151,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
         const { token, holder, other, agent } = await load();
         const balance = await token.balanceOf(holder.address);
         const frozen = balance / 4n;
-        await agent.call(token, "setFrozenTokens", [holder.address, frozen]);
+        await agent.on(token).setFrozenTokens(holder.address, frozen);
         const unfrozen = balance - (await token.getFrozenTokens(holder.address));
         expect(await token.canTransfer(holder.address, other.address, unfrozen)).to.equal(true);
         expect(await token.canTransfer(holder.address, other.address, unfrozen + 1n)).to.equal(false);
@@ -183,7 +183,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
       it('"will return the absolute frozen amount, which MAY exceed the account\'s current balance"', async function () {
         const { token, holder, agent } = await load();
         const balance = await token.balanceOf(holder.address);
-        await agent.call(token, "setFrozenTokens", [holder.address, 3n * balance]);
+        await agent.on(token).setFrozenTokens(holder.address, 3n * balance);
         expect((await token.getFrozenTokens(holder.address)) >= 3n * balance).to.equal(true);
       });
     });
@@ -192,11 +192,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
       it('"MUST directly manipulate balances ... to transfer the asset from `from` to `to`" and "MUST emit the base standard\'s canonical transfer event(s) ... and MUST emit the ForcedTransfer event"', async function () {
         const { token, holder, other, agent } = await load();
         const balance = await token.balanceOf(holder.address);
-        const { response } = await agent.call(token, "forcedTransfer", [
-          holder.address,
-          other.address,
-          1000n,
-        ]);
+        const { response } = await agent.on(token).forcedTransfer(holder.address, other.address, 1000n);
         await expect(response)
           .to.emit(token, "Transfer")
           .withArgs(holder.address, other.address, 1000n)
@@ -217,19 +213,15 @@ function conformance(name: string, load: () => Promise<Subject>) {
         const { token, holder, other, agent } = await load();
         const balance = await token.balanceOf(holder.address);
         await expect(
-          agent.call(token, "forcedTransfer", [holder.address, other.address, balance + 1n]),
+          agent.on(token).forcedTransfer(holder.address, other.address, balance + 1n),
         ).to.be.revertedWithCustomError(token, "ERC20InsufficientBalance");
       });
 
       it('"If this happens, and the transfer involves tokens that are currently counted as frozen, it MUST unfreeze the assets first and emit a Frozen event before the underlying base token transfer event"', async function () {
         const { token, holder, other, agent } = await load();
         const balance = await token.balanceOf(holder.address);
-        await agent.call(token, "setFrozenTokens", [holder.address, balance]);
-        const { receipt } = await agent.call(token, "forcedTransfer", [
-          holder.address,
-          other.address,
-          balance / 2n,
-        ]);
+        await agent.on(token).setFrozenTokens(holder.address, balance);
+        const { receipt } = await agent.on(token).forcedTransfer(holder.address, other.address, balance / 2n);
         const names = logNames(token, receipt);
         expect(names.indexOf("Frozen")).to.be.greaterThan(-1);
         expect(names.indexOf("Frozen")).to.be.lessThan(names.indexOf("Transfer"));
@@ -241,7 +233,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
         const { token, holder, unverified, agent } = await load();
         expect(await token.canReceive(unverified.address)).to.equal(false);
         await expect(
-          agent.call(token, "forcedTransfer", [holder.address, unverified.address, 1n]),
+          agent.on(token).forcedTransfer(holder.address, unverified.address, 1n),
         ).to.be.revertedWithCustomError(token, "RecipientNotVerified");
       });
 
@@ -250,7 +242,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
         const { token, holder, other, agent } = s;
         await s.freezeWallet(other.address);
         expect(await token.canReceive(other.address)).to.equal(false);
-        await expect(agent.call(token, "forcedTransfer", [holder.address, other.address, s.unit]))
+        await expect(agent.on(token).forcedTransfer(holder.address, other.address, s.unit))
           .to.be.revertedWithCustomError(token, "ERC7943CannotReceive")
           .withArgs(other.address);
       });
@@ -259,7 +251,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
     describe("setFrozenTokens", function () {
       it('"MUST emit the Frozen event"', async function () {
         const { token, holder, agent } = await load();
-        await expect((await agent.call(token, "setFrozenTokens", [holder.address, 1234n])).response)
+        await expect((await agent.on(token).setFrozenTokens(holder.address, 1234n)).response)
           .to.emit(token, "Frozen")
           .withArgs(holder.address, await token.getFrozenTokens(holder.address));
       });
@@ -273,7 +265,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
 
       it('"MUST allow freezing more assets than those held. This allows for future balances withholding."', async function () {
         const { token, holder, other, agent, unit } = await load();
-        await agent.call(token, "setFrozenTokens", [other.address, 5n * unit]);
+        await agent.on(token).setFrozenTokens(other.address, 5n * unit);
         expect((await token.getFrozenTokens(other.address)) >= 5n * unit).to.equal(true);
         await token.connect(holder).transfer(other.address, 3n * unit);
         expect(await token.canTransfer(other.address, holder.address, unit)).to.equal(false);
@@ -283,7 +275,7 @@ function conformance(name: string, load: () => Promise<Subject>) {
       it('"MUST revert in cases of logical issues or validation checks failure" (an amount beyond what can be stored)', async function () {
         const { token, holder, agent } = await load();
         await expect(
-          agent.call(token, "setFrozenTokens", [holder.address, MaxUint256]),
+          agent.on(token).setFrozenTokens(holder.address, MaxUint256),
         ).to.be.revertedWithCustomError(token, "FrozenAmountTooLarge");
       });
     });
@@ -297,12 +289,12 @@ function conformance(name: string, load: () => Promise<Subject>) {
         await expect(token.connect(holder).transfer(unverified.address, unit)).to.be.reverted;
         // canTransfer false: the frozen amount
         const balance = await token.balanceOf(holder.address);
-        await agent.call(token, "setFrozenTokens", [holder.address, balance]);
+        await agent.on(token).setFrozenTokens(holder.address, balance);
         expect(await token.canTransfer(holder.address, other.address, unit)).to.equal(false);
         await expect(token.connect(holder).transfer(other.address, unit)).to.be.reverted;
         await token.connect(holder).approve(other.address, MaxUint256);
         await expect(token.connect(other).transferFrom(holder.address, other.address, unit)).to.be.reverted;
-        await agent.call(token, "setFrozenTokens", [holder.address, 0n]);
+        await agent.on(token).setFrozenTokens(holder.address, 0n);
         expect(await token.canTransfer(holder.address, other.address, unit)).to.equal(true);
         // canSend(from) false
         await s.freezeWallet(holder.address);
@@ -329,8 +321,8 @@ describe("ERC-7943 on the fund token: its compliance and burns", function () {
   it('"In permissioned contexts (e.g., authorized burning by privileged roles), burning ... MAY burn more assets than the unfrozen amount, in which case the contract MUST update the frozen status accordingly and emit a Frozen event before the underlying base token transfer event"', async function () {
     const { fund, token, carol } = await loadFixture(investorsFixture);
     const minter = fund.as("transferAgent");
-    await minter.call(token, "setFrozenTokens", [carol.address, 6_000n * ONE]);
-    const { receipt } = await minter.call(token, "burn", [carol.address, 7_000n * ONE]);
+    await minter.on(token).setFrozenTokens(carol.address, 6_000n * ONE);
+    const { receipt } = await minter.on(token).burn(carol.address, 7_000n * ONE);
     const names = logNames(token, receipt);
     expect(names.indexOf("Frozen")).to.be.lessThan(names.indexOf("Transfer"));
     expect(await token.getFrozenTokens(carol.address)).to.equal(3_000n * ONE);
@@ -352,13 +344,16 @@ describe("ERC-7943 on the wrapper: wrapping and unwrapping", function () {
     const f = await loadFixture(wrapperHolders);
     const { vault, alice, fund } = f;
     const shares = await vault.balanceOf(alice.address);
-    await fund.as("transferAgent").call(vault, "setFrozenTokens", [alice.address, shares / 2n]);
+    await fund
+      .as("transferAgent")
+      .on(vault)
+      .setFrozenTokens(alice.address, shares / 2n);
     expect(await vault.maxRedeem(alice.address)).to.equal(shares - shares / 2n);
     await expect(vault.connect(alice).redeem(shares, alice.address, alice.address))
       .to.be.revertedWithCustomError(vault, "ERC7943InsufficientUnfrozenBalance")
       .withArgs(alice.address, shares, shares - shares / 2n);
     await vault.connect(alice).redeem(shares - shares / 2n, alice.address, alice.address);
-    await fund.as("transferAgent").call(vault, "setAddressFrozen", [alice.address, true]);
+    await fund.as("transferAgent").on(vault).setAddressFrozen(alice.address, true);
     expect(await vault.canSend(alice.address)).to.equal(false);
     await expect(vault.connect(alice).redeem(1n, alice.address, alice.address)).to.be.revertedWithCustomError(
       vault,
@@ -371,44 +366,44 @@ describe("ERC-3643 beside ERC-7943 on the fund token (docs/TOKEN.md)", function 
   it("should keep ERC-3643's freezePartialTokens incremental and within the balance, while setFrozenTokens overwrites and may exceed it", async function () {
     const { fund, token, carol } = await loadFixture(investorsFixture);
     const agent = fund.as("transferAgent");
-    await agent.call(token, "freezePartialTokens", [carol.address, 1_000n * ONE]);
-    await agent.call(token, "freezePartialTokens", [carol.address, 1_000n * ONE]);
+    await agent.on(token).freezePartialTokens(carol.address, 1_000n * ONE);
+    await agent.on(token).freezePartialTokens(carol.address, 1_000n * ONE);
     expect(await token.getFrozenTokens(carol.address)).to.equal(2_000n * ONE);
     await expect(
-      agent.call(token, "freezePartialTokens", [carol.address, 8_001n * ONE]),
+      agent.on(token).freezePartialTokens(carol.address, 8_001n * ONE),
     ).to.be.revertedWithCustomError(token, "FreezeExceedsBalance");
-    await agent.call(token, "setFrozenTokens", [carol.address, 500n * ONE]);
+    await agent.on(token).setFrozenTokens(carol.address, 500n * ONE);
     expect(await token.getFrozenTokens(carol.address)).to.equal(500n * ONE);
-    await agent.call(token, "setFrozenTokens", [carol.address, 20_000n * ONE]);
+    await agent.on(token).setFrozenTokens(carol.address, 20_000n * ONE);
     expect(await token.getFrozenTokens(carol.address)).to.equal(20_000n * ONE);
     // Above the balance already: any further partial freeze exceeds it.
-    await expect(agent.call(token, "freezePartialTokens", [carol.address, 1n])).to.be.revertedWithCustomError(
+    await expect(agent.on(token).freezePartialTokens(carol.address, 1n)).to.be.revertedWithCustomError(
       token,
       "FreezeExceedsBalance",
     );
-    await agent.call(token, "unfreezePartialTokens", [carol.address, 20_000n * ONE]);
+    await agent.on(token).unfreezePartialTokens(carol.address, 20_000n * ONE);
     expect(await token.getFrozenTokens(carol.address)).to.equal(0n);
   });
 
   it("should emit both standards' events on every change of a frozen amount: TokensFrozen / TokensUnfrozen (the change) and Frozen (the total)", async function () {
     const { fund, token, carol } = await loadFixture(investorsFixture);
     const agent = fund.as("transferAgent");
-    await expect((await agent.call(token, "freezePartialTokens", [carol.address, 1_000n * ONE])).response)
+    await expect((await agent.on(token).freezePartialTokens(carol.address, 1_000n * ONE)).response)
       .to.emit(token, "TokensFrozen")
       .withArgs(carol.address, 1_000n * ONE)
       .and.to.emit(token, "Frozen")
       .withArgs(carol.address, 1_000n * ONE);
-    await expect((await agent.call(token, "setFrozenTokens", [carol.address, 400n * ONE])).response)
+    await expect((await agent.on(token).setFrozenTokens(carol.address, 400n * ONE)).response)
       .to.emit(token, "TokensUnfrozen")
       .withArgs(carol.address, 600n * ONE)
       .and.to.emit(token, "Frozen")
       .withArgs(carol.address, 400n * ONE);
-    await expect((await agent.call(token, "setFrozenTokens", [carol.address, 900n * ONE])).response)
+    await expect((await agent.on(token).setFrozenTokens(carol.address, 900n * ONE)).response)
       .to.emit(token, "TokensFrozen")
       .withArgs(carol.address, 500n * ONE)
       .and.to.emit(token, "Frozen")
       .withArgs(carol.address, 900n * ONE);
-    await expect((await agent.call(token, "unfreezePartialTokens", [carol.address, 900n * ONE])).response)
+    await expect((await agent.on(token).unfreezePartialTokens(carol.address, 900n * ONE)).response)
       .to.emit(token, "TokensUnfrozen")
       .withArgs(carol.address, 900n * ONE)
       .and.to.emit(token, "Frozen")
@@ -417,7 +412,7 @@ describe("ERC-3643 beside ERC-7943 on the fund token (docs/TOKEN.md)", function 
 
   it("should answer the compliance's ERC-3643 canTransfer (rules only) and the token's ERC-7943 canTransfer (rules, eligibility, freezes, pause) differently for a frozen wallet", async function () {
     const { fund, token, alice, dave } = await loadFixture(investorsFixture);
-    await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+    await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
     expect(await fund.contracts.compliance.canTransfer(alice.address, dave.address, ONE)).to.equal(true);
     expect(await token.canTransfer(alice.address, dave.address, ONE)).to.equal(false);
     expect(await token.detectTransferRestriction(alice.address, dave.address, ONE)).to.equal(4n); // SENDER_FROZEN
@@ -428,7 +423,7 @@ describe("ERC-3643 beside ERC-7943 on the fund token (docs/TOKEN.md)", function 
     const iran = investors[6];
     await registerInvestor(fund, iran.address, { country: COUNTRY.IR });
     expect(await token.canReceive(iran.address)).to.equal(false);
-    await expect(fund.as("transferAgent").call(token, "forcedTransfer", [alice.address, iran.address, ONE]))
+    await expect(fund.as("transferAgent").on(token).forcedTransfer(alice.address, iran.address, ONE))
       .to.be.revertedWithCustomError(token, "ERC7943CannotReceive")
       .withArgs(iran.address);
     expect(await token.balanceOf(iran.address)).to.equal(0n);
@@ -438,10 +433,14 @@ describe("ERC-3643 beside ERC-7943 on the fund token (docs/TOKEN.md)", function 
     const { fund, token, carol, investors } = await loadFixture(investorsFixture);
     const newWallet = investors[7];
     await registerInvestor(fund, newWallet.address, { identity: carol.address });
-    await fund.as("transferAgent").call(token, "setFrozenTokens", [carol.address, 4_000n * ONE]);
+    await fund
+      .as("transferAgent")
+      .on(token)
+      .setFrozenTokens(carol.address, 4_000n * ONE);
     const { response } = await fund
       .as("transferAgent")
-      .call(token, "recoveryAddress", [carol.address, newWallet.address, carol.address]);
+      .on(token)
+      .recoveryAddress(carol.address, newWallet.address, carol.address);
     await expect(response)
       .to.emit(token, "Frozen")
       .withArgs(carol.address, 0n)

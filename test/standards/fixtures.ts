@@ -71,7 +71,7 @@ export function txOf(result: TxResult | { response: ContractTransactionResponse 
 
 /** Settles `count` queue positions through the transfer agent's Safe. */
 export async function settle(f: ManagerFixture, count = 10) {
-  return f.fund.as("transferAgent").call(f.fm as unknown as BaseContract, "settleRedemptions", [count]);
+  return f.fund.as("transferAgent").on(f.fm).settleRedemptions(count);
 }
 
 /** The token units the USDC amount `usdc` buys at index 1 with a 10 bps subscription fee and no carry. */

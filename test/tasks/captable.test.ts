@@ -36,10 +36,16 @@ async function registerFixture() {
   await mint(fund, alice, 100n * ONE);
   await mint(fund, alice2, 50n * ONE);
   await mint(fund, bob, 200n * ONE);
-  await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [bob, true]);
+  await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(bob, true);
   const { compliance } = fund.contracts;
-  await fund.as("issuer").callNow(compliance, "setLockPeriod", [30 * DAY]);
-  await fund.as("issuer").callNow(compliance, "setRules", [Number(await compliance.rules()) | RULES.LOCKUP]);
+  await fund
+    .as("issuer")
+    .now(compliance)
+    .setLockPeriod(30 * DAY);
+  await fund
+    .as("issuer")
+    .now(compliance)
+    .setRules(Number(await compliance.rules()) | RULES.LOCKUP);
   // The two issuer delays took four days: the reserve round is stale for issuance until the next one.
   await publishReserves(fund, "10000000");
   await mint(fund, carol, 10n * ONE);
@@ -78,11 +84,11 @@ describe("tasks: cap table", function () {
     it("should follow wallets re-bound to another identity and removed wallets", async function () {
       const { fund, alice, dave } = await loadFixture(registerFixture);
       const { registry } = fund.contracts;
-      await fund.as("complianceOfficer").call(registry, "updateIdentity", [dave, alice]);
+      await fund.as("complianceOfficer").on(registry).updateIdentity(dave, alice);
       const table: CapTable = await hre.run("captable:export", { out: path.join(tmpDir(), "t.csv") });
       expect(table.rows.find((r) => r.identity === alice)!.wallets).to.have.length(3);
       expect(table.rows.find((r) => r.identity === dave)).to.equal(undefined);
-      await fund.as("complianceOfficer").call(registry, "deleteIdentity", [dave]);
+      await fund.as("complianceOfficer").on(registry).deleteIdentity(dave);
       const after: CapTable = await hre.run("captable:export", { out: path.join(tmpDir(), "t.csv") });
       expect(after.rows.find((r) => r.identity === alice)!.wallets).to.not.include(dave);
     });
@@ -90,9 +96,15 @@ describe("tasks: cap table", function () {
     it("regression: issue 22 export reads - should give the token's balances, frozen and locked tokens after an accrual, partial freezes and an unfreeze, reading the freeze and lockup only of those that had one", async function () {
       const { fund, alice, alice2, bob, carol, dave } = await loadFixture(registerFixture);
       const { token, compliance } = fund.contracts;
-      await fund.as("transferAgent").call(token, "freezePartialTokens", [alice2, 20n * ONE]);
-      await fund.as("transferAgent").call(token, "setAddressFrozen", [bob, false]);
-      await fund.as("transferAgent").call(token, "freezePartialTokens", [bob, 7n * ONE]);
+      await fund
+        .as("transferAgent")
+        .on(token)
+        .freezePartialTokens(alice2, 20n * ONE);
+      await fund.as("transferAgent").on(token).setAddressFrozen(bob, false);
+      await fund
+        .as("transferAgent")
+        .on(token)
+        .freezePartialTokens(bob, 7n * ONE);
       await time.increase(DAY);
       await publishNav(fund, "1.0003");
       await hre.run("nav:accrue", {});

@@ -85,7 +85,8 @@ describe("tasks: execution", function () {
       const { fund } = await loadFixture(deployFundFixture);
       await fund
         .as("admin")
-        .callNow(fund.contracts.manager, "revokeRole", [ROLE_IDS.GUARDIAN, fund.as("guardian").address]);
+        .now(fund.contracts.manager)
+        .revokeRole(ROLE_IDS.GUARDIAN, fund.as("guardian").address);
       await expectRefused(
         "token:pause",
         {},

@@ -600,7 +600,10 @@ describe("tasks: investors", function () {
       await registerInvestor(fund, alice2, { identity: alice });
       await mint(fund, alice, 100n * ONE);
       await mint(fund, alice2, 50n * ONE);
-      await fund.as("transferAgent").call(fund.contracts.token, "freezePartialTokens", [alice, 10n * ONE]);
+      await fund
+        .as("transferAgent")
+        .on(fund.contracts.token)
+        .freezePartialTokens(alice, 10n * ONE);
       const view: InvestorView = await expectNothingSent("investor:show", { wallet: alice });
       expect(view.record).to.include({
         identity: alice,

@@ -63,7 +63,8 @@ describe("tasks: roles:show", function () {
     const pause = token.interface.getFunction("pause")!.selector;
     await fund
       .as("admin")
-      .callNow(manager, "setTargetFunctionRole", [await token.getAddress(), [pause], ROLE_IDS.ISSUER]);
+      .now(manager)
+      .setTargetFunctionRole(await token.getAddress(), [pause], ROLE_IDS.ISSUER);
     const report: RolesReport = await hre.run("roles:show", {});
     expect(report.mismatches).to.deep.equal([
       "FundToken.pause: wired to ISSUER on chain, lib/deploy/roles.ts says GUARDIAN",
@@ -76,7 +77,8 @@ describe("tasks: roles:show", function () {
     const { fund } = await loadFixture(deployFundFixture);
     await fund
       .as("admin")
-      .callNow(fund.contracts.manager, "revokeRole", [ROLE_IDS.GUARDIAN, fund.as("guardian").address]);
+      .now(fund.contracts.manager)
+      .revokeRole(ROLE_IDS.GUARDIAN, fund.as("guardian").address);
     const report: RolesReport = await hre.run("roles:show", {});
     expect(role(report, "GUARDIAN").members).to.deep.equal([]);
     expect(output.lines).to.include("  holders: none");

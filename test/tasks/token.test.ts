@@ -66,7 +66,10 @@ describe("tasks: token", function () {
 
       it("should refuse to freeze more than the unfrozen balance", async function () {
         const { fund, alice } = await loadFixture(holdersFixture);
-        await fund.as("transferAgent").call(fund.contracts.token, "freezePartialTokens", [alice, 400n * ONE]);
+        await fund
+          .as("transferAgent")
+          .on(fund.contracts.token)
+          .freezePartialTokens(alice, 400n * ONE);
         await expectRefused(
           "token:freeze",
           { wallet: alice, amount: "601" },

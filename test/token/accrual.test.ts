@@ -218,8 +218,11 @@ describe("FundToken: daily accrual", function () {
 
     it("should keep frozen tokens earning yield", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("transferAgent").call(f.token, "freezePartialTokens", [f.carol.address, 5_000n * ONE]);
-      await f.fund.as("transferAgent").call(f.token, "setAddressFrozen", [f.bob.address, true]);
+      await f.fund
+        .as("transferAgent")
+        .on(f.token)
+        .freezePartialTokens(f.carol.address, 5_000n * ONE);
+      await f.fund.as("transferAgent").on(f.token).setAddressFrozen(f.bob.address, true);
       await publishAfter(f, 1);
       const m = await accrueAndCheck(f);
       expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(toAmount(5_000n * ONE, m.newIndex));
@@ -229,7 +232,7 @@ describe("FundToken: daily accrual", function () {
 
     it("should apply a fee change to the whole period since the last applied round", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("issuer").callNow(f.token, "setManagementFeeBps", [150]);
+      await f.fund.as("issuer").now(f.token).setManagementFeeBps(150);
       // Two days passed behind the issuer's delay: publish two days of growth.
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await refreshReserves(f.fund);
@@ -240,7 +243,7 @@ describe("FundToken: daily accrual", function () {
 
     it("should mint no fee shares with a zero fee (the index follows the NAV exactly)", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("issuer").callNow(f.token, "setManagementFeeBps", [0]);
+      await f.fund.as("issuer").now(f.token).setManagementFeeBps(0);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await refreshReserves(f.fund);
       await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
@@ -257,7 +260,7 @@ describe("FundToken: daily accrual", function () {
       const wallet = ethers.Wallet.createRandom().address;
       await listProtocolAccounts(f.fund, [wallet]);
       await registerMany(f.fund, [wallet], { classes: CLASS.protocol });
-      await f.fund.as("issuer").callNow(f.token, "setFeeWallet", [wallet]);
+      await f.fund.as("issuer").now(f.token).setFeeWallet(wallet);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await refreshReserves(f.fund);
       await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
@@ -639,7 +642,7 @@ describe("FundToken: daily accrual", function () {
       const feeWallet = (await ethers.getSigners())[9];
       expect(feeWallet.address).to.equal(f.feeWallet);
       const identity = await registry.identity(f.feeWallet);
-      await f.fund.as("complianceOfficer").call(registry, "setRevoked", [identity, [f.feeWallet], true]);
+      await f.fund.as("complianceOfficer").on(registry).setRevoked(identity, [f.feeWallet], true);
       expect(await registry.isVerified(f.feeWallet)).to.equal(false);
       await publishAfter(f, 1);
       const m = await accrueAndCheck(f);
@@ -650,7 +653,8 @@ describe("FundToken: daily accrual", function () {
         .withArgs(f.feeWallet);
       const forced = await f.fund
         .as("transferAgent")
-        .call(f.token, "forcedTransfer", [f.feeWallet, f.bob.address, fee]);
+        .on(f.token)
+        .forcedTransfer(f.feeWallet, f.bob.address, fee);
       await expect(forced.response)
         .to.emit(f.token, "TransferShares")
         .withArgs(f.feeWallet, f.bob.address, m.feeShares);
@@ -865,7 +869,7 @@ describe("FundToken: daily accrual", function () {
         add(bob.address, aliceTakes);
         // The transfer agent issues to Dave (shares rounded down).
         x = amount(5_000n * ONE);
-        await agent.call(token, "mint", [dave.address, x]);
+        await agent.on(token).mint(dave.address, x);
         add(dave.address, toSharesDown(x, index));
         if (day < 8) {
           // Bob moves exact shares to Carol.
@@ -882,20 +886,19 @@ describe("FundToken: daily accrual", function () {
         add(dave.address, spent);
         // The transfer agent burns part of Bob's position (shares rounded up).
         x = amount(2_000n * ONE);
-        await agent.call(token, "burn", [bob.address, x]);
+        await agent.on(token).burn(bob.address, x);
         add(bob.address, -toSharesUp(x, index));
         if (day === 3) {
           // Carol freezes part of her position, which keeps earning.
           x = amount(500n * ONE);
-          await agent.call(token, "freezePartialTokens", [carol.address, x]);
+          await agent.on(token).freezePartialTokens(carol.address, x);
           frozenCarol += toSharesUp(x, index);
         }
         if (day === 8) {
           // Carol's frozen tokens are released exactly, then she leaves with her whole balance.
-          await agent.call(token, "unfreezePartialTokens", [
-            carol.address,
-            await token.getFrozenTokens(carol.address),
-          ]);
+          await agent
+            .on(token)
+            .unfreezePartialTokens(carol.address, await token.getFrozenTokens(carol.address));
           frozenCarol = 0n;
           await token.connect(carol).transfer(dave.address, await token.balanceOf(carol.address));
           add(dave.address, shares.get(carol.address)!);

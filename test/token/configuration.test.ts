@@ -33,7 +33,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
 
     it("should be scheduled, not executed, by a call from the issuer", async function () {
       const f = await loadFixture(investorsFixture);
-      const result = await issuer(f).call(f.token, "setSymbol", ["NEW"]);
+      const result = await issuer(f).on(f.token).setSymbol("NEW");
       expect(result.status).to.equal("scheduled");
       expect(await f.token.symbol()).to.equal("DTMF");
     });
@@ -72,7 +72,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
   describe("setName, setSymbol, setOnchainID", function () {
     it("should rename and emit UpdatedTokenInformation(name, symbol, 18, version, onchainID)", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(tx(issuer(f).callNow(f.token, "setName", ["Treasury Fund II"])))
+      await expect(tx(issuer(f).now(f.token).setName("Treasury Fund II")))
         .to.emit(f.token, "UpdatedTokenInformation")
         .withArgs("Treasury Fund II", "DTMF", 18, VERSION, ZeroAddress);
       expect(await f.token.name()).to.equal("Treasury Fund II");
@@ -80,7 +80,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
 
     it("should change the symbol and emit UpdatedTokenInformation", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(tx(issuer(f).callNow(f.token, "setSymbol", ["TF2"])))
+      await expect(tx(issuer(f).now(f.token).setSymbol("TF2")))
         .to.emit(f.token, "UpdatedTokenInformation")
         .withArgs("Demo Treasury Money Fund", "TF2", 18, VERSION, ZeroAddress);
       expect(await f.token.symbol()).to.equal("TF2");
@@ -89,21 +89,21 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should set the ONCHAINID (and allow clearing it) with UpdatedTokenInformation", async function () {
       const f = await loadFixture(investorsFixture);
       const id = ethers.Wallet.createRandom().address;
-      await expect(tx(issuer(f).callNow(f.token, "setOnchainID", [id])))
+      await expect(tx(issuer(f).now(f.token).setOnchainID(id)))
         .to.emit(f.token, "UpdatedTokenInformation")
         .withArgs("Demo Treasury Money Fund", "DTMF", 18, VERSION, id);
       expect(await f.token.onchainID()).to.equal(id);
-      await issuer(f).callNow(f.token, "setOnchainID", [ZeroAddress]);
+      await issuer(f).now(f.token).setOnchainID(ZeroAddress);
       expect(await f.token.onchainID()).to.equal(ZeroAddress);
     });
 
     it("should refuse an empty name or symbol with EmptyTokenInformation", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(issuer(f).callNow(f.token, "setName", [""])).to.be.revertedWithCustomError(
+      await expect(issuer(f).now(f.token).setName("")).to.be.revertedWithCustomError(
         f.token,
         "EmptyTokenInformation",
       );
-      await expect(issuer(f).callNow(f.token, "setSymbol", [""])).to.be.revertedWithCustomError(
+      await expect(issuer(f).now(f.token).setSymbol("")).to.be.revertedWithCustomError(
         f.token,
         "EmptyTokenInformation",
       );
@@ -114,7 +114,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should set the registry and emit IdentityRegistryAdded", async function () {
       const f = await loadFixture(investorsFixture);
       const registry = await f.fund.contracts.registry.getAddress();
-      await expect(tx(issuer(f).callNow(f.token, "setIdentityRegistry", [registry])))
+      await expect(tx(issuer(f).now(f.token).setIdentityRegistry(registry)))
         .to.emit(f.token, "IdentityRegistryAdded")
         .withArgs(registry);
       expect(await f.token.identityRegistry()).to.equal(registry);
@@ -122,7 +122,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
 
     it("should refuse an address without code with InvalidAddress", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(issuer(f).callNow(f.token, "setIdentityRegistry", [f.erin.address]))
+      await expect(issuer(f).now(f.token).setIdentityRegistry(f.erin.address))
         .to.be.revertedWithCustomError(f.token, "InvalidAddress")
         .withArgs(f.erin.address);
     });
@@ -134,7 +134,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const token = fund.contracts.token;
       expect(await token.totalShares()).to.equal(0n);
       const compliance = await fund.contracts.compliance.getAddress();
-      await expect(tx(issuer({ fund }).callNow(token, "setCompliance", [compliance])))
+      await expect(tx(issuer({ fund }).now(token).setCompliance(compliance)))
         .to.emit(token, "ComplianceAdded")
         .withArgs(compliance);
       expect(await token.compliance()).to.equal(compliance);
@@ -145,7 +145,11 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const token = fund.contracts.token;
       const compliance = fund.contracts.compliance;
       await issuerCalls(fund, [[compliance, "unbindToken", [await token.getAddress()]]]);
-      await expect(issuer({ fund }).callNow(token, "setCompliance", [await compliance.getAddress()]))
+      await expect(
+        issuer({ fund })
+          .now(token)
+          .setCompliance(await compliance.getAddress()),
+      )
         .to.be.revertedWithCustomError(token, "InvalidCompliance")
         .withArgs(await compliance.getAddress());
     });
@@ -153,7 +157,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should refuse any compliance once supply exists with InvalidCompliance", async function () {
       const f = await loadFixture(investorsFixture);
       const compliance = await f.fund.contracts.compliance.getAddress();
-      await expect(issuer(f).callNow(f.token, "setCompliance", [compliance]))
+      await expect(issuer(f).now(f.token).setCompliance(compliance))
         .to.be.revertedWithCustomError(f.token, "InvalidCompliance")
         .withArgs(compliance);
     });
@@ -161,7 +165,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
     it("should refuse an address without code with InvalidAddress", async function () {
       const { fund } = await loadFixture(deployFundFixture);
       const eoa = ethers.Wallet.createRandom().address;
-      await expect(issuer({ fund }).callNow(fund.contracts.token, "setCompliance", [eoa]))
+      await expect(issuer({ fund }).now(fund.contracts.token).setCompliance(eoa))
         .to.be.revertedWithCustomError(fund.contracts.token, "InvalidAddress")
         .withArgs(eoa);
     });
@@ -172,7 +176,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const f = await loadFixture(investorsFixture);
       const oracle = await f.fund.contracts.navOracle.getAddress();
       expect(await f.token.navOracle()).to.equal(oracle);
-      await expect(tx(issuer(f).callNow(f.token, "setNavOracle", [oracle])))
+      await expect(tx(issuer(f).now(f.token).setNavOracle(oracle)))
         .to.emit(f.token, "NavOracleChanged")
         .withArgs(oracle, oracle);
     });
@@ -181,17 +185,17 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const f = await loadFixture(investorsFixture);
       const guard = await f.fund.contracts.reserveGuard.getAddress();
       expect(await f.token.reserveGuard()).to.equal(guard);
-      await expect(tx(issuer(f).callNow(f.token, "setReserveGuard", [guard])))
+      await expect(tx(issuer(f).now(f.token).setReserveGuard(guard)))
         .to.emit(f.token, "ReserveGuardChanged")
         .withArgs(guard, guard);
     });
 
     it("should refuse addresses without code with InvalidAddress", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(issuer(f).callNow(f.token, "setNavOracle", [ZeroAddress]))
+      await expect(issuer(f).now(f.token).setNavOracle(ZeroAddress))
         .to.be.revertedWithCustomError(f.token, "InvalidAddress")
         .withArgs(ZeroAddress);
-      await expect(issuer(f).callNow(f.token, "setReserveGuard", [f.erin.address]))
+      await expect(issuer(f).now(f.token).setReserveGuard(f.erin.address))
         .to.be.revertedWithCustomError(f.token, "InvalidAddress")
         .withArgs(f.erin.address);
     });
@@ -211,7 +215,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const wallet = ethers.Wallet.createRandom().address;
       await listProtocolAccounts(f.fund, [wallet]);
       await registerMany(f.fund, [wallet], { classes: CLASS.protocol });
-      await expect(tx(issuer(f).callNow(f.token, "setFeeWallet", [wallet])))
+      await expect(tx(issuer(f).now(f.token).setFeeWallet(wallet)))
         .to.emit(f.token, "FeeWalletChanged")
         .withArgs(f.feeWallet, wallet);
       expect(await f.token.feeWallet()).to.equal(wallet);
@@ -219,7 +223,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
 
     it("should refuse an investor's wallet (not PROTOCOL) with InvalidFeeWallet", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(issuer(f).callNow(f.token, "setFeeWallet", [f.dave.address]))
+      await expect(issuer(f).now(f.token).setFeeWallet(f.dave.address))
         .to.be.revertedWithCustomError(f.token, "InvalidFeeWallet")
         .withArgs(f.dave.address);
     });
@@ -229,11 +233,9 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const revoked = ethers.Wallet.createRandom().address;
       await listProtocolAccounts(f.fund, [revoked]);
       await registerMany(f.fund, [revoked], { classes: CLASS.protocol });
-      await f.fund
-        .as("complianceOfficer")
-        .call(f.fund.contracts.registry, "setRevoked", [revoked, [revoked], true]);
+      await f.fund.as("complianceOfficer").on(f.fund.contracts.registry).setRevoked(revoked, [revoked], true);
       for (const wallet of [f.erin.address, revoked, ZeroAddress]) {
-        await expect(issuer(f).callNow(f.token, "setFeeWallet", [wallet]))
+        await expect(issuer(f).now(f.token).setFeeWallet(wallet))
           .to.be.revertedWithCustomError(f.token, "InvalidFeeWallet")
           .withArgs(wallet);
       }
@@ -245,7 +247,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const f = await loadFixture(investorsFixture);
       expect(await f.token.managementFeeBps()).to.equal(20n);
       expect(await f.tokenImpl.MAX_MANAGEMENT_FEE_BPS()).to.equal(200n);
-      await expect(tx(issuer(f).callNow(f.token, "setManagementFeeBps", [200])))
+      await expect(tx(issuer(f).now(f.token).setManagementFeeBps(200)))
         .to.emit(f.token, "ManagementFeeChanged")
         .withArgs(20, 200);
       expect(await f.token.managementFeeBps()).to.equal(200n);
@@ -253,14 +255,14 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
 
     it("should refuse more than 200 bps with ManagementFeeTooHigh(bps, 200)", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(issuer(f).callNow(f.token, "setManagementFeeBps", [201]))
+      await expect(issuer(f).now(f.token).setManagementFeeBps(201))
         .to.be.revertedWithCustomError(f.token, "ManagementFeeTooHigh")
         .withArgs(201, 200);
     });
 
     it("should accept zero (no fee)", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuer(f).callNow(f.token, "setManagementFeeBps", [0]);
+      await issuer(f).now(f.token).setManagementFeeBps(0);
       expect(await f.token.managementFeeBps()).to.equal(0n);
     });
   });

@@ -15,26 +15,24 @@ import {
 
 /** Freezes a wallet through the transfer agent's Safe. */
 async function freeze(f: InvestorsFixture, wallet: string) {
-  await f.fund.as("transferAgent").call(f.token, "setAddressFrozen", [wallet, true]);
+  await f.fund.as("transferAgent").on(f.token).setAddressFrozen(wallet, true);
 }
 
 /** Freezes part of a wallet's tokens through the transfer agent's Safe. */
 async function freezePartial(f: InvestorsFixture, wallet: string, amount: bigint) {
-  await f.fund.as("transferAgent").call(f.token, "freezePartialTokens", [wallet, amount]);
+  await f.fund.as("transferAgent").on(f.token).freezePartialTokens(wallet, amount);
 }
 
 async function sanction(f: InvestorsFixture, wallet: string) {
-  await f.fund.as("complianceOfficer").call(f.fund.contracts.compliance, "setSanctioned", [[wallet], true]);
+  await f.fund.as("complianceOfficer").on(f.fund.contracts.compliance).setSanctioned([wallet], true);
 }
 
 async function revoke(f: InvestorsFixture, wallet: string) {
-  await f.fund
-    .as("complianceOfficer")
-    .call(f.fund.contracts.registry, "setRevoked", [wallet, [wallet], true]);
+  await f.fund.as("complianceOfficer").on(f.fund.contracts.registry).setRevoked(wallet, [wallet], true);
 }
 
 async function pause(f: InvestorsFixture) {
-  await f.fund.as("guardian").call(f.token, "pause", []);
+  await f.fund.as("guardian").on(f.token).pause();
 }
 
 /**

@@ -148,7 +148,7 @@ async function waitPublisherInterval(publisher: BaseContract) {
 export async function publishNavAnswer(fund: Fund, answer: bigint) {
   const publisher = fund.contracts.navPublisher!;
   await waitPublisherInterval(publisher);
-  await fund.as("navPublisher").call(publisher, "publish", [answer]);
+  await fund.as("navPublisher").on(publisher).publish(answer);
   return latestRound(publisher);
 }
 
@@ -156,7 +156,7 @@ export async function publishNavAnswer(fund: Fund, answer: bigint) {
 export async function publishReserveAnswer(fund: Fund, answer: bigint) {
   const publisher = fund.contracts.reservePublisher!;
   await waitPublisherInterval(publisher);
-  await fund.as("navPublisher").call(publisher, "publish", [answer]);
+  await fund.as("navPublisher").on(publisher).publish(answer);
   return latestRound(publisher);
 }
 
@@ -189,7 +189,7 @@ export async function registerMany(
     classes: options.classes ?? CLASS.accredited,
     kycExpiry: expiry,
   }));
-  return fund.as("complianceOfficer").call(fund.contracts.registry, "batchRegisterInvestor", [regs]);
+  return fund.as("complianceOfficer").on(fund.contracts.registry).batchRegisterInvestor(regs);
 }
 
 // ----------------------------------------------------------------------------- fixtures
@@ -221,10 +221,10 @@ async function withInvestors(base: FundFixture): Promise<InvestorsFixture> {
   const [alice, bob, carol, dave, erin] = investors;
   const token = fund.contracts.token;
   await registerMany(fund, [alice.address, bob.address, carol.address, dave.address]);
-  await fund.as("transferAgent").call(token, "batchMint", [
-    [alice.address, bob.address, carol.address],
-    [FUNDED.alice, FUNDED.bob, FUNDED.carol],
-  ]);
+  await fund
+    .as("transferAgent")
+    .on(token)
+    .batchMint([alice.address, bob.address, carol.address], [FUNDED.alice, FUNDED.bob, FUNDED.carol]);
   return {
     ...base,
     token,

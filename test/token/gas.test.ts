@@ -42,7 +42,13 @@ async function fundHolders(f: InvestorsFixture, wallets: string[]) {
   }
   for (let i = 0; i < wallets.length; i += MINT_CHUNK) {
     const chunk = wallets.slice(i, i + MINT_CHUNK);
-    await f.fund.as("transferAgent").call(f.token, "batchMint", [chunk, chunk.map(() => 2n * ONE)]);
+    await f.fund
+      .as("transferAgent")
+      .on(f.token)
+      .batchMint(
+        chunk,
+        chunk.map(() => 2n * ONE),
+      );
   }
 }
 
@@ -76,10 +82,16 @@ describe("FundToken: gas (deployed rules: country, sanctions, class, max investo
     const safe = f.fund.as("transferAgent").address;
     const data = f.token.interface.encodeFunctionData("mint", [f.bob.address, 10n * ONE]);
     const inner = await ethers.provider.estimateGas({ from: safe, to: f.token.target, data });
-    const result = await f.fund.as("transferAgent").call(f.token, "mint", [f.bob.address, 10n * ONE]);
+    const result = await f.fund
+      .as("transferAgent")
+      .on(f.token)
+      .mint(f.bob.address, 10n * ONE);
     const dataNew = f.token.interface.encodeFunctionData("mint", [f.dave.address, 10n * ONE]);
     const innerNew = await ethers.provider.estimateGas({ from: safe, to: f.token.target, data: dataNew });
-    const resultNew = await f.fund.as("transferAgent").call(f.token, "mint", [f.dave.address, 10n * ONE]);
+    const resultNew = await f.fund
+      .as("transferAgent")
+      .on(f.token)
+      .mint(f.dave.address, 10n * ONE);
     console.log(
       `      gas: mint to an existing holder through the Safe ${result.receipt.gasUsed} (inner call estimate ${inner})`,
     );

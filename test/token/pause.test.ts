@@ -13,7 +13,7 @@ import {
 /** The fund with Alice, Bob and Carol funded, paused by the guardian. */
 async function pausedFixture() {
   const f = await loadFixture(investorsFixture);
-  await f.fund.as("guardian").call(f.token, "pause", []);
+  await f.fund.as("guardian").on(f.token).pause();
   return f;
 }
 
@@ -24,7 +24,7 @@ describe("FundToken: pause", function () {
     it("should pause at once through the guardian's Safe and emit Paused(guardian)", async function () {
       const f = await loadFixture(investorsFixture);
       expect(await f.token.paused()).to.equal(false);
-      await expect(tx(f.fund.as("guardian").call(f.token, "pause", [])))
+      await expect(tx(f.fund.as("guardian").on(f.token).pause()))
         .to.emit(f.token, "Paused")
         .withArgs(f.fund.as("guardian").address);
       expect(await f.token.paused()).to.equal(true);
@@ -32,7 +32,7 @@ describe("FundToken: pause", function () {
 
     it("should refuse pausing a paused token with EnforcedPause", async function () {
       const f = await loadFixture(pausedFixture);
-      await expect(f.fund.as("guardian").call(f.token, "pause", [])).to.be.revertedWithCustomError(
+      await expect(f.fund.as("guardian").on(f.token).pause()).to.be.revertedWithCustomError(
         f.token,
         "EnforcedPause",
       );
@@ -64,13 +64,14 @@ describe("FundToken: pause", function () {
 
       it("should refuse mint and batchMint with EnforcedPause", async function () {
         const f = await loadFixture(pausedFixture);
-        await expect(agent(f).call(f.token, "mint", [f.alice.address, ONE])).to.be.revertedWithCustomError(
+        await expect(agent(f).on(f.token).mint(f.alice.address, ONE)).to.be.revertedWithCustomError(
           f.token,
           "EnforcedPause",
         );
-        await expect(
-          agent(f).call(f.token, "batchMint", [[f.alice.address], [ONE]]),
-        ).to.be.revertedWithCustomError(f.token, "EnforcedPause");
+        await expect(agent(f).on(f.token).batchMint([f.alice.address], [ONE])).to.be.revertedWithCustomError(
+          f.token,
+          "EnforcedPause",
+        );
       });
 
       it("should refuse the accrual with EnforcedPause", async function () {
@@ -85,10 +86,14 @@ describe("FundToken: pause", function () {
     describe("the transfer agent's remedies keep working", function () {
       it("should allow burn, batchBurn, forcedTransfer, batchForcedTransfer", async function () {
         const f = await loadFixture(pausedFixture);
-        await agent(f).call(f.token, "burn", [f.bob.address, ONE]);
-        await agent(f).call(f.token, "batchBurn", [[f.bob.address], [ONE]]);
-        await agent(f).call(f.token, "forcedTransfer", [f.bob.address, f.dave.address, 2n * ONE]);
-        await agent(f).call(f.token, "batchForcedTransfer", [[f.bob.address], [f.dave.address], [3n * ONE]]);
+        await agent(f).on(f.token).burn(f.bob.address, ONE);
+        await agent(f).on(f.token).batchBurn([f.bob.address], [ONE]);
+        await agent(f)
+          .on(f.token)
+          .forcedTransfer(f.bob.address, f.dave.address, 2n * ONE);
+        await agent(f)
+          .on(f.token)
+          .batchForcedTransfer([f.bob.address], [f.dave.address], [3n * ONE]);
         expect(await f.token.balanceOf(f.bob.address)).to.equal(f.amounts.bob - 7n * ONE);
         expect(await f.token.balanceOf(f.dave.address)).to.equal(5n * ONE);
       });
@@ -97,14 +102,10 @@ describe("FundToken: pause", function () {
         const f = await loadFixture(pausedFixture);
         const newWallet = f.investors[5];
         await registerMany(f.fund, [newWallet.address], { identity: f.carol.address });
-        await agent(f).call(f.token, "setAddressFrozen", [f.carol.address, true]);
-        await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, ONE]);
-        await agent(f).call(f.token, "unfreezePartialTokens", [f.carol.address, ONE]);
-        await agent(f).call(f.token, "recoveryAddress", [
-          f.carol.address,
-          newWallet.address,
-          f.carol.address,
-        ]);
+        await agent(f).on(f.token).setAddressFrozen(f.carol.address, true);
+        await agent(f).on(f.token).freezePartialTokens(f.carol.address, ONE);
+        await agent(f).on(f.token).unfreezePartialTokens(f.carol.address, ONE);
+        await agent(f).on(f.token).recoveryAddress(f.carol.address, newWallet.address, f.carol.address);
         expect(await f.token.balanceOf(newWallet.address)).to.equal(f.amounts.carol);
         expect(await f.token.isFrozen(newWallet.address)).to.equal(true);
       });
@@ -140,7 +141,7 @@ describe("FundToken: pause", function () {
       const f = await loadFixture(pausedFixture);
       const manager = f.fund.contracts.manager;
       const issuer = f.fund.as("issuer");
-      const scheduled = await issuer.call(f.token, "unpause", []);
+      const scheduled = await issuer.on(f.token).unpause();
       expect(scheduled.status).to.equal("scheduled");
       expect(await f.token.paused()).to.equal(true);
       const data = f.token.interface.encodeFunctionData("unpause");
@@ -150,7 +151,7 @@ describe("FundToken: pause", function () {
         .to.be.revertedWithCustomError(manager, "AccessManagerNotReady")
         .withArgs(operationId);
       await time.increase(10);
-      await expect(tx(issuer.execute(f.token, "unpause", [])))
+      await expect(tx(issuer.executeOn(f.token).unpause()))
         .to.emit(f.token, "Unpaused")
         .withArgs(await manager.getAddress());
       expect(await f.token.paused()).to.equal(false);
@@ -160,16 +161,16 @@ describe("FundToken: pause", function () {
     it("should be cancellable by the guardian during the delay", async function () {
       const f = await loadFixture(pausedFixture);
       const issuer = f.fund.as("issuer");
-      await issuer.call(f.token, "unpause", []);
-      await f.fund.as("guardian").cancel(issuer, f.token, "unpause", []);
+      await issuer.on(f.token).unpause();
+      await f.fund.as("guardian").cancelOn(issuer, f.token).unpause();
       await time.increase(ISSUER_DELAY);
-      await expect(issuer.execute(f.token, "unpause", [])).to.be.rejectedWith("is not scheduled");
+      await expect(issuer.executeOn(f.token).unpause()).to.be.rejectedWith("is not scheduled");
       expect(await f.token.paused()).to.equal(true);
     });
 
     it("should refuse unpausing a token that is not paused with ExpectedPause", async function () {
       const f = await loadFixture(investorsFixture);
-      await expect(f.fund.as("issuer").callNow(f.token, "unpause", [])).to.be.revertedWithCustomError(
+      await expect(f.fund.as("issuer").now(f.token).unpause()).to.be.revertedWithCustomError(
         f.token,
         "ExpectedPause",
       );

@@ -67,7 +67,7 @@ describe("FundToken: EIP-2612 permit", function () {
         deadline: BigInt(await time.latest()) + 10n * 86_400n,
       };
       const sig = await signPermit(f, f.alice, message);
-      await f.fund.as("issuer").callNow(f.token, "setName", ["Renamed Fund"]);
+      await f.fund.as("issuer").now(f.token).setName("Renamed Fund");
       expect(await f.token.name()).to.equal("Renamed Fund");
       expect(await f.token.DOMAIN_SEPARATOR()).to.equal(before);
       await f.token.permit(

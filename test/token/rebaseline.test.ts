@@ -52,7 +52,9 @@ async function balancesOf(f: InvestorsFixture) {
 async function switchedScaleFixture() {
   const f = await loadFixture(rebasedFixture);
   const feed = await deployAggregator18();
-  await issuer(f).callNow(f.fund.contracts.navOracle, "setFeed", [await feed.getAddress()]);
+  await issuer(f)
+    .now(f.fund.contracts.navOracle)
+    .setFeed(await feed.getAddress());
   const first = await setRound(feed, 1n, 10_018n * 10n ** 16n);
   await refreshReserves(f.fund);
   return { ...f, feed, first };
@@ -72,9 +74,9 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
       const f = await loadFixture(switchedScaleFixture);
       const applied = await f.token.appliedNav();
       const before = await balancesOf(f);
-      await issuer(f).call(f.token, "rebaselineNav", []);
+      await issuer(f).on(f.token).rebaselineNav();
       await time.increase(ISSUER_DELAY);
-      const t = tx(issuer(f).execute(f.token, "rebaselineNav", []));
+      const t = tx(issuer(f).executeOn(f.token).rebaselineNav());
       await expect(t)
         .to.emit(f.token, "NavRebaselined")
         .withArgs(
@@ -98,7 +100,7 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
 
     it("should then let the next round move the index by the real growth only (net of the fee)", async function () {
       const f = await loadFixture(switchedScaleFixture);
-      await issuer(f).callNow(f.token, "rebaselineNav", []);
+      await issuer(f).now(f.token).rebaselineNav();
       const base = await f.token.appliedNav();
       await refreshReserves(f.fund);
       // After the issuer's delay, 100.18 -> 100.19 per 100 shares: about 1 bp of growth.
@@ -134,7 +136,9 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
     it("should re-base on a lower scale too (the oracle refuses it as a decrease)", async function () {
       const f = await loadFixture(rebasedFixture);
       const feed = await deployAggregator18();
-      await issuer(f).callNow(f.fund.contracts.navOracle, "setFeed", [await feed.getAddress()]);
+      await issuer(f)
+        .now(f.fund.contracts.navOracle)
+        .setFeed(await feed.getAddress());
       // NAV per 1/100 share: 0.010018.
       const first = await setRound(feed, 1n, 10_018n * 10n ** 12n);
       const applied = await f.token.appliedNav();
@@ -142,7 +146,7 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
         .to.be.revertedWithCustomError(f.fund.contracts.navOracle, "NavDecreaseNotAllowed")
         .withArgs(applied.nav, first.answer);
       const index = await f.token.index();
-      await expect(tx(issuer(f).callNow(f.token, "rebaselineNav", [])))
+      await expect(tx(issuer(f).now(f.token).rebaselineNav()))
         .to.emit(f.token, "NavRebaselined")
         .withArgs(applied.roundId, applied.nav, applied.updatedAt, 1n, first.answer, first.updatedAt);
       expect(await f.token.index()).to.equal(index);
@@ -150,8 +154,8 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
 
     it("should re-base while the token is paused (it moves no balance)", async function () {
       const f = await loadFixture(switchedScaleFixture);
-      await f.fund.as("guardian").call(f.token, "pause", []);
-      await expect(tx(issuer(f).callNow(f.token, "rebaselineNav", []))).to.emit(f.token, "NavRebaselined");
+      await f.fund.as("guardian").on(f.token).pause();
+      await expect(tx(issuer(f).now(f.token).rebaselineNav())).to.emit(f.token, "NavRebaselined");
       expect(await f.token.paused()).to.equal(true);
     });
   });
@@ -160,13 +164,15 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
     it("should need no re-baseline: the oracle scales the answers to 18 decimals and the accrual applies", async function () {
       const f = await loadFixture(rebasedFixture);
       const feed = await deployAggregator18();
-      await issuer(f).callNow(f.fund.contracts.navOracle, "setFeed", [await feed.getAddress()]);
+      await issuer(f)
+        .now(f.fund.contracts.navOracle)
+        .setFeed(await feed.getAddress());
       const applied = await f.token.appliedNav();
       // 1.0017 published by the 8-decimal publisher, 1.0018 by the 18-decimal feed.
       expect(applied.nav).to.equal(wad(100_170_000n));
       const round = await setRound(feed, 1n, 10_018n * 10n ** 14n);
       await refreshReserves(f.fund);
-      await expect(issuer(f).callNow(f.token, "rebaselineNav", []))
+      await expect(issuer(f).now(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.token, "NavRebaselineNotNeeded")
         .withArgs(round.roundId);
       await expect(f.token.accrue()).to.emit(f.token, "YieldAccrued");
@@ -181,7 +187,7 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
       await time.increase(DAY);
       const round = await publishNavAnswer(f.fund, last.answer + 10_000n);
       const applied = await f.token.appliedNav();
-      await expect(issuer(f).callNow(f.token, "rebaselineNav", []))
+      await expect(issuer(f).now(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.token, "NavRebaselineNotNeeded")
         .withArgs(round.roundId);
       expect(await f.token.appliedNav()).to.deep.equal(applied);
@@ -193,30 +199,32 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
       // 1 bp an hour after the applied round: above the 10 bps a day bound, a NAV move all the same.
       await time.increaseTo(Number(applied.updatedAt) + 3_600);
       const last = await latestRound(f.fund.contracts.navPublisher!);
-      await issuer(f).call(f.token, "rebaselineNav", []);
+      await issuer(f).on(f.token).rebaselineNav();
       const round = await publishNavAnswer(f.fund, last.answer + 10_000n);
       await expect(f.token.accrue()).to.be.revertedWithCustomError(
         f.fund.contracts.navOracle,
         "NavChangeTooLarge",
       );
       await time.increase(ISSUER_DELAY);
-      await expect(issuer(f).execute(f.token, "rebaselineNav", []))
+      await expect(issuer(f).executeOn(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.token, "NavRebaselineNotAScaleChange")
         .withArgs(applied.nav, wad(round.answer));
       // Twice or half the applied NAV is the smallest change of scale accepted (the refused operation stays
       // scheduled: the issuer executes it again).
       const feed = await deployAggregator18();
-      await issuer(f).callNow(f.fund.contracts.navOracle, "setFeed", [await feed.getAddress()]);
+      await issuer(f)
+        .now(f.fund.contracts.navOracle)
+        .setFeed(await feed.getAddress());
       await setRound(feed, 1n, 2n * applied.nav - 1n);
-      await expect(issuer(f).execute(f.token, "rebaselineNav", []))
+      await expect(issuer(f).executeOn(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.token, "NavRebaselineNotAScaleChange")
         .withArgs(applied.nav, 2n * applied.nav - 1n);
       await setRound(feed, 2n, applied.nav / 2n + 1n);
-      await expect(issuer(f).execute(f.token, "rebaselineNav", []))
+      await expect(issuer(f).executeOn(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.token, "NavRebaselineNotAScaleChange")
         .withArgs(applied.nav, applied.nav / 2n + 1n);
       await setRound(feed, 3n, 2n * applied.nav);
-      await expect(tx(issuer(f).execute(f.token, "rebaselineNav", [])))
+      await expect(tx(issuer(f).executeOn(f.token).rebaselineNav()))
         .to.emit(f.token, "NavRebaselined")
         .withArgs(applied.roundId, applied.nav, applied.updatedAt, 3n, 2n * applied.nav, anyValue);
     });
@@ -224,17 +232,17 @@ describe("FundToken: rebaselineNav (issue 16 finding 8)", function () {
     it("should refuse when the applied round is still the latest with the oracle's NavRoundAlreadyApplied", async function () {
       const f = await loadFixture(rebasedFixture);
       const applied = await f.token.appliedNav();
-      await expect(issuer(f).callNow(f.token, "rebaselineNav", []))
+      await expect(issuer(f).now(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.fund.contracts.navOracle, "NavRoundAlreadyApplied")
         .withArgs(applied.updatedAt);
     });
 
     it("should refuse a stale round with the oracle's NavStale", async function () {
       const f = await loadFixture(switchedScaleFixture);
-      await issuer(f).call(f.token, "rebaselineNav", []);
+      await issuer(f).on(f.token).rebaselineNav();
       await time.increaseTo(Number(f.first.updatedAt) + 4 * DAY + 1);
       const applied = await f.token.appliedNav();
-      await expect(issuer(f).execute(f.token, "rebaselineNav", []))
+      await expect(issuer(f).executeOn(f.token).rebaselineNav())
         .to.be.revertedWithCustomError(f.fund.contracts.navOracle, "NavStale")
         .withArgs(f.first.roundId, f.first.updatedAt, 4 * DAY, anyValue);
       expect(await f.token.appliedNav()).to.deep.equal(applied);

@@ -93,7 +93,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
   describe("token-level conditions", function () {
     it("should return PAUSED while paused", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("guardian").call(f.token, "pause", []);
+      await f.fund.as("guardian").on(f.token).pause();
       await expectRestriction(f, f.alice, f.bob.address, 1n, "PAUSED");
     });
 
@@ -109,11 +109,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
 
     it("should return SENDER_NOT_VERIFIED for a revoked sender", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.registry, "setRevoked", [
-        f.alice.address,
-        [f.alice.address],
-        true,
-      ]);
+      await officer(f).on(f.fund.contracts.registry).setRevoked(f.alice.address, [f.alice.address], true);
       await expectRestriction(f, f.alice, f.bob.address, 1n, "SENDER_NOT_VERIFIED");
     });
 
@@ -124,7 +120,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
 
     it("should return SENDER_FROZEN and RECIPIENT_FROZEN for frozen wallets", async function () {
       const f = await loadFixture(investorsFixture);
-      await agent(f).call(f.token, "setAddressFrozen", [f.bob.address, true]);
+      await agent(f).on(f.token).setAddressFrozen(f.bob.address, true);
       await expectRestriction(f, f.alice, f.bob.address, 1n, "RECIPIENT_FROZEN");
       await expectRestriction(f, f.bob, f.alice.address, 1n, "SENDER_FROZEN");
     });
@@ -136,7 +132,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
 
     it("should return INSUFFICIENT_UNFROZEN_BALANCE above the unfrozen balance", async function () {
       const f = await loadFixture(investorsFixture);
-      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, ONE]);
+      await agent(f).on(f.token).freezePartialTokens(f.carol.address, ONE);
       await expectRestriction(f, f.carol, f.bob.address, f.amounts.carol, "INSUFFICIENT_UNFROZEN_BALANCE");
       await expectRestriction(f, f.carol, f.bob.address, f.amounts.carol - ONE, "NONE");
     });
@@ -145,7 +141,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
   describe("compliance conditions", function () {
     it("should return SENDER_SANCTIONED and RECIPIENT_SANCTIONED for sanctioned wallets", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.compliance, "setSanctioned", [[f.bob.address], true]);
+      await officer(f).on(f.fund.contracts.compliance).setSanctioned([f.bob.address], true);
       await expectRestriction(f, f.alice, f.bob.address, 1n * ONE, "RECIPIENT_SANCTIONED");
       await expectRestriction(f, f.bob, f.alice.address, 1n * ONE, "SENDER_SANCTIONED");
     });
@@ -159,7 +155,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
 
     it("should return SENDER_COUNTRY_RESTRICTED for a holder who moved to an embargoed country", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.registry, "updateCountry", [f.alice.address, COUNTRY.CU]);
+      await officer(f).on(f.fund.contracts.registry).updateCountry(f.alice.address, COUNTRY.CU);
       await expectRestriction(f, f.alice, f.bob.address, 10n * ONE, "SENDER_COUNTRY_RESTRICTED");
     });
 
@@ -231,36 +227,32 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
     // The view must name the condition the transfer reverts with (docs/TOKEN.md "Checks on a transfer").
     it("should name the zero recipient of a paused token as the transfer does", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("guardian").call(f.token, "pause", []);
+      await f.fund.as("guardian").on(f.token).pause();
       await expectRestriction(f, f.alice, ZeroAddress, 1n, "INVALID_RECIPIENT");
     });
 
     it("should name the balance of a revoked sender as the transfer does", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.registry, "setRevoked", [
-        f.carol.address,
-        [f.carol.address],
-        true,
-      ]);
+      await officer(f).on(f.fund.contracts.registry).setRevoked(f.carol.address, [f.carol.address], true);
       await expectRestriction(f, f.carol, f.bob.address, f.amounts.carol + 1n, "INSUFFICIENT_BALANCE");
     });
 
     it("should name the freeze of a sender sending to an unregistered wallet as the transfer does", async function () {
       const f = await loadFixture(investorsFixture);
-      await agent(f).call(f.token, "setAddressFrozen", [f.alice.address, true]);
+      await agent(f).on(f.token).setAddressFrozen(f.alice.address, true);
       await expectRestriction(f, f.alice, f.erin.address, 1n, "SENDER_FROZEN");
     });
 
     it("should name a frozen recipient before the sender's unfrozen balance", async function () {
       const f = await loadFixture(investorsFixture);
-      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, f.amounts.carol]);
-      await agent(f).call(f.token, "setAddressFrozen", [f.bob.address, true]);
+      await agent(f).on(f.token).freezePartialTokens(f.carol.address, f.amounts.carol);
+      await agent(f).on(f.token).setAddressFrozen(f.bob.address, true);
       await expectRestriction(f, f.carol, f.bob.address, 1n, "RECIPIENT_FROZEN");
     });
 
     it("should name the verification before a compliance rule", async function () {
       const f = await loadFixture(investorsFixture);
-      await officer(f).call(f.fund.contracts.compliance, "setSanctioned", [[f.alice.address], true]);
+      await officer(f).on(f.fund.contracts.compliance).setSanctioned([f.alice.address], true);
       await expectRestriction(f, f.alice, f.erin.address, 1n, "RECIPIENT_NOT_VERIFIED");
     });
   });

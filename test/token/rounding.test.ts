@@ -40,7 +40,7 @@ describe("FundToken: rounding (index above 1)", function () {
       const f = await loadFixture(rebasedFixture);
       expect(await f.token.index()).to.be.greaterThan(ONE);
       expect(await f.token.sharesForAmount(1n)).to.equal(0n);
-      await expect(agent(f).call(f.token, "mint", [f.alice.address, 1n]))
+      await expect(agent(f).on(f.token).mint(f.alice.address, 1n))
         .to.be.revertedWithCustomError(f.token, "AmountBelowOneShare")
         .withArgs(1n);
     });
@@ -48,7 +48,7 @@ describe("FundToken: rounding (index above 1)", function () {
     it("should issue the smallest amount worth a share (2 wei: one share)", async function () {
       const f = await loadFixture(rebasedFixture);
       const before = await f.token.sharesOf(f.alice.address);
-      await expect(tx(agent(f).call(f.token, "mint", [f.alice.address, 2n])))
+      await expect(tx(agent(f).on(f.token).mint(f.alice.address, 2n)))
         .to.emit(f.token, "TransferShares")
         .withArgs("0x0000000000000000000000000000000000000000", f.alice.address, 1n);
       expect(await f.token.sharesOf(f.alice.address)).to.equal(before + 1n);
@@ -60,7 +60,7 @@ describe("FundToken: rounding (index above 1)", function () {
       for (const x of amounts(8, 10_000n * ONE).filter((a) => a > 1n)) {
         const shares = await f.token.sharesOf(f.bob.address);
         const balance = await f.token.balanceOf(f.bob.address);
-        await agent(f).call(f.token, "mint", [f.bob.address, x]);
+        await agent(f).on(f.token).mint(f.bob.address, x);
         const credited = (await f.token.balanceOf(f.bob.address)) - balance;
         expect(await f.token.sharesOf(f.bob.address)).to.equal(shares + toSharesDown(x, index));
         expect(credited).to.equal(toAmount(shares + toSharesDown(x, index), index) - balance);
@@ -117,13 +117,13 @@ describe("FundToken: rounding (index above 1)", function () {
 
     it("should leave exactly zero shares after a forced transfer and a burn of the whole balance", async function () {
       const f = await loadFixture(rebasedFixture);
-      await agent(f).call(f.token, "forcedTransfer", [
-        f.carol.address,
-        f.dave.address,
-        await f.token.balanceOf(f.carol.address),
-      ]);
+      await agent(f)
+        .on(f.token)
+        .forcedTransfer(f.carol.address, f.dave.address, await f.token.balanceOf(f.carol.address));
       expect(await f.token.sharesOf(f.carol.address)).to.equal(0n);
-      await agent(f).call(f.token, "burn", [f.dave.address, await f.token.balanceOf(f.dave.address)]);
+      await agent(f)
+        .on(f.token)
+        .burn(f.dave.address, await f.token.balanceOf(f.dave.address));
       expect(await f.token.sharesOf(f.dave.address)).to.equal(0n);
       await expectShareInvariants(f.token, [f.alice.address, f.bob.address, f.carol.address, f.dave.address]);
     });
@@ -142,7 +142,7 @@ describe("FundToken: rounding (index above 1)", function () {
       const index = await f.token.index();
       let frozenShares = 0n;
       for (const x of amounts(6, 100n * ONE)) {
-        await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, x]);
+        await agent(f).on(f.token).freezePartialTokens(f.carol.address, x);
         frozenShares += toSharesUp(x, index);
         expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(toAmount(frozenShares, index));
       }
@@ -153,10 +153,12 @@ describe("FundToken: rounding (index above 1)", function () {
 
     it("should clear exactly when the frozen amount is unfrozen", async function () {
       const f = await loadFixture(rebasedFixture);
-      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 1_234n * ONE + 567n]);
-      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 1n]);
+      await agent(f)
+        .on(f.token)
+        .freezePartialTokens(f.carol.address, 1_234n * ONE + 567n);
+      await agent(f).on(f.token).freezePartialTokens(f.carol.address, 1n);
       const frozen = await f.token.getFrozenTokens(f.carol.address);
-      await agent(f).call(f.token, "unfreezePartialTokens", [f.carol.address, frozen]);
+      await agent(f).on(f.token).unfreezePartialTokens(f.carol.address, frozen);
       expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(0n);
       // Nothing is left frozen: the whole balance can move.
       await f.token.connect(f.carol).transfer(f.bob.address, await f.token.balanceOf(f.carol.address));
@@ -166,12 +168,12 @@ describe("FundToken: rounding (index above 1)", function () {
     it("should freeze every share when the whole balance is frozen", async function () {
       const f = await loadFixture(rebasedFixture);
       const balance = await f.token.balanceOf(f.carol.address);
-      await agent(f).call(f.token, "freezePartialTokens", [f.carol.address, balance]);
+      await agent(f).on(f.token).freezePartialTokens(f.carol.address, balance);
       expect(await f.token.getFrozenTokens(f.carol.address)).to.equal(balance);
       await expect(f.token.connect(f.carol).transfer(f.bob.address, 1n))
         .to.be.revertedWithCustomError(f.token, "InsufficientUnfrozenBalance")
         .withArgs(f.carol.address, 0n, 1n);
-      await expect(agent(f).call(f.token, "freezePartialTokens", [f.carol.address, 1n]))
+      await expect(agent(f).on(f.token).freezePartialTokens(f.carol.address, 1n))
         .to.be.revertedWithCustomError(f.token, "FreezeExceedsBalance")
         .withArgs(f.carol.address, balance, balance + 1n);
     });
@@ -200,15 +202,16 @@ describe("FundToken: rounding (index above 1)", function () {
       const big = 10n ** 27n;
       const index = await f.token.index();
       const holders = [f.alice.address, f.bob.address, f.carol.address, f.dave.address, f.feeWallet];
-      await agent(f).call(f.token, "batchMint", [
-        [f.alice.address, f.dave.address],
-        [big + 123_456_789n, big / 3n],
-      ]);
+      await agent(f)
+        .on(f.token)
+        .batchMint([f.alice.address, f.dave.address], [big + 123_456_789n, big / 3n]);
       expect(await f.token.sharesOf(f.dave.address)).to.equal(toSharesDown(big / 3n, index));
       await f.token.connect(f.alice).transfer(f.bob.address, big / 7n);
       await f.token.connect(f.dave).transfer(f.carol.address, await f.token.balanceOf(f.dave.address));
       expect(await f.token.sharesOf(f.dave.address)).to.equal(0n);
-      await agent(f).call(f.token, "burn", [f.bob.address, big / 11n]);
+      await agent(f)
+        .on(f.token)
+        .burn(f.bob.address, big / 11n);
       await expectShareInvariants(f.token, holders);
       expect(await f.token.totalSupply()).to.be.greaterThan(big);
 

@@ -136,7 +136,7 @@ describe("FundToken: shares", function () {
         await expect(f.token.connect(f.alice).transferShares(ZeroAddress, 1n))
           .to.be.revertedWithCustomError(f.token, "ERC20InvalidReceiver")
           .withArgs(ZeroAddress);
-        await f.fund.as("guardian").call(f.token, "pause", []);
+        await f.fund.as("guardian").on(f.token).pause();
         await expect(
           f.token.connect(f.alice).transferShares(f.bob.address, 1n),
         ).to.be.revertedWithCustomError(f.token, "EnforcedPause");
@@ -146,7 +146,7 @@ describe("FundToken: shares", function () {
         const f = await loadFixture(rebasedFixture);
         const index = await f.token.index();
         const agent = f.fund.as("transferAgent");
-        await agent.call(f.token, "freezePartialTokens", [f.carol.address, 5_000n * ONE]);
+        await agent.on(f.token).freezePartialTokens(f.carol.address, 5_000n * ONE);
         const shares = await f.token.sharesOf(f.carol.address);
         // Freezing 5,000 tokens freezes their shares rounded up.
         const frozenShares = (5_000n * ONE * ONE - 1n) / index + 1n;
@@ -154,7 +154,7 @@ describe("FundToken: shares", function () {
         await expect(f.token.connect(f.carol).transferShares(f.bob.address, unfrozen + 1n))
           .to.be.revertedWithCustomError(f.token, "InsufficientUnfrozenBalance")
           .withArgs(f.carol.address, toAmount(unfrozen, index), toAmount(unfrozen + 1n, index));
-        await agent.call(f.token, "setAddressFrozen", [f.bob.address, true]);
+        await agent.on(f.token).setAddressFrozen(f.bob.address, true);
         await expect(f.token.connect(f.carol).transferShares(f.bob.address, 1n))
           .to.be.revertedWithCustomError(f.token, "WalletFrozen")
           .withArgs(f.bob.address);

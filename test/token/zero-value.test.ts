@@ -165,7 +165,7 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
   describe("when a party is not eligible (those checks stay)", function () {
     it("should refuse while paused with EnforcedPause", async function () {
       const f = await loadFixture(investorsFixture);
-      await f.fund.as("guardian").call(f.token, "pause", []);
+      await f.fund.as("guardian").on(f.token).pause();
       await expectZeroTransferRefused(
         f,
         f.alice,
@@ -180,7 +180,7 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
     it("should refuse a frozen sender or recipient with WalletFrozen", async function () {
       const f = await loadFixture(investorsFixture);
       const agent = f.fund.as("transferAgent");
-      await agent.call(f.token, "setAddressFrozen", [f.alice.address, true]);
+      await agent.on(f.token).setAddressFrozen(f.alice.address, true);
       await expectZeroTransferRefused(
         f,
         f.alice,
@@ -218,7 +218,8 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
       const f = await loadFixture(investorsFixture);
       await f.fund
         .as("complianceOfficer")
-        .call(f.fund.contracts.compliance, "setSanctioned", [[f.dave.address], true]);
+        .on(f.fund.contracts.compliance)
+        .setSanctioned([f.dave.address], true);
       await expectZeroTransferRefused(
         f,
         f.alice,

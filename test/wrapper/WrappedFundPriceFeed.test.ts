@@ -112,7 +112,8 @@ describe("WrappedFundPriceFeed", function () {
       await time.increase(DAY);
       await fund
         .as("navPublisher")
-        .call(fund.contracts.reservePublisher!, "publish", [10_000_000n * NAV_UNIT]);
+        .on(fund.contracts.reservePublisher!)
+        .publish(10_000_000n * NAV_UNIT);
       const nav = await latestNav(fund);
       await publishNavUnits(fund, nav + nav / 10_000n);
       expect(await feed.latestRoundData()).to.deep.equal(before);

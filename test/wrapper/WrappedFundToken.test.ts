@@ -276,11 +276,11 @@ describe("WrappedFundToken", function () {
     describe("when the caller or the receiver is frozen in the wrapper", function () {
       it("should revert with WalletFrozenInWrapper", async function () {
         const { fund, vault, alice, erin } = await loadFixture(accruedFixture);
-        await fund.as("transferAgent").call(vault, "setAddressFrozen", [erin.address, true]);
+        await fund.as("transferAgent").on(vault).setAddressFrozen(erin.address, true);
         await expect(vault.connect(alice).deposit(ONE, erin.address))
           .to.be.revertedWithCustomError(vault, "WalletFrozenInWrapper")
           .withArgs(erin.address);
-        await fund.as("transferAgent").call(vault, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(vault).setAddressFrozen(alice.address, true);
         await expect(vault.connect(alice).deposit(ONE, alice.address))
           .to.be.revertedWithCustomError(vault, "WalletFrozenInWrapper")
           .withArgs(alice.address);
@@ -290,9 +290,7 @@ describe("WrappedFundToken", function () {
     describe("when the receiver is sanctioned", function () {
       it("should revert with WalletSanctioned", async function () {
         const { fund, vault, alice, erin } = await loadFixture(accruedFixture);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[erin.address], true]);
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([erin.address], true);
         await expect(vault.connect(alice).deposit(ONE, erin.address))
           .to.be.revertedWithCustomError(vault, "WalletSanctioned")
           .withArgs(erin.address);
@@ -313,7 +311,7 @@ describe("WrappedFundToken", function () {
       it("should revert with the fund token's WalletFrozen", async function () {
         const { fund, vault, alice } = await loadFixture(accruedFixture);
         const { token } = fund.contracts;
-        await fund.as("transferAgent").call(token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(token).setAddressFrozen(alice.address, true);
         await expect(vault.connect(alice).deposit(ONE, alice.address))
           .to.be.revertedWithCustomError(token, "WalletFrozen")
           .withArgs(alice.address);
@@ -545,7 +543,8 @@ describe("WrappedFundToken", function () {
         const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
         await fund
           .as("complianceOfficer")
-          .call(fund.contracts.registry, "setRevoked", [alice.address, [alice.address], true]);
+          .on(fund.contracts.registry)
+          .setRevoked(alice.address, [alice.address], true);
         await expect(vault.connect(alice).transfer(erin.address, 1n))
           .to.be.revertedWithCustomError(vault, "SenderNotVerified")
           .withArgs(alice.address);
@@ -569,11 +568,11 @@ describe("WrappedFundToken", function () {
       it("should revert with WalletSanctioned naming the wallet", async function () {
         const { fund, vault, alice, bob, erin } = await loadFixture(holdersFixture);
         const officer = fund.as("complianceOfficer");
-        await officer.call(fund.contracts.compliance, "setSanctioned", [[erin.address], true]);
+        await officer.on(fund.contracts.compliance).setSanctioned([erin.address], true);
         await expect(vault.connect(alice).transfer(erin.address, 1n))
           .to.be.revertedWithCustomError(vault, "WalletSanctioned")
           .withArgs(erin.address);
-        await officer.call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
+        await officer.on(fund.contracts.compliance).setSanctioned([alice.address], true);
         await expect(vault.connect(alice).transfer(bob.address, 1n))
           .to.be.revertedWithCustomError(vault, "WalletSanctioned")
           .withArgs(alice.address);
@@ -586,11 +585,11 @@ describe("WrappedFundToken", function () {
     describe("when the sender or the recipient is frozen in the wrapper", function () {
       it("should revert with WalletFrozenInWrapper naming the wallet", async function () {
         const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
-        await fund.as("transferAgent").call(vault, "setAddressFrozen", [erin.address, true]);
+        await fund.as("transferAgent").on(vault).setAddressFrozen(erin.address, true);
         await expect(vault.connect(alice).transfer(erin.address, 1n))
           .to.be.revertedWithCustomError(vault, "WalletFrozenInWrapper")
           .withArgs(erin.address);
-        await fund.as("transferAgent").call(vault, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(vault).setAddressFrozen(alice.address, true);
         await expect(vault.connect(alice).transfer(alice.address, 1n))
           .to.be.revertedWithCustomError(vault, "WalletFrozenInWrapper")
           .withArgs(alice.address);
@@ -600,7 +599,7 @@ describe("WrappedFundToken", function () {
     describe("when the wallet is frozen in the fund token only", function () {
       it("should still move wrapped shares (the two freezes are independent)", async function () {
         const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
-        await fund.as("transferAgent").call(fund.contracts.token, "setAddressFrozen", [alice.address, true]);
+        await fund.as("transferAgent").on(fund.contracts.token).setAddressFrozen(alice.address, true);
         await expect(vault.connect(alice).transfer(erin.address, 1n)).to.changeTokenBalance(vault, erin, 1n);
       });
     });
@@ -613,7 +612,7 @@ describe("WrappedFundToken", function () {
         await expect(vault.connect(alice).transfer(market.address, 1n))
           .to.be.revertedWithCustomError(vault, "ProtocolAccountNotAllowed")
           .withArgs(market.address);
-        await fund.as("issuer").callNow(vault, "setProtocolAccountAllowed", [market.address, true]);
+        await fund.as("issuer").now(vault).setProtocolAccountAllowed(market.address, true);
         await expect(vault.connect(alice).transfer(market.address, 1n)).to.changeTokenBalance(
           vault,
           market,
@@ -667,13 +666,13 @@ describe("WrappedFundToken", function () {
     describe("when the guardian pauses the wrapper", function () {
       async function pausedFixture() {
         const f = await loadFixture(holdersFixture);
-        await f.fund.as("guardian").call(f.vault, "pause");
+        await f.fund.as("guardian").on(f.vault).pause();
         return f;
       }
 
       it("should emit Paused with the guardian's Safe", async function () {
         const f = await loadFixture(holdersFixture);
-        const { response } = await f.fund.as("guardian").call(f.vault, "pause");
+        const { response } = await f.fund.as("guardian").on(f.vault).pause();
         await expect(response).to.emit(f.vault, "Paused").withArgs(f.fund.as("guardian").address);
         expect(await f.vault.paused()).to.equal(true);
       });
@@ -711,15 +710,15 @@ describe("WrappedFundToken", function () {
 
       it("should let the issuer (not the guardian) unpause, behind the issuer's delay", async function () {
         const { fund, vault, alice, erin } = await loadFixture(pausedFixture);
-        const error = await rejection(fund.as("guardian").call(vault, "unpause"));
+        const error = await rejection(fund.as("guardian").on(vault).unpause());
         expect(error).to.be.instanceOf(UnauthorizedManagedCallError);
         expect((error as UnauthorizedManagedCallError).requiredRole).to.equal(ROLE_IDS.ISSUER);
-        const scheduled = await fund.as("issuer").call(vault, "unpause");
+        const scheduled = await fund.as("issuer").on(vault).unpause();
         expect(scheduled.status).to.equal("scheduled");
         await time.increase(2 * DAY - 60);
         expect(await vault.paused()).to.equal(true);
         await time.increase(60);
-        const { response } = await fund.as("issuer").execute(vault, "unpause");
+        const { response } = await fund.as("issuer").executeOn(vault).unpause();
         // A scheduled operation is executed by the AccessManager: it is the caller the vault sees.
         await expect(response)
           .to.emit(vault, "Unpaused")
@@ -729,7 +728,7 @@ describe("WrappedFundToken", function () {
 
       it("should refuse a second pause with EnforcedPause", async function () {
         const { fund, vault } = await loadFixture(pausedFixture);
-        await expect(fund.as("guardian").call(vault, "pause")).to.be.revertedWithCustomError(
+        await expect(fund.as("guardian").on(vault).pause()).to.be.revertedWithCustomError(
           vault,
           "EnforcedPause",
         );
@@ -739,7 +738,7 @@ describe("WrappedFundToken", function () {
     describe("when the fund token is paused", function () {
       async function fundPausedFixture() {
         const f = await loadFixture(holdersFixture);
-        await f.fund.as("guardian").call(f.fund.contracts.token, "pause");
+        await f.fund.as("guardian").on(f.fund.contracts.token).pause();
         return f;
       }
 
@@ -767,14 +766,14 @@ describe("WrappedFundToken", function () {
     it("should freeze and unfreeze, emitting the old and new state and the agent", async function () {
       const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
       const agent = fund.as("transferAgent");
-      let { response } = await agent.call(vault, "setAddressFrozen", [alice.address, true]);
+      let { response } = await agent.on(vault).setAddressFrozen(alice.address, true);
       await expect(response)
         .to.emit(vault, "WalletFrozenChanged")
         .withArgs(alice.address, false, true, agent.address);
       expect(await vault.isFrozen(alice.address)).to.equal(true);
       expect(await vault.isEligible(alice.address)).to.equal(false);
       expect(await vault.maxRedeem(alice.address)).to.equal(0n);
-      ({ response } = await agent.call(vault, "setAddressFrozen", [alice.address, false]));
+      ({ response } = await agent.on(vault).setAddressFrozen(alice.address, false));
       await expect(response)
         .to.emit(vault, "WalletFrozenChanged")
         .withArgs(alice.address, true, false, agent.address);
@@ -787,7 +786,7 @@ describe("WrappedFundToken", function () {
         .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
         .withArgs(outsider.address);
       const error = await rejection(
-        fund.as("complianceOfficer").call(vault, "setAddressFrozen", [alice.address, true]),
+        fund.as("complianceOfficer").on(vault).setAddressFrozen(alice.address, true),
       );
       expect(error).to.be.instanceOf(UnauthorizedManagedCallError);
       expect((error as UnauthorizedManagedCallError).requiredRole).to.equal(ROLE_IDS.TRANSFER_AGENT);
@@ -798,9 +797,9 @@ describe("WrappedFundToken", function () {
     it("should move a frozen holder's wrapped shares to a verified wallet, emitting ForcedTransfer", async function () {
       const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
       const agent = fund.as("transferAgent");
-      await agent.call(vault, "setAddressFrozen", [alice.address, true]);
+      await agent.on(vault).setAddressFrozen(alice.address, true);
       const shares = await vault.balanceOf(alice.address);
-      const { response } = await agent.call(vault, "forcedTransfer", [alice.address, erin.address, shares]);
+      const { response } = await agent.on(vault).forcedTransfer(alice.address, erin.address, shares);
       await expect(response).to.emit(vault, "ForcedTransfer").withArgs(alice.address, erin.address, shares);
       await expect(response).to.emit(vault, "Transfer").withArgs(alice.address, erin.address, shares);
       expect(await vault.balanceOf(alice.address)).to.equal(0n);
@@ -809,18 +808,16 @@ describe("WrappedFundToken", function () {
 
     it("should work while the wrapper and the fund token are paused", async function () {
       const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
-      await fund.as("guardian").call(vault, "pause");
-      await fund.as("guardian").call(fund.contracts.token, "pause");
-      await fund.as("transferAgent").call(vault, "forcedTransfer", [alice.address, erin.address, 7n]);
+      await fund.as("guardian").on(vault).pause();
+      await fund.as("guardian").on(fund.contracts.token).pause();
+      await fund.as("transferAgent").on(vault).forcedTransfer(alice.address, erin.address, 7n);
       expect(await vault.balanceOf(erin.address)).to.equal(7n);
     });
 
     it("should take shares from a sanctioned wallet", async function () {
       const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
-      await fund
-        .as("complianceOfficer")
-        .call(fund.contracts.compliance, "setSanctioned", [[alice.address], true]);
-      await fund.as("transferAgent").call(vault, "forcedTransfer", [alice.address, erin.address, 7n]);
+      await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([alice.address], true);
+      await fund.as("transferAgent").on(vault).forcedTransfer(alice.address, erin.address, 7n);
       expect(await vault.balanceOf(erin.address)).to.equal(7n);
     });
 
@@ -828,18 +825,16 @@ describe("WrappedFundToken", function () {
       it("should refuse an unverified, a sanctioned or a non-allowed PROTOCOL recipient", async function () {
         const { fund, vault, alice, erin, dave, investors } = await loadFixture(holdersFixture);
         const agent = fund.as("transferAgent");
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, dave.address, 1n]))
+        await expect(agent.on(vault).forcedTransfer(alice.address, dave.address, 1n))
           .to.be.revertedWithCustomError(vault, "RecipientNotVerified")
           .withArgs(dave.address);
         const market = investors[8];
         await registerProtocolAccount(fund, market.address);
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, market.address, 1n]))
+        await expect(agent.on(vault).forcedTransfer(alice.address, market.address, 1n))
           .to.be.revertedWithCustomError(vault, "ProtocolAccountNotAllowed")
           .withArgs(market.address);
-        await fund
-          .as("complianceOfficer")
-          .call(fund.contracts.compliance, "setSanctioned", [[erin.address], true]);
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, erin.address, 1n]))
+        await fund.as("complianceOfficer").on(fund.contracts.compliance).setSanctioned([erin.address], true);
+        await expect(agent.on(vault).forcedTransfer(alice.address, erin.address, 1n))
           .to.be.revertedWithCustomError(vault, "WalletSanctioned")
           .withArgs(erin.address);
       });
@@ -849,17 +844,17 @@ describe("WrappedFundToken", function () {
       it("should refuse the zero addresses, a transfer to self and more than the balance", async function () {
         const { fund, vault, alice, erin } = await loadFixture(holdersFixture);
         const agent = fund.as("transferAgent");
-        await expect(agent.call(vault, "forcedTransfer", [ethers.ZeroAddress, erin.address, 1n]))
+        await expect(agent.on(vault).forcedTransfer(ethers.ZeroAddress, erin.address, 1n))
           .to.be.revertedWithCustomError(vault, "ERC20InvalidSender")
           .withArgs(ethers.ZeroAddress);
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, ethers.ZeroAddress, 1n]))
+        await expect(agent.on(vault).forcedTransfer(alice.address, ethers.ZeroAddress, 1n))
           .to.be.revertedWithCustomError(vault, "ERC20InvalidReceiver")
           .withArgs(ethers.ZeroAddress);
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, alice.address, 1n]))
+        await expect(agent.on(vault).forcedTransfer(alice.address, alice.address, 1n))
           .to.be.revertedWithCustomError(vault, "ForcedTransferToSelf")
           .withArgs(alice.address);
         const balance = await vault.balanceOf(alice.address);
-        await expect(agent.call(vault, "forcedTransfer", [alice.address, erin.address, balance + 1n]))
+        await expect(agent.on(vault).forcedTransfer(alice.address, erin.address, balance + 1n))
           .to.be.revertedWithCustomError(vault, "ERC20InsufficientBalance")
           .withArgs(alice.address, balance, balance + 1n);
       });
@@ -871,7 +866,7 @@ describe("WrappedFundToken", function () {
         .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
         .withArgs(outsider.address);
       const error = await rejection(
-        fund.as("guardian").call(vault, "forcedTransfer", [alice.address, erin.address, 1n]),
+        fund.as("guardian").on(vault).forcedTransfer(alice.address, erin.address, 1n),
       );
       expect(error).to.be.instanceOf(UnauthorizedManagedCallError);
     });
@@ -882,17 +877,13 @@ describe("WrappedFundToken", function () {
       const { fund, vault, investors } = await loadFixture(holdersFixture);
       const market = investors[8];
       await registerProtocolAccount(fund, market.address);
-      let { response } = await fund
-        .as("issuer")
-        .callNow(vault, "setProtocolAccountAllowed", [market.address, true]);
+      let { response } = await fund.as("issuer").now(vault).setProtocolAccountAllowed(market.address, true);
       await expect(response)
         .to.emit(vault, "ProtocolAccountAllowedChanged")
         .withArgs(market.address, false, true);
       expect(await vault.isProtocolAccountAllowed(market.address)).to.equal(true);
       expect(await vault.isEligible(market.address)).to.equal(true);
-      ({ response } = await fund
-        .as("issuer")
-        .callNow(vault, "setProtocolAccountAllowed", [market.address, false]));
+      ({ response } = await fund.as("issuer").now(vault).setProtocolAccountAllowed(market.address, false));
       await expect(response)
         .to.emit(vault, "ProtocolAccountAllowedChanged")
         .withArgs(market.address, true, false);
@@ -901,10 +892,10 @@ describe("WrappedFundToken", function () {
 
     it("should refuse to allow a wallet that is not a verified PROTOCOL account", async function () {
       const { fund, vault, erin, dave } = await loadFixture(holdersFixture);
-      await expect(fund.as("issuer").callNow(vault, "setProtocolAccountAllowed", [erin.address, true]))
+      await expect(fund.as("issuer").now(vault).setProtocolAccountAllowed(erin.address, true))
         .to.be.revertedWithCustomError(vault, "NotProtocolAccount")
         .withArgs(erin.address);
-      await expect(fund.as("issuer").callNow(vault, "setProtocolAccountAllowed", [dave.address, true]))
+      await expect(fund.as("issuer").now(vault).setProtocolAccountAllowed(dave.address, true))
         .to.be.revertedWithCustomError(vault, "NotProtocolAccount")
         .withArgs(dave.address);
     });
@@ -915,7 +906,7 @@ describe("WrappedFundToken", function () {
         .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
         .withArgs(outsider.address);
       const error = await rejection(
-        fund.as("complianceOfficer").call(vault, "setProtocolAccountAllowed", [outsider.address, true]),
+        fund.as("complianceOfficer").on(vault).setProtocolAccountAllowed(outsider.address, true),
       );
       expect((error as UnauthorizedManagedCallError).requiredRole).to.equal(ROLE_IDS.ISSUER);
     });
@@ -956,7 +947,7 @@ describe("WrappedFundToken", function () {
         constructorArgs: [token],
       })) as string;
       const balance = await vault.balanceOf(alice.address);
-      await fund.as("issuer").callNow(vault, "upgradeToAndCall", [next, "0x"]);
+      await fund.as("issuer").now(vault).upgradeToAndCall(next, "0x");
       expect(await upgrades.erc1967.getImplementationAddress(await vault.getAddress())).to.equal(next);
       expect(await vault.balanceOf(alice.address)).to.equal(balance);
     });
@@ -978,7 +969,7 @@ describe("WrappedFundToken", function () {
       await expect(vault.connect(outsider).pause())
         .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
         .withArgs(outsider.address);
-      const error = await rejection(fund.as("transferAgent").call(vault, "pause"));
+      const error = await rejection(fund.as("transferAgent").on(vault).pause());
       expect((error as UnauthorizedManagedCallError).requiredRole).to.equal(ROLE_IDS.GUARDIAN);
       await expect(vault.connect(outsider).unpause())
         .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")

@@ -76,7 +76,7 @@ export async function wrapperFixture(): Promise<WrapperFixture> {
 
 /** Publishes a NAV round (8 decimals) through the NAV publisher's Safe. */
 export async function publishNavUnits(fund: Fund, nav: bigint) {
-  return fund.as("navPublisher").call(fund.contracts.navPublisher!, "publish", [nav]);
+  return fund.as("navPublisher").on(fund.contracts.navPublisher!).publish(nav);
 }
 
 /** The NAV the publisher reported last (8 decimals). */
@@ -92,7 +92,7 @@ export async function latestNav(fund: Fund): Promise<bigint> {
  */
 export async function nextBusinessDay(fund: Fund, growthPpm = 150n): Promise<bigint> {
   await time.increase(DAY);
-  await fund.as("navPublisher").call(fund.contracts.reservePublisher!, "publish", [RESERVES]);
+  await fund.as("navPublisher").on(fund.contracts.reservePublisher!).publish(RESERVES);
   const nav = await latestNav(fund);
   const next = nav + (nav * growthPpm) / 1_000_000n;
   await publishNavUnits(fund, next);

@@ -28,7 +28,7 @@ async function marketFixture() {
 /** The same market, allowed by the issuer, with all of Alice's wrapped tokens supplied as collateral. */
 async function suppliedFixture() {
   const f = await loadFixture(marketFixture);
-  await f.fund.as("issuer").callNow(f.vault, "setProtocolAccountAllowed", [f.marketAddress, true]);
+  await f.fund.as("issuer").now(f.vault).setProtocolAccountAllowed(f.marketAddress, true);
   // The issuer's delay moved the chain two days: a business day brings a fresh NAV round.
   await nextBusinessDay(f.fund);
   const collateral = await f.vault.balanceOf(f.alice.address);
@@ -89,17 +89,17 @@ describe("WrappedFundToken as lending-market collateral (MockCollateralMarket)",
       const { fund, market, vault, alice, bob, marketAddress, collateral } =
         await loadFixture(suppliedFixture);
       const agent = fund.as("transferAgent");
-      await agent.call(vault, "setAddressFrozen", [marketAddress, true]);
+      await agent.on(vault).setAddressFrozen(marketAddress, true);
       await expect(market.connect(alice).withdraw(collateral))
         .to.be.revertedWithCustomError(vault, "WalletFrozenInWrapper")
         .withArgs(marketAddress);
-      await agent.call(vault, "forcedTransfer", [marketAddress, bob.address, collateral]);
+      await agent.on(vault).forcedTransfer(marketAddress, bob.address, collateral);
       expect(await vault.balanceOf(bob.address)).to.equal(collateral);
     });
 
     it("should stop the collateral moving while the fund token is paused", async function () {
       const { fund, market, vault, alice, collateral } = await loadFixture(suppliedFixture);
-      await fund.as("guardian").call(fund.contracts.token, "pause");
+      await fund.as("guardian").on(fund.contracts.token).pause();
       await expect(market.connect(alice).withdraw(collateral)).to.be.revertedWithCustomError(
         vault,
         "FundTokenPaused",
