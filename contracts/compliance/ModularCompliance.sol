@@ -7,6 +7,7 @@ import {TransferRestrictions as R} from "./TransferRestrictions.sol";
 import {ComplianceBase} from "./ComplianceBase.sol";
 import {ISharesToken} from "../interfaces/ISharesToken.sol";
 import {ShareMath} from "../token/ShareMath.sol";
+import {ExtensionFallback} from "../governance/ExtensionFallback.sol";
 
 /// @title ModularCompliance
 /// @notice Which movements of the fund token are legal. Seven built-in rules, each enabled and configured per
@@ -22,7 +23,7 @@ import {ShareMath} from "../token/ShareMath.sol";
 /// @dev This contract is the proxy's implementation and holds the token's hooks (the hot path). Binding,
 /// modules, rule configuration, the ERC-3643 generic hooks (refused) and the views live in ModularComplianceAdmin,
 /// reached through the fallback by delegatecall in this contract's storage. The whole ABI is IFundCompliance.
-contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
+contract ModularCompliance is ManagedUpgradeable, ComplianceBase, ExtensionFallback {
     /// @notice ModularComplianceAdmin: configuration and views, run in this contract's context.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address public immutable extension;
@@ -40,20 +41,9 @@ contract ModularCompliance is ManagedUpgradeable, ComplianceBase {
         __Managed_init(authority);
     }
 
-    /// @notice Everything not implemented here runs in ModularComplianceAdmin, in this contract's storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = extension;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every function not implemented here runs in ModularComplianceAdmin ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return extension;
     }
 
     // =============================================================== token hooks (fast path)

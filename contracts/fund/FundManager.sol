@@ -7,6 +7,7 @@ import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {ManagedUpgradeable} from "../governance/ManagedUpgradeable.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {FundManagerBase} from "./FundManagerBase.sol";
+import {ExtensionFallback} from "../governance/ExtensionFallback.sol";
 
 /// @title FundManager
 /// @notice Subscriptions and redemptions of the fund token against stablecoins at NAV. The token is a $1 rebasing
@@ -19,7 +20,7 @@ import {FundManagerBase} from "./FundManagerBase.sol";
 /// configuration, held requests and views live in FundManagerAdmin, reached through the fallback by delegatecall
 /// (the same pattern as FundToken / FundTokenAdmin). The whole ABI is IFundManager. Every state-changing function
 /// takes the transient reentrancy lock. See docs/FUND.md.
-contract FundManager is ManagedUpgradeable, FundManagerBase {
+contract FundManager is ManagedUpgradeable, FundManagerBase, ExtensionFallback {
     using SafeERC20 for IERC20;
     using RateLimiter for RateLimiter.RefillingBucket;
 
@@ -60,20 +61,9 @@ contract FundManager is ManagedUpgradeable, FundManagerBase {
         emit FeeRecipientChanged(address(0), p.feeRecipient);
     }
 
-    /// @notice Everything not implemented here runs in FundManagerAdmin, in this contract's storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = extension;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every function not implemented here runs in FundManagerAdmin ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return extension;
     }
 
     // =================================================================== subscriptions

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {FundManagerBase} from "./FundManagerBase.sol";
+import {ExtensionFallback} from "../governance/ExtensionFallback.sol";
 
 /// @title FundManagerAdmin
 /// @notice The fund manager's configuration (stablecoins, fees, minimums, limits, buffer, custodian, fee
@@ -15,7 +16,7 @@ import {FundManagerBase} from "./FundManagerBase.sol";
 /// Everything it does not implement runs in FundManagerVaults (the ERC-7575 / ERC-7540 / ERC-7887 side of the
 /// manager), reached through this contract's fallback, still in the proxy's context.
 /// @dev Has no state of its own; called directly, its restricted functions revert (no authority).
-contract FundManagerAdmin is FundManagerBase {
+contract FundManagerAdmin is FundManagerBase, ExtensionFallback {
     using SafeERC20 for IERC20;
     using RateLimiter for RateLimiter.RefillingBucket;
 
@@ -30,21 +31,9 @@ contract FundManagerAdmin is FundManagerBase {
         vaultExtension = vaultExtension_;
     }
 
-    /// @notice Everything not implemented here (nor in FundManager) runs in FundManagerVaults, in the proxy's
-    /// storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = vaultExtension;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every function not implemented here runs in FundManagerVaults ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return vaultExtension;
     }
 
     // =================================================================== held requests (TRANSFER_AGENT)

@@ -10,6 +10,7 @@ import {IRegistrySources} from "../interfaces/IRegistrySources.sol";
 import {IVerificationSource} from "../interfaces/IVerificationSource.sol";
 import {InvestorRecord, InvestorRecordLib, InvestorClasses} from "./InvestorRecord.sol";
 import {IdentityRegistryLayout} from "./IdentityRegistryLayout.sol";
+import {ExtensionFallback} from "../governance/ExtensionFallback.sol";
 
 /// @title IdentityRegistry
 /// @notice Who may hold the fund: each wallet maps to an investor identity with country, class flags, KYC
@@ -25,7 +26,12 @@ import {IdentityRegistryLayout} from "./IdentityRegistryLayout.sol";
 /// same record with their id in it, through IdentityRegistrySources ({IRegistrySources}), which this contract's
 /// fallback reaches by delegatecall: its own functions, and so their dispatch and the transfer path's gas, are
 /// those of the registry without sources. A transfer never reads a claim or an attestation.
-contract IdentityRegistry is ManagedUpgradeable, IdentityRegistryLayout, IInvestorRegistry {
+contract IdentityRegistry is
+    ManagedUpgradeable,
+    IdentityRegistryLayout,
+    IInvestorRegistry,
+    ExtensionFallback
+{
     /// @notice Largest number of tokens whose holdings guard identity changes.
     uint256 public constant MAX_BOUND_TOKENS = 4;
     /// @notice Longest KYC validity {registerIdentity} may grant.
@@ -335,21 +341,9 @@ contract IdentityRegistry is ManagedUpgradeable, IdentityRegistryLayout, IInvest
         return _s().protocolAccounts[wallet];
     }
 
-    /// @notice Everything not implemented here (the verification sources' functions, {IRegistrySources}) runs
-    /// in IdentityRegistrySources, in this contract's storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = extension;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every function not implemented here runs in IdentityRegistrySources ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return extension;
     }
 
     // ------------------------------------------------------------------ internals

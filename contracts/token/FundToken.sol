@@ -20,6 +20,7 @@ import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
 import {InvestorRecord} from "../identity/InvestorRecord.sol";
 import {FundTokenBase} from "./FundTokenBase.sol";
 import {ShareMath} from "./ShareMath.sol";
+import {ExtensionFallback} from "../governance/ExtensionFallback.sol";
 
 /// @title FundToken
 /// @notice The tokenized Treasury fund: an ERC-3643 permissioned token worth $1, whose balances grow every
@@ -33,7 +34,13 @@ import {ShareMath} from "./ShareMath.sol";
 /// tokens gets shares rounded down; sending a whole balance moves every share, leaving exactly zero.
 /// Pause stops holder transfers, issuance and accrual; agent remedies (forced transfer, recovery, freezes,
 /// burn) keep working while paused.
-contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, FundTokenBase {
+contract FundToken is
+    ManagedUpgradeable,
+    EIP712Upgradeable,
+    NoncesUpgradeable,
+    FundTokenBase,
+    ExtensionFallback
+{
     /// @dev Fee proration denominator: basis points x seconds per year.
     uint256 private constant _FEE_DENOMINATOR = 10_000 * 365 days;
     /// @dev Gas the accrual gives the reserve guard's `checkSupply` (ReserveGuard uses about 11,000): a guard that
@@ -84,20 +91,9 @@ contract FundToken is ManagedUpgradeable, EIP712Upgradeable, NoncesUpgradeable, 
         _setManagementFee(p.managementFeeBps);
     }
 
-    /// @notice Everything not implemented here runs in FundTokenAdmin, in this contract's storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = extension;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every function not implemented here runs in FundTokenAdmin ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return extension;
     }
 
     // =================================================================== ERC-20
