@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ModularCompliance} from "../../compliance/ModularCompliance.sol";
+import {ExtensionFallback} from "../../governance/ExtensionFallback.sol";
 
 /// @title ModularComplianceAdminV2
 /// @notice Test-only next version of the compliance's admin extension: one new function, everything else
@@ -10,7 +11,7 @@ import {ModularCompliance} from "../../compliance/ModularCompliance.sol";
 /// @dev Not `is ModularComplianceAdmin`: the real extension only fits the 24 KiB limit with the 200-run optimizer
 /// override hardhat.config.ts gives to its own file; inherited here it would be compiled with 10,000 runs
 /// (27 KiB) and could not be deployed. A production V2 is the recompiled extension itself.
-contract ModularComplianceAdminV2 {
+contract ModularComplianceAdminV2 is ExtensionFallback {
     /// @notice The extension this one extends.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address public immutable previous;
@@ -25,20 +26,10 @@ contract ModularComplianceAdminV2 {
         previous = previous_;
     }
 
-    /// @notice Every other function runs in the previous extension, in the compliance proxy's storage.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
-    // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        address ext = previous;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+    /// @dev Every other function runs in the previous extension, in the compliance proxy's storage
+    /// ({ExtensionFallback}).
+    function _extension() internal view override returns (address) {
+        return previous;
     }
 
     /// @notice Marker of the upgraded extension.
