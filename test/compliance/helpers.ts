@@ -9,7 +9,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { getAddress, id, parseUnits, type BaseContract, type TransactionResponse } from "ethers";
 import type { RoleHolderName } from "../../lib/config/types";
-import type { Fund } from "../../lib/fund";
+import type { Fund, RoleFunctionArgs, RoleFunctionName } from "../../lib/fund";
+import type { IFundCompliance } from "../../typechain-types";
 import { RULES, RESTRICTION } from "../../lib/compliance-rules";
 import {
   CLASS,
@@ -133,17 +134,21 @@ export async function castFixture(): Promise<Cast> {
  * Calls a compliance setter as the issuer's Safe: schedules, waits the issuer's delay, executes. Resolves to
  * the executing transaction (for `.to.emit`).
  */
-export async function configure(fund: Fund, fn: string, args: unknown[] = []): Promise<TransactionResponse> {
+export async function configure<K extends RoleFunctionName<IFundCompliance>>(
+  fund: Fund,
+  fn: K,
+  args: RoleFunctionArgs<IFundCompliance, K>,
+): Promise<TransactionResponse> {
   return (await fund.as("issuer").callNow(fund.contracts.compliance, fn, args)).response;
 }
 
 /** Calls `fn` on `target` as the holder of `role` through its Safe (no delay). Resolves to the transaction. */
-export async function act(
+export async function act<C extends BaseContract, K extends RoleFunctionName<C>>(
   fund: Fund,
   role: RoleHolderName,
-  target: BaseContract,
-  fn: string,
-  args: unknown[] = [],
+  target: C,
+  fn: K,
+  args: RoleFunctionArgs<C, K>,
 ): Promise<TransactionResponse> {
   const result = await fund.as(role).call(target, fn, args);
   if (result.status !== "executed") throw new Error(`${role} ${fn} was scheduled, not executed`);

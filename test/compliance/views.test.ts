@@ -89,7 +89,7 @@ const transfers: Scenario[] = [
   {
     code: R.PAUSED,
     when: "the token is paused",
-    setup: (c) => act(c.fund, "guardian", c.fund.contracts.token, "pause"),
+    setup: (c) => act(c.fund, "guardian", c.fund.contracts.token, "pause", []),
     move: (c) => ({ from: c.alice, to: c.carol.address, amount: tokens("10") }),
   },
   {
