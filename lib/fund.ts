@@ -100,6 +100,25 @@ export type RoleCalls<C, R> = string extends keyof C
   ? Record<string, (...args: unknown[]) => Promise<R>>
   : { [K in RoleFunctionName<C>]: (...args: RoleFunctionArgs<C, K>) => Promise<R> };
 
+declare const typedStep: unique symbol;
+
+/** One role call of a batch (helpers that schedule several calls, then execute them), built by {@link roleStep}. */
+export type RoleStep = {
+  readonly target: BaseContract;
+  readonly fn: string;
+  readonly args: unknown[];
+  readonly [typedStep]: true;
+};
+
+/** A role call of a batch, typed like `RoleActor.on`: `roleStep(fm, "setFees", [10, 100])`. */
+export function roleStep<C extends BaseContract, K extends RoleFunctionName<C>>(
+  target: C,
+  fn: K,
+  args: RoleFunctionArgs<C, K>,
+): RoleStep {
+  return { target, fn, args: [...args] } as unknown as RoleStep;
+}
+
 /** The arguments with every address (also inside tuples and arrays) resolved, as ethers' Contract does. */
 async function resolveArgs(fragment: FunctionFragment, args: unknown[]): Promise<unknown[]> {
   if (args.length !== fragment.inputs.length)

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -78,7 +79,7 @@ describe("FundManager", function () {
 
       it("should have paid the same round trip without the carry (the finding, reproduced)", async function () {
         const f = await loadFixture(pricingFixture);
-        await asIssuer(f.fund, [[f.fm, "setNavCarryRate", [0]]]);
+        await asIssuer(f.fund, [roleStep(f.fm, "setNavCarryRate", [0])]);
         const { paid, received } = await roundTrip(f, USDC("500000"), 4 * DAY - 600, 600, 512n);
         // About 5.6 bps of yield for 10 minutes invested, less the 5 bps redemption fee.
         expect(received).to.be.gt(paid);
@@ -89,8 +90,8 @@ describe("FundManager", function () {
       async function noFeeFixture(): Promise<ManagerFixture> {
         const f = await loadFixture(pricingFixture);
         await asIssuer(f.fund, [
-          [f.fm, "setFees", [0, 0]],
-          [f.fund.contracts.token, "setManagementFeeBps", [0]],
+          roleStep(f.fm, "setFees", [0, 0]),
+          roleStep(f.fund.contracts.token, "setManagementFeeBps", [0]),
         ]);
         return f;
       }

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -210,7 +211,7 @@ describe("FundManager", function () {
 
       it("should hold a request whose payout fell below its minimum", async function () {
         const { fm, bob, fund } = await loadFixture(fundedFixture);
-        await asIssuer(fund, [[fm, "setFees", [10, 100]]]);
+        await asIssuer(fund, [roleStep(fm, "setFees", [10, 100])]);
         await expect((await fund.as("transferAgent").on(fm).settleRedemptions(3)).response)
           .to.emit(fm, "RedemptionHeld")
           .withArgs(2, bob.address, HOLD.BelowMinOut);
@@ -219,7 +220,7 @@ describe("FundManager", function () {
       it("should hold a request whose payment the stablecoin refuses, without reentering", async function () {
         const { fm, alice, fund } = await loadFixture(fundedFixture);
         const coin = await hre.ethers.deployContract("MockReentrantStablecoin");
-        await asIssuer(fund, [[fm, "addStablecoin", [await coin.getAddress(), USDC("2000")]]]);
+        await asIssuer(fund, [roleStep(fm, "addStablecoin", [await coin.getAddress(), USDC("2000")])]);
         await coin.mint(alice.address, USDC("1000"));
         await coin.connect(alice).approve(fm, USDC("1000"));
         await fm.connect(alice).subscribe(coin, USDC("1000"), 0);
@@ -289,7 +290,7 @@ describe("FundManager", function () {
       const { fm, usdc, alice, bob, fund } = f;
       const [deployer] = await hre.ethers.getSigners();
       const usdt = await hre.ethers.deployContract("MockStablecoin", ["Tether", "USDT", 6, deployer.address]);
-      await asIssuer(fund, [[fm, "addStablecoin", [await usdt.getAddress(), 0]]]);
+      await asIssuer(fund, [roleStep(fm, "addStablecoin", [await usdt.getAddress(), 0])]);
       await publishNav(fund, "1.00");
       await usdt.mint(bob.address, USDC("1000"));
       await usdt.connect(bob).approve(fm, hre.ethers.MaxUint256);
@@ -345,7 +346,7 @@ describe("FundManager", function () {
 
     it("should settle a removed stablecoin's requests once funded, and pay the others meanwhile", async function () {
       const { fm, usdt, fund } = await loadFixture(twoCoinFixture);
-      await asIssuer(fund, [[fm, "removeStablecoin", [await usdt.getAddress()]]]);
+      await asIssuer(fund, [roleStep(fm, "removeStablecoin", [await usdt.getAddress()])]);
       await publishNav(fund, "1.00");
       await publishReserves(fund, "10000000");
       const first = await fund.as("transferAgent").on(fm).settleRedemptions(4);
@@ -470,7 +471,7 @@ describe("FundManager", function () {
 
     it("should cancel a held request", async function () {
       const { fm, bob, fund } = await loadFixture(fundedFixture);
-      await asIssuer(fund, [[fm, "setFees", [10, 100]]]);
+      await asIssuer(fund, [roleStep(fm, "setFees", [10, 100])]);
       await fund.as("transferAgent").on(fm).settleRedemptions(3);
       await expect(fm.connect(bob).cancelRedemption(2)).to.emit(fm, "RedemptionCancelled");
       const queue = await fm.queue();

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import hre from "hardhat";
@@ -304,7 +305,7 @@ describe("FundManager", function () {
     describe("when instant redemption is off", function () {
       it("should queue every redemption", async function () {
         const { fm, usdc, alice, fund } = await loadFixture(holdersFixture);
-        await asIssuer(fund, [[fm, "setInstantRedemption", [false]]]);
+        await asIssuer(fund, [roleStep(fm, "setInstantRedemption", [false])]);
         await expect(fm.connect(alice).requestRedemption(TOKENS("1"), usdc, 0))
           .to.emit(fm, "RedemptionRequested")
           .withArgs(1, alice.address, usdc, TOKENS("1"), TOKENS("1"), 0);
@@ -551,7 +552,7 @@ describe("FundManager", function () {
       it("should revert with ReentrancyGuardReentrantCall", async function () {
         const { fm, alice, fund } = await loadFixture(holdersFixture);
         const coin = await hre.ethers.deployContract("MockReentrantStablecoin");
-        await asIssuer(fund, [[fm, "addStablecoin", [await coin.getAddress(), USDC("2000")]]]);
+        await asIssuer(fund, [roleStep(fm, "addStablecoin", [await coin.getAddress(), USDC("2000")])]);
         await coin.mint(alice.address, USDC("2000"));
         await coin.connect(alice).approve(fm, USDC("2000"));
         await fm.connect(alice).subscribe(coin, USDC("1000"), 0);

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -217,7 +218,7 @@ describe("FundManager", function () {
       async function capped(): Promise<ManagerFixture & { t0: number }> {
         const f = await loadFixture(limitsFixture);
         await asIssuer(f.fund, [
-          [f.fm, "setInvestmentLimits", [TOKENS("1000"), TOKENS("100"), TOKENS("6000")]],
+          roleStep(f.fm, "setInvestmentLimits", [TOKENS("1000"), TOKENS("100"), TOKENS("6000")]),
         ]);
         await f.fm.connect(f.alice).subscribe(f.usdc, USDC("5000"), 0); // 4,995 tokens
         return { ...f, t0: await time.latest() };
@@ -428,7 +429,7 @@ describe("FundManager", function () {
       it("should revert with FeeOnTransferStablecoin", async function () {
         const { fm, alice, fund } = await loadFixture(limitsFixture);
         const coin = await hre.ethers.deployContract("MockFeeOnTransferStablecoin", [100]);
-        await asIssuer(fund, [[fm, "addStablecoin", [await coin.getAddress(), 0]]]);
+        await asIssuer(fund, [roleStep(fm, "addStablecoin", [await coin.getAddress(), 0])]);
         await coin.mint(alice.address, USDC("1000"));
         await coin.connect(alice).approve(fm, USDC("1000"));
         // The first leg, the 1 USDC fee to the fee recipient, arrives as 0.99.
@@ -442,7 +443,7 @@ describe("FundManager", function () {
       it("should revert with ReentrancyGuardReentrantCall", async function () {
         const { fm, alice, fund } = await loadFixture(limitsFixture);
         const coin = await hre.ethers.deployContract("MockReentrantStablecoin");
-        await asIssuer(fund, [[fm, "addStablecoin", [await coin.getAddress(), USDC("2000")]]]);
+        await asIssuer(fund, [roleStep(fm, "addStablecoin", [await coin.getAddress(), USDC("2000")])]);
         await publishNav(fund, "1.00");
         await coin.mint(alice.address, USDC("2000"));
         await coin.connect(alice).approve(fm, USDC("2000"));

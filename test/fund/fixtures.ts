@@ -1,10 +1,10 @@
+import { roleStep } from "../../lib/fund";
 /**
  * Fixtures of the fund manager tests: the fund deployed by the real deploy scripts (deploy/config/hardhat.ts),
  * its FundManager, and three verified investors holding mock USDC with approvals given.
  */
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { BaseContract } from "ethers";
 import { parseUnits } from "ethers";
 import {
   deployFundFixture,
@@ -14,7 +14,7 @@ import {
   DAY,
   type FundFixture,
 } from "../helpers/fund";
-import type { Fund } from "../../lib/fund";
+import type { Fund, RoleStep } from "../../lib/fund";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import { FLOW, STATUS, HOLD } from "../helpers/fund-manager-enums";
 import { RESTRICTION as RESTRICTION_CODES } from "../../lib/compliance-rules";
@@ -71,17 +71,15 @@ export async function managerFixture(): Promise<ManagerFixture> {
   };
 }
 
-export type Call = [BaseContract, string, unknown[]];
-
 /**
  * Runs ISSUER calls through the issuer's Safe: schedules them all, waits the execution delay once and executes
  * them in order (the NAV round published at deployment stays usable: it is 2 days old afterwards).
  */
-export async function asIssuer(fund: Fund, calls: Call[]) {
-  for (const [target, fn, args] of calls) await fund.as("issuer").call(target, fn, args);
+export async function asIssuer(fund: Fund, calls: RoleStep[]) {
+  for (const { target, fn, args } of calls) await fund.as("issuer").call(target, fn, args);
   await time.increase(ISSUER_DELAY);
   const results = [];
-  for (const [target, fn, args] of calls) results.push(await fund.as("issuer").execute(target, fn, args));
+  for (const { target, fn, args } of calls) results.push(await fund.as("issuer").execute(target, fn, args));
   return results;
 }
 
@@ -92,18 +90,18 @@ export async function asIssuer(fund: Fund, calls: Call[]) {
  * management fee is set to 0 so that re-publishing the same NAV keeps the index at exactly 1; NAV and reserves (10 million)
  * are re-published at the end, so both are fresh.
  */
-export async function configure(f: ManagerFixture, extra: Call[] = []): Promise<ManagerFixture> {
+export async function configure(f: ManagerFixture, extra: RoleStep[] = []): Promise<ManagerFixture> {
   const { fm, usdc, fund } = f;
   await asIssuer(fund, [
-    [fm, "setInvestmentLimits", [TOKENS("1000"), TOKENS("100"), TOKENS("1000000")]],
-    [fm, "setDailyLimits", [FLOW.Subscription, TOKENS("5000"), TOKENS("8000")]],
-    [fm, "setDailyLimits", [FLOW.Redemption, TOKENS("3000"), TOKENS("4000")]],
-    [fm, "setFees", [10, 5]],
-    [fm, "setLiquidityBufferTarget", [await usdc.getAddress(), USDC("2000")]],
-    [fund.contracts.token, "setManagementFeeBps", [0]],
+    roleStep(fm, "setInvestmentLimits", [TOKENS("1000"), TOKENS("100"), TOKENS("1000000")]),
+    roleStep(fm, "setDailyLimits", [FLOW.Subscription, TOKENS("5000"), TOKENS("8000")]),
+    roleStep(fm, "setDailyLimits", [FLOW.Redemption, TOKENS("3000"), TOKENS("4000")]),
+    roleStep(fm, "setFees", [10, 5]),
+    roleStep(fm, "setLiquidityBufferTarget", [await usdc.getAddress(), USDC("2000")]),
+    roleStep(fund.contracts.token, "setManagementFeeBps", [0]),
     // Subscriptions priced at the applied NAV exactly (no carry), so that amounts are round; the carry has its
     // own tests (FundManager.pricing.test.ts).
-    [fm, "setNavCarryRate", [0]],
+    roleStep(fm, "setNavCarryRate", [0]),
     ...extra,
   ]);
   await publishNav(fund, "1.00");
@@ -119,5 +117,5 @@ export async function limitsFixture(): Promise<ManagerFixture> {
 /** {configure}: small limits, instant redemption off (every redemption is queued). */
 export async function queueFixture(): Promise<ManagerFixture> {
   const f = await loadFixture(managerFixture);
-  return configure(f, [[f.fm, "setInstantRedemption", [false]]]);
+  return configure(f, [roleStep(f.fm, "setInstantRedemption", [false])]);
 }

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 /**
  * The verification sources in the deployed fund (deploy scripts, Safes): investors onboarded from an ONCHAINID
  * claim and from an EAS attestation subscribe and trade; a revocation at the source stops their transfers once
@@ -42,10 +43,10 @@ async function fundSourcesFixture() {
   const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const schema = await registerSchema(schemaRegistry, SUITE_RECORD_SCHEMA);
   await configure(f, [
-    [claims, "setClaimTopics", [[KYC_TOPIC]]],
-    [claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]],
-    [attestations, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]],
-    [attestations, "setTrustedAttester", [schema, attester.address, true]],
+    roleStep(claims, "setClaimTopics", [[KYC_TOPIC]]),
+    roleStep(claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]),
+    roleStep(attestations, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]),
+    roleStep(attestations, "setTrustedAttester", [schema, attester.address, true]),
   ]);
   // Dave: an ONCHAINID identity with a KYC claim; Erin: an EAS attestation of the suite's schema.
   const identity = await deployIdentity(deployer, dave.address);
@@ -126,8 +127,8 @@ describe("Verification sources in the deployed fund", function () {
       const f = await loadFixture(fundSourcesFixture);
       // Live checks on, and every redemption queued (settled by the transfer agent).
       await asIssuer(f.fund, [
-        [f.fund.contracts.registrySources, "setSourcePolicy", [SOURCE_POLICY.LIVE_CHECK]],
-        [f.fm, "setInstantRedemption", [false]],
+        roleStep(f.fund.contracts.registrySources, "setSourcePolicy", [SOURCE_POLICY.LIVE_CHECK]),
+        roleStep(f.fm, "setInstantRedemption", [false]),
       ]);
       await publishNav(f.fund, "1.00");
       await publishReserves(f.fund, "10000000");

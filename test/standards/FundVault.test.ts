@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 /**
  * The fund's ERC-7575 entry point (FundVault, USDC) over the fund manager: synchronous subscriptions, ERC-7540
  * redemption requests in the manager's queue, claims, ERC-7887 cancellations, and the attacks the issue names (an
@@ -156,7 +157,7 @@ describe("FundVault (the USDC entry point)", function () {
         const { token, navOracle } = fund.contracts;
         // 200,000 more tokens: the 10 bps decrease takes about 204 of them, more than a 100 USDC top-up buys.
         await fund.as("transferAgent").on(token).mint(alice.address, TOKENS("200000"));
-        await asIssuer(fund, [[navOracle, "setAllowDecrease", [true]]]);
+        await asIssuer(fund, [roleStep(navOracle, "setAllowDecrease", [true])]);
         await time.increase(DAY);
         await publishReserves(fund, "10000000");
         await publishNav(fund, "0.999");
@@ -296,7 +297,7 @@ describe("FundVault (the USDC entry point)", function () {
       it("should keep first in, first out with the manager's own requests", async function () {
         const f = await loadFixture(holdersFixture);
         const { vault, fm, usdc, alice, bob, fund } = f;
-        await asIssuer(fund, [[fm, "setInstantRedemption", [false]]]);
+        await asIssuer(fund, [roleStep(fm, "setInstantRedemption", [false])]);
         await fm.connect(bob).requestRedemption(TOKENS("1200"), usdc, 0); // #1, direct
         await vault.connect(alice).requestRedeem(TOKENS("700"), alice.address, alice.address); // #2, vault
         await fm.connect(bob).requestRedemption(TOKENS("500"), usdc, 0); // #3, direct
@@ -354,8 +355,8 @@ describe("FundVault (the USDC entry point)", function () {
         const { compliance, token } = fund.contracts;
         const rules = await compliance.rules();
         await asIssuer(fund, [
-          [compliance, "setMaxDailyOutflow", [TOKENS("500")]],
-          [compliance, "setRules", [rules | (1n << 6n)]],
+          roleStep(compliance, "setMaxDailyOutflow", [TOKENS("500")]),
+          roleStep(compliance, "setRules", [rules | (1n << 6n)]),
         ]);
         await vault.connect(alice).setOperator(bob.address, true);
         await expect(vault.connect(bob).requestRedeem(TOKENS("501"), bob.address, alice.address))
@@ -634,7 +635,7 @@ describe("FundVault (the USDC entry point)", function () {
       const { vault, vaultAddress, fm, fund, alice, usdcAddress } = f;
       const replacement = await (await hre.ethers.getContractFactory("FundVault")).deploy(fm, usdcAddress);
       await asIssuer(fund, [
-        [fund.contracts.token, "setVault", [usdcAddress, await replacement.getAddress()]],
+        roleStep(fund.contracts.token, "setVault", [usdcAddress, await replacement.getAddress()]),
       ]);
       await expect(vault.connect(alice).requestRedeem(TOKENS("1"), alice.address, alice.address))
         .to.be.revertedWithCustomError(fm, "NotTheVault")

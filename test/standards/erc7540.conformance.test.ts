@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 /**
  * ERC-7540 (Asynchronous ERC-4626 Tokenized Vaults, status Final): one `it` per MUST statement of the
  * specification that applies to the fund's entry points (FundVault), quoted. The entry points are asynchronous
@@ -210,8 +211,8 @@ describe("ERC-7540 on the fund's entry points (FundVault)", function () {
       // The compliance's daily outflow limit.
       const rules = await compliance.rules();
       await asIssuer(fund, [
-        [compliance, "setMaxDailyOutflow", [TOKENS("500")]],
-        [compliance, "setRules", [rules | (1n << 6n)]],
+        roleStep(compliance, "setMaxDailyOutflow", [TOKENS("500")]),
+        roleStep(compliance, "setRules", [rules | (1n << 6n)]),
       ]);
       await expect(vault.connect(alice).requestRedeem(TOKENS("501"), alice.address, alice.address))
         .to.be.revertedWithCustomError(compliance, "TransferRestricted")

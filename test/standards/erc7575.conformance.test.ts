@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 /**
  * ERC-7575 (Multi-Asset ERC-4626 Vaults, status Final): one `it` per MUST statement of the specification, quoted,
  * against the fund's entry points (FundVault, one per stablecoin, the fund token as their common share), and the
@@ -36,10 +37,10 @@ async function twoAssetsFixture(): Promise<VaultFixture & { usdx: MockStablecoin
   const usdx = await (
     await hre.ethers.getContractFactory("MockStablecoin")
   ).deploy("Mock USDX", "USDX", 18, deployer);
-  await asIssuer(f.fund, [[f.fm, "addStablecoin", [await usdx.getAddress(), 0]]]);
+  await asIssuer(f.fund, [roleStep(f.fm, "addStablecoin", [await usdx.getAddress(), 0])]);
   const vault2 = await (await hre.ethers.getContractFactory("FundVault")).deploy(f.fm, usdx);
   await asIssuer(f.fund, [
-    [f.fund.contracts.token, "setVault", [await usdx.getAddress(), await vault2.getAddress()]],
+    roleStep(f.fund.contracts.token, "setVault", [await usdx.getAddress(), await vault2.getAddress()]),
   ]);
   await publishNav(f.fund, "1.00");
   await publishReserves(f.fund, "10000000");
@@ -129,7 +130,7 @@ describe("ERC-7575 on the fund's entry points (FundVault)", function () {
       const { token } = fund.contracts;
       const replacement = await (await hre.ethers.getContractFactory("FundVault")).deploy(fm, usdcAddress);
       const [result] = await asIssuer(fund, [
-        [token, "setVault", [usdcAddress, await replacement.getAddress()]],
+        roleStep(token, "setVault", [usdcAddress, await replacement.getAddress()]),
       ]);
       await expect(result.response)
         .to.emit(token, "VaultUpdate")

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import hre, { ethers } from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -36,10 +37,10 @@ async function sourcesTaskFixture() {
   const { eas, schemaRegistry } = await deployedEas(hre, deployer);
   const schema = await registerSchema(schemaRegistry, SUITE_RECORD_SCHEMA);
   await issuerCalls(fund, [
-    [claims, "setClaimTopics", [[KYC_TOPIC]]],
-    [claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]],
-    [attestations, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]],
-    [attestations, "setTrustedAttester", [schema, attester.address, true]],
+    roleStep(claims, "setClaimTopics", [[KYC_TOPIC]]),
+    roleStep(claims, "setTrustedIssuer", [await claimIssuer.getAddress(), [KYC_TOPIC]]),
+    roleStep(attestations, "setSchemaRules", [[{ schema, kind: SCHEMA_KIND.Record, classes: 0 }]]),
+    roleStep(attestations, "setTrustedAttester", [schema, attester.address, true]),
   ]);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const identity = await deployIdentity(deployer, dave.address);

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -271,7 +272,7 @@ describe("FundToken: daily accrual", function () {
 
     it("should lower every balance alike on a NAV decrease when the oracle allows it", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.navOracle, "setAllowDecrease", [true])]);
       await refreshReserves(f.fund);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await publishNavAnswer(f.fund, last.answer - 5_000n);
@@ -332,7 +333,7 @@ describe("FundToken: daily accrual", function () {
 
     it("should keep the fee whole, lowering the index, when the oracle allows decreases", async function () {
       const f = await loadFixture(rebasedFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.navOracle, "setAllowDecrease", [true])]);
       await publishStep(f, 0n);
       const index = await f.token.index();
       const m = await accrueAndCheck(f);
@@ -446,7 +447,7 @@ describe("FundToken: daily accrual", function () {
         const guard = await (
           await ethers.getContractFactory("ReserveGuard")
         ).deploy(await f.fund.contracts.manager.getAddress(), await feed.getAddress(), 4 * DAY);
-        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        await issuerCalls(f.fund, [roleStep(f.token, "setReserveGuard", [await guard.getAddress()])]);
         const last = await latestRound(f.fund.contracts.navPublisher!);
         await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
         return { ...f, feed, guard };
@@ -519,7 +520,7 @@ describe("FundToken: daily accrual", function () {
         const f = await loadFixture(investorsFixture);
         const guard = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
         await guard.set(Mode.Answer, true, ethers.MaxUint256);
-        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        await issuerCalls(f.fund, [roleStep(f.token, "setReserveGuard", [await guard.getAddress()])]);
         const last = await latestRound(f.fund.contracts.navPublisher!);
         await publishNavAnswer(f.fund, last.answer + 2n * DAILY_NAV_STEP);
         return { ...f, guard };
@@ -600,7 +601,7 @@ describe("FundToken: daily accrual", function () {
 
     it("should apply a NAV decrease (allowed by the oracle) without asking the reserve guard", async function () {
       const f = await loadFixture(revertingGuardFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.navOracle, "setAllowDecrease", [true])]);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await publishNavAnswer(f.fund, last.answer - 5_000n);
       const m = await accrueAndCheck(f);

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -222,7 +223,7 @@ describe("FundToken: agent actions", function () {
           await ethers.getContractFactory("ReserveGuard")
         ).deploy(await f.fund.contracts.manager.getAddress(), await feed.getAddress(), 4 * DAY);
         const faulty = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
-        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+        await issuerCalls(f.fund, [roleStep(f.token, "setReserveGuard", [await guard.getAddress()])]);
         const now = await time.latest();
         const supply = await f.token.totalSupply();
         for (const [round, error, args] of [
@@ -239,7 +240,7 @@ describe("FundToken: agent actions", function () {
             .to.be.revertedWithCustomError(guard, error)
             .withArgs(...args);
         }
-        await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await faulty.getAddress()]]]);
+        await issuerCalls(f.fund, [roleStep(f.token, "setReserveGuard", [await faulty.getAddress()])]);
         await faulty.set(1, true, 0); // NamedError
         await expect(agent(f).on(f.token).mint(f.alice.address, ONE))
           .to.be.revertedWithCustomError(faulty, "GuardBroken")

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -144,7 +145,7 @@ describe("FundToken: configuration (ISSUER, behind its two-day delay)", function
       const { fund } = await loadFixture(deployFundFixture);
       const token = fund.contracts.token;
       const compliance = fund.contracts.compliance;
-      await issuerCalls(fund, [[compliance, "unbindToken", [await token.getAddress()]]]);
+      await issuerCalls(fund, [roleStep(compliance, "unbindToken", [await token.getAddress()])]);
       await expect(
         issuer({ fund })
           .now(token)

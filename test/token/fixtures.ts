@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 /**
  * Fixtures and helpers of the fund token's specification tests. Every fixture starts from the fund deployed by
  * the real deploy scripts (`deployFundFixture`) and acts through the role holders' Safes.
@@ -12,7 +13,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Interface, parseUnits, type BaseContract, type TransactionResponse } from "ethers";
 import { CLASS, COUNTRY, DAY, ONE, YEAR, deployFundFixture, mint, type FundFixture } from "../helpers/fund";
 import { execSafeTransaction } from "../../lib/safe";
-import type { Fund } from "../../lib/fund";
+import type { Fund, RoleStep } from "../../lib/fund";
 import type { RoleHolderName } from "../../lib/config/types";
 import type { FundToken, IFundToken } from "../../typechain-types";
 
@@ -113,14 +114,14 @@ export async function safeDirect(
  * Schedules several issuer calls at once, waits the issuer's delay once and executes them all (cheaper in
  * simulated time than one `callNow` each).
  */
-export async function issuerCalls(fund: Fund, calls: [BaseContract, string, unknown[]][]) {
+export async function issuerCalls(fund: Fund, calls: RoleStep[]) {
   const issuer = fund.as("issuer");
-  for (const [target, fn, args] of calls) {
+  for (const { target, fn, args } of calls) {
     const result = await issuer.call(target, fn, args);
     expect(result.status).to.equal("scheduled");
   }
   await time.increase(ISSUER_DELAY);
-  for (const [target, fn, args] of calls) await issuer.execute(target, fn, args);
+  for (const { target, fn, args } of calls) await issuer.execute(target, fn, args);
 }
 
 // ----------------------------------------------------------------------------- oracle inputs
@@ -269,7 +270,7 @@ export async function revertingGuardFixture() {
   const f = await loadFixture(investorsFixture);
   const guard = await (await ethers.getContractFactory("MockFaultyReserveGuard")).deploy();
   await guard.set(1, false, 0);
-  await issuerCalls(f.fund, [[f.token, "setReserveGuard", [await guard.getAddress()]]]);
+  await issuerCalls(f.fund, [roleStep(f.token, "setReserveGuard", [await guard.getAddress()])]);
   return { ...f, guard };
 }
 

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -172,21 +173,23 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
       await registerMany(f.fund, [frank.address], { classes: CLASS.accredited | CLASS.us_person });
       const anyOf = CLASS.accredited | CLASS.qualified_purchaser | CLASS.institutional;
       await issuerCalls(f.fund, [
-        [f.fund.contracts.compliance, "setClassRequirements", [0, anyOf, CLASS.us_person]],
+        roleStep(f.fund.contracts.compliance, "setClassRequirements", [0, anyOf, CLASS.us_person]),
       ]);
       await expectRestriction(f, f.alice, frank.address, 10n * ONE, "RECIPIENT_CLASS_BARRED");
     });
 
     it("should return MAX_INVESTORS_REACHED when a new investor would exceed the cap", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setMaxInvestors", [3]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.compliance, "setMaxInvestors", [3])]);
       await expectRestriction(f, f.alice, f.dave.address, 10n * ONE, "MAX_INVESTORS_REACHED");
       await expectRestriction(f, f.alice, f.bob.address, 10n * ONE, "NONE");
     });
 
     it("should return RECIPIENT_ABOVE_MAX_HOLDING above the maximum position", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setHoldingLimits", [ONE, 300_000n * ONE]]]);
+      await issuerCalls(f.fund, [
+        roleStep(f.fund.contracts.compliance, "setHoldingLimits", [ONE, 300_000n * ONE]),
+      ]);
       await expectRestriction(f, f.alice, f.bob.address, 50_000n * ONE + 1n, "RECIPIENT_ABOVE_MAX_HOLDING");
       await expectRestriction(f, f.alice, f.bob.address, 50_000n * ONE, "NONE");
     });
@@ -208,8 +211,8 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
       const compliance = f.fund.contracts.compliance;
       const rules = Number(await compliance.rules());
       await issuerCalls(f.fund, [
-        [compliance, "setLockPeriod", [30 * DAY]],
-        [compliance, "setRules", [rules | RULES.LOCKUP]],
+        roleStep(compliance, "setLockPeriod", [30 * DAY]),
+        roleStep(compliance, "setRules", [rules | RULES.LOCKUP]),
       ]);
       await mint(f.fund, f.dave.address, 100n * ONE);
       await expectRestriction(f, f.dave, f.alice.address, 10n * ONE, "TOKENS_LOCKED");
@@ -217,7 +220,7 @@ describe("FundToken: transfer restrictions (detectTransferRestriction, canTransf
 
     it("should return DAILY_OUTFLOW_EXCEEDED above the sender's daily outflow limit", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setMaxDailyOutflow", [100n * ONE]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.compliance, "setMaxDailyOutflow", [100n * ONE])]);
       await expectRestriction(f, f.alice, f.bob.address, 100n * ONE + 1n, "DAILY_OUTFLOW_EXCEEDED");
       await expectRestriction(f, f.alice, f.bob.address, 100n * ONE, "NONE");
     });

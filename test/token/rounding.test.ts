@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { RESTRICTION } from "../../lib/compliance-rules";
@@ -185,8 +186,8 @@ describe("FundToken: rounding (index above 1)", function () {
       const f = await loadFixture(rebasedFixture);
       const c = f.fund.contracts.compliance;
       await issuerCalls(f.fund, [
-        [c, "setHoldingLimits", [ONE, 0n]],
-        [c, "setMaxDailyOutflow", [2n ** 96n - 1n]],
+        roleStep(c, "setHoldingLimits", [ONE, 0n]),
+        roleStep(c, "setMaxDailyOutflow", [2n ** 96n - 1n]),
       ]);
       // Reserves may triple per round: 10 million -> 2.43 billion in five rounds.
       let reserves = feedUnits("10000000");

@@ -1,3 +1,4 @@
+import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -119,7 +120,7 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
   describe("when an amount rule refuses any non-zero amount", function () {
     it("should not apply the investor cap", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setMaxInvestors", [3]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.compliance, "setMaxInvestors", [3])]);
       await expect(f.token.connect(f.alice).transfer(f.dave.address, ONE))
         .to.be.revertedWithCustomError(f.fund.contracts.compliance, "TransferRestricted")
         .withArgs(RESTRICTION.MAX_INVESTORS_REACHED);
@@ -129,8 +130,8 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
     it("should not apply the lockup", async function () {
       const f = await loadFixture(investorsFixture);
       await issuerCalls(f.fund, [
-        [f.fund.contracts.compliance, "setLockPeriod", [30 * DAY]],
-        [f.fund.contracts.compliance, "setRules", [DEPLOYED_RULES | RULES.LOCKUP]],
+        roleStep(f.fund.contracts.compliance, "setLockPeriod", [30 * DAY]),
+        roleStep(f.fund.contracts.compliance, "setRules", [DEPLOYED_RULES | RULES.LOCKUP]),
       ]);
       await refreshReserves(f.fund);
       await mint(f.fund, f.dave.address, 1_000n * ONE);
@@ -142,7 +143,7 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
 
     it("should not apply, nor touch, the daily outflow limit", async function () {
       const f = await loadFixture(investorsFixture);
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setMaxDailyOutflow", [ONE]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.compliance, "setMaxDailyOutflow", [ONE])]);
       await f.token.connect(f.alice).transfer(f.bob.address, ONE);
       await expect(f.token.connect(f.alice).transfer(f.bob.address, ONE / 2n))
         .to.be.revertedWithCustomError(f.fund.contracts.compliance, "TransferRestricted")
@@ -154,7 +155,9 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
     it("should not apply the sender's minimum holding", async function () {
       const f = await loadFixture(investorsFixture);
       // Carol's whole position is 10,000 tokens: a minimum of 20,000 refuses any partial transfer from her.
-      await issuerCalls(f.fund, [[f.fund.contracts.compliance, "setHoldingLimits", [20_000n * ONE, 0n]]]);
+      await issuerCalls(f.fund, [
+        roleStep(f.fund.contracts.compliance, "setHoldingLimits", [20_000n * ONE, 0n]),
+      ]);
       await expect(f.token.connect(f.carol).transfer(f.alice.address, ONE))
         .to.be.revertedWithCustomError(f.fund.contracts.compliance, "TransferRestricted")
         .withArgs(RESTRICTION.SENDER_BELOW_MIN_HOLDING);
@@ -262,7 +265,7 @@ describe("FundToken: zero-value transfers (issue 16 finding 8)", function () {
     it("should move no share: a zero amount is not the whole balance", async function () {
       const f = await loadFixture(investorsFixture);
       // Decreases allowed: a flat NAV lets the management fee take the index below 1.
-      await issuerCalls(f.fund, [[f.fund.contracts.navOracle, "setAllowDecrease", [true]]]);
+      await issuerCalls(f.fund, [roleStep(f.fund.contracts.navOracle, "setAllowDecrease", [true])]);
       const last = await latestRound(f.fund.contracts.navPublisher!);
       await refreshReserves(f.fund);
       await publishNavAnswer(f.fund, last.answer);
