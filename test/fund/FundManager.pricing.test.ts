@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -6,6 +5,7 @@ import config from "../../deploy/config/hardhat";
 import { DAY, publishNav, publishReserves } from "../helpers/fund";
 import { managerFixture, asIssuer, USDC, TOKENS, type ManagerFixture } from "./fixtures";
 import { FundManagerBase } from "../../lib/generated/contracts";
+import { roleStep } from "../../lib/fund";
 
 /** Basis points x seconds per year: the carry's denominator (FundManagerBase._CARRY_DENOMINATOR). */
 const CARRY_DENOMINATOR = FundManagerBase._CARRY_DENOMINATOR;

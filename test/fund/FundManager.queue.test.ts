@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -6,6 +5,7 @@ import type { ContractTransactionReceipt, TransactionReceipt } from "ethers";
 import { registerProtocolAccount, publishNav, publishReserves, DAY } from "../helpers/fund";
 import { queueFixture, asIssuer, USDC, TOKENS, STATUS, HOLD, type ManagerFixture } from "./fixtures";
 import type { IFundManager } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 /**
  * {queueFixture} (instant redemption off) after alice subscribed 5,000 USDC (2,000 kept as buffer), bob and carol

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import hre from "hardhat";
@@ -17,6 +16,7 @@ import {
 } from "./fixtures";
 import type { IFundToken } from "../../typechain-types";
 import { RULES } from "../../lib/compliance-rules";
+import { roleStep } from "../../lib/fund";
 
 /**
  * {limitsFixture} after alice subscribed 5,000 USDC (4,995 tokens; 2,000 USDC kept as buffer, 2,995 sent to the

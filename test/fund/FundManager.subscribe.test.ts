@@ -1,10 +1,10 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 import { registerInvestor, publishNav, publishReserves, DAY } from "../helpers/fund";
 import { limitsFixture, asIssuer, USDC, TOKENS, RESTRICTION, type ManagerFixture } from "./fixtures";
+import { roleStep } from "../../lib/fund";
 
 /** Refill of a rolling daily limit over `seconds`, as OpenZeppelin's RateLimiter computes it (rounded down). */
 const refill = (capacity: bigint, seconds: number) => (capacity * BigInt(seconds)) / BigInt(DAY);

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * Fixtures of the fund manager tests: the fund deployed by the real deploy scripts (deploy/config/hardhat.ts),
  * its FundManager, and three verified investors holding mock USDC with approvals given.
@@ -18,6 +17,7 @@ import type { Fund, RoleStep } from "../../lib/fund";
 import type { IFundManager, MockStablecoin } from "../../typechain-types";
 import { FLOW, STATUS, HOLD } from "../helpers/fund-manager-enums";
 import { RESTRICTION as RESTRICTION_CODES } from "../../lib/compliance-rules";
+import { roleStep } from "../../lib/fund";
 
 export { FLOW, STATUS, HOLD };
 

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * The verification sources in the deployed fund (deploy scripts, Safes): investors onboarded from an ONCHAINID
  * claim and from an EAS attestation subscribe and trade; a revocation at the source stops their transfers once
@@ -25,6 +24,7 @@ import {
   revokeAttestation,
 } from "../../lib/identity-sources";
 import type { AttestationSource, OnchainIdSource } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 const KYC_TOPIC = 1n;
 const ACCREDITED = 1;

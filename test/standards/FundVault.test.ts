@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * The fund's ERC-7575 entry point (FundVault, USDC) over the fund manager: synchronous subscriptions, ERC-7540
  * redemption requests in the manager's queue, claims, ERC-7887 cancellations, and the attacks the issue names (an
@@ -25,6 +24,7 @@ import {
   type VaultFixture,
 } from "./fixtures";
 import type { FundVault } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 /** {holdersFixture} after alice requested the redemption of 1,000 tokens through the vault (request #1). */
 async function requestedFixture(): Promise<VaultFixture> {

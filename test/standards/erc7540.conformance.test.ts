@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * ERC-7540 (Asynchronous ERC-4626 Tokenized Vaults, status Final): one `it` per MUST statement of the
  * specification that applies to the fund's entry points (FundVault), quoted. The entry points are asynchronous
@@ -21,6 +20,7 @@ import {
   type VaultFixture,
 } from "./fixtures";
 import { asIssuer } from "../fund/fixtures";
+import { roleStep } from "../../lib/fund";
 
 const IERC7540_OPERATOR = "contracts/interfaces/IERC7540.sol:IERC7540Operator";
 const IERC7540_REDEEM = "contracts/interfaces/IERC7540.sol:IERC7540Redeem";

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * ERC-7575 (Multi-Asset ERC-4626 Vaults, status Final): one `it` per MUST statement of the specification, quoted,
  * against the fund's entry points (FundVault, one per stablecoin, the fund token as their common share), and the
@@ -24,6 +23,7 @@ import {
   type VaultFixture,
 } from "./fixtures";
 import type { FundVault, MockStablecoin } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 const IERC7575 = "contracts/interfaces/IERC7575.sol:IERC7575";
 const IERC7575_SHARE = "contracts/interfaces/IERC7575.sol:IERC7575Share";

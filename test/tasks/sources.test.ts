@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import hre, { ethers } from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -21,6 +20,7 @@ import {
 import type { InvestorView } from "../../scripts/tasks/investors";
 import type { SourceTxResult } from "../../scripts/tasks/sources";
 import { captureOutput, expectNothingSent, expectRefused } from "./helpers";
+import { roleStep } from "../../lib/fund";
 
 const KYC_TOPIC = 1n;
 

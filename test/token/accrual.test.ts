@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -31,6 +30,7 @@ import {
   type InvestorsFixture,
 } from "./fixtures";
 import type { IFundToken } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 /** 5 % a year: the NAV (8 decimals) grows by 0.000137 per calendar day. */
 const DAILY_NAV_STEP = 13_700n;

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -26,6 +25,7 @@ import {
   tx,
   type InvestorsFixture,
 } from "./fixtures";
+import { roleStep } from "../../lib/fund";
 
 const agent = (f: InvestorsFixture) => f.fund.as("transferAgent");
 const officer = (f: InvestorsFixture) => f.fund.as("complianceOfficer");

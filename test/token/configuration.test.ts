@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -13,6 +12,7 @@ import {
   tx,
   type InvestorsFixture,
 } from "./fixtures";
+import { roleStep } from "../../lib/fund";
 
 const issuer = (f: { fund: InvestorsFixture["fund"] }) => f.fund.as("issuer");
 const VERSION = "1.0.0";

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 /**
  * Fixtures and helpers of the fund token's specification tests. Every fixture starts from the fund deployed by
  * the real deploy scripts (`deployFundFixture`) and acts through the role holders' Safes.
@@ -16,6 +15,7 @@ import { execSafeTransaction } from "../../lib/safe";
 import type { Fund, RoleStep } from "../../lib/fund";
 import type { RoleHolderName } from "../../lib/config/types";
 import type { FundToken, IFundToken } from "../../typechain-types";
+import { roleStep } from "../../lib/fund";
 
 export { CLASS, COUNTRY, DAY, ONE, YEAR };
 export const HOUR = 3_600;

@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -15,6 +14,7 @@ import {
   registerMany,
   type InvestorsFixture,
 } from "./fixtures";
+import { roleStep } from "../../lib/fund";
 
 /**
  * The reason code a transfer's revert stands for (0 when it would succeed), so that the view can be compared

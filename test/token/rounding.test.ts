@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { RESTRICTION } from "../../lib/compliance-rules";
@@ -21,6 +20,7 @@ import {
   wad,
   type InvestorsFixture,
 } from "./fixtures";
+import { roleStep } from "../../lib/fund";
 
 const agent = (f: InvestorsFixture) => f.fund.as("transferAgent");
 

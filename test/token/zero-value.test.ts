@@ -1,4 +1,3 @@
-import { roleStep } from "../../lib/fund";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -18,6 +17,7 @@ import {
   type InvestorsFixture,
 } from "./fixtures";
 import { listProtocolAccounts } from "../helpers/fund";
+import { roleStep } from "../../lib/fund";
 
 /** Rules of deploy/config/hardhat.ts: every rule but the lockup. */
 const DEPLOYED_RULES =
