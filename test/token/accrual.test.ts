@@ -667,12 +667,12 @@ describe("FundToken: daily accrual", function () {
     /** The fixture's token reading a NAV oracle (and, if asked, a reserve guard) that accept anything. */
     async function unvalidatedSources(f: InvestorsFixture, unlimitedReserves = false) {
       const oracle = await (await ethers.getContractFactory("MockNavOracle")).deploy();
-      const calls: [unknown, string, unknown[]][] = [[f.token, "setNavOracle", [await oracle.getAddress()]]];
+      const calls = [roleStep(f.token, "setNavOracle", [await oracle.getAddress()])];
       if (unlimitedReserves) {
         const guard = await (await ethers.getContractFactory("MockUnlimitedReserveGuard")).deploy();
-        calls.push([f.token, "setReserveGuard", [await guard.getAddress()]]);
+        calls.push(roleStep(f.token, "setReserveGuard", [await guard.getAddress()]));
       }
-      await issuerCalls(f.fund, calls as never);
+      await issuerCalls(f.fund, calls);
       const applied = await f.token.appliedNav();
       return { oracle, applied };
     }
